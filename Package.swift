@@ -1,0 +1,183 @@
+// swift-tools-version:6.1
+// Ringfence — rollout control for AI coding agents. See docs/architecture.md.
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Ringfence",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ringfence", targets: ["ringfence"]),
+        .library(name: "RingfenceCore", targets: ["RingfenceCore"]),
+        .library(name: "RingfenceProto", targets: ["RingfenceProto"]),
+        .library(name: "RingfenceStore", targets: ["RingfenceStore"]),
+        .library(name: "RingfenceDirectory", targets: ["RingfenceDirectory"]),
+        .library(name: "RingfenceServer", targets: ["RingfenceServer"]),
+        .library(name: "RingfenceReports", targets: ["RingfenceReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Domain types, selectors, the pure resolver. No I/O.
+        .target(
+            name: "RingfenceCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Generated protobuf + gRPC code and the mapping to Core types.
+        .target(
+            name: "RingfenceProto",
+            dependencies: [
+                "RingfenceCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strictSwift6
+        ),
+        // PostgreSQL: migrations, repositories, snapshots, ingestion.
+        .target(
+            name: "RingfenceStore",
+            dependencies: [
+                "RingfenceCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: strictSwift6
+        ),
+        // OpenLDAP libldap, from Debian's libldap2-dev.
+        .systemLibrary(
+            name: "CLDAP",
+            pkgConfig: "ldap",
+            providers: [.apt(["libldap2-dev"])]
+        ),
+        // LDAP client and the directory sync engine.
+        .target(
+            name: "RingfenceDirectory",
+            dependencies: [
+                "RingfenceCore",
+                "RingfenceStore",
+                "CLDAP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // gRPC services, authentication, limits, snapshot cache.
+        .target(
+            name: "RingfenceServer",
+            dependencies: [
+                "RingfenceCore",
+                "RingfenceProto",
+                "RingfenceStore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Weekly enforcement-impact reports.
+        .target(
+            name: "RingfenceReports",
+            dependencies: [
+                "RingfenceCore",
+                "RingfenceStore",
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The command-line tool: serve, migrate, sync, resolve, explain, ...
+        .executableTarget(
+            name: "ringfence",
+            dependencies: [
+                "RingfenceCore",
+                "RingfenceProto",
+                "RingfenceStore",
+                "RingfenceDirectory",
+                "RingfenceServer",
+                "RingfenceReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Shared helpers for tests: locating the throw-away servers started by scripts/.
+        .target(
+            name: "RingfenceTestSupport",
+            dependencies: [
+                "RingfenceStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RingfenceTestSupport",
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceCoreTests",
+            dependencies: [
+                "RingfenceCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceProtoTests",
+            dependencies: [
+                "RingfenceProto", "RingfenceCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceStoreTests",
+            dependencies: ["RingfenceStore", "RingfenceTestSupport"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceDirectoryTests",
+            dependencies: ["RingfenceDirectory", "RingfenceTestSupport"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceServerTests",
+            dependencies: ["RingfenceServer", "RingfenceTestSupport"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceReportsTests",
+            dependencies: ["RingfenceReports", "RingfenceTestSupport"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "ringfenceTests",
+            dependencies: ["ringfence"],
+            swiftSettings: strictSwift6
+        ),
+    ]
+)

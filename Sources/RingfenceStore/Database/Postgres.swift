@@ -1,0 +1,30 @@
+import Logging
+import PostgresNIO
+
+/// Runs `body` with a connected `PostgresClient` whose pool runs for exactly as long
+/// as `body` does.
+///
+/// postgres-nio's client only serves queries while its `run()` is in progress; this
+/// ties that lifetime to a scope, which is what command-line commands and tests want.
+/// Long-running services instead hand the client to swift-service-lifecycle.
+@discardableResult
+public func withPostgres<Result: Sendable>(
+    _ configuration: DatabaseConfiguration,
+    logger: Logger = quietPostgresLogger,
+    _ body: @Sendable (PostgresClient) async throws -> Result
+) async throws -> Result {
+    let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+    return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}
+
+/// The pool's background logger for scoped clients: errors only. (The pool warns when a
+/// query is queued before `run()` has been scheduled, which `withPostgres` does by design.)
+public let quietPostgresLogger: Logger = {
+    var logger = Logger(label: "ringfence.postgres")
+    logger.logLevel = .error
+    return logger
+}()

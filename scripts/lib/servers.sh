@@ -1,0 +1,174 @@
+# Throw-away PostgreSQL 15 and OpenLDAP slapd on loopback, for tests and the demo.
+# Source this file, then call rf_install_deps, rf_start_postgres, rf_start_slapd and
+# rf_stop_servers (register it with `trap rf_stop_servers EXIT`). Everything lives under
+# $RF_SERVERS_DIR (a fresh temporary folder unless set). Works as root (PostgreSQL then
+# runs as the `postgres` user the Debian package creates) and as a normal user.
+#
+# Exports after start:
+#   RINGFENCE_TEST_PG_URL   postgres://ringfence@127.0.0.1:PORT/ringfence
+#   RINGFENCE_TEST_LDAP_URL ldap://127.0.0.1:PORT/
+#   RINGFENCE_TEST_LDAP_BASE, RINGFENCE_TEST_LDAP_BIND_DN, RINGFENCE_TEST_LDAP_PASSWORD
+#   RINGFENCE_TEST_LDAP_ADMIN_DN, RINGFENCE_TEST_LDAP_ADMIN_PASSWORD (rootdn, for tests that edit)
+
+RF_ROOT=${RF_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+RF_PG_BIN=${RF_PG_BIN:-/usr/lib/postgresql/15/bin}
+RF_LDAP_BASE="dc=example,dc=com"
+RF_LDAP_ADMIN_DN="cn=admin,$RF_LDAP_BASE"
+RF_LDAP_ADMIN_PASSWORD="admin-secret"
+RF_LDAP_BIND_DN="cn=ringfence-sync,ou=services,$RF_LDAP_BASE"
+RF_LDAP_BIND_PASSWORD="sync-secret"
+
+rf_log() { printf '[servers] %s\n' "$*" >&2; }
+
+# Installs PostgreSQL 15, slapd, ldap-utils and libldap2-dev from Debian when missing.
+rf_install_deps() {
+  local missing=()
+  [ -x "$RF_PG_BIN/initdb" ] || missing+=(postgresql)
+  command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || missing+=(slapd)
+  command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
+  [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
+  command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    rf_log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"
+    return 1
+  fi
+  rf_log "installing ${missing[*]} from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  # The packages' own service start is refused in containers; that is fine, we start our own.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+}
+
+rf_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Sets RF_SERVERS_DIR (in the calling shell, not a subshell) to a folder for the servers.
+rf_init_servers_dir() {
+  if [ -z "${RF_SERVERS_DIR:-}" ]; then
+    RF_SERVERS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ringfence-servers.XXXXXX")
+    RF_SERVERS_DIR_CREATED=1
+  fi
+  mkdir -p "$RF_SERVERS_DIR"
+  chmod 755 "$RF_SERVERS_DIR"
+}
+
+# Runs a PostgreSQL binary as the right user.
+rf_pg() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# rf_start_postgres [extra postgres -c options...]
+rf_start_postgres() {
+  local dir port
+  rf_init_servers_dir
+  dir="$RF_SERVERS_DIR/postgres"
+  port=${RF_PG_PORT:-$(rf_free_port)}
+  mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+  rf_pg "$RF_PG_BIN/initdb" -D "$dir/data" -U ringfence --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; return 1; }
+  local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  [ -n "${RF_PG_FAST:-}" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  rf_pg "$RF_PG_BIN/pg_ctl" -D "$dir/data" -o "$opts $*" -l "$dir/server.log" -w -t 30 start >/dev/null \
+    || { cat "$dir/server.log" >&2; return 1; }
+  RF_PG_DIR="$dir"
+  RF_PG_PORT="$port"
+  "$RF_PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U ringfence ringfence
+  export RINGFENCE_TEST_PG_URL="postgres://ringfence@127.0.0.1:$port/ringfence"
+  rf_log "PostgreSQL 15 listening on 127.0.0.1:$port (data in $dir/data)"
+}
+
+rf_stop_postgres() {
+  [ -n "${RF_PG_DIR:-}" ] || return 0
+  rf_pg "$RF_PG_BIN/pg_ctl" -D "$RF_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  RF_PG_DIR=""
+}
+
+# Restarts PostgreSQL on the same port and data (for fault tests).
+rf_restart_postgres() {
+  rf_pg "$RF_PG_BIN/pg_ctl" -D "$RF_PG_DIR/data" -m fast -w restart >/dev/null
+}
+
+# rf_start_slapd [sizelimit]  (default size limit 500, like many production servers)
+rf_start_slapd() {
+  local dir port sizelimit=${1:-500} slapd=/usr/sbin/slapd
+  rf_init_servers_dir
+  dir="$RF_SERVERS_DIR/slapd"
+  port=${RF_LDAP_PORT:-$(rf_free_port)}
+  mkdir -p "$dir/db"
+  cat >"$dir/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+pidfile $dir/slapd.pid
+argsfile $dir/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+sizelimit size.soft=$sizelimit size.hard=$sizelimit size.prtotal=unlimited
+database mdb
+maxsize 1073741824
+suffix "$RF_LDAP_BASE"
+rootdn "$RF_LDAP_ADMIN_DN"
+rootpw $RF_LDAP_ADMIN_PASSWORD
+directory $dir/db
+index objectClass eq
+index uid,cn,member eq
+index modifyTimestamp eq
+CONF
+  slaptest -f "$dir/slapd.conf" -u >"$dir/slaptest.log" 2>&1 || { cat "$dir/slaptest.log" >&2; return 1; }
+  if [ -n "${RF_LDAP_LDIF:-}" ]; then
+    slapadd -f "$dir/slapd.conf" -l "$RF_LDAP_LDIF" -q >"$dir/slapadd.log" 2>&1 || { cat "$dir/slapadd.log" >&2; return 1; }
+  fi
+  "$slapd" -h "ldap://127.0.0.1:$port/" -f "$dir/slapd.conf" || return 1
+  # Readiness: slapd daemonizes before it accepts connections; poll with a bounded count.
+  local tries=0
+  until ldapsearch -x -H "ldap://127.0.0.1:$port/" -b '' -s base >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ $tries -gt 100 ] && { rf_log "slapd did not answer on port $port"; return 1; }
+    sleep 0.1
+  done
+  RF_LDAP_DIR="$dir"
+  RF_LDAP_PORT="$port"
+  export RINGFENCE_TEST_LDAP_URL="ldap://127.0.0.1:$port/"
+  export RINGFENCE_TEST_LDAP_BASE="$RF_LDAP_BASE"
+  export RINGFENCE_TEST_LDAP_BIND_DN="$RF_LDAP_BIND_DN"
+  export RINGFENCE_TEST_LDAP_PASSWORD="$RF_LDAP_BIND_PASSWORD"
+  export RINGFENCE_TEST_LDAP_ADMIN_DN="$RF_LDAP_ADMIN_DN"
+  export RINGFENCE_TEST_LDAP_ADMIN_PASSWORD="$RF_LDAP_ADMIN_PASSWORD"
+  rf_log "OpenLDAP slapd listening on 127.0.0.1:$port (base $RF_LDAP_BASE, size limit $sizelimit)"
+}
+
+# Loads an LDIF file through the running slapd as the rootdn.
+rf_ldap_load() {
+  ldapadd -x -H "ldap://127.0.0.1:$RF_LDAP_PORT/" -D "$RF_LDAP_ADMIN_DN" -w "$RF_LDAP_ADMIN_PASSWORD" -f "$1" >/dev/null
+}
+
+rf_stop_slapd() {
+  [ -n "${RF_LDAP_DIR:-}" ] || return 0
+  if [ -f "$RF_LDAP_DIR/slapd.pid" ]; then
+    local pid
+    pid=$(cat "$RF_LDAP_DIR/slapd.pid")
+    kill "$pid" 2>/dev/null || true
+    # Wait for the process to exit (bounded), so a second run can reuse nothing stale.
+    local tries=0
+    while kill -0 "$pid" 2>/dev/null && [ $tries -lt 100 ]; do sleep 0.05; tries=$((tries + 1)); done
+  fi
+  RF_LDAP_DIR=""
+}
+
+rf_stop_servers() {
+  rf_stop_slapd
+  rf_stop_postgres
+  if [ -n "${RF_SERVERS_DIR_CREATED:-}" ] && [ -z "${RF_KEEP_SERVERS_DIR:-}" ]; then
+    rm -rf "$RF_SERVERS_DIR"
+  fi
+}
