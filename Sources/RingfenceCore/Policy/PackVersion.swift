@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// One immutable version of a pack: a named, versioned set of rules.
+///
+/// Publishing a change to a pack makes a new version; a published version never changes.
+/// ``contentHash`` identifies the content, so re-publishing the same number with other
+/// rules can be refused.
+public struct PackVersion: Sendable, Hashable {
+    /// Pack name, e.g. `secrets-baseline`.
+    public var pack: String
+    /// Version number, from 1.
+    public var version: Int
+    /// What the pack is for.
+    public var description: String
+    /// The rules, in the order written.
+    public var rules: [Rule]
+
+    /// Creates a pack version.
+    public init(pack: String, version: Int, description: String = "", rules: [Rule]) {
+        self.pack = pack
+        self.version = version
+        self.description = description
+        self.rules = rules
+    }
+
+    /// SHA-256 (hex) of the canonical JSON of the rules and description.
+    public var contentHash: String {
+        Self.digest(of: CanonicalContent(description: description, rules: rules)).hex
+    }
+
+    /// SHA-256 of a value's canonical JSON (sorted keys).
+    static func digest(of value: some Encodable) -> SHA256.Digest {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data()
+        return SHA256.hash(data: data)
+    }
+
+    private struct CanonicalContent: Encodable {
+        var description: String
+        var rules: [Rule]
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lowercase hexadecimal.
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension SHA256.Digest {
+    /// Lowercase hexadecimal.
+    var hex: String { Array(self).hex }
+}

@@ -1,0 +1,93 @@
+/// Everything that makes up one policy state: pack versions, assignments and mappings.
+///
+/// A bundle is what `ringfence apply -f DIR` reads from YAML and what a policy revision
+/// stores. ``validate()`` checks the references between its parts; a
+/// ``PolicySnapshot`` compiles a valid bundle for the resolver.
+public struct PolicyBundle: Sendable, Hashable {
+    /// Pack versions (several versions of one pack may be present).
+    public var packs: [PackVersion]
+    /// Assignments.
+    public var assignments: [Assignment]
+    /// Group → ring mappings.
+    public var ringMappings: [RingMapping]
+    /// Group → role mappings.
+    public var roleMappings: [RoleMapping]
+
+    /// Creates a bundle.
+    public init(packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
+                roleMappings: [RoleMapping] = []) {
+        self.packs = packs
+        self.assignments = assignments
+        self.ringMappings = ringMappings
+        self.roleMappings = roleMappings
+    }
+
+    /// The version an assignment's reference resolves to, nil when absent.
+    public func packVersion(named pack: String, _ reference: Assignment.PackVersionReference) -> PackVersion? {
+        let versions = packs.filter { $0.pack == pack }
+        switch reference {
+        case .latest: return versions.max { $0.version < $1.version }
+        case .exact(let number): return versions.first { $0.version == number }
+        }
+    }
+
+    /// Checks references and uniqueness; returns every problem found (empty when valid).
+    public func validate() -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        var seenPacks: Set<String> = []
+        for pack in packs {
+            let subject = PolicyProblem.Subject.pack(pack.pack, pack.version)
+            if !seenPacks.insert("\(pack.pack)@\(pack.version)").inserted {
+                problems.append(.init(subject, "pack \(pack.pack) version \(pack.version) is defined twice"))
+            }
+            var ruleIds: Set<String> = []
+            for rule in pack.rules where !ruleIds.insert(rule.id).inserted {
+                problems.append(.init(subject, "pack \(pack.pack) version \(pack.version) has rule id \(rule.id) twice"))
+            }
+        }
+        var assignmentIds: Set<String> = []
+        for assignment in assignments {
+            if !assignmentIds.insert(assignment.id).inserted {
+                problems.append(.init(.assignment(assignment.id), "assignment id \(assignment.id) is used twice"))
+            }
+            if let pack = assignment.pack, packVersion(named: pack, assignment.version) == nil {
+                let subject = PolicyProblem.Subject.assignmentPack(assignment.id)
+                switch assignment.version {
+                case .latest:
+                    problems.append(.init(subject, "assignment \(assignment.id) names unknown pack '\(pack)'"))
+                case .exact(let number):
+                    problems.append(.init(subject, "assignment \(assignment.id) names pack \(pack) version \(number), which does not exist"))
+                }
+            }
+            if assignment.pack == nil && assignment.overrides.isEmpty {
+                problems.append(.init(.assignment(assignment.id), "assignment \(assignment.id) has neither a pack nor overrides"))
+            }
+            if let from = assignment.validFrom, let until = assignment.validUntil, from >= until {
+                problems.append(.init(.assignment(assignment.id), "assignment \(assignment.id) has validFrom at or after validUntil"))
+            }
+        }
+        return problems
+    }
+}
+
+/// One reason a bundle is invalid, and what it is about.
+public struct PolicyProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The part of the bundle at fault.
+    public enum Subject: Sendable, Hashable {
+        case pack(String, Int)
+        case assignment(String)
+        case assignmentPack(String)
+    }
+
+    /// What the problem is about.
+    public var subject: Subject
+    /// The problem in words.
+    public var message: String
+
+    init(_ subject: Subject, _ message: String) {
+        self.subject = subject
+        self.message = message
+    }
+
+    public var description: String { message }
+}

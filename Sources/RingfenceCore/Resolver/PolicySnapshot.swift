@@ -1,0 +1,227 @@
+import Crypto
+import Foundation
+
+/// One policy revision compiled for the resolver.
+///
+/// Built once per revision (docs/resolution.md, "Snapshot"): assignments ranked, names
+/// normalized, globs compiled, each pack version's rules grouped by surface with a content
+/// digest, and an inverted index from groups and roles to the assignments that select
+/// them. Immutable and cheap to copy (a reference to shared storage), so a server can hand
+/// the current snapshot to every request.
+public struct PolicySnapshot: Sendable {
+    /// The policy revision it was compiled from (0 for policy read from files).
+    public let revision: Int64
+    /// The bundle it was compiled from.
+    public var bundle: PolicyBundle { storage.bundle }
+    let storage: Storage
+
+    /// Compiles a bundle.
+    ///
+    /// - Throws: ``PolicySnapshotError`` listing every problem of ``PolicyBundle/validate()``.
+    public init(bundle: PolicyBundle, revision: Int64 = 0) throws(PolicySnapshotError) {
+        let problems = bundle.validate()
+        guard problems.isEmpty else { throw PolicySnapshotError(problems: problems.map(\.message)) }
+        self.revision = revision
+        self.storage = Storage(bundle: bundle)
+    }
+
+    /// Every surface the snapshot's packs and overrides speak about, sorted by name.
+    public var surfaces: [Surface] { storage.surfaces }
+
+    /// The assignments in rank order.
+    public var rankedAssignments: [Assignment] { storage.assignments.map(\.source) }
+
+    /// Memory held by the compiled snapshot, roughly (for benchmarks and metrics).
+    public var approximateByteCount: Int { storage.approximateByteCount }
+}
+
+/// A bundle that cannot be compiled, with every reason.
+public struct PolicySnapshotError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One line per problem.
+    public var problems: [String]
+
+    public var description: String { "invalid policy: " + problems.joined(separator: "; ") }
+}
+
+extension PolicySnapshot {
+    /// The shared, immutable compiled form.
+    final class Storage: Sendable {
+        let bundle: PolicyBundle
+        let surfaces: [Surface]
+        let surfaceIndex: [Surface: Int]
+        let packVersions: [CompiledPackVersion]
+        let assignments: [CompiledAssignment]
+        let groupIndex: [String: [Int32]]
+        let roleIndex: [String: [Int32]]
+        let unconstrained: [Int32]
+        let ringByGroup: [String: RingMapping]
+        let rolesByGroup: [String: [String]]
+        let packCount: Int
+
+        init(bundle: PolicyBundle) {
+            self.bundle = bundle
+            var surfaceSet: Set<Surface> = []
+            for pack in bundle.packs { for rule in pack.rules { surfaceSet.insert(rule.surface) } }
+            for assignment in bundle.assignments { surfaceSet.formUnion(assignment.overrides.keys) }
+            let surfaces = surfaceSet.sorted()
+            let surfaceIndex = Dictionary(uniqueKeysWithValues: surfaces.enumerated().map { ($1, $0) })
+            self.surfaces = surfaces
+            self.surfaceIndex = surfaceIndex
+
+            // Pack names get an ordinal in name order: the canonical order of the etag.
+            let packNames = Set(bundle.packs.map(\.pack)).sorted()
+            let packOrdinal = Dictionary(uniqueKeysWithValues: packNames.enumerated().map { ($1, $0) })
+            packCount = packNames.count
+            packVersions = bundle.packs.map {
+                CompiledPackVersion($0, ordinal: packOrdinal[$0.pack]!, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
+            }
+            let versionIndex = Dictionary(uniqueKeysWithValues: packVersions.enumerated().map { ("\($1.pack)@\($1.version)", $0) })
+
+            let ranked = bundle.assignments.sorted(by: Assignment.ranksBefore)
+            assignments = ranked.enumerated().map { rank, assignment in
+                var pack: (version: Int32, ordinal: Int32)? = nil
+                if let name = assignment.pack, let version = bundle.packVersion(named: name, assignment.version) {
+                    pack = (Int32(versionIndex["\(name)@\(version.version)"]!), Int32(packOrdinal[name]!))
+                }
+                return CompiledAssignment(assignment, rank: rank, pack: pack, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
+            }
+
+            var groupIndex: [String: [Int32]] = [:]
+            var roleIndex: [String: [Int32]] = [:]
+            var unconstrained: [Int32] = []
+            for assignment in assignments {
+                for group in assignment.groups { groupIndex[group, default: []].append(Int32(assignment.rank)) }
+                for role in assignment.roles { roleIndex[role, default: []].append(Int32(assignment.rank)) }
+                if assignment.groups.isEmpty && assignment.roles.isEmpty { unconstrained.append(Int32(assignment.rank)) }
+            }
+            self.groupIndex = groupIndex
+            self.roleIndex = roleIndex
+            self.unconstrained = unconstrained
+
+            var ringByGroup: [String: RingMapping] = [:]
+            for mapping in bundle.ringMappings {
+                let group = DecisionContext.normalize(mapping.group)
+                if let existing = ringByGroup[group], !Self.ringMapping(mapping, beats: existing) { continue }
+                ringByGroup[group] = mapping
+            }
+            self.ringByGroup = ringByGroup
+            var rolesByGroup: [String: [String]] = [:]
+            for mapping in bundle.roleMappings {
+                rolesByGroup[DecisionContext.normalize(mapping.group), default: []].append(DecisionContext.normalize(mapping.role))
+            }
+            self.rolesByGroup = rolesByGroup
+        }
+
+        /// Rule 2: higher priority wins, then the lower ring.
+        static func ringMapping(_ candidate: RingMapping, beats current: RingMapping) -> Bool {
+            candidate.priority != current.priority ? candidate.priority > current.priority : candidate.ring < current.ring
+        }
+
+        var approximateByteCount: Int {
+            let rules = packVersions.reduce(0) { $0 + $1.ruleCount } * 160
+            let assignmentBytes = assignments.count * (MemoryLayout<CompiledAssignment>.stride + surfaces.count * 2 + 64)
+            let index = (groupIndex.values.reduce(0) { $0 + $1.count } + roleIndex.values.reduce(0) { $0 + $1.count }) * 4
+                + (groupIndex.count + roleIndex.count) * 48
+            return rules + assignmentBytes + index
+        }
+    }
+
+    /// A pack version with its rules grouped by surface.
+    struct CompiledPackVersion: Sendable {
+        let pack: String
+        let version: Int
+        /// Position of the pack name in name order.
+        let ordinal: Int
+        /// Rules per surface index, sorted by rule id.
+        let rulesBySurface: [[Rule]]
+        /// Per surface: SHA-256 over pack, version and the surface's rules.
+        let digestBySurface: [[UInt8]]
+        let minLevelBySurface: [Level]
+        let maxLevelBySurface: [Level]
+        let ruleCount: Int
+
+        init(_ pack: PackVersion, ordinal: Int, surfaceIndex: [Surface: Int], surfaceCount: Int) {
+            self.pack = pack.pack
+            self.version = pack.version
+            self.ordinal = ordinal
+            var rules = [[Rule]](repeating: [], count: surfaceCount)
+            for rule in pack.rules { rules[surfaceIndex[rule.surface]!].append(rule) }
+            rulesBySurface = rules.map { $0.sorted { $0.id < $1.id } }
+            digestBySurface = rulesBySurface.map { rules in
+                Array(PackVersion.digest(of: SurfaceContent(pack: pack.pack, version: pack.version, rules: rules)))
+            }
+            minLevelBySurface = rulesBySurface.map { $0.map(\.level).min() ?? .off }
+            maxLevelBySurface = rulesBySurface.map { $0.map(\.level).max() ?? .off }
+            ruleCount = pack.rules.count
+        }
+
+        private struct SurfaceContent: Encodable {
+            var pack: String
+            var version: Int
+            var rules: [Rule]
+        }
+    }
+
+    /// An assignment with its selector compiled.
+    struct CompiledAssignment: Sendable {
+        let source: Assignment
+        let rank: Int
+        /// Index into `packVersions` and the pack's ordinal; nil for overrides only.
+        let packVersion: Int32?
+        let packOrdinal: Int32?
+        /// Override per surface index.
+        let overrideBySurface: [Level?]
+        let hasOverrides: Bool
+        let groups: [String]
+        let roles: [String]
+        let ringMask: UInt8
+        let hostTags: Set<String>
+        let repoGlobs: [Glob]
+        let trustMask: UInt8
+        let agents: Set<String>
+        /// Allowed surface indices; nil = all.
+        let surfaceFilter: [Bool]?
+        let validFrom: Date?
+        let validUntil: Date?
+        let targeted: Bool
+
+        init(_ assignment: Assignment, rank: Int, pack: (version: Int32, ordinal: Int32)?,
+             surfaceIndex: [Surface: Int], surfaceCount: Int) {
+            source = assignment
+            self.rank = rank
+            packVersion = pack?.version
+            packOrdinal = pack?.ordinal
+            var overrides = [Level?](repeating: nil, count: surfaceCount)
+            for (surface, level) in assignment.overrides { overrides[surfaceIndex[surface]!] = level }
+            overrideBySurface = overrides
+            hasOverrides = !assignment.overrides.isEmpty
+            let selector = assignment.selector
+            groups = DecisionContext.normalized(selector.groups)
+            roles = DecisionContext.normalized(selector.roles)
+            ringMask = selector.hostRings.reduce(0) { $0 | UInt8(1 << $1.rawValue) }
+            hostTags = Set(DecisionContext.normalized(selector.hostTags))
+            repoGlobs = selector.repos.map(Glob.init)
+            trustMask = selector.repoTrust.reduce(0) { $0 | Self.bit($1) }
+            agents = Set(DecisionContext.normalized(selector.agents))
+            if selector.surfaces.isEmpty {
+                surfaceFilter = nil
+            } else {
+                var filter = [Bool](repeating: false, count: surfaceCount)
+                for surface in selector.surfaces { if let index = surfaceIndex[surface] { filter[index] = true } }
+                surfaceFilter = filter
+            }
+            validFrom = assignment.validFrom
+            validUntil = assignment.validUntil
+            targeted = selector.isTargeted
+        }
+
+        static func bit(_ trust: RepoTrust) -> UInt8 {
+            switch trust {
+            case .sandbox: 1
+            case .internal: 2
+            case .production: 4
+            case .unmanaged: 8
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// The answer of the resolver for one context: the ring, per surface the effective rules,
+/// level and winning assignment, the full trace and the etag. See docs/resolution.md.
+public struct Resolution: Sendable {
+    /// The context that was resolved (normalized).
+    public let context: DecisionContext
+    /// Ring the context resolved into (rule 2).
+    public let ring: Ring
+    /// Where the ring came from.
+    public let ringSource: RingSource
+    /// Per-surface results, in surface name order.
+    public let surfaces: [SurfaceResolution]
+    /// Every assignment of the snapshot, in rank order (rule 10).
+    public let trace: [TraceEntry]
+    /// Content hash of the effective policy (rule 11).
+    public let etag: String
+    /// The revision resolved against.
+    public var revision: Int64 { snapshot.revision }
+    let snapshot: PolicySnapshot
+
+    /// The result for one surface; nil when the surface was not resolved.
+    public func surface(_ surface: Surface) -> SurfaceResolution? {
+        surfaces.first { $0.surface == surface }
+    }
+}
+
+/// Where a resolution's ring came from.
+public enum RingSource: Sendable, Hashable, CustomStringConvertible {
+    /// The host's own ring.
+    case hostOverride
+    /// The winning ring mapping of this group.
+    case group(String)
+    /// No mapping applied: ring 1.
+    case `default`
+
+    public var description: String {
+        switch self {
+        case .hostOverride: "host override"
+        case .group(let name): "group \(name)"
+        case .default: "default"
+        }
+    }
+}
+
+/// The policy of one surface within a resolution.
+public struct SurfaceResolution: Sendable {
+    /// The surface.
+    public let surface: Surface
+    /// Strongest applied level (what agents enforce).
+    public let level: Level
+    /// Strongest level without the ring's cap.
+    public let uncappedLevel: Level
+    /// Id of the assignment that decided the surface (rule 8); nil when nothing speaks about it.
+    public var winningAssignment: String? { winnerRank.map { storage.assignments[$0].source.id } }
+
+    let winnerRank: Int?
+    let contributions: [Contribution]
+    let surfaceIndex: Int?
+    let storage: PolicySnapshot.Storage
+
+    /// Effective rules (uncapped level above `off`), ordered by pack then rule id.
+    public var rules: [EffectiveRule] {
+        guard let surfaceIndex else { return [] }
+        var result: [EffectiveRule] = []
+        for contribution in contributions {
+            let pack = storage.packVersions[Int(contribution.packVersion)]
+            let assignment = storage.assignments[Int(contribution.rank)].source.id
+            for rule in pack.rulesBySurface[surfaceIndex] {
+                let uncapped = contribution.override ?? rule.level
+                guard uncapped > .off else { continue }
+                result.append(EffectiveRule(pack: pack.pack, packVersion: pack.version, rule: rule, assignment: assignment,
+                                            level: min(uncapped, contribution.cap), uncappedLevel: uncapped))
+            }
+        }
+        return result
+    }
+}
+
+/// One rule as it applies in a resolution.
+public struct EffectiveRule: Sendable, Hashable {
+    /// Pack name.
+    public let pack: String
+    /// Pack version.
+    public let packVersion: Int
+    /// The rule as published.
+    public let rule: Rule
+    /// Assignment that brought it in.
+    public let assignment: String
+    /// Applied level, after overrides and the ring's cap.
+    public let level: Level
+    /// Level after overrides, before the cap.
+    public let uncappedLevel: Level
+}
+
+/// One pack's rules acting on one surface, with the level transformation that applies.
+struct Contribution: Sendable, Hashable {
+    /// Rank of the assignment that brought the pack in.
+    let rank: Int32
+    /// Index of the pack version in the snapshot.
+    let packVersion: Int32
+    /// Pack name ordinal (canonical order).
+    let packOrdinal: Int32
+    /// Override level replacing the rules' own levels, if any.
+    let override: Level?
+    /// The ring's cap for these rules.
+    let cap: Level
+    /// Strongest uncapped and applied level among the rules.
+    let uncappedMax: Level
+    let appliedMax: Level
+}

@@ -1,0 +1,40 @@
+import Crypto
+
+/// Computes a resolution's etag from its effective content only (docs/resolution.md, rule 11).
+///
+/// Per surface, each contribution is encoded as the digest of its pack's rules on that
+/// surface plus the *canonical* form of its override and cap: an override that changes no
+/// rule's level and a cap that caps nothing are left out, so two resolutions whose rules
+/// and levels are the same get the same etag however they came about. Costs O(surfaces ×
+/// contributing packs), not O(rules).
+enum ResolutionDigest {
+    static func etag(ring: Ring, surfaces: [SurfaceResolution], storage: PolicySnapshot.Storage) -> String {
+        var bytes: [UInt8] = [0x52, 0x46, 0x01, UInt8(ring.rawValue)]  // "RF", format 1, ring
+        bytes.reserveCapacity(16 + surfaces.count * 80)
+        // A surface with no effective rule has no content: leaving it out keeps the etag
+        // independent of surfaces that only other, unrelated assignments mention.
+        for surface in surfaces where !surface.contributions.isEmpty {
+            bytes.append(contentsOf: surface.surface.rawValue.utf8)
+            bytes.append(0)
+            bytes.append(UInt8(surface.level.rank))
+            bytes.append(UInt8(surface.uncappedLevel.rank))
+            guard let surfaceIndex = surface.surfaceIndex else { continue }
+            for contribution in surface.contributions {
+                let pack = storage.packVersions[Int(contribution.packVersion)]
+                bytes.append(contentsOf: pack.digestBySurface[surfaceIndex])
+                let ruleMin = pack.minLevelBySurface[surfaceIndex]
+                let ruleMax = pack.maxLevelBySurface[surfaceIndex]
+                // Canonical override: absent when every rule already has that level.
+                var override = contribution.override
+                if let level = override, ruleMin == level, ruleMax == level { override = nil }
+                let uncappedMax = override ?? ruleMax
+                bytes.append(override.map { UInt8($0.rank) } ?? 0xFF)
+                // Canonical cap: absent when it caps nothing; any cap at or below every level is uniform.
+                let cap = contribution.cap
+                bytes.append(cap >= uncappedMax ? 0xFF : UInt8(cap.rank))
+            }
+            bytes.append(0xFE)
+        }
+        return Array(SHA256.hash(data: bytes).prefix(16)).hex
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import RingfenceCore
+
+/// The properties of docs/resolution.md, checked on random policies and contexts.
+@Suite("Resolver properties")
+struct ResolverPropertyTests {
+    static let seeds = Gen.int(in: 0...Int(Int32.max))
+
+    /// What a resolution decides, without the trace's order-dependent parts.
+    struct Outcome: Equatable {
+        var ring: Ring
+        var etag: String
+        var surfaces: [String]
+
+        init(_ resolution: Resolution) {
+            ring = resolution.ring
+            etag = resolution.etag
+            surfaces = resolution.surfaces.map { surface in
+                let rules = surface.rules.map { "\($0.pack)@\($0.packVersion)/\($0.rule.id)=\($0.level)/\($0.uncappedLevel)" }
+                return "\(surface.surface) \(surface.level)/\(surface.uncappedLevel) via \(surface.winningAssignment ?? "-") \(rules)"
+            }
+        }
+    }
+
+    @Test("resolution and etag do not depend on the order of the input")
+    func orderIndependence() async {
+        await propertyCheck(count: 300, input: Self.seeds) { seed in
+            var random = RandomPolicy(seed: seed)
+            let bundle = random.bundle()
+            var reordered = bundle
+            reordered.assignments = random.shuffled(bundle.assignments)
+            reordered.packs = random.shuffled(bundle.packs)
+            reordered.ringMappings = random.shuffled(bundle.ringMappings)
+            let original = try! PolicySnapshot(bundle: bundle)
+            let shuffled = try! PolicySnapshot(bundle: reordered)
+            for _ in 0..<5 {
+                let context = random.context()
+                let a = original.resolve(context), b = shuffled.resolve(context)
+                #expect(Outcome(a) == Outcome(b), "seed \(seed)")
+                #expect(a.traceLines == b.traceLines, "seed \(seed)")
+            }
+        }
+    }
+
+    @Test("raising the ring never lowers an applied level (policies without ring selectors)")
+    func ringMonotonicity() async {
+        await propertyCheck(count: 300, input: Self.seeds) { seed in
+            var random = RandomPolicy(seed: seed)
+            let snapshot = try! PolicySnapshot(bundle: random.bundle(ringSelectors: false))
+            let context = random.context()
+            var previous: [Surface: Level] = [:]
+            for ring in Ring.allCases.sorted() {
+                var ringContext = context
+                ringContext.hostRing = ring
+                for surface in snapshot.resolve(ringContext).surfaces {
+                    #expect(surface.level >= previous[surface.surface, default: .off], "seed \(seed), \(surface.surface) in ring \(ring)")
+                    previous[surface.surface] = surface.level
+                }
+            }
+        }
+    }
+
+    @Test("removing an assignment that did not match never changes the etag")
+    func nonMatchingRemoval() async {
+        await propertyCheck(count: 300, input: Self.seeds) { seed in
+            var random = RandomPolicy(seed: seed)
+            let bundle = random.bundle()
+            let context = random.context()
+            let resolution = try! PolicySnapshot(bundle: bundle).resolve(context)
+            for line in resolution.traceLines where line.outcome == "not-matched" || line.outcome == "not-valid" {
+                var smaller = bundle
+                smaller.assignments.removeAll { $0.id == line.assignment }
+                let again = try! PolicySnapshot(bundle: smaller).resolve(context)
+                #expect(again.etag == resolution.etag, "seed \(seed), removing \(line.assignment)")
+            }
+        }
+    }
+
+    @Test("an override ranked above every rule decides the level of all the surface's rules")
+    func higherOverrideWins() async {
+        await propertyCheck(count: 300, input: Self.seeds) { seed in
+            var random = RandomPolicy(seed: seed)
+            var bundle = random.bundle()
+            let surface = random.pick(RandomPolicy.surfaces)
+            let level = random.pick([Level.off] + RandomPolicy.levels)
+            bundle.assignments.append(Assignment(id: "zz-exemption", priority: 100, overrides: [surface: level]))
+            let resolution = try! PolicySnapshot(bundle: bundle).resolve(random.context())
+            guard let result = resolution.surface(surface) else { return }
+            #expect(result.rules.allSatisfy { $0.uncappedLevel == level }, "seed \(seed)")
+            if level == .off {
+                #expect(result.rules.isEmpty && result.level == .off, "seed \(seed)")
+                #expect(result.winningAssignment == "zz-exemption", "seed \(seed)")
+            }
+        }
+    }
+
+    @Test("every assignment appears in the trace exactly once, in rank order")
+    func traceIsComplete() async {
+        await propertyCheck(count: 300, input: Self.seeds) { seed in
+            var random = RandomPolicy(seed: seed)
+            let bundle = random.bundle()
+            let snapshot = try! PolicySnapshot(bundle: bundle)
+            let resolution = snapshot.resolve(random.context())
+            #expect(resolution.trace.map(\.rank) == Array(0..<bundle.assignments.count), "seed \(seed)")
+            #expect(resolution.traceLines.map(\.assignment).sorted() == bundle.assignments.map(\.id).sorted(), "seed \(seed)")
+            #expect(resolution.traceLines.map(\.assignment) == snapshot.rankedAssignments.map(\.id), "seed \(seed)")
+        }
+    }
+
+    @Test("applied levels never exceed the ring's cap and never exceed the uncapped level")
+    func capsHold() async {
+        await propertyCheck(count: 300, input: Self.seeds) { seed in
+            var random = RandomPolicy(seed: seed)
+            let resolution = try! PolicySnapshot(bundle: random.bundle()).resolve(random.context())
+            for surface in resolution.surfaces {
+                #expect(surface.level <= resolution.ring.cap(targeted: true), "seed \(seed)")
+                #expect(surface.level <= surface.uncappedLevel, "seed \(seed)")
+                for rule in surface.rules {
+                    #expect(rule.level <= rule.uncappedLevel, "seed \(seed)")
+                    #expect(rule.uncappedLevel > .off, "seed \(seed)")
+                }
+            }
+        }
+    }
+}

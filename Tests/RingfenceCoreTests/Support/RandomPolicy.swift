@@ -1,0 +1,107 @@
+import Foundation
+
+@testable import RingfenceCore
+
+/// Deterministic random policies and contexts for property tests, built from a seed that
+/// swift-property-based draws (so a failure names the seed that reproduces it).
+struct RandomPolicy {
+    var rng: SplitMix64
+
+    init(seed: Int) { rng = SplitMix64(seed: UInt64(bitPattern: Int64(seed))) }
+
+    static let surfaces: [Surface] = [.riskyShell, .sensitivePathRead, .mcpTool, .credentialExfiltration]
+    static let groups = (0..<8).map { "g\($0)" }
+    static let roles = ["dev", "lead", "admin"]
+    static let tags = ["laptop", "ci", "vdi"]
+    static let agents = ["claude-code", "cursor", "copilot"]
+    static let repos = ["pay/api", "pay/web", "core/lib", "sandbox/tmp"]
+    static let globs = ["pay/*", "**", "core/lib", "*/tmp", "x/*"]
+    static let levels: [Level] = [.observe, .warn, .block]
+    static let base = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// A policy; `ringSelectors: false` leaves `hostRings` out of every selector.
+    mutating func bundle(ringSelectors: Bool = true) -> PolicyBundle {
+        var packs: [PackVersion] = []
+        for p in 0..<rng.int(1...5) {
+            for version in 1...rng.int(1...2) {
+                let rules = (0..<rng.int(1...6)).map { r in
+                    Rule(id: "R\(r)", surface: pick(Self.surfaces), match: ["pattern-\(p)-\(r)"], level: pick(Self.levels), risk: .medium)
+                }
+                packs.append(PackVersion(pack: "pack\(p)", version: version, rules: rules))
+            }
+        }
+        var assignments: [Assignment] = []
+        for a in 0..<rng.int(1...14) {
+            var pack: PackVersion? = rng.chance(0.8) ? pick(packs) : nil
+            var overrides: [Surface: Level] = [:]
+            for _ in 0..<rng.int(0...2) { overrides[pick(Self.surfaces)] = pick([Level.off] + Self.levels) }
+            if pack == nil && overrides.isEmpty { pack = pick(packs) }
+            let version: Assignment.PackVersionReference = rng.chance(0.5) ? .latest : .exact(pack?.version ?? 1)
+            var selector = Selector()
+            if rng.chance(0.4) { selector.groups = some(Self.groups) }
+            if rng.chance(0.2) { selector.roles = some(Self.roles) }
+            if ringSelectors && rng.chance(0.2) { selector.hostRings = some(Ring.allCases) }
+            if rng.chance(0.15) { selector.hostTags = some(Self.tags) }
+            if rng.chance(0.25) { selector.repos = some(Self.globs) }
+            if rng.chance(0.25) { selector.repoTrust = some(RepoTrust.allCases) }
+            if rng.chance(0.15) { selector.agents = some(Self.agents) }
+            if rng.chance(0.2) { selector.surfaces = some(Self.surfaces) }
+            var from: Date? = nil
+            var until: Date? = nil
+            if rng.chance(0.15) { from = Self.base.addingTimeInterval(Double(rng.int(-3...3)) * 86_400) }
+            if rng.chance(0.15) { until = (from ?? Self.base).addingTimeInterval(Double(rng.int(1...4)) * 86_400) }
+            assignments.append(Assignment(
+                id: "a\(a)", pack: pack?.pack, version: pack == nil ? .latest : version, priority: rng.int(0...5),
+                selector: selector, overrides: overrides, validFrom: from, validUntil: until))
+        }
+        let rings = (0..<rng.int(0...3)).map { _ in
+            RingMapping(group: pick(Self.groups), ring: pick(Ring.allCases), priority: rng.int(0...3))
+        }
+        let roles = (0..<rng.int(0...2)).map { _ in RoleMapping(group: pick(Self.groups), role: pick(Self.roles)) }
+        return PolicyBundle(packs: packs, assignments: assignments, ringMappings: rings, roleMappings: roles)
+    }
+
+    mutating func context(ring: Ring? = nil) -> DecisionContext {
+        DecisionContext(
+            user: "u", groups: some(Self.groups), roles: rng.chance(0.5) ? some(Self.roles) : [],
+            hostRing: ring ?? (rng.chance(0.5) ? pick(Ring.allCases) : nil), hostTags: rng.chance(0.5) ? some(Self.tags) : [],
+            repo: rng.chance(0.8) ? pick(Self.repos) : nil, trust: rng.chance(0.8) ? pick(RepoTrust.allCases) : nil,
+            agent: pick(Self.agents), at: Self.base.addingTimeInterval(Double(rng.int(-5...5)) * 86_400))
+    }
+
+    mutating func pick<T>(_ values: [T]) -> T { values[rng.int(0...(values.count - 1))] }
+
+    mutating func some<T>(_ values: [T]) -> [T] {
+        let chosen = values.filter { _ in rng.chance(0.4) }
+        return chosen.isEmpty ? [pick(values)] : chosen
+    }
+
+    mutating func shuffled<T>(_ values: [T]) -> [T] {
+        var values = values
+        for index in values.indices.reversed() where index > 0 { values.swapAt(index, rng.int(0...index)) }
+        return values
+    }
+}
+
+/// SplitMix64: small, fast, good enough to build test inputs.
+struct SplitMix64 {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
+    }
+
+    mutating func chance(_ probability: Double) -> Bool {
+        Double(next() % 10_000) < probability * 10_000
+    }
+}
