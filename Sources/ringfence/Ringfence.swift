@@ -12,6 +12,9 @@ struct Ringfence: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self,
             StatusCommand.self,
+            ResolveCommand.self,
+            ExplainCommand.self,
+            TestPolicyCommand.self,
         ]
     )
 

@@ -53,9 +53,12 @@ public enum PolicyFiles {
         var reader = BundleReader(errors: sink)
         for (file, text) in sources {
             do {
-                for document in try Yams.compose_all(yaml: text) {
+                // compose_all's sequence stops at a syntax error and keeps it, rather than throwing.
+                var documents = try Yams.compose_all(yaml: text)
+                while let document = documents.next() {
                     reader.read(document: YAMLValue(node: document, file: file, path: "", errors: sink))
                 }
+                if let error = documents.error { throw error }
             } catch let error as YamlError {
                 sink.errors.append(PolicyFileError(file: file, line: error.line ?? 0, path: "", message: "not valid YAML: \(error.summary)"))
             } catch {
@@ -136,6 +139,10 @@ private struct BundleReader {
             rules.append(rule)
         }
         let pack = PackVersion(pack: name, version: version, description: fields["description"]?.string() ?? "", rules: rules)
+        if let first = places[.pack(name, version)] {
+            fields["version"]?.fail("pack \(name) version \(version) is already defined at \(first.file):\(first.line); publish changes as a new version")
+            return
+        }
         places[.pack(name, version)] = fields["pack"]
         bundle.packs.append(pack)
     }
@@ -185,6 +192,10 @@ private struct BundleReader {
         let validFrom = fields["validFrom"]?.date()
         let validUntil = fields["validUntil"]?.date()
         guard let priority else { return }
+        if let first = places[.assignment(id)] {
+            fields["id"]?.fail("assignment id \(id) is already used at \(first.file):\(first.line)")
+            return
+        }
         places[.assignment(id)] = fields["id"]
         places[.assignmentPack(id)] = fields["pack"] ?? fields["id"]
         bundle.assignments.append(Assignment(

@@ -132,7 +132,7 @@ extension PolicySnapshot {
         let version: Int
         /// Position of the pack name in name order.
         let ordinal: Int
-        /// Rules per surface index, sorted by rule id.
+        /// Rules per surface index, sorted by rule id (numbers compared as numbers: RS-2 before RS-12).
         let rulesBySurface: [[Rule]]
         /// Per surface: SHA-256 over pack, version and the surface's rules.
         let digestBySurface: [[UInt8]]
@@ -146,7 +146,7 @@ extension PolicySnapshot {
             self.ordinal = ordinal
             var rules = [[Rule]](repeating: [], count: surfaceCount)
             for rule in pack.rules { rules[surfaceIndex[rule.surface]!].append(rule) }
-            rulesBySurface = rules.map { $0.sorted { $0.id < $1.id } }
+            rulesBySurface = rules.map { $0.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending } }
             digestBySurface = rulesBySurface.map { rules in
                 Array(PackVersion.digest(of: SurfaceContent(pack: pack.pack, version: pack.version, rules: rules)))
             }

@@ -95,6 +95,8 @@ public struct EffectiveRule: Sendable, Hashable {
 struct Contribution: Sendable, Hashable {
     /// Rank of the assignment that brought the pack in.
     let rank: Int32
+    /// Rank of the assignment that decided the rules' levels: the override's, else `rank`.
+    let decidedBy: Int32
     /// Index of the pack version in the snapshot.
     let packVersion: Int32
     /// Pack name ordinal (canonical order).

@@ -73,7 +73,7 @@ extension PolicySnapshot {
                 let uncappedMax = override ?? pack.maxLevelBySurface[surfaceIndex]
                 guard uncappedMax > .off else { continue }
                 state.contributions[slot].append(Contribution(
-                    rank: Int32(rank), packVersion: packIndex, packOrdinal: Int32(pack.ordinal), override: override,
+                    rank: Int32(rank), decidedBy: Int32(override == nil ? rank : state.overrideRank[slot]), packVersion: packIndex, packOrdinal: Int32(pack.ordinal), override: override,
                     cap: cap, uncappedMax: uncappedMax, appliedMax: min(uncappedMax, cap)))
             }
         }
@@ -149,12 +149,15 @@ private struct SurfaceAccumulator {
             level = max(level, contribution.appliedMax)
             uncapped = max(uncapped, contribution.uncappedMax)
         }
-        // Highest-ranked contribution reaching the applied level and, among those, the best uncapped level.
+        // Among contributions reaching the applied level, the best uncapped level; among those,
+        // the highest-ranked deciding assignment.
         var winner: Int? = nil
         var winnerUncapped = Level.off
         for contribution in contributions where contribution.appliedMax == level {
-            if winner == nil || contribution.uncappedMax > winnerUncapped {
-                winner = Int(contribution.rank)
+            let decidedBy = Int(contribution.decidedBy)
+            if winner == nil || contribution.uncappedMax > winnerUncapped
+                || (contribution.uncappedMax == winnerUncapped && decidedBy < winner!) {
+                winner = decidedBy
                 winnerUncapped = contribution.uncappedMax
             }
         }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A resolution as a plain, `Codable` document: what `ringfence resolve --format json`
+/// prints and what stored resolutions keep.
+public struct ResolutionDocument: Sendable, Hashable, Codable {
+    public struct RuleEntry: Sendable, Hashable, Codable {
+        public var pack: String
+        public var packVersion: Int
+        public var id: String
+        public var match: [String]
+        public var level: Level
+        public var uncappedLevel: Level
+        public var risk: Rule.Risk
+        public var description: String
+        public var assignment: String
+    }
+
+    public struct SurfaceEntry: Sendable, Hashable, Codable {
+        public var surface: String
+        public var level: Level
+        public var uncappedLevel: Level
+        public var winningAssignment: String?
+        public var rules: [RuleEntry]
+    }
+
+    public var user: String
+    public var ring: Int
+    public var ringSource: String
+    public var etag: String
+    public var revision: Int64
+    public var at: Date
+    public var surfaces: [SurfaceEntry]
+    /// Present when asked for.
+    public var trace: [TraceLine]?
+}
+
+extension Resolution {
+    /// The resolution as a document; `includeTrace` adds the full trace.
+    public func document(includeTrace: Bool) -> ResolutionDocument {
+        ResolutionDocument(
+            user: context.user, ring: ring.number, ringSource: ringSource.description, etag: etag, revision: revision,
+            at: context.at,
+            surfaces: surfaces.map { surface in
+                .init(surface: surface.surface.rawValue, level: surface.level, uncappedLevel: surface.uncappedLevel,
+                      winningAssignment: surface.winningAssignment,
+                      rules: surface.rules.map {
+                          .init(pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match, level: $0.level,
+                                uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description,
+                                assignment: $0.assignment)
+                      })
+            },
+            trace: includeTrace ? traceLines : nil)
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import RingfenceCore
+
+/// `ringfence resolve`: the effective policy of one context.
+struct ResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Show which rules apply to a user/host/repo/agent, per surface, and at what level."
+    )
+
+    @OptionGroup var policy: PolicySource
+    @OptionGroup var context: ContextOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func run() throws {
+        let (_, snapshot) = try policy.load()
+        let resolution = snapshot.resolve(try context.context())
+        print(try Self.render(resolution, format: format, includeTrace: false))
+    }
+
+    static func render(_ resolution: Resolution, format: OutputFormat, includeTrace: Bool, matchedOnly: Bool = false) throws -> String {
+        switch format {
+        case .text:
+            return resolution.explanation(includeTrace: includeTrace, matchedOnly: matchedOnly)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            return String(decoding: try encoder.encode(resolution.document(includeTrace: includeTrace)), as: UTF8.self)
+        }
+    }
+}
+
+/// `ringfence explain`: the resolution with the trace of every assignment.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a decision: the resolution plus why every assignment matched or not."
+    )
+
+    @OptionGroup var policy: PolicySource
+    @OptionGroup var context: ContextOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Flag(name: .customLong("matched-only"), help: "List only assignments that matched or were shadowed.") var matchedOnly = false
+
+    func run() throws {
+        let (_, snapshot) = try policy.load()
+        let resolution = snapshot.resolve(try context.context())
+        print(try ResolveCommand.render(resolution, format: format, includeTrace: true, matchedOnly: matchedOnly))
+    }
+}
