@@ -25,6 +25,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     let tokens: [Token]
     /// Set when the pattern has no wildcard: a plain comparison suffices.
     let literal: [UInt8]?
+    /// The literal bytes before the first wildcard; a text not starting with them fails at once.
+    let prefix: [UInt8]
 
     /// Compiles a pattern.
     public init(_ pattern: String) {
@@ -58,6 +60,12 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
         self.tokens = tokens
         self.literal = tokens.allSatisfy { if case .literal = $0 { true } else { false } } ? bytes : nil
+        var prefix: [UInt8] = []
+        for token in tokens {
+            guard case .literal(let byte) = token else { break }
+            prefix.append(byte)
+        }
+        self.prefix = prefix
     }
 
     /// Whether a text matches the whole pattern.
@@ -75,38 +83,44 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// Matching for a text already passed through ``fold(_:)`` (saves folding it once per pattern).
     func matches(folded bytes: [UInt8]) -> Bool {
         if let literal { return literal == bytes }
-        // reachable[j]: the tokens consumed so far can match bytes[0..<j].
-        var reachable = [Bool](repeating: false, count: bytes.count + 1)
-        reachable[0] = true
-        for token in tokens {
-            var next = [Bool](repeating: false, count: bytes.count + 1)
-            switch token {
-            case .literal(let byte):
-                for j in 0..<bytes.count where reachable[j] && bytes[j] == byte { next[j + 1] = true }
-            case .anyOne:
-                for j in 0..<bytes.count where reachable[j] && bytes[j] != UInt8(ascii: "/") { next[j + 1] = true }
-            case .anyInSegment:
-                for j in 0...bytes.count {
-                    if reachable[j] || (j > 0 && next[j - 1] && bytes[j - 1] != UInt8(ascii: "/")) { next[j] = true }
+        guard bytes.count >= prefix.count, bytes.starts(with: prefix) else { return false }
+        let width = bytes.count + 1
+        // reachable[j]: the tokens consumed so far can match bytes[0..<j]. Two rows on the stack.
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: 2 * width) { buffer in
+            var reachable = UnsafeMutableBufferPointer(rebasing: buffer[0..<width])
+            var next = UnsafeMutableBufferPointer(rebasing: buffer[width..<(2 * width)])
+            buffer.initialize(repeating: false)
+            reachable[0] = true
+            for token in tokens {
+                next.update(repeating: false)
+                switch token {
+                case .literal(let byte):
+                    for j in 0..<bytes.count where reachable[j] && bytes[j] == byte { next[j + 1] = true }
+                case .anyOne:
+                    for j in 0..<bytes.count where reachable[j] && bytes[j] != UInt8(ascii: "/") { next[j + 1] = true }
+                case .anyInSegment:
+                    for j in 0...bytes.count {
+                        if reachable[j] || (j > 0 && next[j - 1] && bytes[j - 1] != UInt8(ascii: "/")) { next[j] = true }
+                    }
+                case .anyAcrossSegments:
+                    var seen = false
+                    for j in 0...bytes.count {
+                        seen = seen || reachable[j]
+                        next[j] = seen
+                    }
+                case .anyAcrossSegmentsThenSlash:
+                    // Matches "" or "anything/".
+                    for j in 0...bytes.count where reachable[j] { next[j] = true }
+                    var seen = false
+                    for j in 0..<bytes.count {
+                        seen = seen || reachable[j]
+                        if seen && bytes[j] == UInt8(ascii: "/") { next[j + 1] = true }
+                    }
                 }
-            case .anyAcrossSegments:
-                var seen = false
-                for j in 0...bytes.count {
-                    seen = seen || reachable[j]
-                    next[j] = seen
-                }
-            case .anyAcrossSegmentsThenSlash:
-                // Matches "" or "anything/".
-                for j in 0...bytes.count where reachable[j] { next[j] = true }
-                var seen = false
-                for j in 0..<bytes.count {
-                    seen = seen || reachable[j]
-                    if seen && bytes[j] == UInt8(ascii: "/") { next[j + 1] = true }
-                }
+                swap(&reachable, &next)
             }
-            reachable = next
+            return reachable[bytes.count]
         }
-        return reachable[bytes.count]
     }
 
     public var description: String { pattern }

@@ -51,11 +51,20 @@ extension PolicySnapshot {
         let surfaceIndex: [Surface: Int]
         let packVersions: [CompiledPackVersion]
         let assignments: [CompiledAssignment]
-        let groupIndex: [String: [Int32]]
+        /// Per rank: bit 0 = selects groups, bit 1 = selects roles (read for every assignment
+        /// of every resolution, so kept apart from the compiled assignments).
+        let gate: [UInt8]
+        /// Per (pack version × surface count + surface): strongest and weakest rule level
+        /// (`off` = no rule on that surface) and the first 16 bytes of the rules' digest.
+        let packSurfaceMax: [Level]
+        let packSurfaceMin: [Level]
+        let packSurfaceDigest: [UInt8]
+        let packOrdinal: [Int32]
+        /// Everything the policy says about a group, so a user's groups are hashed once each.
+        let groups: [String: GroupFacts]
         let roleIndex: [String: [Int32]]
         let unconstrained: [Int32]
-        let ringByGroup: [String: RingMapping]
-        let rolesByGroup: [String: [String]]
+        let hasRoleMappings: Bool
         let packCount: Int
 
         init(bundle: PolicyBundle) {
@@ -86,6 +95,12 @@ extension PolicySnapshot {
                 return CompiledAssignment(assignment, rank: rank, pack: pack, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
             }
 
+            gate = assignments.map { ($0.groups.isEmpty ? 0 : 1) | ($0.roles.isEmpty ? 0 : 2) }
+            packSurfaceMax = packVersions.flatMap(\.maxLevelBySurface)
+            packSurfaceMin = packVersions.flatMap(\.minLevelBySurface)
+            packSurfaceDigest = packVersions.flatMap { $0.digestBySurface.flatMap { $0.prefix(16) } }
+            self.packOrdinal = packVersions.map { Int32($0.ordinal) }
+
             var groupIndex: [String: [Int32]] = [:]
             var roleIndex: [String: [Int32]] = [:]
             var unconstrained: [Int32] = []
@@ -94,22 +109,20 @@ extension PolicySnapshot {
                 for role in assignment.roles { roleIndex[role, default: []].append(Int32(assignment.rank)) }
                 if assignment.groups.isEmpty && assignment.roles.isEmpty { unconstrained.append(Int32(assignment.rank)) }
             }
-            self.groupIndex = groupIndex
             self.roleIndex = roleIndex
             self.unconstrained = unconstrained
 
-            var ringByGroup: [String: RingMapping] = [:]
+            var groups: [String: GroupFacts] = groupIndex.mapValues { GroupFacts(assignments: $0, ring: nil, roles: []) }
             for mapping in bundle.ringMappings {
                 let group = DecisionContext.normalize(mapping.group)
-                if let existing = ringByGroup[group], !Self.ringMapping(mapping, beats: existing) { continue }
-                ringByGroup[group] = mapping
+                if let existing = groups[group]?.ring, !Self.ringMapping(mapping, beats: existing) { continue }
+                groups[group, default: GroupFacts()].ring = mapping
             }
-            self.ringByGroup = ringByGroup
-            var rolesByGroup: [String: [String]] = [:]
             for mapping in bundle.roleMappings {
-                rolesByGroup[DecisionContext.normalize(mapping.group), default: []].append(DecisionContext.normalize(mapping.role))
+                groups[DecisionContext.normalize(mapping.group), default: GroupFacts()].roles.append(DecisionContext.normalize(mapping.role))
             }
-            self.rolesByGroup = rolesByGroup
+            self.groups = groups
+            hasRoleMappings = !bundle.roleMappings.isEmpty
         }
 
         /// Rule 2: higher priority wins, then the lower ring.
@@ -120,10 +133,18 @@ extension PolicySnapshot {
         var approximateByteCount: Int {
             let rules = packVersions.reduce(0) { $0 + $1.ruleCount } * 160
             let assignmentBytes = assignments.count * (MemoryLayout<CompiledAssignment>.stride + surfaces.count * 2 + 64)
-            let index = (groupIndex.values.reduce(0) { $0 + $1.count } + roleIndex.values.reduce(0) { $0 + $1.count }) * 4
-                + (groupIndex.count + roleIndex.count) * 48
+            let index = (groups.values.reduce(0) { $0 + $1.assignments.count } + roleIndex.values.reduce(0) { $0 + $1.count }) * 4
+                + (groups.count + roleIndex.count) * 64
             return rules + assignmentBytes + index
         }
+    }
+
+    /// What the policy says about one group: the assignments selecting it, its ring mapping
+    /// (the winning one, rule 2) and the roles it grants.
+    struct GroupFacts: Sendable {
+        var assignments: [Int32] = []
+        var ring: RingMapping?
+        var roles: [String] = []
     }
 
     /// A pack version with its rules grouped by surface.
@@ -162,8 +183,9 @@ extension PolicySnapshot {
         }
     }
 
-    /// An assignment with its selector compiled.
-    struct CompiledAssignment: Sendable {
+    /// An assignment with its selector compiled. A class, so walking the ranked list costs
+    /// one reference count per assignment rather than one per field.
+    final class CompiledAssignment: Sendable {
         let source: Assignment
         let rank: Int
         /// Index into `packVersions` and the pack's ordinal; nil for overrides only.

@@ -10,7 +10,7 @@ public struct Resolution: Sendable {
     /// Per-surface results, in surface name order.
     public let surfaces: [SurfaceResolution]
     /// Every assignment of the snapshot, in rank order (rule 10).
-    public let trace: [TraceEntry]
+    public let trace: ResolutionTrace
     /// Content hash of the effective policy (rule 11).
     public let etag: String
     /// The revision resolved against.

@@ -10,30 +10,34 @@ import Crypto
 enum ResolutionDigest {
     static func etag(ring: Ring, surfaces: [SurfaceResolution], storage: PolicySnapshot.Storage) -> String {
         var bytes: [UInt8] = [0x52, 0x46, 0x01, UInt8(ring.rawValue)]  // "RF", format 1, ring
-        bytes.reserveCapacity(16 + surfaces.count * 80)
+        bytes.reserveCapacity(16 + surfaces.reduce(0) { $0 + 24 + $1.contributions.count * 18 })
         // A surface with no effective rule has no content: leaving it out keeps the etag
         // independent of surfaces that only other, unrelated assignments mention.
-        for surface in surfaces where !surface.contributions.isEmpty {
-            bytes.append(contentsOf: surface.surface.rawValue.utf8)
-            bytes.append(0)
-            bytes.append(UInt8(surface.level.rank))
-            bytes.append(UInt8(surface.uncappedLevel.rank))
-            guard let surfaceIndex = surface.surfaceIndex else { continue }
-            for contribution in surface.contributions {
-                let pack = storage.packVersions[Int(contribution.packVersion)]
-                bytes.append(contentsOf: pack.digestBySurface[surfaceIndex])
-                let ruleMin = pack.minLevelBySurface[surfaceIndex]
-                let ruleMax = pack.maxLevelBySurface[surfaceIndex]
-                // Canonical override: absent when every rule already has that level.
-                var override = contribution.override
-                if let level = override, ruleMin == level, ruleMax == level { override = nil }
-                let uncappedMax = override ?? ruleMax
-                bytes.append(override.map { UInt8($0.rank) } ?? 0xFF)
-                // Canonical cap: absent when it caps nothing; any cap at or below every level is uniform.
-                let cap = contribution.cap
-                bytes.append(cap >= uncappedMax ? 0xFF : UInt8(cap.rank))
+        let surfaceCount = storage.surfaces.count
+        storage.packSurfaceDigest.withUnsafeBufferPointer { digests in
+            for surface in surfaces where !surface.contributions.isEmpty {
+                bytes.append(contentsOf: surface.surface.rawValue.utf8)
+                bytes.append(0)
+                bytes.append(UInt8(surface.level.rank))
+                bytes.append(UInt8(surface.uncappedLevel.rank))
+                guard let surfaceIndex = surface.surfaceIndex else { continue }
+                for contribution in surface.contributions {
+                    // 16 bytes of the digest of the pack's rules on this surface identify the content.
+                    let slice = Int(contribution.packVersion) * surfaceCount + surfaceIndex
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digests[(slice * 16)..<(slice * 16 + 16)]))
+                    let ruleMin = storage.packSurfaceMin[slice]
+                    let ruleMax = storage.packSurfaceMax[slice]
+                    // Canonical override: absent when every rule already has that level.
+                    var override = contribution.override
+                    if let level = override, ruleMin == level, ruleMax == level { override = nil }
+                    let uncappedMax = override ?? ruleMax
+                    bytes.append(override.map { UInt8($0.rank) } ?? 0xFF)
+                    // Canonical cap: absent when it caps nothing; any cap at or below every level is uniform.
+                    let cap = contribution.cap
+                    bytes.append(cap >= uncappedMax ? 0xFF : UInt8(cap.rank))
+                }
+                bytes.append(0xFE)
             }
-            bytes.append(0xFE)
         }
         return Array(SHA256.hash(data: bytes).prefix(16)).hex
     }

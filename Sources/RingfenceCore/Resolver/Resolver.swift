@@ -5,8 +5,9 @@ extension PolicySnapshot {
     /// numbers appear in the comments below).
     public func resolve(_ context: DecisionContext) -> Resolution {
         let storage = self.storage
-        let roles = effectiveRoles(context)                                   // rule 1
-        let (ring, ringSource) = chooseRing(context)                          // rule 2
+        let facts = context.groups.compactMap { storage.groups[$0] }           // one lookup per group
+        let roles = effectiveRoles(context, facts: facts)                     // rule 1
+        let (ring, ringSource) = chooseRing(context, facts: facts)            // rule 2
 
         // Surfaces to resolve: the asked ones (known or not), or all the snapshot knows.
         let requested: [Surface] = context.surfaces.isEmpty ? storage.surfaces : Array(Set(context.surfaces)).sorted()
@@ -16,96 +17,105 @@ extension PolicySnapshot {
         let count = storage.assignments.count
         var groupHit = [Bool](repeating: false, count: count)
         var roleHit = [Bool](repeating: false, count: count)
-        for group in context.groups { for rank in storage.groupIndex[group] ?? [] { groupHit[Int(rank)] = true } }
+        for group in facts { for rank in group.assignments { groupHit[Int(rank)] = true } }
         for role in roles { for rank in storage.roleIndex[role] ?? [] { roleHit[Int(rank)] = true } }
+
+        // Candidates: ranks reached through a group or a role, and those selecting neither.
+        var candidates: [Int32] = storage.unconstrained
+        for group in facts { candidates.append(contentsOf: group.assignments) }
+        for role in roles { candidates.append(contentsOf: storage.roleIndex[role] ?? []) }
+        candidates.sort()
 
         var state = SurfaceAccumulator(count: requested.count)
         var packApplied = [Int32](repeating: -1, count: storage.packCount)
-        var trace: [TraceEntry] = []
-        trace.reserveCapacity(count)
+        var evaluated: [(rank: Int32, outcome: TraceEntry.Outcome)] = []
+        evaluated.reserveCapacity(candidates.count)
         let repoFolded = context.repo.map(Glob.fold)
 
-        for assignment in storage.assignments {                               // rule 3: rank order
-            let rank = assignment.rank
-            if !assignment.groups.isEmpty && !groupHit[rank] {
-                trace.append(TraceEntry(rank: rank, outcome: .notMatched(.groups)))
-                continue
-            }
-            if !assignment.roles.isEmpty && !roleHit[rank] {
-                trace.append(TraceEntry(rank: rank, outcome: .notMatched(.roles)))
-                continue
-            }
+        let surfaceCount = storage.surfaces.count
+        var previous: Int32 = -1
+        for candidate in candidates where candidate != previous {              // rule 3: rank order
+            previous = candidate
+            let rank = Int(candidate)
+            let gate = storage.gate[rank]
+            // Selecting both groups and roles needs both to match; the other ranks' entries are implied.
+            if (gate & 1 != 0 && !groupHit[rank]) || (gate & 2 != 0 && !roleHit[rank]) { continue }
+            let assignment = storage.assignments[rank]
             if let from = assignment.validFrom, context.at < from {            // rule 9
-                trace.append(TraceEntry(rank: rank, outcome: .notYetValid(from: from)))
+                evaluated.append((candidate, .notYetValid(from: from)))
                 continue
             }
             if let until = assignment.validUntil, context.at >= until {
-                trace.append(TraceEntry(rank: rank, outcome: .expired(until: until)))
+                evaluated.append((candidate, .expired(until: until)))
                 continue
             }
             if let field = firstMismatch(assignment, context: context, ring: ring, repo: repoFolded, requested: requestedIndex) {
-                trace.append(TraceEntry(rank: rank, outcome: .notMatched(field)))   // rule 4
+                evaluated.append((candidate, .notMatched(field)))                  // rule 4
                 continue
             }
             if let ordinal = assignment.packOrdinal {                          // rule 5
                 let earlier = packApplied[Int(ordinal)]
                 if earlier >= 0 {
-                    trace.append(TraceEntry(rank: rank, outcome: .shadowed(byRank: Int(earlier))))
+                    evaluated.append((candidate, .shadowed(byRank: Int(earlier))))
                     continue
                 }
                 packApplied[Int(ordinal)] = Int32(rank)
             }
-            trace.append(TraceEntry(rank: rank, outcome: .matched))
+            evaluated.append((candidate, .matched))
 
             for (slot, surfaceIndex) in requestedIndex.enumerated() {         // rule 6
                 guard let surfaceIndex, assignment.surfaceFilter?[surfaceIndex] ?? true else { continue }
-                if state.override[slot] == nil, let level = assignment.overrideBySurface[surfaceIndex] {
-                    state.override[slot] = level
-                    state.overrideRank[slot] = rank
-                    state.overrideTargeted[slot] = assignment.targeted
+                if state.overrides[slot].level == nil, let level = assignment.overrideBySurface[surfaceIndex] {
+                    state.overrides[slot] = (level, rank, assignment.targeted)
                 }
                 guard let packIndex = assignment.packVersion else { continue }
-                let pack = storage.packVersions[Int(packIndex)]
-                guard !pack.rulesBySurface[surfaceIndex].isEmpty else { continue }
-                let override = state.override[slot]
-                let targeted = assignment.targeted || (override != nil && state.overrideTargeted[slot])
+                let ruleMax = storage.packSurfaceMax[Int(packIndex) * surfaceCount + surfaceIndex]
+                guard ruleMax > .off else { continue }                         // no rule on this surface
+                let (override, overrideRank, overrideTargeted) = state.overrides[slot]
+                let targeted = assignment.targeted || (override != nil && overrideTargeted)
                 let cap = ring.cap(targeted: targeted)                         // rule 7
-                let uncappedMax = override ?? pack.maxLevelBySurface[surfaceIndex]
+                let uncappedMax = override ?? ruleMax
                 guard uncappedMax > .off else { continue }
                 state.contributions[slot].append(Contribution(
-                    rank: Int32(rank), decidedBy: Int32(override == nil ? rank : state.overrideRank[slot]), packVersion: packIndex, packOrdinal: Int32(pack.ordinal), override: override,
+                    rank: Int32(rank), decidedBy: Int32(override == nil ? rank : overrideRank),
+                    packVersion: packIndex, packOrdinal: storage.packOrdinal[Int(packIndex)], override: override,
                     cap: cap, uncappedMax: uncappedMax, appliedMax: min(uncappedMax, cap)))
             }
         }
 
-        let surfaces = requested.enumerated().map { slot, surface in           // rule 8
-            state.result(slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], storage: storage)
+        var surfaces: [SurfaceResolution] = []                                // rule 8
+        surfaces.reserveCapacity(requested.count)
+        for (slot, surface) in requested.enumerated() {
+            surfaces.append(state.takeResult(slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], storage: storage))
         }
         let etag = ResolutionDigest.etag(ring: ring, surfaces: surfaces, storage: storage)   // rule 11
+        let trace = ResolutionTrace(evaluated: evaluated, groupHit: groupHit, roleHit: roleHit, gate: storage.gate)
         return Resolution(context: context, ring: ring, ringSource: ringSource, surfaces: surfaces, trace: trace,
                           etag: etag, snapshot: self)
     }
 
     /// Rule 1: directory roles plus the roles mapped from the context's groups.
     func effectiveRoles(_ context: DecisionContext) -> [String] {
-        guard !storage.rolesByGroup.isEmpty else { return context.roles }
+        effectiveRoles(context, facts: context.groups.compactMap { storage.groups[$0] })
+    }
+
+    private func effectiveRoles(_ context: DecisionContext, facts: [GroupFacts]) -> [String] {
+        guard storage.hasRoleMappings else { return context.roles }
         var roles = Set(context.roles)
-        for group in context.groups { roles.formUnion(storage.rolesByGroup[group] ?? []) }
+        for group in facts { roles.formUnion(group.roles) }
         return roles.sorted()
     }
 
     /// Rule 2: host override, then the best group mapping, then ring 1.
-    func chooseRing(_ context: DecisionContext) -> (Ring, RingSource) {
+    private func chooseRing(_ context: DecisionContext, facts: [GroupFacts]) -> (Ring, RingSource) {
         if let ring = context.hostRing { return (ring, .hostOverride) }
         var best: RingMapping?
-        var bestGroup = ""
-        for group in context.groups {
-            guard let mapping = storage.ringByGroup[group] else { continue }
+        for group in facts {
+            guard let mapping = group.ring else { continue }
             if let current = best, !Storage.ringMapping(mapping, beats: current) { continue }
             best = mapping
-            bestGroup = mapping.group
         }
-        if let best { return (best.ring, .group(bestGroup)) }
+        if let best { return (best.ring, .group(best.group)) }
         return (.default, .default)
     }
 
@@ -128,24 +138,28 @@ extension PolicySnapshot {
 
 /// Per-surface state while walking the ranked assignments.
 private struct SurfaceAccumulator {
-    var override: [Level?]
-    var overrideRank: [Int]
-    var overrideTargeted: [Bool]
+    /// Per surface: the override level in force, the rank that set it, and whether that
+    /// assignment is targeted.
+    var overrides: [(level: Level?, rank: Int, targeted: Bool)]
     var contributions: [[Contribution]]
 
     init(count: Int) {
-        override = Array(repeating: nil, count: count)
-        overrideRank = Array(repeating: -1, count: count)
-        overrideTargeted = Array(repeating: false, count: count)
-        contributions = Array(repeating: [], count: count)
+        overrides = Array(repeating: (nil, -1, false), count: count)
+        contributions = (0..<count).map { _ in
+            var list: [Contribution] = []
+            list.reserveCapacity(32)
+            return list
+        }
     }
 
-    /// Rule 8: level, uncapped level and winner of one surface.
-    func result(slot: Int, surface: Surface, surfaceIndex: Int?, storage: PolicySnapshot.Storage) -> SurfaceResolution {
-        let contributions = self.contributions[slot]
+    /// Rule 8: level, uncapped level and winner of one surface. Moves the surface's
+    /// contributions out of the accumulator, so they are sorted in place without a copy.
+    mutating func takeResult(slot: Int, surface: Surface, surfaceIndex: Int?, storage: PolicySnapshot.Storage) -> SurfaceResolution {
+        var ordered: [Contribution] = []
+        swap(&ordered, &contributions[slot])
         var level = Level.off
         var uncapped = Level.off
-        for contribution in contributions {
+        for contribution in ordered {
             level = max(level, contribution.appliedMax)
             uncapped = max(uncapped, contribution.uncappedMax)
         }
@@ -153,7 +167,7 @@ private struct SurfaceAccumulator {
         // the highest-ranked deciding assignment.
         var winner: Int? = nil
         var winnerUncapped = Level.off
-        for contribution in contributions where contribution.appliedMax == level {
+        for contribution in ordered where contribution.appliedMax == level {
             let decidedBy = Int(contribution.decidedBy)
             if winner == nil || contribution.uncappedMax > winnerUncapped
                 || (contribution.uncappedMax == winnerUncapped && decidedBy < winner!) {
@@ -161,8 +175,20 @@ private struct SurfaceAccumulator {
                 winnerUncapped = contribution.uncappedMax
             }
         }
-        if winner == nil, overrideRank[slot] >= 0 { winner = overrideRank[slot] }
-        let ordered = contributions.sorted { $0.packOrdinal < $1.packOrdinal }
+        if winner == nil, overrides[slot].rank >= 0 { winner = overrides[slot].rank }
+        // Canonical order (pack name). The lists are short, so an in-place insertion sort
+        // beats the general sort, which showed up as half of `resolve` in profiles.
+        if ordered.count > 1 {
+            for index in 1..<ordered.count {
+                let item = ordered[index]
+                var position = index
+                while position > 0 && ordered[position - 1].packOrdinal > item.packOrdinal {
+                    ordered[position] = ordered[position - 1]
+                    position -= 1
+                }
+                ordered[position] = item
+            }
+        }
         return SurfaceResolution(surface: surface, level: level, uncappedLevel: uncapped, winnerRank: winner,
                                  contributions: ordered, surfaceIndex: surfaceIndex, storage: storage)
     }

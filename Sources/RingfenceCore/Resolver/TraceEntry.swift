@@ -22,6 +22,37 @@ public struct TraceEntry: Sendable, Hashable {
     }
 }
 
+/// The trace of a resolution: one entry per assignment of the snapshot, in rank order.
+///
+/// Only the assignments the inverted index offered as candidates are evaluated and stored;
+/// the entry of every other assignment is implied (its groups or roles did not match) and
+/// produced when read. So a resolution costs time in proportion to its candidates, not to
+/// the size of the policy, while the trace stays complete.
+public struct ResolutionTrace: RandomAccessCollection, Sendable {
+    /// Outcomes of the evaluated candidates, by ascending rank.
+    let evaluated: [(rank: Int32, outcome: TraceEntry.Outcome)]
+    /// Whether each rank was reached through a group / a role of the context.
+    let groupHit: [Bool]
+    let roleHit: [Bool]
+    let gate: [UInt8]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { gate.count }
+
+    public subscript(rank: Int) -> TraceEntry {
+        var low = 0, high = evaluated.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(evaluated[middle].rank) < rank { low = middle + 1 } else { high = middle }
+        }
+        if low < evaluated.count, Int(evaluated[low].rank) == rank {
+            return TraceEntry(rank: rank, outcome: evaluated[low].outcome)
+        }
+        let field: Selector.Field = gate[rank] & 1 != 0 && !groupHit[rank] ? .groups : .roles
+        return TraceEntry(rank: rank, outcome: .notMatched(field))
+    }
+}
+
 /// A trace entry with names filled in, for people and for the wire.
 public struct TraceLine: Sendable, Hashable, Codable {
     /// Assignment id.
