@@ -113,6 +113,7 @@ pidfile $dir/slapd.pid
 argsfile $dir/slapd.args
 modulepath /usr/lib/ldap
 moduleload back_mdb
+moduleload ppolicy
 sizelimit size.soft=$sizelimit size.hard=$sizelimit size.prtotal=unlimited
 database mdb
 maxsize 1073741824
@@ -123,6 +124,9 @@ directory $dir/db
 index objectClass eq
 index uid,cn,member eq
 index modifyTimestamp eq
+index entryUUID eq
+# ppolicy defines pwdAccountLockedTime, which marks locked (disabled) accounts.
+overlay ppolicy
 CONF
   slaptest -f "$dir/slapd.conf" -u >"$dir/slaptest.log" 2>&1 || { cat "$dir/slaptest.log" >&2; return 1; }
   if [ -n "${RF_LDAP_LDIF:-}" ]; then

@@ -37,12 +37,13 @@ struct LDAPConnectionTests {
     func pagingBeatsSizeLimit() async throws {
         let (connection, server) = try await connect()
         await #expect {
-            try await connection.search(base: server.baseDN, filter: "(objectClass=inetOrgPerson)", attributes: ["uid"], pageSize: 0)
+            try await connection.search(base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid"], pageSize: 0)
         } throws: { error in
             (error as? LDAPError)?.isSizeLimitExceeded == true
         }
         let pages = PageCounter()
-        let all = try await connection.search(base: server.baseDN, filter: "(objectClass=inetOrgPerson)", attributes: ["uid"],
+        // The fixture's own people only: other tests add subtrees of their own while this runs.
+        let all = try await connection.search(base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid"],
                                               pageSize: 7) { count in pages.record(count) }
         #expect(all.count == 50)
         #expect(pages.counts == [7, 14, 21, 28, 35, 42, 49, 50])
@@ -52,9 +53,9 @@ struct LDAPConnectionTests {
     func escapedFilterValues() async throws {
         let (connection, server) = try await connect()
         let hostile = try await connection.search(
-            base: server.baseDN, filter: LDAPFilter.equals("uid", "*)(uid=*"), attributes: ["uid"])
+            base: "ou=people,\(server.baseDN)", filter: LDAPFilter.equals("uid", "*)(uid=*"), attributes: ["uid"])
         #expect(hostile.isEmpty)
-        let exact = try await connection.search(base: server.baseDN, filter: LDAPFilter.equals("uid", "alice"), attributes: ["uid"])
+        let exact = try await connection.search(base: "ou=people,\(server.baseDN)", filter: LDAPFilter.equals("uid", "alice"), attributes: ["uid"])
         #expect(exact.map(\.dn) == ["uid=alice,ou=people,\(server.baseDN)"])
     }
 

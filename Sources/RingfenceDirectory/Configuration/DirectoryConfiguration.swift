@@ -1,0 +1,214 @@
+import Foundation
+
+/// How to read users, groups and roles from a directory: where it is, how to bind, which
+/// entries and attributes mean what, and the safety limits of a sync.
+///
+/// Written in the `directory:` section of the configuration file (docs/directory.md).
+/// A `preset` (`openldap` or `active-directory`) fills in every attribute and filter; any
+/// field given explicitly wins over the preset.
+public struct DirectoryConfiguration: Sendable, Equatable {
+    /// Known directory products.
+    public enum Preset: String, Sendable, Codable, CaseIterable {
+        case openldap
+        case activeDirectory = "active-directory"
+    }
+
+    /// How group membership is expressed.
+    public enum MembershipSource: String, Sendable, Codable, CaseIterable {
+        /// Groups list members by DN (`member`, `uniqueMember`).
+        case memberDN = "member-dn"
+        /// Groups list members by user name (`memberUid` of posixGroup).
+        case memberUsername = "member-username"
+        /// Users and groups list the groups they belong to (`memberOf`, as Active Directory keeps it).
+        case memberOf = "member-of"
+    }
+
+    /// When an account counts as disabled.
+    public struct DisabledRule: Sendable, Equatable, Codable {
+        /// How the attribute is tested.
+        public enum Test: String, Sendable, Codable, CaseIterable {
+            /// Disabled when the attribute is present (OpenLDAP `pwdAccountLockedTime`).
+            case present
+            /// Disabled when the attribute equals `value` (case-insensitive).
+            case equals
+            /// Disabled when the attribute, read as an integer, has any bit of `value` set
+            /// (Active Directory `userAccountControl` bit 2, ACCOUNTDISABLE).
+            case bitmask
+        }
+        public var attribute: String
+        public var test: Test
+        public var value: String?
+
+        public init(attribute: String, test: Test, value: String? = nil) {
+            self.attribute = attribute
+            self.test = test
+            self.value = value
+        }
+    }
+
+    public var preset: Preset
+    /// `ldap://host:port/` or `ldaps://host:port/`.
+    public var url: String
+    /// `none`, `starttls` or `ldaps` (default from the URL scheme).
+    public var security: LDAPConnectionOptions.Security
+    /// CA certificate file (PEM) for TLS.
+    public var caFile: String?
+    /// DN of the service account the sync binds as.
+    public var bindDN: String
+    /// File holding the bind password (first line). Takes precedence over `passwordEnv`.
+    public var passwordFile: String?
+    /// Environment variable holding the bind password.
+    public var passwordEnv: String
+    public var connectTimeoutSeconds: Int
+    public var operationTimeoutSeconds: Int
+    /// Entries per page of a paged search (RFC 2696).
+    public var pageSize: Int
+
+    public var userBaseDN: String
+    public var userFilter: String
+    /// Stable identity: `entryUUID` (OpenLDAP) or `objectGUID` (AD).
+    public var userIdAttribute: String
+    public var usernameAttribute: String
+    public var emailAttribute: String
+    public var displayNameAttribute: String
+    public var disabled: DisabledRule?
+
+    public var groupBaseDN: String
+    public var groupFilter: String
+    public var groupIdAttribute: String
+    public var groupNameAttribute: String
+    public var groupDescriptionAttribute: String
+    public var groupOwnerAttribute: String
+    public var membership: MembershipSource
+    /// The attribute that carries membership: `member`/`uniqueMember`/`memberUid` on groups,
+    /// or `memberOf` on users and groups.
+    public var memberAttribute: String
+
+    /// Attribute of users whose values are roles (e.g. `employeeType`), if any.
+    public var roleAttribute: String?
+    /// Groups (by name or DN) whose members get a role.
+    public var roleGroups: [String: String]
+
+    /// Deletion guard: refuse a run that removes more than this many users, groups or memberships...
+    public var maxDeletions: Int
+    /// ...or more than this share of them (0...1).
+    public var maxDeletionShare: Double
+
+    /// `ringfence serve`: incremental sync interval and full sync interval, in seconds.
+    public var incrementalEverySeconds: Int
+    public var fullEverySeconds: Int
+
+    /// Defaults of a preset; `url`, `bindDN` and base DNs still need values.
+    public init(preset: Preset, url: String, bindDN: String, baseDN: String) {
+        self.preset = preset
+        self.url = url
+        self.security = url.lowercased().hasPrefix("ldaps://") ? .ldaps : .none
+        self.caFile = nil
+        self.bindDN = bindDN
+        self.passwordFile = nil
+        self.passwordEnv = "RINGFENCE_LDAP_PASSWORD"
+        self.connectTimeoutSeconds = 10
+        self.operationTimeoutSeconds = 120
+        self.pageSize = 500
+        self.maxDeletions = 500
+        self.maxDeletionShare = 0.10
+        self.incrementalEverySeconds = 900
+        self.fullEverySeconds = 86_400
+        self.roleGroups = [:]
+        self.userBaseDN = baseDN
+        self.groupBaseDN = baseDN
+        switch preset {
+        case .openldap:
+            userFilter = "(objectClass=inetOrgPerson)"
+            userIdAttribute = "entryUUID"
+            usernameAttribute = "uid"
+            emailAttribute = "mail"
+            displayNameAttribute = "displayName"
+            disabled = DisabledRule(attribute: "pwdAccountLockedTime", test: .present)
+            groupFilter = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))"
+            groupIdAttribute = "entryUUID"
+            groupNameAttribute = "cn"
+            groupDescriptionAttribute = "description"
+            groupOwnerAttribute = "owner"
+            membership = .memberDN
+            memberAttribute = "member"
+            roleAttribute = nil
+        case .activeDirectory:
+            userFilter = "(&(objectCategory=person)(objectClass=user))"
+            userIdAttribute = "objectGUID"
+            usernameAttribute = "sAMAccountName"
+            emailAttribute = "mail"
+            displayNameAttribute = "displayName"
+            disabled = DisabledRule(attribute: "userAccountControl", test: .bitmask, value: "2")
+            groupFilter = "(objectClass=group)"
+            groupIdAttribute = "objectGUID"
+            groupNameAttribute = "cn"
+            groupDescriptionAttribute = "description"
+            groupOwnerAttribute = "managedBy"
+            membership = .memberOf
+            memberAttribute = "memberOf"
+            roleAttribute = nil
+        }
+    }
+
+    /// Connection options for `LDAPConnection`.
+    public var connectionOptions: LDAPConnectionOptions {
+        LDAPConnectionOptions(url: url, security: security, caFile: caFile,
+                              connectTimeout: .seconds(connectTimeoutSeconds), operationTimeout: .seconds(operationTimeoutSeconds))
+    }
+
+    /// The bind password from `passwordFile` or the `passwordEnv` variable. Never logged.
+    public func password(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DirectoryConfigurationError) -> String {
+        if let passwordFile {
+            guard let data = FileManager.default.contents(atPath: passwordFile), let text = String(data: data, encoding: .utf8) else {
+                throw DirectoryConfigurationError("directory.passwordFile: cannot read \(passwordFile)")
+            }
+            return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        }
+        guard let password = environment[passwordEnv], !password.isEmpty else {
+            throw DirectoryConfigurationError("no LDAP bind password: set directory.passwordFile or the environment variable \(passwordEnv)")
+        }
+        return password
+    }
+
+    /// The attributes to request for users.
+    var userAttributes: [String] {
+        var names = [userIdAttribute, usernameAttribute, emailAttribute, displayNameAttribute, "modifyTimestamp"]
+        if let disabled { names.append(disabled.attribute) }
+        if let roleAttribute { names.append(roleAttribute) }
+        if membership == .memberOf { names.append(memberAttribute) }
+        return names
+    }
+
+    /// The attributes to request for groups.
+    var groupAttributes: [String] {
+        [groupIdAttribute, groupNameAttribute, groupDescriptionAttribute, groupOwnerAttribute, memberAttribute]
+    }
+
+    /// Checks values that cannot work; returns every problem.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        let scheme = url.lowercased()
+        if !(scheme.hasPrefix("ldap://") || scheme.hasPrefix("ldaps://")) { problems.append("directory.url: expected ldap://host:port/ or ldaps://host:port/, got '\(url)'") }
+        if bindDN.isEmpty { problems.append("directory.bindDN: required") }
+        if userBaseDN.isEmpty { problems.append("directory.users.baseDN: required") }
+        if groupBaseDN.isEmpty { problems.append("directory.groups.baseDN: required") }
+        if !(1...10_000).contains(pageSize) { problems.append("directory.pageSize: must be 1...10000, got \(pageSize)") }
+        if maxDeletions < 0 { problems.append("directory.deletionGuard.maxDeletions: must not be negative") }
+        if !(0...1).contains(maxDeletionShare) { problems.append("directory.deletionGuard.maxShare: must be between 0 and 1, got \(maxDeletionShare)") }
+        for (name, filter) in [("users.filter", userFilter), ("groups.filter", groupFilter)] where !(filter.hasPrefix("(") && filter.hasSuffix(")")) {
+            problems.append("directory.\(name): an LDAP filter must be enclosed in parentheses, got '\(filter)'")
+        }
+        if let disabled, disabled.test != .present, disabled.value == nil {
+            problems.append("directory.users.disabled.value: required for test '\(disabled.test.rawValue)'")
+        }
+        return problems
+    }
+}
+
+/// A directory configuration that cannot be used.
+public struct DirectoryConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

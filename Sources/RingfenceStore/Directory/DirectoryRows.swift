@@ -1,0 +1,136 @@
+/// The directory mirror as PostgreSQL holds it (live rows only), and the changes a sync
+/// run writes. Plain values: the sync engine computes `DirectoryChanges` from
+/// `DirectoryState` without I/O, and `DirectoryStore` reads and writes them.
+
+/// A user row.
+public struct UserRow: Sendable, Hashable {
+    public var externalID: String
+    public var dn: String
+    public var username: String
+    public var email: String?
+    public var displayName: String?
+    public var disabled: Bool
+
+    public init(externalID: String, dn: String, username: String, email: String?, displayName: String?, disabled: Bool) {
+        self.externalID = externalID
+        self.dn = dn
+        self.username = username
+        self.email = email
+        self.displayName = displayName
+        self.disabled = disabled
+    }
+}
+
+/// A group row.
+public struct GroupRow: Sendable, Hashable {
+    public var externalID: String
+    public var dn: String
+    public var name: String
+    public var description: String?
+    public var owners: [String]
+
+    public init(externalID: String, dn: String, name: String, description: String?, owners: [String]) {
+        self.externalID = externalID
+        self.dn = dn
+        self.name = name
+        self.description = description
+        self.owners = owners
+    }
+}
+
+/// A direct membership: a user or a group in a group, by external ids.
+public struct MembershipKey: Sendable, Hashable {
+    public var groupExternalID: String
+    public var memberExternalID: String
+    public var memberIsGroup: Bool
+
+    public init(groupExternalID: String, memberExternalID: String, memberIsGroup: Bool) {
+        self.groupExternalID = groupExternalID
+        self.memberExternalID = memberExternalID
+        self.memberIsGroup = memberIsGroup
+    }
+}
+
+/// One line of `membership_history`.
+public struct MembershipChange: Sendable, Hashable {
+    public enum Kind: String, Sendable { case added, removed }
+    public var change: Kind
+    public var groupDN: String
+    public var memberDN: String
+    public var memberIsGroup: Bool
+
+    public init(change: Kind, groupDN: String, memberDN: String, memberIsGroup: Bool) {
+        self.change = change
+        self.groupDN = groupDN
+        self.memberDN = memberDN
+        self.memberIsGroup = memberIsGroup
+    }
+}
+
+/// A role of a user and where it came from (`attribute` or `group:<dn>`).
+public struct RoleRow: Sendable, Hashable {
+    public var userExternalID: String
+    public var role: String
+    public var source: String
+
+    public init(userExternalID: String, role: String, source: String) {
+        self.userExternalID = userExternalID
+        self.role = role
+        self.source = source
+    }
+}
+
+/// An effective (nested-resolved) membership.
+public struct EffectiveRow: Sendable, Hashable {
+    public var userExternalID: String
+    public var groupExternalID: String
+    public var depth: Int
+
+    public init(userExternalID: String, groupExternalID: String, depth: Int) {
+        self.userExternalID = userExternalID
+        self.groupExternalID = groupExternalID
+        self.depth = depth
+    }
+}
+
+/// What the database holds now.
+public struct DirectoryState: Sendable {
+    public var users: [Int64: UserRow]
+    public var groups: [Int64: GroupRow]
+    public var memberships: Set<MembershipKey>
+    public var roles: Set<RoleRow>
+
+    public init(users: [Int64: UserRow] = [:], groups: [Int64: GroupRow] = [:], memberships: Set<MembershipKey> = [],
+                roles: Set<RoleRow> = []) {
+        self.users = users
+        self.groups = groups
+        self.memberships = memberships
+        self.roles = roles
+    }
+}
+
+/// What a sync run writes, in one transaction.
+public struct DirectoryChanges: Sendable {
+    public var usersToInsert: [UserRow] = []
+    public var usersToUpdate: [(id: Int64, row: UserRow)] = []
+    public var usersToDelete: [Int64] = []
+    public var groupsToInsert: [GroupRow] = []
+    public var groupsToUpdate: [(id: Int64, row: GroupRow)] = []
+    public var groupsToDelete: [Int64] = []
+    public var membershipsToAdd: [MembershipKey] = []
+    public var membershipsToRemove: [MembershipKey] = []
+    public var history: [MembershipChange] = []
+    /// The complete role set when it changed; nil when unchanged.
+    public var roles: [RoleRow]?
+    /// The complete effective membership when it changed; nil when unchanged.
+    public var effective: [EffectiveRow]?
+
+    public init() {}
+
+    /// Whether anything would be written.
+    public var isEmpty: Bool {
+        usersToInsert.isEmpty && usersToUpdate.isEmpty && usersToDelete.isEmpty && groupsToInsert.isEmpty
+            && groupsToUpdate.isEmpty && groupsToDelete.isEmpty && membershipsToAdd.isEmpty && membershipsToRemove.isEmpty
+            && roles == nil && effective == nil
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A private subtree `ou=test-…` of the test slapd, so tests that change the directory
+/// run in parallel without seeing each other. Changes go through OpenLDAP's own
+/// `ldapmodify`, as an administrator would make them.
+public struct LDAPTestDirectory: Sendable {
+    public let server: LDAPTestServer
+    /// `ou=test-XXXX,dc=example,dc=com`
+    public let baseDN: String
+    public var peopleDN: String { "ou=people,\(baseDN)" }
+    public var groupsDN: String { "ou=groups,\(baseDN)" }
+
+    /// Creates the subtree with `ou=people` and `ou=groups` under it.
+    public static func create(server: LDAPTestServer? = nil) throws -> LDAPTestDirectory {
+        let server = try server ?? TestServers.ldap()
+        let name = "test-" + UUID().uuidString.prefix(8).lowercased()
+        let directory = LDAPTestDirectory(server: server, baseDN: "ou=\(name),\(server.baseDN)")
+        try directory.modify("""
+            dn: \(directory.baseDN)
+            changetype: add
+            objectClass: organizationalUnit
+            ou: \(name)
+
+            dn: \(directory.peopleDN)
+            changetype: add
+            objectClass: organizationalUnit
+            ou: people
+
+            dn: \(directory.groupsDN)
+            changetype: add
+            objectClass: organizationalUnit
+            ou: groups
+            """)
+        return directory
+    }
+
+    /// LDIF for a person in `ou=people`.
+    public func person(_ uid: String, cn: String? = nil, extra: [String] = []) -> String {
+        (["dn: uid=\(uid),\(peopleDN)", "changetype: add", "objectClass: inetOrgPerson", "uid: \(uid)", "cn: \(cn ?? uid)",
+          "sn: \(uid)", "mail: \(uid)@example.com"] + extra).joined(separator: "\n")
+    }
+
+    /// LDIF for a group in `ou=groups` whose members are users (uids) and groups (names).
+    public func group(_ name: String, users: [String] = [], groups: [String] = [], extra: [String] = []) -> String {
+        let members = users.map { "member: uid=\($0),\(peopleDN)" } + groups.map { "member: cn=\($0),\(groupsDN)" }
+        return (["dn: cn=\(name),\(groupsDN)", "changetype: add", "objectClass: groupOfNames", "cn: \(name)"] + members + extra)
+            .joined(separator: "\n")
+    }
+
+    public func userDN(_ uid: String) -> String { "uid=\(uid),\(peopleDN)" }
+    public func groupDN(_ name: String) -> String { "cn=\(name),\(groupsDN)" }
+
+    /// Applies LDIF change records (`changetype: add|modify|delete|modrdn`) as the rootdn.
+    public func modify(_ ldif: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapmodify")
+        process.arguments = ["-x", "-H", server.url, "-D", server.adminDN, "-w", server.adminPassword]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data((ldif + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestServerError.notConfigured("ldapmodify failed (\(process.terminationStatus)): \(text)")
+        }
+    }
+}
