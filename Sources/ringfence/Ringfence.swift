@@ -15,6 +15,7 @@ struct Ringfence: AsyncParsableCommand {
             ResolveCommand.self,
             ExplainCommand.self,
             TestPolicyCommand.self,
+            SyncCommand.self,
         ]
     )
 

@@ -52,9 +52,14 @@ public struct LDAPTestDirectory: Sendable {
 
     /// Applies LDIF change records (`changetype: add|modify|delete|modrdn`) as the rootdn.
     public func modify(_ ldif: String) throws {
+        try LDAPTestDirectory.ldapmodify(url: server.url, adminDN: server.adminDN, password: server.adminPassword, ldif: ldif)
+    }
+
+    /// Runs OpenLDAP's `ldapmodify` with LDIF on standard input.
+    public static func ldapmodify(url: String, adminDN: String, password: String, ldif: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapmodify")
-        process.arguments = ["-x", "-H", server.url, "-D", server.adminDN, "-w", server.adminPassword]
+        process.arguments = ["-x", "-H", url, "-D", adminDN, "-w", password]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
