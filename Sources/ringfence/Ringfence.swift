@@ -16,6 +16,7 @@ struct Ringfence: AsyncParsableCommand {
             ExplainCommand.self,
             TestPolicyCommand.self,
             SyncCommand.self,
+            ServeCommand.self,
         ]
     )
 
