@@ -71,7 +71,10 @@ public struct SyncEngine: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let previous = try await store.lastRun()
-        let mode = options.mode ?? (previous?.highWatermark != nil && configuration.membership != .memberOf ? .incremental : .full)
+        // With member-of, membership lives on the users: an incremental read would miss the
+        // memberships of users it does not return, so such runs are always full.
+        let mode: SyncPlan.Mode = configuration.membership == .memberOf
+            ? .full : options.mode ?? (previous?.highWatermark != nil ? .incremental : .full)
         let source = "\(configuration.url) users=\(configuration.userBaseDN) groups=\(configuration.groupBaseDN)"
         let runID = try await store.startRun(mode: mode.rawValue, source: source)
         logger.info("sync started", metadata: ["run": "\(runID)", "mode": "\(mode.rawValue)"])
