@@ -265,6 +265,22 @@ struct SyncIntegrationTests {
         }
     }
 
+    @Test("ring and role mappings whose group is not in the directory are reported, by DN or name")
+    func vanishedMappingGroups() async throws {
+        let directory = try LDAPTestDirectory.create()
+        try seed(directory)
+        try await TestServers.withMigratedDatabase { client, _ in
+            try await client.query("INSERT INTO ring_mappings (group_ref, ring, priority) VALUES ('PAY', 3, 1), ('gone-team', 2, 1)")
+            try await client.query("INSERT INTO role_mappings (group_ref, role) VALUES (\(directory.groupDN("ops")), 'ops'), ('cn=old,dc=x', 'admin')")
+            let outcome = try await engine(configuration(directory), client).run()
+            let reported = outcome.warnings.filter { $0.contains("refers to a group that is not in the directory") }
+            #expect(reported == [
+                "ring mapping gone-team refers to a group that is not in the directory",
+                "role mapping cn=old,dc=x → admin refers to a group that is not in the directory",
+            ])
+        }
+    }
+
     @Test("a dry run reports the changes and writes nothing but its run record")
     func dryRun() async throws {
         let directory = try LDAPTestDirectory.create()
