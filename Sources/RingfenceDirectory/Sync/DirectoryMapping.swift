@@ -104,7 +104,12 @@ public struct DirectoryMapping: Sendable {
 
     /// UTF-8, no NUL, not blank, at most `limit` bytes; trimmed.
     static func clean(bytes: [UInt8], limit: Int) -> String? {
-        guard bytes.count <= limit, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= limit, !bytes.contains(0),
+              let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        // Most values (a million member DNs in a large directory) have nothing to trim;
+        // only values that start or end with white space, or with non-ASCII, take the slow path.
+        func mayBeSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x80 }
+        guard mayBeSpace(first) || mayBeSpace(last) else { return text }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
     }

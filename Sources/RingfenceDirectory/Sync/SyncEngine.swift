@@ -45,6 +45,8 @@ public struct SyncEngine: Sendable {
         public var rejected: [RejectedEntry]
         public var warnings: [String]
         public var elapsed: Duration
+        /// Time spent per phase: read (LDAP), load (PostgreSQL state), plan, write.
+        public var phases: [(name: String, duration: Duration)]
     }
 
     /// A run that failed; the run record says so too.
@@ -79,10 +81,20 @@ public struct SyncEngine: Sendable {
         let runID = try await store.startRun(mode: mode.rawValue, source: source)
         logger.info("sync started", metadata: ["run": "\(runID)", "mode": "\(mode.rawValue)"])
         do {
+            var phases: [(name: String, duration: Duration)] = []
+            var mark = clock.now
+            func lap(_ name: String) {
+                let now = clock.now
+                phases.append((name, now - mark))
+                mark = now
+            }
             let data = try await read(mode: mode, since: previous?.highWatermark, progress: progress)
+            lap("read")
             progress(.comparing)
             let state = try await store.loadState()
+            lap("load")
             let plan = SyncPlan(current: state, incoming: data, mode: mode, configuration: configuration)
+            lap("plan")
             var warnings = plan.cycles.map { "nested groups form a cycle: \($0.joined(separator: " → ")) → \($0[0])" }
             if plan.unresolvedMembers > 0 {
                 warnings.append("\(plan.unresolvedMembers) member references point outside the synced users and groups")
@@ -92,7 +104,7 @@ public struct SyncEngine: Sendable {
             let violations = DeletionGuard(maxDeletions: configuration.maxDeletions, maxShare: configuration.maxDeletionShare)
                 .violations(of: plan)
             var outcome = Outcome(runID: runID, status: .succeeded, mode: mode, summary: plan.summary, violations: violations,
-                                  rejected: plan.rejected, warnings: warnings, elapsed: .zero)
+                                  rejected: plan.rejected, warnings: warnings, elapsed: .zero, phases: [])
             if !violations.isEmpty && !options.allowMassDelete {
                 let message = "deletion guard: " + violations.map(\.description).joined(separator: "; ")
                     + ". Nothing was changed; check the base DNs and filters, or re-run with --allow-mass-delete."
@@ -107,10 +119,12 @@ public struct SyncEngine: Sendable {
                 let watermark = data.users.compactMap(\.modifyTimestamp).max().map { max($0, previous?.highWatermark ?? "") }
                     ?? previous?.highWatermark
                 try await store.apply(plan.changes, state: state, runID: runID, counts: counts, highWatermark: watermark, warnings: warnings)
+                lap("write")
                 outcome.warnings += try await store.mappingsWithoutGroup().map { "\($0) refers to a group that is not in the directory" }
                 logger.info("sync succeeded", metadata: ["run": "\(runID)"])
             }
             outcome.elapsed = clock.now - started
+            outcome.phases = phases
             return outcome
         } catch {
             logger.error("sync failed", metadata: ["run": "\(runID)", "error": "\(error)"])

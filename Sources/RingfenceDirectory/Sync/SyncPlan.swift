@@ -166,36 +166,46 @@ public struct SyncPlan: Sendable {
             removedMemberships.append("\(currentName[key.memberExternalID] ?? "?") in \(currentName[key.groupExternalID] ?? "?")")
         }
 
-        // Nested groups → effective membership.
-        let groupIDs = groups.keys.sorted()
-        let userIDs = users.keys.sorted()
-        var groupIndex: [String: Int32] = [:]
-        for (index, id) in groupIDs.enumerated() { groupIndex[id] = Int32(index) }
-        var userIndex: [String: Int32] = [:]
-        for (index, id) in userIDs.enumerated() { userIndex[id] = Int32(index) }
-        var childGroups = [[Int32]](repeating: [], count: groupIDs.count)
-        var directUsers = [[Int32]](repeating: [], count: groupIDs.count)
-        for key in memberships {
-            let group = Int(groupIndex[key.groupExternalID]!)
-            if key.memberIsGroup { childGroups[group].append(groupIndex[key.memberExternalID]!) } else { directUsers[group].append(userIndex[key.memberExternalID]!) }
-        }
-        let nested = NestedGroups(groupCount: groupIDs.count, childGroups: childGroups, directUsers: directUsers)
+        // Nested groups → effective membership: only when it can have changed (structure),
+        // or when role groups need it; on a run with no change this is the costliest step.
         let structural = !changes.membershipsToAdd.isEmpty || !changes.membershipsToRemove.isEmpty || !changes.usersToInsert.isEmpty
             || !changes.usersToDelete.isEmpty || !changes.groupsToInsert.isEmpty || !changes.groupsToDelete.isEmpty
-        var effective: [EffectiveRow] = []
-        for (group, members) in nested.members.enumerated() {
-            for (user, depth) in members {
-                effective.append(EffectiveRow(userExternalID: userIDs[Int(user)], groupExternalID: groupIDs[group], depth: Int(depth)))
+        let groupIDs = groups.keys.sorted()
+        var userIDs: [String] = []
+        var nested: NestedGroups?
+        if structural || !configuration.roleGroups.isEmpty {
+            userIDs = users.keys.sorted()
+            var groupIndex: [String: Int32] = [:]
+            for (index, id) in groupIDs.enumerated() { groupIndex[id] = Int32(index) }
+            var userIndex: [String: Int32] = [:]
+            for (index, id) in userIDs.enumerated() { userIndex[id] = Int32(index) }
+            var childGroups = [[Int32]](repeating: [], count: groupIDs.count)
+            var directUsers = [[Int32]](repeating: [], count: groupIDs.count)
+            for key in memberships {
+                let group = Int(groupIndex[key.groupExternalID]!)
+                if key.memberIsGroup { childGroups[group].append(groupIndex[key.memberExternalID]!) } else { directUsers[group].append(userIndex[key.memberExternalID]!) }
             }
+            nested = NestedGroups(groupCount: groupIDs.count, childGroups: childGroups, directUsers: directUsers)
         }
-        if structural { changes.effective = effective }
+        var effectiveCount: Int?
+        if structural, let nested {
+            var effective: [EffectiveRow] = []
+            effective.reserveCapacity(nested.members.reduce(0) { $0 + $1.count })
+            for (group, members) in nested.members.enumerated() {
+                for (user, depth) in members {
+                    effective.append(EffectiveRow(userExternalID: userIDs[Int(user)], groupExternalID: groupIDs[group], depth: Int(depth)))
+                }
+            }
+            effectiveCount = effective.count
+            changes.effective = effective
+        }
 
         // Roles: from the role attribute, and from role groups (effective membership).
         var roles: Set<RoleRow> = []
         for (user, names) in attributeRoles where users[user] != nil {
             for name in names { roles.insert(RoleRow(userExternalID: user, role: name, source: "attribute")) }
         }
-        if !configuration.roleGroups.isEmpty {
+        if !configuration.roleGroups.isEmpty, let nested {
             var roleByGroup: [String: String] = [:]
             for (reference, role) in configuration.roleGroups { roleByGroup[reference.lowercased()] = role }
             for (index, id) in groupIDs.enumerated() {
@@ -209,7 +219,7 @@ public struct SyncPlan: Sendable {
         if roles != current.roles { changes.roles = roles.sorted { ($0.userExternalID, $0.role, $0.source) < ($1.userExternalID, $1.role, $1.source) } }
 
         self.changes = changes
-        self.cycles = nested.cycles.map { $0.map { groups[groupIDs[Int($0)]]!.name } }
+        self.cycles = (nested?.cycles ?? []).map { $0.map { groups[groupIDs[Int($0)]]!.name } }
         self.unresolvedMembers = unresolved
         self.rejected = rejected
         self.removedUsers = removedUsers
@@ -222,7 +232,7 @@ public struct SyncPlan: Sendable {
             rolesChanged: changes.roles.map { Set($0).symmetricDifference(current.roles).count } ?? 0,
             usersBefore: current.users.count, groupsBefore: current.groups.count, membershipsBefore: current.memberships.count,
             usersAfter: users.count, groupsAfter: groups.count, membershipsAfter: memberships.count,
-            effectiveMemberships: effective.count)
+            effectiveMemberships: effectiveCount)
     }
 
     static func order(_ lhs: MembershipKey, _ rhs: MembershipKey) -> Bool {
@@ -238,5 +248,6 @@ public struct SyncSummary: Sendable, Equatable, Codable {
     public var rolesChanged = 0
     public var usersBefore = 0, groupsBefore = 0, membershipsBefore = 0
     public var usersAfter = 0, groupsAfter = 0, membershipsAfter = 0
-    public var effectiveMemberships = 0
+    /// Effective memberships after the run; nil when they were not recomputed (nothing changed).
+    public var effectiveMemberships: Int?
 }

@@ -42,15 +42,20 @@ struct SyncCommand: AsyncParsableCommand {
         if outcome.status == .refused { throw ExitCode(3) }
     }
 
+    static func format(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
     static func report(_ outcome: SyncEngine.Outcome) -> String {
         let s = outcome.summary
-        let seconds = Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
         var lines = [
-            "sync run \(outcome.runID) (\(outcome.mode.rawValue)): \(outcome.status.rawValue.replacingOccurrences(of: "_", with: " ")) in \(String(format: "%.1f", seconds)) s",
+            "sync run \(outcome.runID) (\(outcome.mode.rawValue)): \(outcome.status.rawValue.replacingOccurrences(of: "_", with: " ")) in \(format(outcome.elapsed)) s",
             "  users        +\(s.usersAdded)  ~\(s.usersUpdated)  -\(s.usersRemoved)   (\(s.usersBefore) → \(s.usersAfter))",
             "  groups       +\(s.groupsAdded)  ~\(s.groupsUpdated)  -\(s.groupsRemoved)   (\(s.groupsBefore) → \(s.groupsAfter))",
-            "  memberships  +\(s.membershipsAdded)  -\(s.membershipsRemoved)   (\(s.membershipsBefore) → \(s.membershipsAfter); \(s.effectiveMemberships) effective)",
+            "  memberships  +\(s.membershipsAdded)  -\(s.membershipsRemoved)   (\(s.membershipsBefore) → \(s.membershipsAfter); "
+                + (s.effectiveMemberships.map { "\($0) effective)" } ?? "effective unchanged)"),
             "  roles        \(s.rolesChanged) changed",
+            "  phases       " + outcome.phases.map { "\($0.name) \(format($0.duration)) s" }.joined(separator: ", "),
         ]
         if !outcome.rejected.isEmpty { lines.append("  rejected entries: \(outcome.rejected.count)") }
         if !outcome.violations.isEmpty {
