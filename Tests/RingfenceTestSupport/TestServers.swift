@@ -50,7 +50,9 @@ public enum TestServers {
             bindDN: try value("RINGFENCE_TEST_LDAP_BIND_DN"),
             password: try value("RINGFENCE_TEST_LDAP_PASSWORD"),
             adminDN: try value("RINGFENCE_TEST_LDAP_ADMIN_DN"),
-            adminPassword: try value("RINGFENCE_TEST_LDAP_ADMIN_PASSWORD")
+            adminPassword: try value("RINGFENCE_TEST_LDAP_ADMIN_PASSWORD"),
+            ldapsURL: try value("RINGFENCE_TEST_LDAPS_URL"),
+            caFile: try value("RINGFENCE_TEST_LDAP_CA")
         )
     }
 
@@ -110,6 +112,21 @@ public struct LDAPTestServer: Sendable {
     public var adminDN: String
     /// Its password.
     public var adminPassword: String
+    /// `ldaps://127.0.0.1:PORT/` (StartTLS works on `url`).
+    public var ldapsURL: String
+    /// PEM of the throw-away CA that signed slapd's certificate.
+    public var caFile: String
+
+    /// Makes a CA certificate that did not sign slapd's certificate, for negative TLS tests.
+    public static func unrelatedCA() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rf-other-ca-\(UUID().uuidString.prefix(8)).pem").path
+        _ = try SlapdInstance.bash("""
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '\(path).key' -out '\(path)' \
+              -days 1 -subj '/CN=Unrelated CA'
+            """)
+        guard FileManager.default.fileExists(atPath: path) else { throw TestServerError.notConfigured("openssl could not make a CA") }
+        return path
+    }
 }
 
 /// A test server the run was supposed to have is not there.

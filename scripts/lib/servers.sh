@@ -9,6 +9,8 @@
 #   RINGFENCE_TEST_LDAP_URL ldap://127.0.0.1:PORT/
 #   RINGFENCE_TEST_LDAP_BASE, RINGFENCE_TEST_LDAP_BIND_DN, RINGFENCE_TEST_LDAP_PASSWORD
 #   RINGFENCE_TEST_LDAP_ADMIN_DN, RINGFENCE_TEST_LDAP_ADMIN_PASSWORD (rootdn, for tests that edit)
+#   RINGFENCE_TEST_LDAPS_URL ldaps://127.0.0.1:PORT/ and RINGFENCE_TEST_LDAP_CA (PEM of the
+#   throw-away CA that signed slapd's certificate), for TLS tests; StartTLS works on the ldap:// port.
 
 RF_ROOT=${RF_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 RF_PG_BIN=${RF_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -28,6 +30,7 @@ rf_install_deps() {
   command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
   [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     rf_log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"
@@ -97,13 +100,32 @@ rf_restart_postgres() {
   rf_pg "$RF_PG_BIN/pg_ctl" -D "$RF_PG_DIR/data" -m fast -w restart >/dev/null
 }
 
+# Makes a throw-away CA and a server certificate for 127.0.0.1/localhost in DIR/tls.
+rf_make_tls() {
+  local tls="$1/tls"
+  [ -f "$tls/server.pem" ] && return 0
+  mkdir -p "$tls"
+  (
+    cd "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 \
+      -subj "/CN=Ringfence test CA" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+      -subj "/CN=127.0.0.1" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null
+    chmod 644 server.key
+  )
+}
+
 # rf_start_slapd [sizelimit]  (default size limit 500, like many production servers)
 rf_start_slapd() {
-  local dir port sizelimit=${1:-500} slapd=/usr/sbin/slapd
+  local dir port tls_port sizelimit=${1:-500} slapd=/usr/sbin/slapd
   rf_init_servers_dir
   dir="$RF_SERVERS_DIR/slapd"
   port=${RF_LDAP_PORT:-$(rf_free_port)}
+  tls_port=${RF_LDAPS_PORT:-$(rf_free_port)}
   mkdir -p "$dir/db"
+  rf_make_tls "$dir"
   cat >"$dir/slapd.conf" <<CONF
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
@@ -111,6 +133,9 @@ include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
 pidfile $dir/slapd.pid
 argsfile $dir/slapd.args
+TLSCACertificateFile $dir/tls/ca.pem
+TLSCertificateFile $dir/tls/server.pem
+TLSCertificateKeyFile $dir/tls/server.key
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload ppolicy
@@ -132,7 +157,7 @@ CONF
   if [ -n "${RF_LDAP_LDIF:-}" ]; then
     slapadd -f "$dir/slapd.conf" -l "$RF_LDAP_LDIF" -q >"$dir/slapadd.log" 2>&1 || { cat "$dir/slapadd.log" >&2; return 1; }
   fi
-  "$slapd" -h "ldap://127.0.0.1:$port/" -f "$dir/slapd.conf" || return 1
+  "$slapd" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$tls_port/" -f "$dir/slapd.conf" || return 1
   # Readiness: slapd daemonizes before it accepts connections; poll with a bounded count.
   local tries=0
   until ldapsearch -x -H "ldap://127.0.0.1:$port/" -b '' -s base >/dev/null 2>&1; do
@@ -143,6 +168,8 @@ CONF
   RF_LDAP_DIR="$dir"
   RF_LDAP_PORT="$port"
   export RINGFENCE_TEST_LDAP_URL="ldap://127.0.0.1:$port/"
+  export RINGFENCE_TEST_LDAPS_URL="ldaps://127.0.0.1:$tls_port/"
+  export RINGFENCE_TEST_LDAP_CA="$dir/tls/ca.pem"
   export RINGFENCE_TEST_LDAP_BASE="$RF_LDAP_BASE"
   export RINGFENCE_TEST_LDAP_BIND_DN="$RF_LDAP_BIND_DN"
   export RINGFENCE_TEST_LDAP_PASSWORD="$RF_LDAP_BIND_PASSWORD"
