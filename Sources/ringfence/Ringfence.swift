@@ -15,6 +15,10 @@ struct Ringfence: AsyncParsableCommand {
             ResolveCommand.self,
             ExplainCommand.self,
             TestPolicyCommand.self,
+            ApplyCommand.self,
+            RevisionsCommand.self,
+            HistoryCommand.self,
+            RollbackCommand.self,
             SyncCommand.self,
             ServeCommand.self,
         ]

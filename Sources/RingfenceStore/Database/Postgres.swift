@@ -28,3 +28,18 @@ public let quietPostgresLogger: Logger = {
     logger.logLevel = .error
     return logger
 }()
+
+extension PostgresClient {
+    /// `withTransaction`, but rethrowing the error the body threw (postgres-nio wraps it in
+    /// `PostgresTransactionError`), so callers can match their own error types.
+    func transaction<Result: Sendable>(
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        do {
+            return try await withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+}

@@ -122,7 +122,7 @@ public struct DirectoryStore: Sendable {
     /// Writes the changes and marks the run succeeded, all in one transaction.
     public func apply(_ changes: DirectoryChanges, state: DirectoryState, runID: Int64, counts: RunCounts,
                       highWatermark: String?, warnings: [String]) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let run = runID
             if !changes.usersToDelete.isEmpty {
                 try await connection.query(

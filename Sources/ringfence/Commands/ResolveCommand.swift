@@ -3,7 +3,7 @@ import Foundation
 import RingfenceCore
 
 /// `ringfence resolve`: the effective policy of one context.
-struct ResolveCommand: ParsableCommand {
+struct ResolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
         abstract: "Show which rules apply to a user/host/repo/agent, per surface, and at what level."
@@ -13,10 +13,10 @@ struct ResolveCommand: ParsableCommand {
     @OptionGroup var context: ContextOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
-    func run() throws {
-        let (_, snapshot) = try policy.load()
-        let resolution = snapshot.resolve(try context.context())
-        print(try Self.render(resolution, format: format, includeTrace: false))
+    func run() async throws {
+        let context = try context.context()
+        let snapshot = try await policy.load(at: self.context.at == nil ? nil : context.at)
+        print(try Self.render(snapshot.resolve(context), format: format, includeTrace: false))
     }
 
     static func render(_ resolution: Resolution, format: OutputFormat, includeTrace: Bool, matchedOnly: Bool = false) throws -> String {
@@ -32,8 +32,9 @@ struct ResolveCommand: ParsableCommand {
     }
 }
 
-/// `ringfence explain`: the resolution with the trace of every assignment.
-struct ExplainCommand: ParsableCommand {
+/// `ringfence explain`: the resolution with the trace of every assignment. With `--at`
+/// and no `--policy`, it uses the revision that was in force at that moment.
+struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain a decision: the resolution plus why every assignment matched or not."
@@ -44,9 +45,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
     @Flag(name: .customLong("matched-only"), help: "List only assignments that matched or were shadowed.") var matchedOnly = false
 
-    func run() throws {
-        let (_, snapshot) = try policy.load()
-        let resolution = snapshot.resolve(try context.context())
-        print(try ResolveCommand.render(resolution, format: format, includeTrace: true, matchedOnly: matchedOnly))
+    func run() async throws {
+        let context = try context.context()
+        let snapshot = try await policy.load(at: self.context.at == nil ? nil : context.at)
+        print(try ResolveCommand.render(snapshot.resolve(context), format: format, includeTrace: true, matchedOnly: matchedOnly))
     }
 }

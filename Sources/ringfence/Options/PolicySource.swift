@@ -1,15 +1,44 @@
 import ArgumentParser
 import Foundation
 import RingfenceCore
+import RingfenceStore
 
-/// `--policy DIR`: policy read from YAML files.
+/// Where policy comes from: `--policy DIR` (YAML files), or PostgreSQL — the current
+/// revision, `--revision N`, or the revision in force at the context's `--at`.
 struct PolicySource: ParsableArguments {
-    @Option(name: .customLong("policy"), help: "Directory of policy YAML files (packs, assignments, mappings).")
-    var directory: String
+    @Option(name: .customLong("policy"), help: "Directory of policy YAML files; without it, policy is read from PostgreSQL.")
+    var directory: String?
 
-    /// The directory's policy, compiled.
-    func load() throws -> (LoadedPolicy, PolicySnapshot) {
-        let policy = try PolicyFiles.load(directory: URL(fileURLWithPath: directory))
-        return (policy, try PolicySnapshot(bundle: policy.bundle))
+    @Option(name: .customLong("revision"), help: "Policy revision to use from PostgreSQL (default: the one in force at --at, or the latest).")
+    var revision: Int64?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if directory != nil && revision != nil { throw ValidationError("--policy and --revision exclude each other") }
+    }
+
+    /// The policy, compiled. `at` picks the revision in force then (database only).
+    func load(at moment: Date?) async throws -> PolicySnapshot {
+        if let directory {
+            return try PolicySnapshot(bundle: try PolicyFiles.load(directory: URL(fileURLWithPath: directory)).bundle)
+        }
+        let revision = self.revision
+        return try await withPostgres(try database.configuration()) { client in
+            let store = PolicyStore(client: client)
+            let chosen: Int64?
+            if let revision {
+                chosen = revision
+            } else if let moment {
+                chosen = try await store.revision(at: moment)
+            } else {
+                chosen = try await store.currentRevision()?.number
+            }
+            guard let chosen else {
+                guard let moment else { throw ValidationError("no policy published yet: run ringfence apply -f DIR") }
+                throw ValidationError("no policy revision was in force at \(moment.formatted(.iso8601))")
+            }
+            return try await store.snapshot(revision: chosen)
+        }
     }
 }

@@ -1,0 +1,295 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RingfenceCore
+
+/// Policy revisions in PostgreSQL: publishing, loading, history and rollback.
+///
+/// A revision is the whole policy state: its assignments and mappings (kept as JSON in
+/// `policy_revisions.state` and as rows in `assignments`) and references to immutable pack
+/// versions (`pack_versions`). Publishing writes a new revision, new pack versions and one
+/// `assignment_history` row per added, changed or removed assignment in one transaction,
+/// then notifies listeners (`NOTIFY ringfence_policy`). Nothing is updated in place: the
+/// history tables refuse UPDATE and DELETE at the database, and a rollback publishes a new
+/// revision equal to an old one.
+public struct PolicyStore: Sendable {
+    /// The LISTEN/NOTIFY channel announcing new revisions (payload: the revision number).
+    public static let channel = "ringfence_policy"
+    /// Advisory lock serializing publishers ("RFPO").
+    static let lockKey: Int64 = 0x5246_504F
+
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger = Logger(label: "ringfence.policy.store")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// One published revision.
+    public struct Revision: Sendable, Equatable {
+        public var number: Int64
+        public var createdAt: Date
+        public var createdBy: String
+        public var comment: String?
+        public var rolledBackFrom: Int64?
+    }
+
+    /// One line of `assignment_history`.
+    public struct HistoryEntry: Sendable, Equatable {
+        public var revision: Int64
+        public var at: Date
+        public var actor: String
+        public var assignment: String
+        public var change: String
+        public var before: String?
+        public var after: String?
+    }
+
+    /// The JSON kept in `policy_revisions.state`.
+    struct State: Codable, Equatable {
+        var assignments: [Assignment]
+        var rings: [RingMapping]
+        var roles: [RoleMapping]
+        var packs: [PackReference]
+
+        struct PackReference: Codable, Hashable {
+            var pack: String
+            var version: Int
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The latest revision, nil before the first publish.
+    public func currentRevision() async throws -> Revision? {
+        try await revisions(limit: 1).first
+    }
+
+    /// Revisions, newest first.
+    public func revisions(limit: Int = 50) async throws -> [Revision] {
+        let rows = try await client.query(
+            """
+            SELECT revision, created_at, created_by, comment, rolled_back_from FROM policy_revisions
+            ORDER BY revision DESC LIMIT \(limit)
+            """, logger: logger)
+        var result: [Revision] = []
+        for try await (number, at, by, comment, from) in rows.decode((Int64, Date, String, String?, Int64?).self) {
+            result.append(Revision(number: number, createdAt: at, createdBy: by, comment: comment, rolledBackFrom: from))
+        }
+        return result
+    }
+
+    /// The revision in force at a moment: the latest published at or before it.
+    public func revision(at moment: Date) async throws -> Int64? {
+        let rows = try await client.query(
+            "SELECT max(revision) FROM policy_revisions WHERE created_at <= \(moment)", logger: logger)
+        for try await number in rows.decode(Int64?.self) { return number }
+        return nil
+    }
+
+    /// The bundle of a revision.
+    public func bundle(revision: Int64) async throws -> PolicyBundle {
+        let rows = try await client.query("SELECT state::text FROM policy_revisions WHERE revision = \(revision)", logger: logger)
+        var text: String?
+        for try await value in rows.decode(String.self) { text = value }
+        guard let text else { throw PolicyStoreError.unknownRevision(revision) }
+        let state = try JSONDecoder().decode(State.self, from: Data(text.utf8))
+        var packs: [PackVersion] = []
+        for reference in state.packs {
+            let packRows = try await client.query(
+                "SELECT rules::text FROM pack_versions WHERE pack = \(reference.pack) AND version = \(reference.version)", logger: logger)
+            for try await rules in packRows.decode(String.self) {
+                let content = try JSONDecoder().decode(PackContent.self, from: Data(rules.utf8))
+                packs.append(PackVersion(pack: reference.pack, version: reference.version, description: content.description, rules: content.rules))
+            }
+        }
+        return PolicyBundle(packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles)
+    }
+
+    /// A compiled snapshot of a revision.
+    public func snapshot(revision: Int64) async throws -> PolicySnapshot {
+        try PolicySnapshot(bundle: try await bundle(revision: revision), revision: revision)
+    }
+
+    /// Assignment history, newest first; optionally for one assignment.
+    public func history(assignment: String? = nil, limit: Int = 200) async throws -> [HistoryEntry] {
+        let rows = try await client.query(
+            """
+            SELECT revision, at, actor, assignment_id, change, before::text, after::text FROM assignment_history
+            WHERE \(assignment)::text IS NULL OR assignment_id = \(assignment)
+            ORDER BY id DESC LIMIT \(limit)
+            """, logger: logger)
+        var result: [HistoryEntry] = []
+        for try await (revision, at, actor, id, change, before, after) in rows.decode((Int64, Date, String, String, String, String?, String?).self) {
+            result.append(HistoryEntry(revision: revision, at: at, actor: actor, assignment: id, change: change, before: before, after: after))
+        }
+        return result
+    }
+
+    // MARK: - Publishing
+
+    /// Publishes a bundle as a new revision.
+    ///
+    /// - Parameters:
+    ///   - expectedCurrent: the revision the publisher looked at (nil = none yet); when
+    ///     another publish happened since, nothing is written and
+    ///     ``PolicyStoreError/revisionMoved(expected:current:)`` tells to re-run.
+    ///   - rolledBackFrom: set by ``rollback(to:actor:expectedCurrent:)``.
+    /// - Returns: the new revision number.
+    @discardableResult
+    public func publish(_ bundle: PolicyBundle, actor: String, comment: String? = nil, expectedCurrent: Int64?,
+                        rolledBackFrom: Int64? = nil) async throws -> Int64 {
+        let problems = bundle.validate()
+        guard problems.isEmpty else { throw PolicyStoreError.invalid(problems.map(\.message)) }
+        let state = State(
+            assignments: bundle.assignments.sorted { $0.id < $1.id },
+            rings: bundle.ringMappings, roles: bundle.roleMappings,
+            packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted { ($0.pack, $0.version) < ($1.pack, $1.version) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
+        let stateHash = PolicyStore.sha256(stateJSON)
+
+        let revision = try await client.transaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+            var current: Int64?
+            for try await value in try await connection.query("SELECT max(revision) FROM policy_revisions", logger: logger).decode(Int64?.self) {
+                current = value
+            }
+            guard current == expectedCurrent else { throw PolicyStoreError.revisionMoved(expected: expectedCurrent, current: current) }
+            let revision = (current ?? 0) + 1
+
+            try await connection.query(
+                """
+                INSERT INTO policy_revisions (revision, created_by, comment, rolled_back_from, state, state_hash)
+                VALUES (\(revision), \(actor), \(comment), \(rolledBackFrom), \(stateJSON)::jsonb, \(stateHash))
+                """, logger: logger)
+
+            for pack in bundle.packs {
+                let content = String(decoding: try encoder.encode(PackContent(description: pack.description, rules: pack.rules)), as: UTF8.self)
+                var existing: String?
+                for try await hash in try await connection.query(
+                    "SELECT content_hash FROM pack_versions WHERE pack = \(pack.pack) AND version = \(pack.version)", logger: logger
+                ).decode(String.self) { existing = hash }
+                if let existing {
+                    guard existing == pack.contentHash else { throw PolicyStoreError.packVersionChanged(pack: pack.pack, version: pack.version) }
+                    continue
+                }
+                try await connection.query(
+                    "INSERT INTO packs (name, description) VALUES (\(pack.pack), \(pack.description)) ON CONFLICT (name) DO NOTHING",
+                    logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO pack_versions (pack, version, rules, content_hash, published_in)
+                    VALUES (\(pack.pack), \(pack.version), \(content)::jsonb, \(pack.contentHash), \(revision))
+                    """, logger: logger)
+            }
+
+            var previous: [String: String] = [:]
+            if let current {
+                for try await (id, json) in try await connection.query(
+                    """
+                    SELECT a->>'id', a::text FROM policy_revisions, jsonb_array_elements(state->'assignments') a
+                    WHERE revision = \(current)
+                    """, logger: logger
+                ).decode((String, String).self) { previous[id] = json }
+            }
+            var next: [String: String] = [:]
+            for assignment in state.assignments {
+                let json = String(decoding: try encoder.encode(assignment), as: UTF8.self)
+                next[assignment.id] = json
+                let version: Int? = {
+                    guard case .exact(let number) = assignment.version else { return nil }
+                    return number
+                }()
+                let selector = String(decoding: try encoder.encode(assignment.selector), as: UTF8.self)
+                let overrides = String(decoding: try encoder.encode(Dictionary(uniqueKeysWithValues: assignment.overrides.map { ($0.key.rawValue, $0.value.rawValue) })), as: UTF8.self)
+                try await connection.query(
+                    """
+                    INSERT INTO assignments (revision, id, pack, pack_version, priority, selector, overrides, valid_from, valid_until)
+                    VALUES (\(revision), \(assignment.id), \(assignment.pack), \(version), \(assignment.priority), \(selector)::jsonb,
+                            \(overrides)::jsonb, \(assignment.validFrom), \(assignment.validUntil))
+                    """, logger: logger)
+            }
+            for id in Set(previous.keys).union(next.keys).sorted() {
+                let before = previous[id], after = next[id]
+                let change: String
+                switch (before, after) {
+                case (nil, _?): change = "added"
+                case (_?, nil): change = "removed"
+                case let (old?, _?) where (try? JSONDecoder().decode(Assignment.self, from: Data(old.utf8))) != state.assignments.first(where: { $0.id == id }):
+                    change = "changed"
+                default: continue
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO assignment_history (revision, actor, assignment_id, change, before, after)
+                    VALUES (\(revision), \(actor), \(id), \(change), \(before)::jsonb, \(after)::jsonb)
+                    """, logger: logger)
+            }
+
+            try await connection.query("DELETE FROM ring_mappings", logger: logger)
+            for mapping in bundle.ringMappings {
+                try await connection.query(
+                    """
+                    INSERT INTO ring_mappings (group_ref, ring, priority) VALUES (\(mapping.group), \(mapping.ring.rawValue), \(mapping.priority))
+                    ON CONFLICT (group_ref) DO NOTHING
+                    """, logger: logger)
+            }
+            try await connection.query("DELETE FROM role_mappings", logger: logger)
+            for mapping in bundle.roleMappings {
+                try await connection.query(
+                    "INSERT INTO role_mappings (group_ref, role) VALUES (\(mapping.group), \(mapping.role)) ON CONFLICT DO NOTHING",
+                    logger: logger)
+            }
+            try await connection.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
+            return revision
+        }
+        logger.info("policy published", metadata: ["revision": "\(revision)", "actor": "\(actor)"])
+        return revision
+    }
+
+    /// Publishes a new revision equal to an old one.
+    @discardableResult
+    public func rollback(to revision: Int64, actor: String, expectedCurrent: Int64?) async throws -> Int64 {
+        let bundle = try await bundle(revision: revision)
+        return try await publish(bundle, actor: actor, comment: "rollback to revision \(revision)",
+                                 expectedCurrent: expectedCurrent, rolledBackFrom: revision)
+    }
+
+    static func sha256(_ text: String) -> String {
+        PackVersion(pack: "state", version: 1, description: text, rules: []).contentHash
+    }
+}
+
+/// How pack version content is stored (`pack_versions.rules`).
+struct PackContent: Codable {
+    var description: String
+    var rules: [Rule]
+}
+
+/// Why a policy operation was refused.
+public enum PolicyStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The policy does not validate; nothing was written.
+    case invalid([String])
+    /// Another publish happened since the publisher looked; nothing was written.
+    case revisionMoved(expected: Int64?, current: Int64?)
+    /// A pack version number was reused with other content; nothing was written.
+    case packVersionChanged(pack: String, version: Int)
+    /// No such revision.
+    case unknownRevision(Int64)
+
+    public var description: String {
+        switch self {
+        case .invalid(let problems):
+            "invalid policy, nothing was published: " + problems.joined(separator: "; ")
+        case .revisionMoved(let expected, let current):
+            "revision moved (expected \(expected.map(String.init) ?? "none"), now \(current.map(String.init) ?? "none")): another publish happened since; re-run"
+        case .packVersionChanged(let pack, let version):
+            "pack \(pack) version \(version) is already published with other rules; published versions never change, publish version \(version + 1)"
+        case .unknownRevision(let revision):
+            "no policy revision \(revision)"
+        }
+    }
+}
