@@ -19,6 +19,7 @@ struct Ringfence: AsyncParsableCommand {
             RevisionsCommand.self,
             HistoryCommand.self,
             RollbackCommand.self,
+            RetentionCommand.self,
             SyncCommand.self,
             ServeCommand.self,
         ]

@@ -2,15 +2,17 @@ import ArgumentParser
 import Logging
 import PostgresNIO
 import RingfenceDirectory
+import RingfenceServer
 import RingfenceStore
 import ServiceLifecycle
 
 /// `ringfence serve`: the long-running service. Today it keeps the directory in sync on the
-/// configured schedule; it stops gracefully on SIGTERM and SIGINT.
+/// configured schedule and holds the latest published policy snapshot (reloaded on every
+/// publish); it stops gracefully on SIGTERM and SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the service: scheduled directory sync (incremental and full)."
+        abstract: "Run the service: scheduled directory sync, and the latest policy snapshot kept loaded."
     )
 
     @OptionGroup var config: ConfigurationOptions
@@ -23,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try await withPostgres(database) { client in
             try await Migrator(catalog: try MigrationCatalog.bundled()).appliedMigrations(on: client)
         }
-        var services: [any Service] = [client]
+        var services: [any Service] = [client, PolicyWatcherService(client: client, cache: PolicySnapshotCache())]
         if let directory = file.directory {
             let engine = SyncEngine(configuration: directory, store: DirectoryStore(client: client), password: try directory.password())
             services.append(SyncService(engine: engine))

@@ -8,10 +8,12 @@ import Yams
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory"]
+    static let sections = ["database", "directory", "retention"]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
+    /// Weeks of audit events to keep (`retention.eventsWeeks`).
+    var eventsWeeks: Int?
 
     /// Reads and validates a file; environment variables override what it says.
     static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws -> ConfigurationFile {
@@ -51,6 +53,16 @@ struct ConfigurationFile {
                     result.directory = try DirectoryConfiguration.decode(yaml: yaml)
                 } catch {
                     throw ValidationError("\(file): \(error)")
+                }
+            case "retention":
+                for (retentionKey, retentionValue) in value.mapping ?? [:] {
+                    guard retentionKey.scalar?.string == "eventsWeeks" else {
+                        throw ValidationError("\(file): retention: unknown key '\(retentionKey.scalar?.string ?? "?")' (allowed: eventsWeeks)")
+                    }
+                    guard let weeks = retentionValue.scalar.flatMap({ Int($0.string) }), weeks >= 1 else {
+                        throw ValidationError("\(file): retention.eventsWeeks: expected a whole number of weeks, at least 1")
+                    }
+                    result.eventsWeeks = weeks
                 }
             default:
                 throw ValidationError("\(file): unknown section '\(name)' (allowed: \(sections.joined(separator: ", ")))")
