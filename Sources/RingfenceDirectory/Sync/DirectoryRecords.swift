@@ -1,12 +1,13 @@
-/// A user as read from the directory, validated.
+import RingfenceStore
+
+/// A user as read from the directory, validated: the row to store plus what only the sync
+/// needs (roles from the attribute, `memberOf`, the modification time). The row's fields
+/// read directly (`record.username`).
+@dynamicMemberLookup
 public struct UserRecord: Sendable, Hashable {
-    /// Stable identity (entryUUID / objectGUID, or the DN when the directory has none).
-    public var externalID: String
-    public var dn: String
-    public var username: String
-    public var email: String?
-    public var displayName: String?
-    public var disabled: Bool
+    /// What is stored in `directory_users`. The external id is the stable identity
+    /// (entryUUID / objectGUID, or the lower-cased DN when the directory has none).
+    public var row: UserRow
     /// Roles from the role attribute.
     public var roles: [String]
     /// Group DNs from `memberOf` (only with the member-of membership source).
@@ -16,16 +17,13 @@ public struct UserRecord: Sendable, Hashable {
 
     public init(externalID: String, dn: String, username: String, email: String? = nil, displayName: String? = nil,
                 disabled: Bool = false, roles: [String] = [], memberOf: [String] = [], modifyTimestamp: String? = nil) {
-        self.externalID = externalID
-        self.dn = dn
-        self.username = username
-        self.email = email
-        self.displayName = displayName
-        self.disabled = disabled
+        self.row = UserRow(externalID: externalID, dn: dn, username: username, email: email, displayName: displayName, disabled: disabled)
         self.roles = roles
         self.memberOf = memberOf
         self.modifyTimestamp = modifyTimestamp
     }
+
+    public subscript<Value>(dynamicMember field: KeyPath<UserRow, Value>) -> Value { row[keyPath: field] }
 }
 
 /// A group as read from the directory, validated.

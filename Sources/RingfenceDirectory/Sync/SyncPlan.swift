@@ -45,8 +45,7 @@ public struct SyncPlan: Sendable {
                 rejected.append(RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
                 continue
             }
-            users[record.externalID] = UserRow(externalID: record.externalID, dn: record.dn, username: record.username,
-                                               email: record.email, displayName: record.displayName, disabled: record.disabled)
+            users[record.externalID] = record.row
             attributeRoles[record.externalID] = record.roles
             memberOfByUser[record.externalID] = record.memberOf
         }

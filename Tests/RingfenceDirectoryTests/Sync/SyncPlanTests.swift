@@ -11,10 +11,7 @@ struct SyncPlanTests {
         UserRecord(externalID: id, dn: dn ?? "uid=\(id),dc=x", username: id, disabled: disabled)
     }
 
-    func row(_ record: UserRecord) -> UserRow {
-        UserRow(externalID: record.externalID, dn: record.dn, username: record.username, email: record.email,
-                displayName: record.displayName, disabled: record.disabled)
-    }
+    func row(_ record: UserRecord) -> UserRow { record.row }
 
     @Test("identity, not DN: a moved user is an update; gone users are removed in full runs only")
     func usersByIdentity() {
