@@ -30,13 +30,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customShort("f"), help: "Directory of policy YAML files.") var directory: String
     @Option(help: "Comment recorded with the revision.") var comment: String?
     @Flag(help: "Publish without asking.") var yes = false
+    @Flag(help: "Show the diff and the impact on last week's users, hosts, repositories and events; publish nothing.") var preview = false
     @OptionGroup var actor: ActorOption
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let policy = try PolicyFiles.load(directory: URL(fileURLWithPath: directory))
         _ = try PolicySnapshot(bundle: policy.bundle)
-        let actor = actor.name, comment = comment, yes = yes
+        let actor = actor.name, comment = comment, yes = yes, previewOnly = preview
         try await withPostgres(try database.configuration()) { client in
             let store = PolicyStore(client: client)
             let current = try await store.currentRevision()
@@ -49,6 +50,16 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             print("changes against revision \(current.map { String($0.number) } ?? "none"):")
             for line in diff.lines { print("  \(line)") }
+            let since = Date().addingTimeInterval(-7 * 86_400)
+            let population = PopulationStore(client: client)
+            let impact = ImpactPreview(
+                population: try await population.population(since: since), events: try await population.recentEvents(since: since),
+                current: try currentBundle.map { try PolicySnapshot(bundle: $0) }, next: try PolicySnapshot(bundle: policy.bundle))
+            for line in impact.lines() { print(line) }
+            if previewOnly {
+                print("preview only: nothing was published")
+                return
+            }
             try confirm("Publish revision \((current?.number ?? 0) + 1)?", yes: yes)
             let revision = try await store.publish(policy.bundle, actor: actor, comment: comment, expectedCurrent: current?.number)
             print("published revision \(revision)")
