@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ringfenceTests",
-            dependencies: ["ringfence"],
+            dependencies: ["ringfence", "RingfenceTestSupport"],
             swiftSettings: strictSwift6
         ),
     ]
