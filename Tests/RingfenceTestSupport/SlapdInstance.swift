@@ -10,9 +10,6 @@ public final class SlapdInstance: @unchecked Sendable {
 
     public var url: String { "ldap://127.0.0.1:\(port)/" }
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
 
     /// Starts slapd with an LDIF loaded offline (slapadd) and the given size limit.
     public init(ldif: String, sizeLimit: Int = 20) throws {
@@ -27,7 +24,7 @@ public final class SlapdInstance: @unchecked Sendable {
     public func start(ldif: String? = nil, sizeLimit: Int = 20) throws {
         let script = """
             set -e
-            source '\(Self.repositoryRoot.path)/scripts/lib/servers.sh'
+            source '\(TestServers.repositoryRoot.path)/scripts/lib/servers.sh'
             RF_SERVERS_DIR='\(folder.path)' RF_LDAP_PORT='\(port == 0 ? "" : String(port))' RF_LDAP_LDIF='\(ldif ?? "")' rf_start_slapd \(sizeLimit) >/dev/null 2>&1
             echo "$RINGFENCE_TEST_LDAP_URL"
             """

@@ -12,6 +12,11 @@ import RingfenceStore
 public enum TestServers {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// The repository's root folder (for scripts, fixtures and examples).
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     /// Whether this run is CI, where no server test may be skipped.
     public static var isCI: Bool {
         guard let value = environment["CI"]?.lowercased() else { return false }

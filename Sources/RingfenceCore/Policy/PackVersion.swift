@@ -44,8 +44,8 @@ public struct PackVersion: Sendable, Hashable {
 }
 
 extension Sequence where Element == UInt8 {
-    /// Lowercase hexadecimal.
-    var hex: String {
+    /// The bytes as lowercase hexadecimal, two digits each (digests, checksums, binary ids).
+    public var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         for byte in self {

@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceCore
 
 /// Turns raw LDAP entries into validated user and group records, as the configuration says.
 ///
@@ -83,7 +84,7 @@ public struct DirectoryMapping: Sendable {
     private func identity(_ entry: LDAPEntry, _ attribute: String) -> String? {
         guard let bytes = entry.values(attribute).first, !bytes.isEmpty else { return nil }
         if attribute.lowercased() == "objectguid" || String(validating: bytes, as: UTF8.self) == nil {
-            return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            return bytes.hex
         }
         return Self.clean(bytes: bytes, limit: Self.maxNameBytes)?.lowercased()
     }

@@ -55,20 +55,17 @@ public struct DirectoryStore: Sendable {
 
     /// The latest run with this status, if any.
     public func lastRun(status: String = "succeeded") async throws -> Run? {
-        let rows = try await client.query(
-            """
-            SELECT id, status, mode, high_watermark, error FROM sync_runs WHERE status = \(status)
-            ORDER BY id DESC LIMIT 1
-            """, logger: logger)
-        for try await (id, status, mode, watermark, error) in rows.decode((Int64, String, String, String?, String?).self) {
-            return Run(id: id, status: status, mode: mode, highWatermark: watermark, error: error)
-        }
-        return nil
+        try await firstRun(
+            "SELECT id, status, mode, high_watermark, error FROM sync_runs WHERE status = \(status) ORDER BY id DESC LIMIT 1")
     }
 
     /// A run by id.
     public func run(id: Int64) async throws -> Run? {
-        let rows = try await client.query("SELECT id, status, mode, high_watermark, error FROM sync_runs WHERE id = \(id)", logger: logger)
+        try await firstRun("SELECT id, status, mode, high_watermark, error FROM sync_runs WHERE id = \(id)")
+    }
+
+    private func firstRun(_ query: PostgresQuery) async throws -> Run? {
+        let rows = try await client.query(query, logger: logger)
         for try await (id, status, mode, watermark, error) in rows.decode((Int64, String, String, String?, String?).self) {
             return Run(id: id, status: status, mode: mode, highWatermark: watermark, error: error)
         }

@@ -1,4 +1,5 @@
 import Crypto
+import RingfenceCore
 import Foundation
 
 /// One schema migration: a file `NNN_name.sql` from `sql/`.
@@ -31,17 +32,6 @@ public struct Migration: Sendable, Hashable {
         self.version = version
         self.name = name
         self.sql = sql
-        self.checksum = SHA256.hash(data: Data(sql.utf8)).hexString
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lowercase hexadecimal rendering of the bytes.
-    var hexString: String {
-        var text = ""
-        for byte in self {
-            text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
-        }
-        return text
+        self.checksum = Array(SHA256.hash(data: Data(sql.utf8))).hex
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -149,7 +150,7 @@ public struct PolicyStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
-        let stateHash = PolicyStore.sha256(stateJSON)
+        let stateHash = Array(SHA256.hash(data: Data(stateJSON.utf8))).hex
 
         let revision = try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
@@ -195,10 +196,10 @@ public struct PolicyStore: Sendable {
                     """, logger: logger
                 ).decode((String, String).self) { previous[id] = json }
             }
-            var next: [String: String] = [:]
+            var next: [String: (json: String, value: Assignment)] = [:]
             for assignment in state.assignments {
                 let json = String(decoding: try encoder.encode(assignment), as: UTF8.self)
-                next[assignment.id] = json
+                next[assignment.id] = (json, assignment)
                 let version: Int? = {
                     guard case .exact(let number) = assignment.version else { return nil }
                     return number
@@ -218,14 +219,14 @@ public struct PolicyStore: Sendable {
                 switch (before, after) {
                 case (nil, _?): change = "added"
                 case (_?, nil): change = "removed"
-                case let (old?, _?) where (try? JSONDecoder().decode(Assignment.self, from: Data(old.utf8))) != state.assignments.first(where: { $0.id == id }):
+                case let (old?, new?) where (try? JSONDecoder().decode(Assignment.self, from: Data(old.utf8))) != new.value:
                     change = "changed"
                 default: continue
                 }
                 try await connection.query(
                     """
                     INSERT INTO assignment_history (revision, actor, assignment_id, change, before, after)
-                    VALUES (\(revision), \(actor), \(id), \(change), \(before)::jsonb, \(after)::jsonb)
+                    VALUES (\(revision), \(actor), \(id), \(change), \(before)::jsonb, \(after?.json)::jsonb)
                     """, logger: logger)
             }
 
@@ -256,10 +257,6 @@ public struct PolicyStore: Sendable {
         let bundle = try await bundle(revision: revision)
         return try await publish(bundle, actor: actor, comment: "rollback to revision \(revision)",
                                  expectedCurrent: expectedCurrent, rolledBackFrom: revision)
-    }
-
-    static func sha256(_ text: String) -> String {
-        PackVersion(pack: "state", version: 1, description: text, rules: []).contentHash
     }
 }
 

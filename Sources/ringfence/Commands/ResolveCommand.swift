@@ -14,9 +14,7 @@ struct ResolveCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() async throws {
-        let context = try context.context()
-        let snapshot = try await policy.load(at: self.context.at == nil ? nil : context.at)
-        print(try Self.render(snapshot.resolve(context), format: format, includeTrace: false))
+        print(try Self.render(try await policy.resolve(context), format: format, includeTrace: false))
     }
 
     static func render(_ resolution: Resolution, format: OutputFormat, includeTrace: Bool, matchedOnly: Bool = false) throws -> String {
@@ -46,8 +44,6 @@ struct ExplainCommand: AsyncParsableCommand {
     @Flag(name: .customLong("matched-only"), help: "List only assignments that matched or were shadowed.") var matchedOnly = false
 
     func run() async throws {
-        let context = try context.context()
-        let snapshot = try await policy.load(at: self.context.at == nil ? nil : context.at)
-        print(try ResolveCommand.render(snapshot.resolve(context), format: format, includeTrace: true, matchedOnly: matchedOnly))
+        print(try ResolveCommand.render(try await policy.resolve(context), format: format, includeTrace: true, matchedOnly: matchedOnly))
     }
 }

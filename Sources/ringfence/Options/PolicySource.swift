@@ -18,6 +18,13 @@ struct PolicySource: ParsableArguments {
         if directory != nil && revision != nil { throw ValidationError("--policy and --revision exclude each other") }
     }
 
+    /// Resolves the context the flags describe, against the policy in force at its `--at`
+    /// (or the latest when no time was given).
+    func resolve(_ options: ContextOptions) async throws -> Resolution {
+        let context = try options.context()
+        return try await load(at: options.at == nil ? nil : context.at).resolve(context)
+    }
+
     /// The policy, compiled. `at` picks the revision in force then (database only).
     func load(at moment: Date?) async throws -> PolicySnapshot {
         if let directory {

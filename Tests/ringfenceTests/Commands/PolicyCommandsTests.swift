@@ -1,14 +1,13 @@
 import Foundation
 import RingfenceCore
+import RingfenceTestSupport
 import Testing
 
 @testable import ringfence
 
 @Suite("Policy commands")
 struct PolicyCommandsTests {
-    static let examples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples/policy").path
+    static let examples = TestServers.repositoryRoot.appendingPathComponent("examples/policy").path
 
     @Test("the example policy's expectations all pass")
     func examplePolicyPasses() throws {

@@ -1,13 +1,12 @@
 import Foundation
+import RingfenceTestSupport
 import Testing
 
 @testable import ringfence
 
 @Suite("ConfigurationFile")
 struct ConfigurationFileTests {
-    static let example = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples/ringfence.yaml").path
+    static let example = TestServers.repositoryRoot.appendingPathComponent("examples/ringfence.yaml").path
 
     @Test("the example configuration loads, and the environment overrides it")
     func example() throws {
