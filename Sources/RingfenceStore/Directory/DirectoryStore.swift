@@ -323,3 +323,20 @@ extension DirectoryStore {
         return result
     }
 }
+
+extension DirectoryStore {
+    /// Effective groups (nested included) and roles of one active user, by user name
+    /// (case-insensitive); nil when the directory has no such active user.
+    public func facts(user: String) async throws -> (groups: [String], roles: [String])? {
+        let rows = try await client.query(
+            """
+            SELECT u.id,
+                   coalesce((SELECT array_agg(g.name ORDER BY g.name) FROM effective_memberships e
+                             JOIN directory_groups g ON g.id = e.group_id AND g.deleted_at IS NULL WHERE e.user_id = u.id), '{}'),
+                   coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
+            FROM directory_users u WHERE lower(u.username) = lower(\(user)) AND u.deleted_at IS NULL AND NOT u.disabled
+            """, logger: logger)
+        for try await (_, groups, roles) in rows.decode((Int64, [String], [String]).self) { return (groups, roles) }
+        return nil
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import RingfenceProto
+import RingfenceStore
+import ServiceLifecycle
+import Synchronization
+
+/// The gRPC server of `ringfence serve`: the agent service and the health service on one
+/// HTTP/2 port (plaintext or TLS), with the request size limit, plus the background work
+/// they need — writing fetch times and served resolutions in batches, and keeping the
+/// policy and fleet gauges current. Stops gracefully: in-flight calls finish, then what
+/// is pending is written.
+public final class AgentServer: Service, Sendable {
+    let configuration: AgentServerConfiguration
+    let dependencies: AgentService.Dependencies
+    let logger: Logger
+    private let address = Mutex<(continuations: [CheckedContinuation<Int, any Error>], port: Int?)>(([], nil))
+
+    public init(configuration: AgentServerConfiguration, dependencies: AgentService.Dependencies,
+                logger: Logger = Logger(label: "ringfence.server")) {
+        self.configuration = configuration
+        self.dependencies = dependencies
+        self.logger = logger
+    }
+
+    /// The port the server listens on, once it does (useful with port 0).
+    public var listeningPort: Int {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let port = address.withLock { state -> Int? in
+                    if state.port == nil { state.continuations.append(continuation) }
+                    return state.port
+                }
+                if let port { continuation.resume(returning: port) }
+            }
+        }
+    }
+
+    public func run() async throws {
+        defer {
+            let waiting = address.withLock { state in
+                defer { state.continuations = [] }
+                return state.continuations
+            }
+            for continuation in waiting { continuation.resume(throwing: CancellationError()) }
+        }
+        let transport = HTTP2ServerTransport.Posix(
+            address: configuration.host.contains(":") ? .ipv6(host: configuration.host, port: configuration.port)
+                : .ipv4(host: configuration.host, port: configuration.port),
+            transportSecurity: try transportSecurity(),
+            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+        let server = GRPCServer(
+            transport: transport,
+            services: [
+                AgentService(configuration: configuration, dependencies: dependencies),
+                HealthService(snapshots: dependencies.snapshots, metrics: dependencies.metrics),
+            ])
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.serve() }
+                group.addTask { try await self.reportAddress(server) }
+                group.addTask { await self.backgroundLoop() }
+                defer { group.cancelAll() }
+                // serve() returns after a graceful shutdown; that ends the other tasks.
+                try await group.next()
+            }
+        } onGracefulShutdown: {
+            server.beginGracefulShutdown()
+        }
+        do {
+            try await dependencies.evidence.flush()
+        } catch {
+            logger.warning("could not write the last fetch times and resolutions", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func transportSecurity() throws -> HTTP2ServerTransport.Posix.TransportSecurity {
+        guard let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile else { return .plaintext }
+        return .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
+    }
+
+    private func reportAddress(_ server: GRPCServer<HTTP2ServerTransport.Posix>) async throws {
+        let bound = try await server.listeningAddress
+        let port = bound?.ipv4?.port ?? bound?.ipv6?.port ?? configuration.port
+        let waiting = address.withLock { state in
+            state.port = port
+            defer { state.continuations = [] }
+            return state.continuations
+        }
+        for continuation in waiting { continuation.resume(returning: port) }
+        logger.notice("agent service listening", metadata: [
+            "address": "\(configuration.host):\(port)", "tls": "\(configuration.usesTLS)",
+            "maxMessageBytes": "\(configuration.maxMessageBytes)",
+        ])
+        // Keep this task alive like the others until the group is cancelled.
+        try await Task.sleep(for: .seconds(365 * 86_400))
+    }
+
+    /// Every `evidenceFlushSeconds`: write fetch times and resolutions; every ~15 s refresh
+    /// the policy and fleet gauges. Ends when cancelled.
+    private func backgroundLoop() async {
+        var lastGauges = ContinuousClock.now - .seconds(60)
+        while !Task.isCancelled {
+            do {
+                try await dependencies.evidence.flush()
+            } catch {
+                logger.warning("could not write fetch times and resolutions; will retry", metadata: ["error": "\(error)"])
+            }
+            if ContinuousClock.now - lastGauges >= .seconds(15) {
+                lastGauges = ContinuousClock.now
+                await updateGauges()
+            }
+            try? await Task.sleep(for: .seconds(configuration.evidenceFlushSeconds))
+        }
+    }
+
+    private func updateGauges() async {
+        let snapshots = dependencies.snapshots
+        dependencies.metrics.policyRevision.record(await snapshots.current?.revision ?? 0)
+        dependencies.metrics.snapshotLive.record(await snapshots.isLive ? 1 : 0)
+        if let connected = try? await dependencies.fleet.connectedHosts(since: Date().addingTimeInterval(-configuration.staleAfter)) {
+            dependencies.metrics.hostsConnected.record(connected)
+        }
+    }
+}

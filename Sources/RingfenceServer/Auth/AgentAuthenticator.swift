@@ -1,0 +1,83 @@
+import Foundation
+import GRPCCore
+import RingfenceStore
+
+/// Who is calling: the host an agent key belongs to.
+public struct AgentCaller: Sendable, Equatable {
+    /// The host the key is bound to.
+    public var hostID: UUID
+    /// The key's public prefix (safe to log).
+    public var keyPrefix: String
+}
+
+/// Turns the `authorization: Bearer <api key>` metadata of a call into an `AgentCaller`,
+/// or the gRPC error the caller gets: UNAUTHENTICATED for a missing, malformed, unknown,
+/// wrong, expired or revoked key, PERMISSION_DENIED for a key that is not an agent key,
+/// RESOURCE_EXHAUSTED when the key is over its rate limit.
+///
+/// Stored keys are looked up by their public prefix and cached for a few seconds; the
+/// presented key is hashed and compared with the stored digest in constant time on
+/// every call. Error messages never contain the key.
+public struct AgentAuthenticator: Sendable {
+    /// Looks a stored key up by prefix.
+    public typealias Lookup = @Sendable (String) async throws -> StoredAPIKey?
+
+    let lookup: Lookup
+    let cache: ExpiringCache<String, StoredAPIKey?>
+    let limiter: RateLimiter
+
+    public init(lookup: @escaping Lookup, cacheSeconds: TimeInterval, limiter: RateLimiter) {
+        self.lookup = lookup
+        self.cache = ExpiringCache(lifetime: cacheSeconds)
+        self.limiter = limiter
+    }
+
+    /// Authenticates a call and charges it to the key's rate limit.
+    public func authenticate(_ metadata: Metadata, now: Date = Date()) async throws(RPCError) -> AgentCaller {
+        guard let header = metadata[stringValues: "authorization"].first(where: { _ in true }) else {
+            throw RPCError(code: .unauthenticated, message: "missing 'authorization: Bearer <api key>' metadata")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let key = APIKey(parsing: String(parts[1])) else {
+            throw RPCError(code: .unauthenticated, message: "malformed authorization: expected 'Bearer rf_<prefix>_<secret>'")
+        }
+        let stored: StoredAPIKey?
+        do {
+            stored = try await cache.value(for: key.prefix, now: now) { try await lookup(key.prefix) }
+        } catch {
+            throw RPCError(code: .unavailable, message: "cannot check the API key now (database unavailable); retry")
+        }
+        guard let stored, key.matches(storedHash: stored.hash) else {
+            throw RPCError(code: .unauthenticated, message: "unknown API key \(key.prefix)")
+        }
+        if stored.revokedAt != nil { throw RPCError(code: .unauthenticated, message: "API key \(key.prefix) was revoked") }
+        if stored.expiresAt <= now { throw RPCError(code: .unauthenticated, message: "API key \(key.prefix) expired; enrol again") }
+        guard stored.kind == .agent, let hostID = stored.hostID else {
+            throw RPCError(code: .permissionDenied, message: "API key \(key.prefix) is not an agent key")
+        }
+        if stored.hostRetired { throw RPCError(code: .unauthenticated, message: "the host of API key \(key.prefix) was retired") }
+        if let wait = limiter.admit(key.prefix, now: now) {
+            throw RPCError(code: .resourceExhausted,
+                           message: "rate limit of API key \(key.prefix) exceeded; retry in \(String(format: "%.2f", wait)) s")
+        }
+        return AgentCaller(hostID: hostID, keyPrefix: key.prefix)
+    }
+
+    /// Forgets a cached key (after this process revoked or rotated it).
+    public func forget(prefix: String) {
+        cache.remove(prefix)
+    }
+}
+
+extension AgentCaller {
+    /// Checks that a request names the caller's own host (an empty id means "mine").
+    public func requireHost(_ requested: String) throws(RPCError) {
+        guard !requested.isEmpty else { return }
+        guard let id = UUID(uuidString: requested) else {
+            throw RPCError(code: .invalidArgument, message: "host_id '\(requested.prefix(64))' is not a UUID")
+        }
+        guard id == hostID else {
+            throw RPCError(code: .permissionDenied, message: "this API key belongs to host \(hostID), not \(id)")
+        }
+    }
+}

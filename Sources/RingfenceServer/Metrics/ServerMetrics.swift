@@ -1,0 +1,66 @@
+import CoreMetrics
+import Foundation
+import GRPCCore
+
+/// The service's metrics, created once through swift-metrics (exported for Prometheus by
+/// `MetricsEndpoint`). Names and labels are documented in docs/operations.md.
+///
+/// - `ringfence_rpc_requests_total{method, code}` — calls by method and gRPC status code
+/// - `ringfence_rpc_duration_seconds{method}` — call latency (histogram)
+/// - `ringfence_events_stored_total`, `ringfence_events_duplicate_total`, `ringfence_events_rejected_total`
+/// - `ringfence_policy_revision` — revision of the snapshot in memory
+/// - `ringfence_policy_snapshot_live` — 1 while the snapshot follows PostgreSQL, 0 while serving a possibly old one
+/// - `ringfence_hosts_connected` — hosts with a heartbeat within the stale threshold
+public final class ServerMetrics: Sendable {
+    let factory: any MetricsFactory
+    private let timers: [String: CoreMetrics.Timer]
+    public let eventsStored: Counter
+    public let eventsDuplicate: Counter
+    public let eventsRejected: Counter
+    public let policyRevision: Gauge
+    public let snapshotLive: Gauge
+    public let hostsConnected: Gauge
+
+    /// The methods calls are counted under.
+    public static let methods = ["Enroll", "Heartbeat", "FetchPolicy", "ReportEvents", "RotateKey", "Health.Check"]
+
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        var timers: [String: CoreMetrics.Timer] = [:]
+        for method in Self.methods {
+            timers[method] = Timer(label: "ringfence_rpc_duration_seconds", dimensions: [("method", method)],
+                                   preferredDisplayUnit: .seconds, factory: factory)
+        }
+        self.timers = timers
+        eventsStored = Counter(label: "ringfence_events_stored_total", factory: factory)
+        eventsDuplicate = Counter(label: "ringfence_events_duplicate_total", factory: factory)
+        eventsRejected = Counter(label: "ringfence_events_rejected_total", factory: factory)
+        policyRevision = Gauge(label: "ringfence_policy_revision", factory: factory)
+        snapshotLive = Gauge(label: "ringfence_policy_snapshot_live", factory: factory)
+        hostsConnected = Gauge(label: "ringfence_hosts_connected", factory: factory)
+    }
+
+    /// Runs one call's body, counting it by outcome and timing it.
+    public func observe<Result: Sendable>(_ method: String, _ body: () async throws -> Result) async throws -> Result {
+        let start = ContinuousClock.now
+        var code = "ok"
+        defer {
+            let elapsed = ContinuousClock.now - start
+            timers[method]?.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            Counter(label: "ringfence_rpc_requests_total", dimensions: [("method", method), ("code", code)], factory: factory).increment()
+        }
+        do {
+            return try await body()
+        } catch let error as RPCError {
+            code = Self.name(error.code)
+            throw error
+        } catch {
+            code = "unknown"
+            throw error
+        }
+    }
+
+    static func name(_ code: RPCError.Code) -> String {
+        String(describing: code).replacingOccurrences(of: " ", with: "_")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RingfenceCore
+import Synchronization
+
+/// Writes audit events into the weekly partitions of `audit_events`.
+///
+/// A batch is one statement — `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING` with
+/// one bound array per column — in one transaction, so a batch is stored entirely or not
+/// at all, and an event sent twice (same host, event id and time) is stored once. The
+/// partition of every week a batch touches is created before the insert (and remembered),
+/// so events never pile up in the default partition.
+public final class EventStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let knownWeeks = Mutex<Set<Int64>>([])
+
+    public init(client: PostgresClient, logger: Logger = Logger(label: "ringfence.events.store")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The outcome of storing one batch.
+    public struct Outcome: Sendable, Equatable {
+        /// Rows newly stored.
+        public var stored: Int
+        /// Rows already present (same host, event id and time), not stored again.
+        public var duplicates: Int
+    }
+
+    /// Stores a batch; returns how many rows were new. Throws without storing anything
+    /// when PostgreSQL refuses the batch.
+    public func store(_ events: [AuditEventRow]) async throws -> Outcome {
+        guard !events.isEmpty else { return Outcome(stored: 0, duplicates: 0) }
+        try await ensurePartitions(for: events.map(\.occurredAt))
+        let rows = try await client.query(
+            """
+            WITH inserted AS (
+                INSERT INTO audit_events (occurred_at, host_id, event_id, username, agent_kind, agent_version, surface, pack,
+                                          pack_version, rule_id, repo, verdict, applied_level, uncapped_level, policy_etag,
+                                          session_id, summary)
+                SELECT o, h, e, u, k, nullif(kv, ''), s, nullif(p, ''), nullif(pv, 0), nullif(r, ''), nullif(rp, ''), v, al, ul,
+                       nullif(t, ''), nullif(sid, ''), nullif(sm, '')
+                FROM unnest(\(events.map(\.occurredAt)), \(events.map(\.hostID)), \(events.map(\.eventID)), \(events.map(\.user)),
+                            \(events.map(\.agentKind)), \(events.map(\.agentVersion)), \(events.map(\.surface.rawValue)),
+                            \(events.map(\.pack)), \(events.map(\.packVersion)), \(events.map(\.ruleID)), \(events.map(\.repo)),
+                            \(events.map(\.verdict.rawValue)), \(events.map(\.appliedLevel.rawValue)),
+                            \(events.map(\.uncappedLevel.rawValue)), \(events.map(\.policyETag)), \(events.map(\.sessionID)),
+                            \(events.map(\.summary)))
+                     AS x(o, h, e, u, k, kv, s, p, pv, r, rp, v, al, ul, t, sid, sm)
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT count(*)::bigint FROM inserted
+            """, logger: logger)
+        var stored = 0
+        for try await count in rows.decode(Int64.self) { stored = Int(count) }
+        return Outcome(stored: stored, duplicates: events.count - stored)
+    }
+
+    /// Creates the weekly partitions for these moments that this process has not seen yet.
+    public func ensurePartitions(for moments: [Date]) async throws {
+        let weeks = Set(moments.map { Self.weekKey($0) })
+        let missing = knownWeeks.withLock { weeks.subtracting($0) }
+        for week in missing.sorted() {
+            let moment = Date(timeIntervalSince1970: TimeInterval(week) * Self.week + Self.mondayOffset)
+            try await client.query("SELECT ringfence_ensure_event_partition(\(moment))", logger: logger)
+            _ = knownWeeks.withLock { $0.insert(week) }
+        }
+    }
+
+    /// Seconds in a week, and the offset of the first Monday after the Unix epoch
+    /// (1970-01-05), so that week keys change at Monday 00:00 UTC like ISO weeks.
+    private static let week: TimeInterval = 7 * 86_400
+    private static let mondayOffset: TimeInterval = 4 * 86_400
+
+    static func weekKey(_ date: Date) -> Int64 {
+        Int64(((date.timeIntervalSince1970 - mondayOffset) / week).rounded(.down))
+    }
+}

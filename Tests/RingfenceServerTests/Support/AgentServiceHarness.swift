@@ -1,0 +1,160 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Metrics
+import PostgresNIO
+import Prometheus
+import RingfenceCore
+import RingfenceProto
+import RingfenceServer
+import RingfenceStore
+import RingfenceTestSupport
+import SwiftProtobuf
+
+/// A real agent service on a loopback port, against a temporary migrated database with
+/// the example policy published and a small directory: alice in engineering (ring 2),
+/// bob in engineering and ai-pilot (ring 3). Tests talk to it with real gRPC clients.
+struct AgentServiceHarness: Sendable {
+    let client: PostgresClient
+    let port: Int
+    let fleet: FleetStore
+    let registry: PrometheusCollectorRegistry
+    let snapshots: PolicySnapshotCache
+    let evidence: EvidenceRecorder
+    let revision: Int64
+
+    static func run<Result: Sendable>(
+        configure: @Sendable (inout AgentServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (AgentServiceHarness) async throws -> Result
+    ) async throws -> Result {
+        try await TestServers.withMigratedDatabase { client, _ in
+            try await seedDirectory(client)
+            let files = try PolicyFiles.load(directory: TestServers.repositoryRoot.appending(path: "examples/policy"))
+            let policy = PolicyStore(client: client)
+            let revision = try await policy.publish(files.bundle, actor: "test", expectedCurrent: nil)
+            let snapshots = PolicySnapshotCache()
+            await snapshots.install(try await policy.snapshot(revision: revision))
+
+            var configuration = AgentServerConfiguration()
+            configuration.port = 0
+            configuration.metricsPort = nil
+            configuration.cacheSeconds = 0
+            configure(&configuration)
+            let registry = PrometheusCollectorRegistry()
+            let fleet = FleetStore(client: client)
+            let evidence = EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client))
+            let dependencies = AgentService.Dependencies(
+                fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client), snapshots: snapshots,
+                evidence: evidence,
+                metrics: ServerMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+            let server = AgentServer(configuration: configuration, dependencies: dependencies)
+            return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
+                group.addTask { try await server.run() }
+                defer { group.cancelAll() }
+                let port = try await server.listeningPort
+                return try await body(AgentServiceHarness(client: client, port: port, fleet: fleet, registry: registry,
+                                                          snapshots: snapshots, evidence: evidence, revision: revision))
+            }
+        }
+    }
+
+    /// alice ∈ engineering; bob ∈ engineering, ai-pilot; carol has no host (missing).
+    static func seedDirectory(_ client: PostgresClient) async throws {
+        try await client.query(
+            """
+            INSERT INTO directory_users (id, dn, username) VALUES
+              (1, 'uid=alice,ou=people,dc=example,dc=com', 'alice'),
+              (2, 'uid=bob,ou=people,dc=example,dc=com', 'bob'),
+              (3, 'uid=carol,ou=people,dc=example,dc=com', 'carol')
+            """)
+        try await client.query(
+            """
+            INSERT INTO directory_groups (id, dn, name) VALUES
+              (1, 'cn=engineering,ou=groups,dc=example,dc=com', 'engineering'),
+              (2, 'cn=ai-pilot,ou=groups,dc=example,dc=com', 'ai-pilot')
+            """)
+        try await client.query("INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0), (2, 1, 0), (2, 2, 0)")
+    }
+
+    /// Runs `body` with a gRPC client of the agent service.
+    func withAgentClient<Result: Sendable>(
+        _ body: @Sendable (Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)) { grpc in
+            try await body(Ringfence_V1_AgentService.Client(wrapping: grpc))
+        }
+    }
+
+    /// Runs `body` with a plain gRPC client (for health checks and hand-made requests).
+    func withClient<Result: Sendable>(
+        _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)) { grpc in
+            try await body(grpc)
+        }
+    }
+
+    /// A fresh one-time enrolment token.
+    func enrollmentToken(ring: Ring? = nil, expiresIn: TimeInterval = 3_600) async throws -> String {
+        let token = EnrollmentToken.generate()
+        _ = try await fleet.createEnrollmentToken(hash: token.hash, ring: ring, tags: [], expiresAt: Date().addingTimeInterval(expiresIn))
+        return token.text
+    }
+
+    /// Enrols a host; returns its id and key.
+    func enroll(machine: String, agent: Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>, ring: Ring? = nil)
+        async throws -> (hostID: String, key: String) {
+        var request = Ringfence_V1_EnrollRequest()
+        request.enrollmentToken = try await enrollmentToken(ring: ring)
+        request.host.machineID = machine
+        request.host.hostname = "\(machine).example.com"
+        request.host.os = "linux"
+        request.installerVersion = "1.0.0"
+        let response = try await agent.enroll(request)
+        return (response.hostID, response.apiKey)
+    }
+}
+
+/// `authorization: Bearer <key>` metadata.
+func bearer(_ key: String) -> Metadata {
+    ["authorization": "Bearer \(key)"]
+}
+
+/// A valid audit event.
+func auditEvent(_ id: String, user: String = "alice", verdict: Ringfence_V1_Verdict = .blockCandidate, at: Date = Date())
+    -> Ringfence_V1_AuditEvent {
+    var event = Ringfence_V1_AuditEvent()
+    event.eventID = id
+    event.occurredAt = Google_Protobuf_Timestamp(date: at)
+    event.user = user
+    event.agentKind = "claude-code"
+    event.agentVersion = "2.0.1"
+    event.surface = "risky_shell"
+    event.pack = "baseline"
+    event.packVersion = 1
+    event.ruleID = verdict == .pass ? "" : "RS-1"
+    event.repo = "payments/api"
+    event.verdict = verdict
+    event.appliedLevel = .observe
+    event.uncappedLevel = .block
+    event.sessionID = "s1"
+    event.summary = "rm -rf build/"
+    return event
+}
+
+/// Expects `body` to fail with this gRPC status code; returns the message.
+@discardableResult
+func expectRPCError(_ code: RPCError.Code, _ body: () async throws -> Void) async -> String? {
+    do {
+        try await body()
+        Issue.record("expected \(code), the call succeeded")
+    } catch let error as RPCError {
+        if error.code != code { Issue.record("expected \(code), got \(error.code): \(error.message)") }
+        return error.message
+    } catch {
+        Issue.record("expected RPCError \(code), got \(error)")
+    }
+    return nil
+}
+
+import Testing
