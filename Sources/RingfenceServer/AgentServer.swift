@@ -98,8 +98,9 @@ public final class AgentServer: Service, Sendable {
         try await Task.sleep(for: .seconds(365 * 86_400))
     }
 
-    /// Every `evidenceFlushSeconds`: write fetch times and resolutions; every ~15 s refresh
-    /// the policy and fleet gauges. Ends when cancelled.
+    /// Every `evidenceFlushSeconds`: write fetch times and resolutions and refresh the
+    /// policy gauges (cheap, in memory); every ~15 s count connected hosts (a query).
+    /// Ends when cancelled.
     private func backgroundLoop() async {
         var lastGauges = ContinuousClock.now - .seconds(60)
         while !Task.isCancelled {
@@ -108,18 +109,22 @@ public final class AgentServer: Service, Sendable {
             } catch {
                 logger.warning("could not write fetch times and resolutions; will retry", metadata: ["error": "\(error)"])
             }
+            await updatePolicyGauges()
             if ContinuousClock.now - lastGauges >= .seconds(15) {
                 lastGauges = ContinuousClock.now
-                await updateGauges()
+                await updateFleetGauge()
             }
             try? await Task.sleep(for: .seconds(configuration.evidenceFlushSeconds))
         }
     }
 
-    private func updateGauges() async {
+    private func updatePolicyGauges() async {
         let snapshots = dependencies.snapshots
         dependencies.metrics.policyRevision.record(await snapshots.current?.revision ?? 0)
         dependencies.metrics.snapshotLive.record(await snapshots.isLive ? 1 : 0)
+    }
+
+    private func updateFleetGauge() async {
         if let connected = try? await dependencies.fleet.connectedHosts(since: Date().addingTimeInterval(-configuration.staleAfter)) {
             dependencies.metrics.hostsConnected.record(connected)
         }

@@ -22,6 +22,10 @@ struct Ringfence: AsyncParsableCommand {
             RetentionCommand.self,
             SyncCommand.self,
             ServeCommand.self,
+            KeysCommand.self,
+            FleetCommand.self,
+            AgentSimCommand.self,
+            HealthCommand.self,
         ]
     )
 

@@ -44,10 +44,11 @@ public final class MetricsEndpoint: Service, Sendable {
         let port = channel.localAddress?.port ?? self.port
         bound.withLock { $0?.succeed(port); $0 = nil }
         logger.notice("metrics listening", metadata: ["address": "http://\(host):\(port)/metrics"])
-        await cancelWhenGracefulShutdown {
-            try? await channel.closeFuture.get()
+        try await withGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
         }
-        try? await channel.close()
     }
 
     deinit {

@@ -1,18 +1,21 @@
 import ArgumentParser
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 import RingfenceDirectory
 import RingfenceServer
 import RingfenceStore
 import ServiceLifecycle
 
-/// `ringfence serve`: the long-running service. Today it keeps the directory in sync on the
-/// configured schedule and holds the latest published policy snapshot (reloaded on every
-/// publish); it stops gracefully on SIGTERM and SIGINT.
+/// `ringfence serve`: the long-running service — the agent service over gRPC (with the
+/// health service), Prometheus metrics on `/metrics`, the latest published policy
+/// snapshot kept loaded (reloaded on every publish), and directory sync on the configured
+/// schedule. Stops gracefully on SIGTERM and SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the service: scheduled directory sync, and the latest policy snapshot kept loaded."
+        abstract: "Run the service: agent gRPC service, metrics, policy snapshot, scheduled directory sync."
     )
 
     @OptionGroup var config: ConfigurationOptions
@@ -21,11 +24,26 @@ struct ServeCommand: AsyncParsableCommand {
         let file = try config.load()
         guard let database = file.database else { throw ValidationError("no database: set database.url or RINGFENCE_DATABASE_URL") }
         let logger = Logger(label: "ringfence.serve")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: quietPostgresLogger)
         _ = try await withPostgres(database) { client in
             try await Migrator(catalog: try MigrationCatalog.bundled()).appliedMigrations(on: client)
         }
-        var services: [any Service] = [client, PolicyWatcherService(client: client, cache: PolicySnapshotCache())]
+        let snapshots = PolicySnapshotCache()
+        let fleet = FleetStore(client: client)
+        let dependencies = AgentService.Dependencies(
+            fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client), snapshots: snapshots,
+            evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)), metrics: ServerMetrics())
+        var services: [any Service] = [
+            client,
+            PolicyWatcherService(client: client, cache: snapshots),
+            AgentServer(configuration: file.server, dependencies: dependencies),
+        ]
+        if let port = file.server.metricsPort {
+            services.append(MetricsEndpoint(host: file.server.metricsHost, port: port, registry: registry))
+        }
         if let directory = file.directory {
             let engine = SyncEngine(configuration: directory, store: DirectoryStore(client: client), password: try directory.password())
             services.append(SyncService(engine: engine))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RingfenceDirectory
+import RingfenceServer
 import RingfenceStore
 import Yams
 
@@ -8,12 +9,14 @@ import Yams
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory", "retention"]
+    static let sections = ["database", "directory", "retention", "server"]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
     /// Weeks of audit events to keep (`retention.eventsWeeks`).
     var eventsWeeks: Int?
+    /// The agent service (`server:`); defaults when the section is absent.
+    var server = AgentServerConfiguration()
 
     /// Reads and validates a file; environment variables override what it says.
     static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws -> ConfigurationFile {
@@ -64,10 +67,25 @@ struct ConfigurationFile {
                     }
                     result.eventsWeeks = weeks
                 }
+            case "server":
+                result.server = try ServerSection.parse(value, file: file)
             default:
                 throw ValidationError("\(file): unknown section '\(name)' (allowed: \(sections.joined(separator: ", ")))")
             }
         }
+        if let listen = environment["RINGFENCE_LISTEN"] {
+            (result.server.host, result.server.port) = try ServerSection.address(listen, key: "RINGFENCE_LISTEN")
+        }
+        if let metrics = environment["RINGFENCE_METRICS_LISTEN"] {
+            if metrics == "off" {
+                result.server.metricsPort = nil
+            } else {
+                let (host, port) = try ServerSection.address(metrics, key: "RINGFENCE_METRICS_LISTEN")
+                (result.server.metricsHost, result.server.metricsPort) = (host, port)
+            }
+        }
+        let problems = result.server.problems()
+        if !problems.isEmpty { throw ValidationError("\(file): " + problems.joined(separator: "; ")) }
         if result.database == nil, let url = environment["RINGFENCE_DATABASE_URL"] {
             result.database = try DatabaseConfiguration(url: url)
         }

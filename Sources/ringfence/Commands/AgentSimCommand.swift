@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import RingfenceProto
+import Synchronization
+
+/// `ringfence agent-sim`: simulated agents over real gRPC, for the demo, tests and load.
+struct AgentSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent-sim",
+        abstract: "Simulate agents against a running server: enrol, heartbeat, fetch policy, stream events.",
+        subcommands: [Run.self, Load.self],
+        defaultSubcommand: Run.self
+    )
+
+    /// Where the server is, and the enrolment tokens to use.
+    struct Connection: ParsableArguments {
+        @Option(help: "Server address, host:port.")
+        var server: String = "127.0.0.1:7443"
+        @Option(help: "PEM CA certificate to verify the server's TLS certificate (default: plaintext).")
+        var ca: String?
+        @Option(help: "File of enrolment tokens, one per line (ringfence keys enrol-token --count N).")
+        var tokens: String?
+
+        func target() throws -> (String, Int) {
+            guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
+                throw ValidationError("--server: expected host:port, got '\(server)'")
+            }
+            return (String(server[..<colon]), port)
+        }
+
+        func readTokens(needed: Int) throws -> [String] {
+            guard let tokens else { throw ValidationError("--tokens FILE is needed to enrol \(needed) simulated host(s)") }
+            guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else { throw ValidationError("cannot read \(tokens)") }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard lines.count >= needed else {
+                throw ValidationError("\(tokens) has \(lines.count) token(s); \(needed) needed (one per simulated host)")
+            }
+            return Array(lines.prefix(needed))
+        }
+
+        /// Runs `body` with a client on its own HTTP/2 connection.
+        func withClient<Result: Sendable>(
+            _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+        ) async throws -> Result {
+            let (host, port) = try target()
+            let security: HTTP2ClientTransport.Posix.TransportSecurity
+            if let ca {
+                security = .tls { $0.trustRoots = .certificates([.file(path: ca, format: .pem)]) }
+            } else {
+                security = .plaintext
+            }
+            let transport = try HTTP2ClientTransport.Posix(
+                target: host.contains(":") ? .ipv6(address: host, port: port) : .ipv4(address: host, port: port),
+                transportSecurity: security)
+            return try await withGRPCClient(transport: transport) { try await body($0) }
+        }
+    }
+
+    /// `agent-sim run`: N hosts, each enrolling, reporting inventory, fetching its users'
+    /// policy (then again with the etag: "not modified") and streaming M events.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Simulate a fleet once: enrol, heartbeat, fetch, events.")
+
+        @OptionGroup var connection: Connection
+        @Option(help: "Number of simulated hosts.")
+        var hosts: Int = 10
+        @Option(name: .customLong("events-per-host"), help: "Audit events each host sends.")
+        var eventsPerHost: Int = 100
+        @Option(help: "Comma-separated directory user names spread over the hosts.")
+        var users: String = "alice,bob,carol,dave,erin,frank,grace,heidi"
+        @Option(help: "Events per stream message.")
+        var batch: Int = 200
+        @Option(help: "Hosts simulated at the same time.")
+        var concurrency: Int = 16
+
+        func validate() throws {
+            if hosts < 1 || eventsPerHost < 0 || batch < 1 || concurrency < 1 { throw ValidationError("counts must be positive") }
+        }
+
+        func run() async throws {
+            let tokens = try connection.readTokens(needed: hosts)
+            let names = users.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let start = ContinuousClock.now
+            let totals = Locked(Totals())
+            let connection = self.connection
+            let (eventsPerHost, batch) = (self.eventsPerHost, self.batch)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = 0
+                func launch(_ index: Int) {
+                    let hostUsers = [names[index % names.count], names[(index * 7 + 3) % names.count]]
+                    let token = tokens[index]
+                    group.addTask {
+                        try await connection.withClient { grpc in
+                            let client = SimulatedHost.Client(wrapping: grpc)
+                            var host = SimulatedHost(index: index, users: Array(Set(hostUsers)).sorted())
+                            try await host.enroll(client, token: token)
+                            _ = try await host.heartbeat(client)
+                            var fetches = 0
+                            var notModified = 0
+                            var etag = ""
+                            for user in host.users {
+                                let first = try await host.fetchPolicy(client, user: user)
+                                let again = try await host.fetchPolicy(client, user: user, ifNoneMatch: first.etag)
+                                fetches += 2
+                                if again.notModified { notModified += 1 }
+                                etag = first.etag
+                            }
+                            let report = try await host.reportEvents(client, count: eventsPerHost, batchSize: batch, etag: etag, at: Date())
+                            totals.withLock {
+                                $0.hosts += 1
+                                $0.fetches += fetches
+                                $0.notModified += notModified
+                                $0.received += Int(report.received)
+                                $0.stored += Int(report.stored)
+                                $0.duplicates += Int(report.duplicates)
+                                $0.rejected += report.rejected.count
+                            }
+                        }
+                    }
+                }
+                while next < min(concurrency, hosts) { launch(next); next += 1 }
+                while try await group.next() != nil {
+                    if next < hosts { launch(next); next += 1 }
+                }
+            }
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let t = totals.withLock { $0 }
+            print("simulated hosts: \(t.hosts) (enrolled, heartbeat sent)")
+            print("policy fetches:  \(t.fetches) (\(t.notModified) answered 'not modified')")
+            print("events:          \(t.received) sent, \(t.stored) stored, \(t.duplicates) duplicates, \(t.rejected) rejected")
+            print(String(format: "elapsed:         %.2f s", seconds))
+        }
+
+        struct Totals {
+            var hosts = 0, fetches = 0, notModified = 0, received = 0, stored = 0, duplicates = 0, rejected = 0
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import RingfenceStore
+
+/// `ringfence fleet`: hosts connected, stale and never heard from, and directory users
+/// with no host.
+struct FleetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet",
+        abstract: "Show the fleet: connected, stale and silent hosts, and users with no host (missing)."
+    )
+
+    @Option(name: .customLong("stale-after"), help: "A host without a heartbeat for this long is stale: 30m, 24h, 7d.")
+    var staleAfter: TimeSpan = TimeSpan(seconds: 86_400)
+    @Flag(help: "List every host, not only the counts.")
+    var hosts = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let staleAfter = self.staleAfter.seconds
+        let summary = try await withPostgres(try database.configuration()) { client in
+            try await FleetStore(client: client).summary(staleAfter: staleAfter)
+        }
+        print("hosts:     \(summary.hosts.count)")
+        print("connected: \(summary.connected)   (heartbeat within \(Int(staleAfter / 60)) min)")
+        print("stale:     \(summary.stale)")
+        print("silent:    \(summary.neverSeen)   (enrolled, no heartbeat yet)")
+        print("missing:   \(summary.missingUsers.count)   (directory users no host reported)")
+        if hosts {
+            for host in summary.hosts {
+                let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
+                print("  \(host.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map { String($0.number) } ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))")
+            }
+            if !summary.missingUsers.isEmpty { print("  missing users: \(summary.missingUsers.joined(separator: ", "))") }
+        }
+    }
+}
