@@ -27,7 +27,7 @@ enum ServerSection {
                     (configuration.metricsHost, configuration.metricsPort) = (host, port)
                 }
             case "tls":
-                for (tlsKey, tlsValue) in value.mapping ?? [:] {
+                for (tlsKey, tlsValue) in try keyed(value, path, file: file, allowed: "certificateFile, keyFile") {
                     switch tlsKey.scalar?.string {
                     case "certificateFile": configuration.tlsCertificateFile = try string(tlsValue, "server.tls.certificateFile")
                     case "keyFile": configuration.tlsKeyFile = try string(tlsValue, "server.tls.keyFile")
@@ -38,7 +38,7 @@ enum ServerSection {
             case "rateLimit", "enrollRateLimit":
                 var perSecond = key == "rateLimit" ? configuration.rateLimitPerSecond : configuration.enrollPerSecond
                 var burst = key == "rateLimit" ? configuration.rateLimitBurst : configuration.enrollBurst
-                for (limitKey, limitValue) in value.mapping ?? [:] {
+                for (limitKey, limitValue) in try keyed(value, path, file: file, allowed: "perSecond, burst") {
                     switch limitKey.scalar?.string {
                     case "perSecond": perSecond = try number(limitValue, "\(path).perSecond")
                     case "burst": burst = try number(limitValue, "\(path).burst")
@@ -72,6 +72,11 @@ enum ServerSection {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw ValidationError("\(key): expected host:port, got '\(text)'") }
         return (host, port)
+    }
+
+    private static func keyed(_ node: Node, _ path: String, file: String, allowed: String) throws -> Node.Mapping {
+        guard let mapping = node.mapping else { throw ValidationError("\(file): \(path): expected keys \(allowed)") }
+        return mapping
     }
 
     private static func string(_ node: Node, _ path: String) throws -> String {

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import ringfence
+
+@Suite("ServerSection")
+struct ServerSectionTests {
+    @Test("every key is read into the server configuration")
+    func allKeys() throws {
+        let file = try ConfigurationFile.parse("""
+            server:
+              listen: "[::1]:8443"
+              metrics: 127.0.0.1:9999
+              maxMessageBytes: 2097152
+              rateLimit: { perSecond: 50, burst: 200 }
+              enrollRateLimit: { perSecond: 1, burst: 5 }
+              keyLifetimeDays: 30
+              rotationOverlapHours: 12
+              cacheSeconds: 2
+              heartbeatSeconds: 60
+              staleAfterHours: 48
+              eventBatchSize: 500
+            """, file: "f", environment: [:])
+        let server = file.server
+        #expect(server.host == "::1" && server.port == 8443)
+        #expect(server.metricsHost == "127.0.0.1" && server.metricsPort == 9999)
+        #expect(server.maxMessageBytes == 2_097_152)
+        #expect(server.rateLimitPerSecond == 50 && server.rateLimitBurst == 200)
+        #expect(server.enrollPerSecond == 1 && server.enrollBurst == 5)
+        #expect(server.keyLifetime == 30 * 86_400)
+        #expect(server.rotationOverlap == 12 * 3_600)
+        #expect(server.cacheSeconds == 2)
+        #expect(server.heartbeatSeconds == 60)
+        #expect(server.staleAfter == 48 * 3_600)
+        #expect(server.eventBatchSize == 500)
+    }
+
+    @Test("the environment overrides the listen addresses; metrics can be turned off")
+    func environment() throws {
+        let file = try ConfigurationFile.parse("server:\n  listen: 127.0.0.1:1\n", file: "f", environment: [
+            "RINGFENCE_LISTEN": "0.0.0.0:7000", "RINGFENCE_METRICS_LISTEN": "off",
+        ])
+        #expect(file.server.host == "0.0.0.0" && file.server.port == 7000)
+        #expect(file.server.metricsPort == nil)
+    }
+
+    @Test("bad values are refused with the key they belong to", arguments: [
+        ("server:\n  listen: 7443\n", "server.listen"),
+        ("server:\n  listen: 127.0.0.1:70000\n", "server.listen"),
+        ("server:\n  lisen: 127.0.0.1:1\n", "unknown key 'lisen'"),
+        ("server:\n  tls: yes\n", "server.tls"),
+        ("server:\n  tls:\n    certificateFile: /c.pem\n", "both certificateFile and keyFile"),
+        ("server:\n  tls:\n    cert: /c.pem\n", "unknown key 'cert'"),
+        ("server:\n  rateLimit: 10\n", "server.rateLimit"),
+        ("server:\n  rateLimit: { perSecond: 0 }\n", "server.rateLimit"),
+        ("server:\n  maxMessageBytes: 10\n", "server.maxMessageBytes"),
+        ("server:\n  eventBatchSize: many\n", "server.eventBatchSize"),
+        ("server:\n  heartbeatSeconds: 1\n", "server.heartbeatSeconds"),
+    ])
+    func refused(yaml: String, words: String) {
+        do {
+            _ = try ConfigurationFile.parse(yaml, file: "f", environment: [:])
+            Issue.record("accepted \(yaml)")
+        } catch {
+            #expect("\(error)".contains(words), "\(error)")
+        }
+    }
+}
