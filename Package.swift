@@ -194,7 +194,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ringfenceTests",
-            dependencies: ["ringfence", "RingfenceTestSupport"],
+            dependencies: [
+                "ringfence", "RingfenceTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: strictSwift6
         ),
     ]

@@ -100,7 +100,11 @@ struct ConfigurationOptions: ParsableArguments {
 
     func load(environment: [String: String] = EnvironmentReader.current) throws -> ConfigurationFile {
         guard let path = path ?? environment["RINGFENCE_CONFIG"] else {
-            throw ValidationError("no configuration: pass --config FILE or set RINGFENCE_CONFIG (see docs/configuration.md)")
+            // Without a file, the environment alone can configure a server (no directory sync).
+            if environment["RINGFENCE_DATABASE_URL"] != nil {
+                return try ConfigurationFile.parse("{}", file: "(environment)", environment: environment)
+            }
+            throw ValidationError("no configuration: pass --config FILE, set RINGFENCE_CONFIG, or set RINGFENCE_DATABASE_URL (see docs/configuration.md)")
         }
         return try ConfigurationFile.load(path: path, environment: environment)
     }
