@@ -22,7 +22,8 @@ RF_LDAP_BIND_PASSWORD="sync-secret"
 
 rf_log() { printf '[servers] %s\n' "$*" >&2; }
 
-# Installs PostgreSQL 15, slapd, ldap-utils and libldap2-dev from Debian when missing.
+# Installs PostgreSQL 15, slapd, ldap-utils, libldap2-dev, and the tools the scripts use
+# (pkg-config, openssl, curl, python3-venv) from Debian when missing.
 rf_install_deps() {
   local missing=()
   [ -x "$RF_PG_BIN/initdb" ] || missing+=(postgresql)
@@ -32,6 +33,7 @@ rf_install_deps() {
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     rf_log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"

@@ -181,7 +181,8 @@ extension Ringfence_V1_AgentService {
         /// > Source IDL Documentation:
         /// >
         /// > Streams batches of audit events; the server answers once, when the stream ends,
-        /// > with how many were stored. Events are idempotent by (host, event_id).
+        /// > with how many were stored. Events are idempotent by (host, event_id) within the
+        /// > ISO week of their occurred_at: resend an event with the time it was recorded.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Ringfence_V1_ReportEventsRequest` messages.
@@ -282,7 +283,8 @@ extension Ringfence_V1_AgentService {
         /// > Source IDL Documentation:
         /// >
         /// > Streams batches of audit events; the server answers once, when the stream ends,
-        /// > with how many were stored. Events are idempotent by (host, event_id).
+        /// > with how many were stored. Events are idempotent by (host, event_id) within the
+        /// > ISO week of their occurred_at: resend an event with the time it was recorded.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Ringfence_V1_ReportEventsRequest` messages.
@@ -381,7 +383,8 @@ extension Ringfence_V1_AgentService {
         /// > Source IDL Documentation:
         /// >
         /// > Streams batches of audit events; the server answers once, when the stream ends,
-        /// > with how many were stored. Events are idempotent by (host, event_id).
+        /// > with how many were stored. Events are idempotent by (host, event_id) within the
+        /// > ISO week of their occurred_at: resend an event with the time it was recorded.
         ///
         /// - Parameters:
         ///   - request: A stream of `Ringfence_V1_ReportEventsRequest` messages.
@@ -689,7 +692,8 @@ extension Ringfence_V1_AgentService {
         /// > Source IDL Documentation:
         /// >
         /// > Streams batches of audit events; the server answers once, when the stream ends,
-        /// > with how many were stored. Events are idempotent by (host, event_id).
+        /// > with how many were stored. Events are idempotent by (host, event_id) within the
+        /// > ISO week of their occurred_at: resend an event with the time it was recorded.
         ///
         /// - Parameters:
         ///   - request: A streaming request producing `Ringfence_V1_ReportEventsRequest` messages.
@@ -856,7 +860,8 @@ extension Ringfence_V1_AgentService {
         /// > Source IDL Documentation:
         /// >
         /// > Streams batches of audit events; the server answers once, when the stream ends,
-        /// > with how many were stored. Events are idempotent by (host, event_id).
+        /// > with how many were stored. Events are idempotent by (host, event_id) within the
+        /// > ISO week of their occurred_at: resend an event with the time it was recorded.
         ///
         /// - Parameters:
         ///   - request: A streaming request producing `Ringfence_V1_ReportEventsRequest` messages.
@@ -1018,7 +1023,8 @@ extension Ringfence_V1_AgentService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Streams batches of audit events; the server answers once, when the stream ends,
-    /// > with how many were stored. Events are idempotent by (host, event_id).
+    /// > with how many were stored. Events are idempotent by (host, event_id) within the
+    /// > ISO week of their occurred_at: resend an event with the time it was recorded.
     ///
     /// - Parameters:
     ///   - request: A streaming request producing `Ringfence_V1_ReportEventsRequest` messages.
@@ -1181,7 +1187,8 @@ extension Ringfence_V1_AgentService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Streams batches of audit events; the server answers once, when the stream ends,
-    /// > with how many were stored. Events are idempotent by (host, event_id).
+    /// > with how many were stored. Events are idempotent by (host, event_id) within the
+    /// > ISO week of their occurred_at: resend an event with the time it was recorded.
     ///
     /// - Parameters:
     ///   - metadata: Additional metadata to send, defaults to empty.

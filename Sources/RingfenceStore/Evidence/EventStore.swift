@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// A batch is one statement — `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING` with
 /// one bound array per column — in one transaction, so a batch is stored entirely or not
-/// at all, and an event sent twice (same host, event id and time) is stored once. The
+/// at all. An event sent twice (same host and event id) is stored once: each weekly
+/// partition has a unique index on (host_id, event_id), so the guarantee holds within the
+/// ISO week of `occurred_at` (a resent event carries the time it was recorded). The
 /// partition of every week a batch touches is created before the insert (and remembered),
 /// so events never pile up in the default partition.
 public final class EventStore: Sendable {
@@ -25,7 +27,7 @@ public final class EventStore: Sendable {
     public struct Outcome: Sendable, Equatable {
         /// Rows newly stored.
         public var stored: Int
-        /// Rows already present (same host, event id and time), not stored again.
+        /// Rows already present (same host and event id), not stored again.
         public var duplicates: Int
     }
 

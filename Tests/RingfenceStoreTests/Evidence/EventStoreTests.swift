@@ -25,7 +25,7 @@ struct EventStoreTests {
         return counts
     }
 
-    @Test("a batch spanning two weeks lands in both weekly partitions; a resent event is stored once")
+    @Test("a batch spanning two weeks lands in both weekly partitions; a resent event id is stored once per host")
     func batches() async throws {
         try await TestServers.withMigratedDatabase { client, _ in
             let store = EventStore(client: client)
@@ -34,7 +34,13 @@ struct EventStoreTests {
             #expect(first == EventStore.Outcome(stored: 3, duplicates: 0))
             let again = try await store.store([event("a", at: wednesday), event("d", at: wednesday)])
             #expect(again == EventStore.Outcome(stored: 1, duplicates: 1))
-            #expect(try await rowsByPartition(client) == ["audit_events_2026w47": 3, "audit_events_2026w46": 1])
+            // The same id from the same host with another time of that week is the same event;
+            // from another host it is another event.
+            var otherHost = event("a", at: wednesday)
+            otherHost.hostID = UUID()
+            let retimed = try await store.store([event("c", at: wednesday.addingTimeInterval(3_600)), otherHost])
+            #expect(retimed == EventStore.Outcome(stored: 1, duplicates: 1))
+            #expect(try await rowsByPartition(client) == ["audit_events_2026w47": 4, "audit_events_2026w46": 1])
         }
     }
 
