@@ -99,8 +99,9 @@ public final class AgentServer: Service, Sendable {
     }
 
     /// Every `evidenceFlushSeconds`: write fetch times and resolutions and refresh the
-    /// policy gauges (cheap, in memory); every ~15 s count connected hosts (a query).
-    /// Ends when cancelled.
+    /// policy gauges (cheap, in memory); every ~15 s count connected hosts (a query) and
+    /// make sure this week's and next week's event partitions exist, so the first events
+    /// of a week never wait for one. Ends when cancelled.
     private func backgroundLoop() async {
         var lastGauges = ContinuousClock.now - .seconds(60)
         while !Task.isCancelled {
@@ -113,6 +114,7 @@ public final class AgentServer: Service, Sendable {
             if ContinuousClock.now - lastGauges >= .seconds(15) {
                 lastGauges = ContinuousClock.now
                 await updateFleetGauge()
+                await preparePartitions()
             }
             try? await Task.sleep(for: .seconds(configuration.evidenceFlushSeconds))
         }
@@ -122,6 +124,15 @@ public final class AgentServer: Service, Sendable {
         let snapshots = dependencies.snapshots
         dependencies.metrics.policyRevision.record(await snapshots.current?.revision ?? 0)
         dependencies.metrics.snapshotLive.record(await snapshots.isLive ? 1 : 0)
+    }
+
+    private func preparePartitions() async {
+        let now = Date()
+        do {
+            try await dependencies.events.ensurePartitions(for: [now, now.addingTimeInterval(7 * 86_400)])
+        } catch {
+            logger.warning("could not create the coming weeks' event partitions; will retry", metadata: ["error": "\(error)"])
+        }
     }
 
     private func updateFleetGauge() async {

@@ -50,6 +50,10 @@ public struct DecisionContext: Sendable, Hashable {
 
     /// One name lower-cased and trimmed.
     static func normalize(_ name: String) -> String {
-        name.trimmingCharacters(in: .whitespaces).lowercased()
+        // Foundation's trimming is slow and this runs for every group of every fetch:
+        // only call it when an end is whitespace.
+        let trimmed = name.first?.isWhitespace == true || name.last?.isWhitespace == true
+            ? name.trimmingCharacters(in: .whitespaces) : name
+        return trimmed.lowercased()
     }
 }

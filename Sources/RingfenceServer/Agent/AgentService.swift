@@ -59,9 +59,10 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
         self.enrollLimiter = RateLimiter(rate: configuration.enrollPerSecond, burst: configuration.enrollBurst)
         self.validator = AuditEventValidator(maxAge: configuration.eventMaxAge, maxFuture: configuration.eventMaxFuture)
-        self.users = ExpiringCache(lifetime: configuration.cacheSeconds)
-        self.hosts = ExpiringCache(lifetime: configuration.cacheSeconds)
-        self.trust = ExpiringCache(lifetime: configuration.cacheSeconds)
+        // Facts for resolution may be served a reload's time past their lifetime; keys may not.
+        self.users = ExpiringCache(lifetime: configuration.cacheSeconds, servesStale: true)
+        self.hosts = ExpiringCache(lifetime: configuration.cacheSeconds, servesStale: true)
+        self.trust = ExpiringCache(lifetime: configuration.cacheSeconds, servesStale: true)
         self.logger = logger
     }
 
@@ -165,14 +166,14 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             let fingerprint = decision.fingerprint
             let traceID = EvidenceRecorder.traceID(hostID: caller.hostID, fingerprint: fingerprint, etag: resolution.etag,
                                                    revision: resolution.revision)
-            let lines = resolution.traceLines
+            // The trace is built only when asked for, or the first time this resolution is stored.
             dependencies.evidence.noteResolution(id: traceID, hostID: caller.hostID, resolution: resolution, fingerprint: fingerprint,
                                                  at: now) {
-                Self.traceJSON(lines)
+                Self.traceJSON(resolution.traceLines)
             }
             response.traceID = traceID.uuidString.lowercased()
             response.surfaces = resolution.surfaces.map(\.proto)
-            if message.includeTrace { response.trace = lines.map(\.proto) }
+            if message.includeTrace { response.trace = resolution.traceLines.map(\.proto) }
             return ServerResponse(message: response)
         }
     }

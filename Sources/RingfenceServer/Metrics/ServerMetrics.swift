@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import GRPCCore
+import Synchronization
 
 /// The service's metrics, created once through swift-metrics (exported for Prometheus by
 /// `MetricsEndpoint`). Names and labels are documented in docs/operations.md.
@@ -14,6 +15,7 @@ import GRPCCore
 public final class ServerMetrics: Sendable {
     let factory: any MetricsFactory
     private let timers: [String: CoreMetrics.Timer]
+    private let counters = Mutex<[String: Counter]>([:])
     public let eventsStored: Counter
     public let eventsDuplicate: Counter
     public let eventsRejected: Counter
@@ -47,7 +49,7 @@ public final class ServerMetrics: Sendable {
         defer {
             let elapsed = ContinuousClock.now - start
             timers[method]?.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-            Counter(label: "ringfence_rpc_requests_total", dimensions: [("method", method), ("code", code)], factory: factory).increment()
+            requestCounter(method: method, code: code).increment()
         }
         do {
             return try await body()
@@ -58,6 +60,16 @@ public final class ServerMetrics: Sendable {
             code = "unknown"
             throw error
         }
+    }
+
+    /// The counter of one method and status, made once (making one goes through the
+    /// factory's lock and label lookup, too slow for every call).
+    private func requestCounter(method: String, code: String) -> Counter {
+        let key = method + "\u{0}" + code
+        if let counter = counters.withLock({ $0[key] }) { return counter }
+        let counter = Counter(label: "ringfence_rpc_requests_total", dimensions: [("method", method), ("code", code)], factory: factory)
+        counters.withLock { $0[key] = counter }
+        return counter
     }
 
     static func name(_ code: RPCError.Code) -> String {

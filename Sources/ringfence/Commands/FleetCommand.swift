@@ -22,7 +22,8 @@ struct FleetCommand: AsyncParsableCommand {
             try await FleetStore(client: client).summary(staleAfter: staleAfter)
         }
         print("hosts:     \(summary.hosts.count)")
-        print("connected: \(summary.connected)   (heartbeat within \(Int(staleAfter / 60)) min)")
+        let window = Int(staleAfter) % 3_600 == 0 ? "\(Int(staleAfter) / 3_600) h" : "\(Int(staleAfter / 60)) min"
+        print("connected: \(summary.connected)   (heartbeat within \(window))")
         print("stale:     \(summary.stale)")
         print("silent:    \(summary.neverSeen)   (enrolled, no heartbeat yet)")
         print("missing:   \(summary.missingUsers.count)   (directory users no host reported)")

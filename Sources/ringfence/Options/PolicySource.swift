@@ -32,20 +32,26 @@ struct PolicySource: ParsableArguments {
         }
         let revision = self.revision
         return try await withPostgres(try database.configuration()) { client in
-            let store = PolicyStore(client: client)
-            let chosen: Int64?
-            if let revision {
-                chosen = revision
-            } else if let moment {
-                chosen = try await store.revision(at: moment)
-            } else {
-                chosen = try await store.currentRevision()?.number
-            }
-            guard let chosen else {
-                guard let moment else { throw ValidationError("no policy published yet: run ringfence apply -f DIR") }
-                throw ValidationError("no policy revision was in force at \(moment.formatted(.iso8601))")
-            }
-            return try await store.snapshot(revision: chosen)
+            try await Self.snapshot(from: PolicyStore(client: client), revision: revision, at: moment)
         }
+    }
+
+    /// The snapshot of `revision`, else of the revision in force at `moment`, else of the latest.
+    /// (A function of its own, not inline in the closure above: Swift 6.3.1 crashes in
+    /// release builds — LLVM coroutine splitting — on the inline form.)
+    private static func snapshot(from store: PolicyStore, revision: Int64?, at moment: Date?) async throws -> PolicySnapshot {
+        let chosen: Int64?
+        if let revision {
+            chosen = revision
+        } else if let moment {
+            chosen = try await store.revision(at: moment)
+        } else {
+            chosen = try await store.currentRevision()?.number
+        }
+        guard let chosen else {
+            guard let moment else { throw ValidationError("no policy published yet: run ringfence apply -f DIR") }
+            throw ValidationError("no policy revision was in force at \(moment.formatted(.iso8601))")
+        }
+        return try await store.snapshot(revision: chosen)
     }
 }

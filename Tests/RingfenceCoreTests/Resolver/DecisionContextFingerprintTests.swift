@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import RingfenceCore
+
+@Suite("DecisionContext fingerprint")
+struct DecisionContextFingerprintTests {
+    @Test("the fingerprint is SHA-256 of the documented canonical text, with , and \\ escaped")
+    func canonicalText() {
+        let context = DecisionContext(user: "Alice", groups: ["Payments,Eng", " ai-pilot "], roles: ["dev\\ops"], hostRing: .audit,
+                                      hostTags: ["macos"], repo: "payments/api", trust: .production, agent: "claude-code",
+                                      surfaces: [.riskyShell, .mcpTool])
+        let text = "v1\nuser=alice\ngroups=ai-pilot,payments\\,eng\nroles=dev\\\\ops\nring=2\ntags=macos\nrepo=payments/api"
+            + "\ntrust=production\nagent=claude-code\nsurfaces=mcp_tool,risky_shell"
+        #expect(context.fingerprint == sha256Hex(text))
+    }
+
+    @Test("the moment does not count; any other fact does")
+    func whatCounts() {
+        let base = DecisionContext(user: "alice", groups: ["a", "b"], at: Date(timeIntervalSince1970: 0))
+        #expect(base.fingerprint == DecisionContext(user: "alice", groups: ["b", "a"], at: Date()).fingerprint)
+        #expect(base.fingerprint != DecisionContext(user: "alice", groups: ["a,b"]).fingerprint)
+        #expect(base.fingerprint != DecisionContext(user: "alice", groups: ["a"], roles: ["b"]).fingerprint)
+        #expect(base.fingerprint != DecisionContext(user: "bob", groups: ["a", "b"]).fingerprint)
+    }
+
+    /// SHA-256 computed without the code under test: `sha256sum` of the text.
+    func sha256Hex(_ text: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try? process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try? input.fileHandleForWriting.close()
+        let result = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(result.prefix(64))
+    }
+}
