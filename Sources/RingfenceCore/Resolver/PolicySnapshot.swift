@@ -71,7 +71,13 @@ extension PolicySnapshot {
             self.bundle = bundle
             var surfaceSet: Set<Surface> = []
             for pack in bundle.packs { for rule in pack.rules { surfaceSet.insert(rule.surface) } }
-            for assignment in bundle.assignments { surfaceSet.formUnion(assignment.overrides.keys) }
+            // Selector surfaces count too: an assignment that acts on a surface must find it
+            // in the snapshot whatever other assignments say, or removing an assignment that
+            // did not match could change which ones do (found by the property tests).
+            for assignment in bundle.assignments {
+                surfaceSet.formUnion(assignment.overrides.keys)
+                surfaceSet.formUnion(assignment.selector.surfaces)
+            }
             let surfaces = surfaceSet.sorted()
             let surfaceIndex = Dictionary(uniqueKeysWithValues: surfaces.enumerated().map { ($1, $0) })
             self.surfaces = surfaces

@@ -66,16 +66,27 @@ struct ResolverPropertyTests {
     @Test("removing an assignment that did not match never changes the etag")
     func nonMatchingRemoval() async {
         await propertyCheck(count: 300, input: Self.seeds) { seed in
-            var random = RandomPolicy(seed: seed)
-            let bundle = random.bundle()
-            let context = random.context()
-            let resolution = try! PolicySnapshot(bundle: bundle).resolve(context)
-            for line in resolution.traceLines where line.outcome == "not-matched" || line.outcome == "not-valid" {
-                var smaller = bundle
-                smaller.assignments.removeAll { $0.id == line.assignment }
-                let again = try! PolicySnapshot(bundle: smaller).resolve(context)
-                #expect(again.etag == resolution.etag, "seed \(seed), removing \(line.assignment)")
-            }
+            Self.checkNonMatchingRemoval(seed: seed)
+        }
+    }
+
+    /// Found by CI: a non-matching assignment whose override alone named a surface made an
+    /// assignment selecting that surface match (selector surfaces were not in the snapshot).
+    @Test("removing an assignment that did not match: seeds that once failed", arguments: [309_654_112])
+    func nonMatchingRemovalRegressions(seed: Int) {
+        Self.checkNonMatchingRemoval(seed: seed)
+    }
+
+    static func checkNonMatchingRemoval(seed: Int) {
+        var random = RandomPolicy(seed: seed)
+        let bundle = random.bundle()
+        let context = random.context()
+        let resolution = try! PolicySnapshot(bundle: bundle).resolve(context)
+        for line in resolution.traceLines where line.outcome == "not-matched" || line.outcome == "not-valid" {
+            var smaller = bundle
+            smaller.assignments.removeAll { $0.id == line.assignment }
+            let again = try! PolicySnapshot(bundle: smaller).resolve(context)
+            #expect(again.etag == resolution.etag, "seed \(seed), removing \(line.assignment)")
         }
     }
 
