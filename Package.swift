@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain types, selectors, the pure resolver. No I/O.
@@ -115,6 +116,7 @@ let package = Package(
             dependencies: [
                 "RingfenceCore",
                 "RingfenceStore",
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -22,6 +22,7 @@ struct Ringfence: AsyncParsableCommand {
             RetentionCommand.self,
             SyncCommand.self,
             ServeCommand.self,
+            ReportCommand.self,
             KeysCommand.self,
             FleetCommand.self,
             AgentSimCommand.self,

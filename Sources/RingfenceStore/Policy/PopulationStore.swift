@@ -44,11 +44,21 @@ public struct PopulationStore: Sendable {
 
     /// Events since `since` that a rule matched, grouped by user, host, repository, rule and verdict.
     public func recentEvents(since: Date) async throws -> [ImpactPreview.ObservedEvents] {
+        try await events(from: since, until: .distantFuture, users: nil)
+    }
+
+    /// Events in [`from`, `until`) that a rule matched, of `users` (lower-cased names; nil:
+    /// everyone), grouped by user, host, repository, rule and verdict, with each user's
+    /// groups and roles and each host's ring and tags as they are now.
+    public func events(from: Date, until: Date, users: [String]?) async throws -> [ImpactPreview.ObservedEvents] {
         let (groups, roles, hosts, trust) = try await facts()
+        let everyone = users == nil
         let rows = try await client.query(
             """
             SELECT username, host_id, coalesce(repo, ''), surface, pack, rule_id, verdict, count(*)
-            FROM audit_events WHERE occurred_at >= \(since) AND rule_id IS NOT NULL AND pack IS NOT NULL
+            FROM audit_events
+            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND rule_id IS NOT NULL AND pack IS NOT NULL
+              AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
             GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
             """, logger: logger)
         var result: [ImpactPreview.ObservedEvents] = []

@@ -1,0 +1,91 @@
+import Foundation
+import RingfenceCore
+
+/// What a group's past week of audit events would have met one ring higher: each group of
+/// identical events (same user, host, repository, rule and verdict) is resolved again with
+/// the host ring set to the next ring, and its rule's new level compared with what the
+/// agent did. Pure: the events come from `ReportQueries`, the policy from the snapshot in
+/// force at the end of the week.
+public enum NextRingImpact {
+    /// The outcome for one group and week.
+    public struct Summary: Sendable, Codable, Equatable {
+        public var fromRing: Int
+        public var toRing: Int
+        /// Events that would newly warn (the rule now warns; the agent neither warned nor blocked).
+        public var newlyWarned: Int
+        /// Events that would newly block (the rule now blocks; the agent did not block).
+        public var newlyBlocked: Int
+        /// Distinct people and repositories with a newly warned or blocked event.
+        public var people: Int
+        public var repos: Int
+        /// `surface → ["warn": n, "block": n]`.
+        public var bySurface: [String: [String: Int]]
+        /// The rule with the most newly blocked events (else newly warned), and its share of them.
+        public var topRule: TopRule?
+
+        /// The sentence managers read first.
+        public func readiness(group: String) -> String {
+            if newlyWarned == 0 && newlyBlocked == 0 {
+                return "moving \(group) to ring \(toRing) would change nothing for last week's actions"
+            }
+            var text = "moving \(group) to ring \(toRing) would newly block \(newlyBlocked) and newly warn on \(newlyWarned) "
+                + "action\(newlyBlocked + newlyWarned == 1 ? "" : "s") by \(people) \(people == 1 ? "person" : "people")"
+            if let topRule {
+                text += ", \(Int((topRule.share * 100).rounded())) % in \(topRule.surface) rule \(topRule.ruleID)"
+            }
+            return text
+        }
+    }
+
+    /// The rule that accounts for most of the change.
+    public struct TopRule: Sendable, Codable, Equatable {
+        public var pack: String
+        public var ruleID: String
+        public var surface: String
+        public var share: Double
+    }
+
+    /// The summary of `events` one ring above `ring`; nil when `ring` is the last.
+    public static func summarize(events: [ImpactPreview.ObservedEvents], ring: Ring, snapshot: PolicySnapshot) -> Summary? {
+        guard let next = Ring(rawValue: ring.rawValue + 1) else { return nil }
+        var summary = Summary(fromRing: ring.number, toRing: next.number, newlyWarned: 0, newlyBlocked: 0, people: 0, repos: 0,
+                              bySurface: [:], topRule: nil)
+        var people = Set<String>()
+        var repos = Set<String>()
+        struct RuleKey: Hashable { var pack, rule, surface: String }
+        var blockedByRule: [RuleKey: Int] = [:]
+        var warnedByRule: [RuleKey: Int] = [:]
+        for event in events {
+            var context = event.context
+            context.hostRing = next
+            context.surfaces = [event.surface]
+            let level = snapshot.resolve(context).surface(event.surface)?.rules
+                .first { $0.pack == event.pack && $0.rule.id == event.ruleID }?.level ?? .off
+            let key = RuleKey(pack: event.pack, rule: event.ruleID, surface: event.surface.rawValue)
+            switch level {
+            case .block where event.verdict != .block:
+                summary.newlyBlocked += event.count
+                summary.bySurface[event.surface.rawValue, default: [:]]["block", default: 0] += event.count
+                blockedByRule[key, default: 0] += event.count
+            case .warn where event.verdict != .warn && event.verdict != .block:
+                summary.newlyWarned += event.count
+                summary.bySurface[event.surface.rawValue, default: [:]]["warn", default: 0] += event.count
+                warnedByRule[key, default: 0] += event.count
+            default:
+                continue
+            }
+            people.insert(event.context.user.lowercased())
+            if let repo = event.context.repo { repos.insert(repo) }
+        }
+        summary.people = people.count
+        summary.repos = repos.count
+        let (ranking, total) = summary.newlyBlocked > 0 ? (blockedByRule, summary.newlyBlocked) : (warnedByRule, summary.newlyWarned)
+        // Most events first; ties by pack, rule and surface, so the choice is stable.
+        if let top = ranking.max(by: { ($0.value, $1.key.pack, $1.key.rule, $1.key.surface) < ($1.value, $0.key.pack, $0.key.rule, $0.key.surface) }),
+           total > 0 {
+            summary.topRule = TopRule(pack: top.key.pack, ruleID: top.key.rule, surface: top.key.surface,
+                                      share: Double(top.value) / Double(total))
+        }
+        return summary
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The weekly enforcement-impact report of one directory group: coverage of its people by
+/// managed hosts, the audit volume of the week, the noisiest rules, and what moving the
+/// group one ring up would change. Every number comes from PostgreSQL aggregations
+/// (`ReportQueries`) and the resolver (`NextRingImpact`); renderers only format it.
+public struct GroupWeekReport: Sendable, Codable, Equatable {
+    /// ISO week, e.g. `2026-W47`.
+    public var week: String
+    public var group: String
+    /// The ring the group is mapped to (1 when no mapping says otherwise).
+    public var ring: Int
+    /// When the report was made; coverage is as of the end of the week (or now, if earlier).
+    public var asOf: Date
+    public var coverage: Coverage
+    /// The same coverage figures for the week before.
+    public var previousCoverage: Coverage?
+    public var volume: Volume
+    public var previousVolume: Volume?
+    public var noisyRules: [NoisyRule]
+    /// Nil when the group is already in ring 4.
+    public var nextRing: NextRingImpact.Summary?
+    /// Policy revisions in force at some moment of the week, oldest first.
+    public var revisions: [Int64]
+
+    public init(week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: Coverage?, volume: Volume,
+                previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64]) {
+        self.week = week
+        self.group = group
+        self.ring = ring
+        self.asOf = asOf
+        self.coverage = coverage
+        self.previousCoverage = previousCoverage
+        self.volume = volume
+        self.previousVolume = previousVolume
+        self.noisyRules = noisyRules
+        self.nextRing = nextRing
+        self.revisions = revisions
+    }
+
+    /// How much of the group is covered by hosts that report.
+    public struct Coverage: Sendable, Codable, Equatable {
+        /// Members of the group (nested groups included).
+        public var members: Int
+        /// Hosts on which a member was seen: heartbeat within the stale threshold, older, none at all.
+        public var hostsConnected: Int
+        public var hostsStale: Int
+        public var hostsSilent: Int
+        /// Members no host reported.
+        public var missingMembers: Int
+        /// Hosts by installer version (`unknown` when not reported).
+        public var installerVersions: [String: Int]
+        /// Agent installs by hook state.
+        public var hookStates: [String: Int]
+        /// Agent installs by `kind version`.
+        public var agents: [String: Int]
+        /// MCP servers configured on the group's hosts, by name.
+        public var mcpServers: [String: Int]
+
+        public init(members: Int, hostsConnected: Int, hostsStale: Int, hostsSilent: Int, missingMembers: Int,
+                    installerVersions: [String: Int], hookStates: [String: Int], agents: [String: Int], mcpServers: [String: Int]) {
+            self.members = members
+            self.hostsConnected = hostsConnected
+            self.hostsStale = hostsStale
+            self.hostsSilent = hostsSilent
+            self.missingMembers = missingMembers
+            self.installerVersions = installerVersions
+            self.hookStates = hookStates
+            self.agents = agents
+            self.mcpServers = mcpServers
+        }
+
+        /// Members seen on at least one host, as a share of all members (0 for an empty group).
+        public var coveredShare: Double { members == 0 ? 0 : Double(members - missingMembers) / Double(members) }
+    }
+
+    /// Audit events of the week by surface and verdict.
+    public struct Volume: Sendable, Codable, Equatable {
+        /// `surface → verdict → count`; verdicts as stored: pass, warn, block, warn-candidate, block-candidate.
+        public var bySurface: [String: [String: Int]]
+
+        public init(bySurface: [String: [String: Int]]) {
+            self.bySurface = bySurface
+        }
+
+        public var total: Int { bySurface.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
+
+        /// Events with this verdict, all surfaces.
+        public func count(verdict: String) -> Int { bySurface.values.reduce(0) { $0 + ($1[verdict] ?? 0) } }
+    }
+
+    /// A rule by candidate volume.
+    public struct NoisyRule: Sendable, Codable, Equatable {
+        public var pack: String
+        public var ruleID: String
+        public var surface: String
+        /// warn-candidate plus block-candidate events.
+        public var candidates: Int
+        /// Distinct members hit, and that as a share of the group's members.
+        public var usersHit: Int
+        public var shareOfMembers: Double
+        /// One event's summary, as an example.
+        public var example: String
+
+        public init(pack: String, ruleID: String, surface: String, candidates: Int, usersHit: Int, shareOfMembers: Double, example: String) {
+            self.pack = pack
+            self.ruleID = ruleID
+            self.surface = surface
+            self.candidates = candidates
+            self.usersHit = usersHit
+            self.shareOfMembers = shareOfMembers
+            self.example = example
+        }
+    }
+
+    /// The verdicts, in the order reports list them.
+    public static let verdicts = ["pass", "warn", "block", "warn-candidate", "block-candidate"]
+}

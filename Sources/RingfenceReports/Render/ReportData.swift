@@ -1,0 +1,50 @@
+import Foundation
+
+/// Renders a `GroupWeekReport` as JSON (every field, keys sorted, ISO 8601 dates) and as
+/// CSV (one row per figure: section, key, sub-key, value), with the same numbers as the
+/// Markdown and HTML forms.
+public enum ReportData {
+    public static func json(_ report: GroupWeekReport) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(report)
+    }
+
+    public static func csv(_ report: GroupWeekReport) -> String {
+        var lines = ["section,key,subkey,value"]
+        func add(_ section: String, _ key: String, _ subkey: String, _ value: String) {
+            lines.append([section, key, subkey, value].map(field).joined(separator: ","))
+        }
+        let c = report.coverage
+        for (key, value) in [("members", c.members), ("hosts_connected", c.hostsConnected), ("hosts_stale", c.hostsStale),
+                             ("hosts_silent", c.hostsSilent), ("missing_members", c.missingMembers)] {
+            add("coverage", key, "", "\(value)")
+        }
+        for (name, counts) in [("installer_version", c.installerVersions), ("hook_state", c.hookStates), ("agent", c.agents),
+                               ("mcp_server", c.mcpServers)] {
+            for key in counts.keys.sorted() { add(name, key, "", "\(counts[key] ?? 0)") }
+        }
+        for surface in report.volume.bySurface.keys.sorted() {
+            for verdict in GroupWeekReport.verdicts { add("volume", surface, verdict, "\(report.volume.bySurface[surface]?[verdict] ?? 0)") }
+        }
+        for rule in report.noisyRules {
+            add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "candidates", "\(rule.candidates)")
+            add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "users_hit", "\(rule.usersHit)")
+        }
+        if let next = report.nextRing {
+            add("next_ring", "to_ring", "", "\(next.toRing)")
+            add("next_ring", "newly_blocked", "", "\(next.newlyBlocked)")
+            add("next_ring", "newly_warned", "", "\(next.newlyWarned)")
+            add("next_ring", "people", "", "\(next.people)")
+            add("next_ring", "repos", "", "\(next.repos)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// RFC 4180 field: quoted when it holds a comma, quote or line break.
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

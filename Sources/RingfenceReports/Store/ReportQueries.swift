@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RingfenceCore
+import RingfenceStore
+
+/// The PostgreSQL side of the weekly reports: every figure is an aggregation in the
+/// database (over the week's partition of `audit_events`, the fleet and the directory
+/// mirror); only counts and the grouped events for the next-ring evaluation come back.
+public struct ReportQueries: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger = Logger(label: "ringfence.reports")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Lower-cased user names of the group's members, nested groups included; nil when the
+    /// directory has no such group.
+    public func members(of group: String) async throws -> [String]? {
+        let exists = try await client.query(
+            "SELECT count(*) FROM directory_groups WHERE name = \(group) AND deleted_at IS NULL", logger: logger)
+        for try await count in exists.decode(Int.self) where count == 0 { return nil }
+        let rows = try await client.query(
+            """
+            SELECT DISTINCT lower(u.username) FROM effective_memberships e
+            JOIN directory_groups g ON g.id = e.group_id AND g.deleted_at IS NULL
+            JOIN directory_users u ON u.id = e.user_id AND u.deleted_at IS NULL
+            WHERE g.name = \(group) ORDER BY 1
+            """, logger: logger)
+        var members: [String] = []
+        for try await name in rows.decode(String.self) { members.append(name) }
+        return members
+    }
+
+    /// Coverage of `members` as of `asOf`: hosts where any of them was seen, by freshness
+    /// of their last heartbeat, and what those hosts run.
+    public func coverage(members: [String], asOf: Date, staleAfter: TimeInterval) async throws -> GroupWeekReport.Coverage {
+        let fresh = asOf.addingTimeInterval(-staleAfter)
+        var coverage = GroupWeekReport.Coverage(members: members.count, hostsConnected: 0, hostsStale: 0, hostsSilent: 0,
+                                                missingMembers: 0, installerVersions: [:], hookStates: [:], agents: [:], mcpServers: [:])
+        var rows = try await client.query(
+            """
+            SELECT count(*) FILTER (WHERE h.last_heartbeat_at >= \(fresh)),
+                   count(*) FILTER (WHERE h.last_heartbeat_at < \(fresh)),
+                   count(*) FILTER (WHERE h.last_heartbeat_at IS NULL)
+            FROM hosts h
+            WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
+            """, logger: logger)
+        for try await (connected, stale, silent) in rows.decode((Int, Int, Int).self) {
+            (coverage.hostsConnected, coverage.hostsStale, coverage.hostsSilent) = (connected, stale, silent)
+        }
+        rows = try await client.query(
+            """
+            SELECT count(*) FROM unnest(\(members)::text[]) m(name)
+            WHERE NOT EXISTS (SELECT 1 FROM hosts h, unnest(h.users) x WHERE h.retired_at IS NULL AND lower(x) = m.name)
+            """, logger: logger)
+        for try await missing in rows.decode(Int.self) { coverage.missingMembers = missing }
+        rows = try await client.query(
+            """
+            WITH g AS (SELECT h.id, h.installer_version FROM hosts h WHERE h.retired_at IS NULL
+                       AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members))))
+            SELECT 'installer', coalesce(nullif(installer_version, ''), 'unknown'), count(*) FROM g GROUP BY 2
+            UNION ALL
+            SELECT 'hook', a.hook_state, count(*) FROM g JOIN host_agents a ON a.host_id = g.id GROUP BY 2
+            UNION ALL
+            SELECT 'agent', a.kind || ' ' || a.version, count(*) FROM g JOIN host_agents a ON a.host_id = g.id GROUP BY 2
+            UNION ALL
+            SELECT 'mcp', m.name, count(*) FROM g JOIN host_mcp_servers m ON m.host_id = g.id GROUP BY 2
+            """, logger: logger)
+        for try await (kind, key, count) in rows.decode((String, String, Int).self) {
+            switch kind {
+            case "installer": coverage.installerVersions[key] = count
+            case "hook": coverage.hookStates[key] = count
+            case "agent": coverage.agents[key] = count
+            default: coverage.mcpServers[key] = count
+            }
+        }
+        return coverage
+    }
+
+    /// The week's audit events of `members`, by surface and verdict.
+    public func volume(members: [String], from: Date, until: Date) async throws -> GroupWeekReport.Volume {
+        let rows = try await client.query(
+            """
+            SELECT surface, verdict, count(*) FROM audit_events
+            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND lower(username) = ANY(\(members))
+            GROUP BY 1, 2
+            """, logger: logger)
+        var volume = GroupWeekReport.Volume(bySurface: [:])
+        for try await (surface, verdict, count) in rows.decode((String, String, Int).self) {
+            volume.bySurface[surface, default: [:]][verdict] = count
+        }
+        return volume
+    }
+
+    /// The `limit` rules with the most warn- and block-candidates among `members` in the
+    /// week, with the members they hit and one event's summary each.
+    public func noisyRules(members: [String], from: Date, until: Date, limit: Int = 10) async throws -> [GroupWeekReport.NoisyRule] {
+        let rows = try await client.query(
+            """
+            SELECT pack, rule_id, surface, count(*), count(DISTINCT lower(username)) FROM audit_events
+            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND lower(username) = ANY(\(members))
+              AND verdict IN ('warn-candidate', 'block-candidate') AND rule_id IS NOT NULL
+            GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT \(limit)
+            """, logger: logger)
+        var rules: [GroupWeekReport.NoisyRule] = []
+        for try await (pack, rule, surface, candidates, users) in rows.decode((String?, String, String, Int, Int).self) {
+            rules.append(GroupWeekReport.NoisyRule(
+                pack: pack ?? "", ruleID: rule, surface: surface, candidates: candidates, usersHit: users,
+                shareOfMembers: members.isEmpty ? 0 : Double(users) / Double(members.count), example: ""))
+        }
+        for index in rules.indices {
+            let rule = rules[index]
+            let example = try await client.query(
+                """
+                SELECT coalesce(summary, '') FROM audit_events
+                WHERE occurred_at >= \(from) AND occurred_at < \(until) AND lower(username) = ANY(\(members))
+                  AND rule_id = \(rule.ruleID) AND surface = \(rule.surface) AND verdict IN ('warn-candidate', 'block-candidate')
+                ORDER BY occurred_at, event_id LIMIT 1
+                """, logger: logger)
+            for try await summary in example.decode(String.self) { rules[index].example = summary }
+        }
+        return rules
+    }
+
+    /// Policy revisions in force at some moment of [`from`, `until`), oldest first.
+    public func revisions(from: Date, until: Date) async throws -> [Int64] {
+        let rows = try await client.query(
+            """
+            SELECT revision FROM policy_revisions
+            WHERE revision >= coalesce((SELECT max(revision) FROM policy_revisions WHERE created_at <= \(from)), 0)
+              AND created_at < \(until)
+            ORDER BY 1
+            """, logger: logger)
+        var revisions: [Int64] = []
+        for try await revision in rows.decode(Int64.self) { revisions.append(revision) }
+        return revisions
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import RingfenceReports
+import RingfenceStore
+
+/// `ringfence report`: the weekly enforcement-impact report of directory groups, written
+/// as Markdown, JSON and CSV files into `--out DIR/<week>/`.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the weekly enforcement-impact report of directory groups (Markdown, JSON, CSV).")
+
+    @Option(help: "ISO week, e.g. 2026-W47 (default: the last complete week).")
+    var week: String?
+    @Option(help: "A directory group; repeat for several.")
+    var group: [String] = []
+    @Flag(help: "Every group the policy in force maps to a ring.")
+    var allGroups = false
+    @Option(help: "Folder to write into; files go to <out>/<week>/<group>.<format>.")
+    var out: String
+    @Option(help: "Comma-separated formats: md, json, csv.")
+    var format: String = "md,json,csv"
+    @Option(name: .customLong("stale-after"), help: "A host without a heartbeat for this long is stale: 30m, 24h, 7d.")
+    var staleAfter: TimeSpan = TimeSpan(seconds: 86_400)
+    @OptionGroup var database: DatabaseOptions
+
+    static let formats = ["md", "json", "csv"]
+
+    func validate() throws {
+        if week.map(ISOWeek.init) == .some(nil) { throw ValidationError("--week: expected an ISO week like 2026-W47, got '\(week ?? "")'") }
+        if group.isEmpty == !allGroups { throw ValidationError("give --group G (one or more) or --all-groups") }
+        let unknown = requestedFormats.filter { !Self.formats.contains($0) }
+        if !unknown.isEmpty || requestedFormats.isEmpty {
+            throw ValidationError("--format: expected some of \(Self.formats.joined(separator: ", ")), got '\(format)'")
+        }
+    }
+
+    var requestedFormats: [String] { format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+
+    func run() async throws {
+        let week = self.week.flatMap(ISOWeek.init) ?? ISOWeek(containing: Date()).previous
+        let formats = requestedFormats
+        let folder = URL(fileURLWithPath: out).appendingPathComponent(week.description)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (explicit, all, staleAfter) = (group, allGroups, self.staleAfter.seconds)
+        let written = try await withPostgres(try database.configuration()) { client in
+            var groups = explicit
+            if all {
+                let policy = PolicyStore(client: client)
+                guard let revision = try await policy.revision(at: min(week.end, Date())) else {
+                    throw ValidationError("no policy revision was published by the end of \(week)")
+                }
+                groups = Array(Set(try await policy.bundle(revision: revision).ringMappings.map(\.group))).sorted()
+            }
+            let builder = ReportBuilder(client: client, staleAfter: staleAfter)
+            var written: [String] = []
+            for (index, name) in groups.enumerated() {
+                let report: GroupWeekReport
+                do {
+                    report = try await builder.build(group: name, week: week)
+                } catch let error as ReportBuilder.BuildError {
+                    throw ValidationError("\(error)")
+                }
+                let base = folder.appendingPathComponent(Self.fileName(name))
+                for format in formats {
+                    let file = base.appendingPathExtension(format)
+                    switch format {
+                    case "json": try ReportData.json(report).write(to: file)
+                    case "csv": try Data(ReportData.csv(report).utf8).write(to: file)
+                    default: try Data(ReportMarkdown.render(report).utf8).write(to: file)
+                    }
+                    written.append(file.path)
+                }
+                FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
+            }
+            return written
+        }
+        for path in written { print(path) }
+    }
+
+    /// A group name as a file name: letters, digits, '-', '_' and '.'; anything else '_'.
+    static func fileName(_ group: String) -> String {
+        let safe = group.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
+        let name = String(safe).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return name.isEmpty ? "_" : name
+    }
+}
