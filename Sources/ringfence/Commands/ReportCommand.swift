@@ -4,11 +4,11 @@ import RingfenceReports
 import RingfenceStore
 
 /// `ringfence report`: the weekly enforcement-impact report of directory groups, written
-/// as Markdown, JSON and CSV files into `--out DIR/<week>/`.
+/// as Markdown, HTML, JSON and CSV files into `--out DIR/<week>/`.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the weekly enforcement-impact report of directory groups (Markdown, JSON, CSV).")
+        abstract: "Write the weekly enforcement-impact report of directory groups (Markdown, HTML, JSON, CSV).")
 
     @Option(help: "ISO week, e.g. 2026-W47 (default: the last complete week).")
     var week: String?
@@ -18,13 +18,13 @@ struct ReportCommand: AsyncParsableCommand {
     var allGroups = false
     @Option(help: "Folder to write into; files go to <out>/<week>/<group>.<format>.")
     var out: String
-    @Option(help: "Comma-separated formats: md, json, csv.")
-    var format: String = "md,json,csv"
+    @Option(help: "Comma-separated formats: md, html, json, csv.")
+    var format: String = "md,html,json,csv"
     @Option(name: .customLong("stale-after"), help: "A host without a heartbeat for this long is stale: 30m, 24h, 7d.")
     var staleAfter: TimeSpan = TimeSpan(seconds: 86_400)
     @OptionGroup var database: DatabaseOptions
 
-    static let formats = ["md", "json", "csv"]
+    static let formats = ["md", "html", "json", "csv"]
 
     func validate() throws {
         if week.map(ISOWeek.init) == .some(nil) { throw ValidationError("--week: expected an ISO week like 2026-W47, got '\(week ?? "")'") }
@@ -67,6 +67,7 @@ struct ReportCommand: AsyncParsableCommand {
                     switch format {
                     case "json": try ReportData.json(report).write(to: file)
                     case "csv": try Data(ReportData.csv(report).utf8).write(to: file)
+                    case "html": try Data(ReportHTML.render(report).utf8).write(to: file)
                     default: try Data(ReportMarkdown.render(report).utf8).write(to: file)
                     }
                     written.append(file.path)

@@ -29,7 +29,7 @@ struct ReportBuilderTests {
         (.mcpTool, .warnCandidate, "mcp-governance", "MCP-1"),
     ]
 
-    @Test("every number of a generated week matches an independent count, and the Markdown and CSV show them")
+    @Test("every number of a generated week matches an independent count, and the Markdown, HTML and CSV show them")
     func generatedWeek() async throws {
         try await TestServers.withMigratedDatabase { client, _ in
             try await Self.checkGeneratedWeek(client)
@@ -118,6 +118,14 @@ struct ReportBuilderTests {
                 #expect(markdown.contains("| \(surface) |\(cells) \(counts.values.reduce(0, +)) |"), "\(surface)")
             }
             #expect(markdown.contains(next.readiness(group: "engineering")))
+            let html = try ReportHTML.render(report)
+            #expect(html.contains(#"<tr><th>members</th><td class="n">3</td></tr>"#))
+            #expect(html.contains(#"<tr><th>members with no host</th><td class="n">1</td></tr>"#))
+            for (surface, counts) in expected {
+                let cells = GroupWeekReport.verdicts.map { #"<td class="n">\#(counts[$0] ?? 0)</td>"# }.joined()
+                #expect(html.contains("<tr><td>\(surface)</td>\(cells)<td class=\"n\">\(counts.values.reduce(0, +))</td></tr>"), "\(surface)")
+            }
+            #expect(html.contains("<svg") && !html.contains("{{") && !html.contains("http-equiv") && !html.contains("<script"))
             let csv = ReportData.csv(report)
             #expect(csv.contains("coverage,missing_members,,1\n"))
             for rule in report.noisyRules {

@@ -1,0 +1,107 @@
+import Foundation
+
+/// What the report templates read: strings only, already formatted, and the charts as
+/// inline SVG. Shared by the Markdown and HTML forms so they show the same numbers.
+struct ReportView {
+    struct Row {
+        var name: String
+        var value: String
+    }
+    struct SurfaceRow {
+        var surface: String
+        var counts: [String]
+        var total: String
+    }
+    struct RuleRow {
+        var rule: String
+        var surface: String
+        var candidates: String
+        var users: String
+        var example: String
+        var exampleMarkdown: String
+    }
+    var group: String
+    var week: String
+    var ring: String
+    var asOf: String
+    var readiness: String
+    var members: String
+    var covered: String
+    var connected: String
+    var stale: String
+    var silent: String
+    var missing: String
+    var installers: [Row]
+    var hooks: [Row]
+    var agents: [Row]
+    var mcp: [Row]
+    var verdicts: [String]
+    var surfaces: [SurfaceRow]
+    var totals: [String]
+    var total: String
+    var change: String
+    var rules: [RuleRow]
+    var hasRules: Bool
+    var impact: [Row]
+    var revisions: String
+    var volumeChart: String
+    var coverageChart: String
+    var trendChart: String
+
+    init(_ report: GroupWeekReport) {
+        group = report.group
+        week = report.week
+        ring = "\(report.ring)"
+        asOf = report.asOf.formatted(.iso8601)
+        readiness = report.nextRing?.readiness(group: report.group) ?? "\(report.group) is in ring 4, the last ring"
+        let coverage = report.coverage
+        members = "\(coverage.members)"
+        covered = String(format: "%.0f %%", coverage.coveredShare * 100)
+        connected = "\(coverage.hostsConnected)"
+        stale = "\(coverage.hostsStale)"
+        silent = "\(coverage.hostsSilent)"
+        missing = "\(coverage.missingMembers)"
+        func rows(_ counts: [String: Int]) -> [Row] {
+            counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { Row(name: $0.key, value: "\($0.value)") }
+        }
+        installers = rows(coverage.installerVersions)
+        hooks = rows(coverage.hookStates)
+        agents = rows(coverage.agents)
+        mcp = rows(coverage.mcpServers)
+        verdicts = GroupWeekReport.verdicts
+        let volume = report.volume
+        surfaces = volume.bySurface.keys.sorted().map { surface in
+            let counts = volume.bySurface[surface] ?? [:]
+            return SurfaceRow(surface: surface, counts: GroupWeekReport.verdicts.map { "\(counts[$0] ?? 0)" },
+                              total: "\(counts.values.reduce(0, +))")
+        }
+        totals = GroupWeekReport.verdicts.map { "\(volume.count(verdict: $0))" }
+        total = "\(volume.total)"
+        if let previous = report.previousVolume {
+            let delta = volume.total - previous.total
+            change = "\(delta >= 0 ? "+" : "")\(delta) events against the week before (\(previous.total))"
+        } else {
+            change = "no events the week before"
+        }
+        rules = report.noisyRules.map { rule in
+            RuleRow(rule: "\(rule.pack)/\(rule.ruleID)", surface: rule.surface, candidates: "\(rule.candidates)",
+                    users: "\(rule.usersHit) (\(String(format: "%.0f %%", rule.shareOfMembers * 100)))",
+                    example: rule.example, exampleMarkdown: rule.example.replacingOccurrences(of: "|", with: "\\|"))
+        }
+        hasRules = !rules.isEmpty
+        if let next = report.nextRing {
+            impact = [Row(name: "newly blocked", value: "\(next.newlyBlocked)"), Row(name: "newly warned", value: "\(next.newlyWarned)"),
+                      Row(name: "people", value: "\(next.people)"), Row(name: "repositories", value: "\(next.repos)")]
+                + next.bySurface.keys.sorted().map { surface in
+                    let counts = next.bySurface[surface] ?? [:]
+                    return Row(name: surface, value: "\(counts["block"] ?? 0) block, \(counts["warn"] ?? 0) warn")
+                }
+        } else {
+            impact = []
+        }
+        revisions = report.revisions.isEmpty ? "none" : report.revisions.map { "\($0)" }.joined(separator: ", ")
+        volumeChart = ReportCharts.stackedBars(report.volume)
+        coverageChart = ReportCharts.coverageDonut(report.coverage)
+        trendChart = ReportCharts.trend(current: report.volume.total, previous: report.previousVolume?.total, week: report.week)
+    }
+}
