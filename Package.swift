@@ -117,6 +117,8 @@ let package = Package(
                 "RingfenceCore",
                 "RingfenceStore",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
         ),

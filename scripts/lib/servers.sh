@@ -199,7 +199,44 @@ rf_stop_slapd() {
   RF_LDAP_DIR=""
 }
 
+# Starts a local SMTP server (Python aiosmtpd from PyPI, via scripts/lib/python.sh) that
+# stores every mail it receives in a maildir. Exports RINGFENCE_TEST_SMTP (host:port) and
+# RINGFENCE_TEST_MAILDIR.
+rf_start_smtp() {
+  rf_init_servers_dir
+  # shellcheck source=python.sh
+  source "$RF_ROOT/scripts/lib/python.sh"
+  rf_python_env
+  local port dir=$RF_SERVERS_DIR/maildir
+  port=${RF_SMTP_PORT:-$(rf_free_port)}
+  mkdir -p "$dir/tmp" "$dir/new" "$dir/cur"
+  "$RF_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir" \
+    >"$RF_SERVERS_DIR/smtp.log" 2>&1 &
+  RF_SMTP_PID=$!
+  # Ready when it accepts a connection and greets.
+  local tries=0
+  until python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$port),1); sys.exit(0 if s.recv(3)==b'220' else 1)" 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ $tries -gt 100 ] || ! kill -0 "$RF_SMTP_PID" 2>/dev/null; then
+      cat "$RF_SERVERS_DIR/smtp.log" >&2
+      rf_log "aiosmtpd did not start"
+      return 1
+    fi
+    sleep 0.1
+  done
+  export RINGFENCE_TEST_SMTP="127.0.0.1:$port" RINGFENCE_TEST_MAILDIR="$dir"
+  rf_log "SMTP (aiosmtpd) listening on 127.0.0.1:$port (mail stored in $dir)"
+}
+
+rf_stop_smtp() {
+  [ -n "${RF_SMTP_PID:-}" ] || return 0
+  kill "$RF_SMTP_PID" 2>/dev/null || true
+  wait "$RF_SMTP_PID" 2>/dev/null || true
+  RF_SMTP_PID=""
+}
+
 rf_stop_servers() {
+  rf_stop_smtp
   rf_stop_slapd
   rf_stop_postgres
   if [ -n "${RF_SERVERS_DIR_CREATED:-}" ] && [ -z "${RF_KEEP_SERVERS_DIR:-}" ]; then

@@ -22,6 +22,16 @@ struct ReportCommand: AsyncParsableCommand {
     var format: String = "md,html,json,csv"
     @Option(name: .customLong("stale-after"), help: "A host without a heartbeat for this long is stale: 30m, 24h, 7d.")
     var staleAfter: TimeSpan = TimeSpan(seconds: 86_400)
+    @Flag(help: "Also mail each group's report (text and HTML) to the group's owners.")
+    var mail = false
+    @Option(help: "SMTP relay for --mail, host:port.")
+    var smtp: String = "127.0.0.1:25"
+    @Option(help: "Sender address for --mail.")
+    var from: String?
+    @Option(name: .customLong("fallback-recipient"), help: "GROUP=ADDRESS: who gets GROUP's report when no owner has an address; repeat.")
+    var fallbackRecipients: [String] = []
+    @Flag(help: "With --mail: print who would get which report, send nothing.")
+    var dryRun = false
     @OptionGroup var database: DatabaseOptions
 
     static let formats = ["md", "html", "json", "csv"]
@@ -29,10 +39,34 @@ struct ReportCommand: AsyncParsableCommand {
     func validate() throws {
         if week.map(ISOWeek.init) == .some(nil) { throw ValidationError("--week: expected an ISO week like 2026-W47, got '\(week ?? "")'") }
         if group.isEmpty == !allGroups { throw ValidationError("give --group G (one or more) or --all-groups") }
+        if mail {
+            guard let from, MailMessage.isPlainAddress(from) else { throw ValidationError("--mail needs --from ADDRESS (a plain local@domain)") }
+            _ = try smtpAddress()
+            _ = try fallbacks()
+        } else if dryRun {
+            throw ValidationError("--dry-run goes with --mail")
+        }
         let unknown = requestedFormats.filter { !Self.formats.contains($0) }
         if !unknown.isEmpty || requestedFormats.isEmpty {
             throw ValidationError("--format: expected some of \(Self.formats.joined(separator: ", ")), got '\(format)'")
         }
+    }
+
+    func smtpAddress() throws -> (String, Int) {
+        guard let colon = smtp.lastIndex(of: ":"), let port = Int(smtp[smtp.index(after: colon)...]), (1...65_535).contains(port),
+              colon > smtp.startIndex else { throw ValidationError("--smtp: expected host:port, got '\(smtp)'") }
+        return (String(smtp[..<colon]), port)
+    }
+
+    func fallbacks() throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for entry in fallbackRecipients {
+            guard let equals = entry.firstIndex(of: "="), MailMessage.isPlainAddress(String(entry[entry.index(after: equals)...])) else {
+                throw ValidationError("--fallback-recipient: expected GROUP=ADDRESS, got '\(entry)'")
+            }
+            result[String(entry[..<equals]), default: []].append(String(entry[entry.index(after: equals)...]))
+        }
+        return result
     }
 
     var requestedFormats: [String] { format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
@@ -43,6 +77,10 @@ struct ReportCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: out).appendingPathComponent(week.description)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let (explicit, all, staleAfter) = (group, allGroups, self.staleAfter.seconds)
+        let delivery: ReportDelivery? = mail
+            ? ReportDelivery(smtp: SMTPClient(host: try smtpAddress().0, port: try smtpAddress().1), from: from ?? "",
+                             fallbacks: try fallbacks(), dryRun: dryRun)
+            : nil
         let written = try await withPostgres(try database.configuration()) { client in
             var groups = explicit
             if all {
@@ -73,6 +111,10 @@ struct ReportCommand: AsyncParsableCommand {
                     written.append(file.path)
                 }
                 FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
+                if let delivery {
+                    let owners = try await ReportQueries(client: client).ownerAddresses(of: name)
+                    FileHandle.standardError.write(Data("  \(try await delivery.deliver(report, owners: owners))\n".utf8))
+                }
             }
             return written
         }

@@ -134,6 +134,27 @@ struct ReportBuilderTests {
         }
     }
 
+    @Test("a group's owners are its owner DNs that are enabled directory users with an address")
+    func owners() async throws {
+        try await TestServers.withMigratedDatabase { client, _ in
+            try await Self.seedDirectory(client)
+            try await client.query(
+                """
+                UPDATE directory_users SET email = username || '@example.com' WHERE username IN ('alice', 'bob', 'dave');
+                """)
+            try await client.query("UPDATE directory_users SET disabled = true WHERE username = 'dave'")
+            try await client.query(
+                """
+                UPDATE directory_groups SET owners = ARRAY['UID=Alice,dc=example,dc=com', 'uid=carol,dc=example,dc=com',
+                                                           'uid=dave,dc=example,dc=com', 'uid=nobody,dc=example,dc=com']
+                WHERE name = 'engineering'
+                """)
+            // carol has no address, dave is disabled, nobody is not a user.
+            #expect(try await ReportQueries(client: client).ownerAddresses(of: "engineering") == ["alice@example.com"])
+            #expect(try await ReportQueries(client: client).ownerAddresses(of: "nobody").isEmpty)
+        }
+    }
+
     @Test("an unknown group is a clear error")
     func unknownGroup() async throws {
         _ = try await TestServers.withMigratedDatabase { client, _ in
