@@ -34,7 +34,7 @@ struct ReportCommand: AsyncParsableCommand {
     var dryRun = false
     @OptionGroup var database: DatabaseOptions
 
-    static let formats = ["md", "html", "json", "csv"]
+    static let formats = ReportWriter.formats
 
     func validate() throws {
         if week.map(ISOWeek.init) == .some(nil) { throw ValidationError("--week: expected an ISO week like 2026-W47, got '\(week ?? "")'") }
@@ -75,7 +75,6 @@ struct ReportCommand: AsyncParsableCommand {
         let week = self.week.flatMap(ISOWeek.init) ?? ISOWeek(containing: Date()).previous
         let formats = requestedFormats
         let folder = URL(fileURLWithPath: out).appendingPathComponent(week.description)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let (explicit, all, staleAfter) = (group, allGroups, self.staleAfter.seconds)
         let delivery: ReportDelivery? = mail
             ? ReportDelivery(smtp: SMTPClient(host: try smtpAddress().0, port: try smtpAddress().1), from: from ?? "",
@@ -99,17 +98,7 @@ struct ReportCommand: AsyncParsableCommand {
                 } catch let error as ReportBuilder.BuildError {
                     throw ValidationError("\(error)")
                 }
-                let base = folder.appendingPathComponent(Self.fileName(name))
-                for format in formats {
-                    let file = base.appendingPathExtension(format)
-                    switch format {
-                    case "json": try ReportData.json(report).write(to: file)
-                    case "csv": try Data(ReportData.csv(report).utf8).write(to: file)
-                    case "html": try Data(ReportHTML.render(report).utf8).write(to: file)
-                    default: try Data(ReportMarkdown.render(report).utf8).write(to: file)
-                    }
-                    written.append(file.path)
-                }
+                written += try ReportWriter.write(report, formats: formats, into: folder)
                 FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
                 if let delivery {
                     let owners = try await ReportQueries(client: client).ownerAddresses(of: name)
@@ -119,12 +108,5 @@ struct ReportCommand: AsyncParsableCommand {
             return written
         }
         for path in written { print(path) }
-    }
-
-    /// A group name as a file name: letters, digits, '-', '_' and '.'; anything else '_'.
-    static func fileName(_ group: String) -> String {
-        let safe = group.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
-        let name = String(safe).trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        return name.isEmpty ? "_" : name
     }
 }

@@ -4,14 +4,16 @@ import Metrics
 import PostgresNIO
 import Prometheus
 import RingfenceDirectory
+import RingfenceReports
 import RingfenceServer
 import RingfenceStore
 import ServiceLifecycle
 
 /// `ringfence serve`: the long-running service — the agent service over gRPC (with the
 /// health service), Prometheus metrics on `/metrics`, the latest published policy
-/// snapshot kept loaded (reloaded on every publish), and directory sync on the configured
-/// schedule. Stops gracefully on SIGTERM and SIGINT.
+/// snapshot kept loaded (reloaded on every publish), directory sync on the configured
+/// schedule, and the weekly reports when the file has a `reports` section. Stops
+/// gracefully on SIGTERM and SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -43,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
         ]
         if let port = file.server.metricsPort {
             services.append(MetricsEndpoint(host: file.server.metricsHost, port: port, registry: registry))
+        }
+        if let reports = file.reports {
+            services.append(ReportScheduleService(client: client, configuration: reports))
         }
         if let directory = file.directory {
             let engine = SyncEngine(configuration: directory, store: DirectoryStore(client: client), password: try directory.password())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RingfenceDirectory
+import RingfenceReports
 import RingfenceServer
 import RingfenceStore
 import Yams
@@ -9,12 +10,14 @@ import Yams
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory", "retention", "server"]
+    static let sections = ["database", "directory", "retention", "server", "reports"]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
     /// Weeks of audit events to keep (`retention.eventsWeeks`).
     var eventsWeeks: Int?
+    /// The weekly reports of `serve` (`reports:`); none when the section is absent.
+    var reports: ReportScheduleService.Configuration?
     /// The agent service (`server:`); defaults when the section is absent.
     var server = AgentServerConfiguration()
 
@@ -69,6 +72,8 @@ struct ConfigurationFile {
                 }
             case "server":
                 result.server = try ServerSection.parse(value, file: file)
+            case "reports":
+                result.reports = try ReportsSection.parse(value, file: file)
             default:
                 throw ValidationError("\(file): unknown section '\(name)' (allowed: \(sections.joined(separator: ", ")))")
             }

@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The `reports` table: one row per group report written, with its formats, folder and
+/// headline figures (JSON), so the schedule knows which weeks are done.
+public struct ReportRecords: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger = Logger(label: "ringfence.reports")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func record(_ report: GroupWeekReport, formats: [String], location: String) async throws {
+        let summary: [String: Int] = [
+            "members": report.coverage.members, "missingMembers": report.coverage.missingMembers,
+            "hostsConnected": report.coverage.hostsConnected, "events": report.volume.total,
+            "newlyBlocked": report.nextRing?.newlyBlocked ?? 0, "newlyWarned": report.nextRing?.newlyWarned ?? 0,
+        ]
+        let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+        try await client.query(
+            """
+            INSERT INTO reports (week, group_name, formats, location, summary)
+            VALUES (\(report.week), \(report.group), \(formats), \(location), \(json)::jsonb)
+            """, logger: logger)
+    }
+
+    /// Groups whose report of `week` was already recorded.
+    public func recordedGroups(week: ISOWeek) async throws -> Set<String> {
+        let rows = try await client.query("SELECT DISTINCT group_name FROM reports WHERE week = \(week.description)", logger: logger)
+        var groups = Set<String>()
+        for try await group in rows.decode(String.self) { groups.insert(group) }
+        return groups
+    }
+}
