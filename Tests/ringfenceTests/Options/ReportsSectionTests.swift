@@ -36,11 +36,6 @@ struct ReportsSectionTests {
         ("reports:\n  out: r\n  colour: blue\n", "unknown key 'colour'"),
     ])
     func refused(yaml: String, words: String) {
-        do {
-            _ = try ConfigurationFile.parse(yaml, file: "f", environment: [:])
-            Issue.record("accepted \(yaml)")
-        } catch {
-            #expect("\(error)".contains(words), "\(error)")
-        }
+        expectConfigurationRefused(yaml, mentioning: words)
     }
 }

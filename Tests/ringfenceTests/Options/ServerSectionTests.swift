@@ -57,12 +57,7 @@ struct ServerSectionTests {
         ("server:\n  heartbeatSeconds: 1\n", "server.heartbeatSeconds"),
     ])
     func refused(yaml: String, words: String) {
-        do {
-            _ = try ConfigurationFile.parse(yaml, file: "f", environment: [:])
-            Issue.record("accepted \(yaml)")
-        } catch {
-            #expect("\(error)".contains(words), "\(error)")
-        }
+        expectConfigurationRefused(yaml, mentioning: words)
     }
 }
 
