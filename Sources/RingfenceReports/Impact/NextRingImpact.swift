@@ -55,12 +55,22 @@ public enum NextRingImpact {
         struct RuleKey: Hashable { var pack, rule, surface: String }
         var blockedByRule: [RuleKey: Int] = [:]
         var warnedByRule: [RuleKey: Int] = [:]
+        // Many event groups share a context (same user, host facts, repository, surface):
+        // resolve each context once, and keep the levels of its rules.
+        var levels: [String: [String: Level]] = [:]
         for event in events {
             var context = event.context
             context.hostRing = next
             context.surfaces = [event.surface]
-            let level = snapshot.resolve(context).surface(event.surface)?.rules
-                .first { $0.pack == event.pack && $0.rule.id == event.ruleID }?.level ?? .off
+            let contextKey = context.fingerprint
+            if levels[contextKey] == nil {
+                var rules: [String: Level] = [:]
+                for rule in snapshot.resolve(context).surface(event.surface)?.rules ?? [] {
+                    rules[rule.pack + "\u{0}" + rule.rule.id] = max(rules[rule.pack + "\u{0}" + rule.rule.id] ?? .off, rule.level)
+                }
+                levels[contextKey] = rules
+            }
+            let level = levels[contextKey]?[event.pack + "\u{0}" + event.ruleID] ?? .off
             let key = RuleKey(pack: event.pack, rule: event.ruleID, surface: event.surface.rawValue)
             switch level {
             case .block where event.verdict != .block:

@@ -64,9 +64,9 @@ public struct ReportScheduleService: Service {
         let builder = ReportBuilder(client: client, staleAfter: configuration.staleAfter)
         let folder = URL(fileURLWithPath: configuration.out).appendingPathComponent(week.description)
         var done: [String] = []
-        for group in pending {
+        for (group, result) in try await builder.build(groups: pending, week: week, now: now) {
             do {
-                let report = try await builder.build(group: group, week: week, now: now)
+                let report = try result.get()
                 _ = try ReportWriter.write(report, formats: configuration.formats, into: folder)
                 if let delivery = configuration.delivery {
                     let owners = try await ReportQueries(client: client).ownerAddresses(of: group)

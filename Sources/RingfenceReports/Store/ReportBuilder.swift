@@ -15,7 +15,7 @@ public struct ReportBuilder: Sendable {
         self.staleAfter = staleAfter
     }
 
-    public enum BuildError: Error, CustomStringConvertible {
+    public enum BuildError: Error, Sendable, CustomStringConvertible {
         case unknownGroup(String)
         case noPolicy(String)
 
@@ -29,24 +29,44 @@ public struct ReportBuilder: Sendable {
 
     /// The report of `group` for `week`; coverage as of the end of the week, or `now` if earlier.
     public func build(group: String, week: ISOWeek, now: Date = Date()) async throws -> GroupWeekReport {
+        try await build(groups: [group], week: week, now: now)[0].1.get()
+    }
+
+    /// The reports of `groups` for `week`, in order, each a report or why there is none.
+    /// The week's events are aggregated once for all of them (per user, in PostgreSQL).
+    public func build(groups: [String], week: ISOWeek, now: Date = Date()) async throws -> [(String, Result<GroupWeekReport, BuildError>)] {
         let queries = ReportQueries(client: client)
-        guard let members = try await queries.members(of: group) else { throw BuildError.unknownGroup(group) }
+        var members: [String: [String]] = [:]
+        for group in groups { members[group] = try await queries.members(of: group) }
         let moment = min(week.end, now)
         // Whole seconds, so the JSON (ISO 8601) carries it exactly.
         let asOf = Date(timeIntervalSince1970: moment.timeIntervalSince1970.rounded(.down))
         let policy = PolicyStore(client: client)
-        guard let revision = try await policy.revision(at: moment) else { throw BuildError.noPolicy(week.description) }
+        guard let revision = try await policy.revision(at: moment) else {
+            return groups.map { ($0, .failure(BuildError.noPolicy(week.description))) }
+        }
         let snapshot = try await policy.snapshot(revision: revision)
-        let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
-        let events = try await PopulationStore(client: client).events(from: week.start, until: week.end, users: members)
-        let previousVolume = try await queries.volume(members: members, from: week.previous.start, until: week.previous.end)
-        return GroupWeekReport(
-            week: week.description, group: group, ring: ring.number, asOf: asOf,
-            coverage: try await queries.coverage(members: members, asOf: asOf, staleAfter: staleAfter), previousCoverage: nil,
-            volume: try await queries.volume(members: members, from: week.start, until: week.end),
-            previousVolume: previousVolume.total == 0 ? nil : previousVolume,
-            noisyRules: try await queries.noisyRules(members: members, from: week.start, until: week.end),
-            nextRing: NextRingImpact.summarize(events: events, ring: ring, snapshot: snapshot),
-            revisions: try await queries.revisions(from: week.start, until: week.end))
+        // One group: only its members' events; several: one pass over everyone's.
+        let users = groups.count == 1 ? members[groups[0]] ?? [] : nil
+        let current = try await queries.aggregates(from: week.start, until: week.end, users: users)
+        let previous = try await queries.aggregates(from: week.previous.start, until: week.previous.end, users: users, matches: false)
+        let revisions = try await queries.revisions(from: week.start, until: week.end)
+        var reports: [(String, Result<GroupWeekReport, BuildError>)] = []
+        for group in groups {
+            guard let people = members[group] else {
+                reports.append((group, .failure(.unknownGroup(group))))
+                continue
+            }
+            let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
+            let previousVolume = previous.volume(of: people)
+            reports.append((group, .success(GroupWeekReport(
+                week: week.description, group: group, ring: ring.number, asOf: asOf,
+                coverage: try await queries.coverage(members: people, asOf: asOf, staleAfter: staleAfter), previousCoverage: nil,
+                volume: current.volume(of: people), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
+                noisyRules: current.noisyRules(of: people),
+                nextRing: NextRingImpact.summarize(events: current.matches(of: people), ring: ring, snapshot: snapshot),
+                revisions: revisions))))
+        }
+        return reports
     }
 }

@@ -80,49 +80,37 @@ public struct ReportQueries: Sendable {
         return coverage
     }
 
-    /// The week's audit events of `members`, by surface and verdict.
-    public func volume(members: [String], from: Date, until: Date) async throws -> GroupWeekReport.Volume {
-        let rows = try await client.query(
+    /// The events of [`from`, `until`) aggregated per user: volume by surface and verdict,
+    /// rule candidates with the smallest summary as example, and (with `matches`) rule
+    /// matches grouped by context. `users` (lower-cased) restricts it; nil takes everyone,
+    /// one pass over the week for all groups.
+    public func aggregates(from: Date, until: Date, users: [String]?, matches: Bool = true) async throws -> WeekAggregates {
+        var result = WeekAggregates()
+        let everyone = users == nil
+        var rows = try await client.query(
             """
-            SELECT surface, verdict, count(*) FROM audit_events
-            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND lower(username) = ANY(\(members))
-            GROUP BY 1, 2
+            SELECT lower(username), surface, verdict, count(*) FROM audit_events
+            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
+            GROUP BY 1, 2, 3
             """, logger: logger)
-        var volume = GroupWeekReport.Volume(bySurface: [:])
-        for try await (surface, verdict, count) in rows.decode((String, String, Int).self) {
-            volume.bySurface[surface, default: [:]][verdict] = count
+        for try await (user, surface, verdict, count) in rows.decode((String, String, String, Int).self) {
+            result.volume[user, default: [:]][surface, default: [:]][verdict] = count
         }
-        return volume
-    }
-
-    /// The `limit` rules with the most warn- and block-candidates among `members` in the
-    /// week, with the members they hit and one event's summary each.
-    public func noisyRules(members: [String], from: Date, until: Date, limit: Int = 10) async throws -> [GroupWeekReport.NoisyRule] {
-        let rows = try await client.query(
+        guard matches else { return result }
+        rows = try await client.query(
             """
-            SELECT pack, rule_id, surface, count(*), count(DISTINCT lower(username)) FROM audit_events
-            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND lower(username) = ANY(\(members))
+            SELECT lower(username), coalesce(pack, ''), rule_id, surface, count(*), coalesce(min(summary), '') FROM audit_events
+            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
               AND verdict IN ('warn-candidate', 'block-candidate') AND rule_id IS NOT NULL
-            GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT \(limit)
+            GROUP BY 1, 2, 3, 4
             """, logger: logger)
-        var rules: [GroupWeekReport.NoisyRule] = []
-        for try await (pack, rule, surface, candidates, users) in rows.decode((String?, String, String, Int, Int).self) {
-            rules.append(GroupWeekReport.NoisyRule(
-                pack: pack ?? "", ruleID: rule, surface: surface, candidates: candidates, usersHit: users,
-                shareOfMembers: members.isEmpty ? 0 : Double(users) / Double(members.count), example: ""))
+        for try await (user, pack, rule, surface, count, example) in rows.decode((String, String, String, String, Int, String).self) {
+            result.candidates[user, default: [:]][.init(pack: pack, ruleID: rule, surface: surface)] = .init(count: count, example: example)
         }
-        for index in rules.indices {
-            let rule = rules[index]
-            let example = try await client.query(
-                """
-                SELECT coalesce(summary, '') FROM audit_events
-                WHERE occurred_at >= \(from) AND occurred_at < \(until) AND lower(username) = ANY(\(members))
-                  AND rule_id = \(rule.ruleID) AND surface = \(rule.surface) AND verdict IN ('warn-candidate', 'block-candidate')
-                ORDER BY occurred_at, event_id LIMIT 1
-                """, logger: logger)
-            for try await summary in example.decode(String.self) { rules[index].example = summary }
+        for event in try await PopulationStore(client: client).events(from: from, until: until, users: users) {
+            result.matches[event.context.user.lowercased(), default: []].append(event)
         }
-        return rules
+        return result
     }
 
     /// Policy revisions in force at some moment of [`from`, `until`), oldest first.

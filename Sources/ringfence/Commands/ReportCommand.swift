@@ -91,12 +91,17 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let builder = ReportBuilder(client: client, staleAfter: staleAfter)
             var written: [String] = []
-            for (index, name) in groups.enumerated() {
+            let results = try await builder.build(groups: groups, week: week)
+            for (index, (name, result)) in results.enumerated() {
                 let report: GroupWeekReport
-                do {
-                    report = try await builder.build(group: name, week: week)
-                } catch let error as ReportBuilder.BuildError {
-                    throw ValidationError("\(error)")
+                switch result {
+                case .success(let built):
+                    report = built
+                case .failure(let error):
+                    // A group named on the command line must exist; a mapped one may not be in this directory.
+                    if !all { throw ValidationError("\(error)") }
+                    FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): skipped: \(error)\n".utf8))
+                    continue
                 }
                 written += try ReportWriter.write(report, formats: formats, into: folder)
                 FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
