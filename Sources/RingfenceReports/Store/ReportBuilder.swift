@@ -34,18 +34,18 @@ public struct ReportBuilder: Sendable {
 
     /// The reports of `groups` for `week`, in order, each a report or why there is none.
     /// The week's events are aggregated once for all of them (per user, in PostgreSQL).
+    ///
+    /// Not optimised: Swift 6.3.1 crashes compiling this function with -O (LLVM coroutine
+    /// splitting, signal 11); the work is in the queries and the helpers it calls.
+    @_optimize(none)
     public func build(groups: [String], week: ISOWeek, now: Date = Date()) async throws -> [(String, Result<GroupWeekReport, BuildError>)] {
         let queries = ReportQueries(client: client)
-        var members: [String: [String]] = [:]
-        for group in groups { members[group] = try await queries.members(of: group) }
+        let members = try await Self.members(of: groups, queries: queries)
         let moment = min(week.end, now)
         // Whole seconds, so the JSON (ISO 8601) carries it exactly.
         let asOf = Date(timeIntervalSince1970: moment.timeIntervalSince1970.rounded(.down))
-        let policy = PolicyStore(client: client)
-        guard let revision = try await policy.revision(at: moment) else {
-            return groups.map { ($0, .failure(BuildError.noPolicy(week.description))) }
-        }
-        let snapshot = try await policy.snapshot(revision: revision)
+        let snapshot = try await Self.policy(at: moment, client: client)
+        if snapshot == nil { return groups.map { ($0, .failure(BuildError.noPolicy(week.description))) } }
         // One group: only its members' events; several: one pass over everyone's.
         let users = groups.count == 1 ? members[groups[0]] ?? [] : nil
         let current = try await queries.aggregates(from: week.start, until: week.end, users: users)
@@ -57,16 +57,43 @@ public struct ReportBuilder: Sendable {
                 reports.append((group, .failure(.unknownGroup(group))))
                 continue
             }
-            let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
-            let previousVolume = previous.volume(of: people)
-            reports.append((group, .success(GroupWeekReport(
-                week: week.description, group: group, ring: ring.number, asOf: asOf,
-                coverage: try await queries.coverage(members: people, asOf: asOf, staleAfter: staleAfter), previousCoverage: nil,
-                volume: current.volume(of: people), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
-                noisyRules: current.noisyRules(of: people),
-                nextRing: NextRingImpact.summarize(events: current.matches(of: people), ring: ring, snapshot: snapshot),
-                revisions: revisions))))
+            let coverage = try await queries.coverage(members: people, asOf: asOf, staleAfter: staleAfter)
+            let report = Self.report(group: group, members: people, week: week, moment: moment, asOf: asOf, coverage: coverage,
+                                     current: current, previous: previous, snapshot: snapshot!, revisions: revisions)
+            reports.append((group, .success(report)))
         }
         return reports
+    }
+
+    /// One group's report from what was loaded for all. (Synchronous and separate: Swift
+    /// 6.3.1 crashes in release builds — LLVM coroutine splitting — when this is inline
+    /// in the async loop above.)
+    static func report(group: String, members: [String], week: ISOWeek, moment: Date, asOf: Date,
+                       coverage: GroupWeekReport.Coverage, current: WeekAggregates, previous: WeekAggregates,
+                       snapshot: PolicySnapshot, revisions: [Int64]) -> GroupWeekReport {
+        let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
+        let previousVolume = previous.volume(of: members)
+        return GroupWeekReport(
+            week: week.description, group: group, ring: ring.number, asOf: asOf, coverage: coverage, previousCoverage: nil,
+            volume: current.volume(of: members), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
+            noisyRules: current.noisyRules(of: members),
+            nextRing: NextRingImpact.summarize(events: current.matches(of: members), ring: ring, snapshot: snapshot),
+            revisions: revisions)
+    }
+
+    /// Members of each group that exists in the directory.
+    static func members(of groups: [String], queries: ReportQueries) async throws -> [String: [String]] {
+        var members: [String: [String]] = [:]
+        for group in groups {
+            if let people = try await queries.members(of: group) { members[group] = people }
+        }
+        return members
+    }
+
+    /// The policy in force at `moment`, if any was published by then.
+    static func policy(at moment: Date, client: PostgresClient) async throws -> PolicySnapshot? {
+        let store = PolicyStore(client: client)
+        guard let revision = try await store.revision(at: moment) else { return nil }
+        return try await store.snapshot(revision: revision)
     }
 }
