@@ -13,8 +13,9 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
     /// When the report was made; coverage is as of the end of the week (or now, if earlier).
     public var asOf: Date
     public var coverage: Coverage
-    /// The same coverage figures for the week before.
-    public var previousCoverage: Coverage?
+    /// The headline coverage figures of the week before, from its recorded report (nil when
+    /// none was recorded: the fleet tables keep only current state).
+    public var previousCoverage: CoverageHeadline?
     public var volume: Volume
     public var previousVolume: Volume?
     public var noisyRules: [NoisyRule]
@@ -23,7 +24,7 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
     /// Policy revisions in force at some moment of the week, oldest first.
     public var revisions: [Int64]
 
-    public init(week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: Coverage?, volume: Volume,
+    public init(week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: CoverageHeadline?, volume: Volume,
                 previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64]) {
         self.week = week
         self.group = group
@@ -56,9 +57,13 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
         public var agents: [String: Int]
         /// MCP servers configured on the group's hosts, by name.
         public var mcpServers: [String: Int]
+        /// The same configurations by approval: `approved` when pushed by the organisation
+        /// (scope `managed`), `unapproved` when the user or the project added them.
+        public var mcpApproval: [String: Int]
 
         public init(members: Int, hostsConnected: Int, hostsStale: Int, hostsSilent: Int, missingMembers: Int,
-                    installerVersions: [String: Int], hookStates: [String: Int], agents: [String: Int], mcpServers: [String: Int]) {
+                    installerVersions: [String: Int], hookStates: [String: Int], agents: [String: Int], mcpServers: [String: Int],
+                    mcpApproval: [String: Int] = [:]) {
             self.members = members
             self.hostsConnected = hostsConnected
             self.hostsStale = hostsStale
@@ -68,10 +73,24 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
             self.hookStates = hookStates
             self.agents = agents
             self.mcpServers = mcpServers
+            self.mcpApproval = mcpApproval
         }
 
         /// Members seen on at least one host, as a share of all members (0 for an empty group).
         public var coveredShare: Double { members == 0 ? 0 : Double(members - missingMembers) / Double(members) }
+    }
+
+    /// The coverage figures kept from a week's recorded report.
+    public struct CoverageHeadline: Sendable, Codable, Equatable {
+        public var members: Int
+        public var hostsConnected: Int
+        public var missingMembers: Int
+
+        public init(members: Int, hostsConnected: Int, missingMembers: Int) {
+            self.members = members
+            self.hostsConnected = hostsConnected
+            self.missingMembers = missingMembers
+        }
     }
 
     /// Audit events of the week by surface and verdict.

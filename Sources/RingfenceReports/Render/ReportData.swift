@@ -22,8 +22,13 @@ public enum ReportData {
             add("coverage", key, "", "\(value)")
         }
         for (name, counts) in [("installer_version", c.installerVersions), ("hook_state", c.hookStates), ("agent", c.agents),
-                               ("mcp_server", c.mcpServers)] {
+                               ("mcp_server", c.mcpServers), ("mcp_approval", c.mcpApproval)] {
             for key in counts.keys.sorted() { add(name, key, "", "\(counts[key] ?? 0)") }
+        }
+        if let last = report.previousCoverage {
+            add("previous_coverage", "members", "", "\(last.members)")
+            add("previous_coverage", "hosts_connected", "", "\(last.hostsConnected)")
+            add("previous_coverage", "missing_members", "", "\(last.missingMembers)")
         }
         for surface in report.volume.bySurface.keys.sorted() {
             for verdict in GroupWeekReport.verdicts { add("volume", surface, verdict, "\(report.volume.bySurface[surface]?[verdict] ?? 0)") }

@@ -23,6 +23,8 @@ public enum ReportMarkdown {
         |---|---|---|---|---|---|
         | {{{members}}} | {{{covered}}} | {{{connected}}} | {{{stale}}} | {{{silent}}} | {{{missing}}} |
 
+        Against {{{lastWeek}}}.
+
         | installer version | hosts |
         |---|---|
         {{#installers}}
@@ -46,6 +48,8 @@ public enum ReportMarkdown {
         {{#mcp}}
         | {{{name}}} | {{{value}}} |
         {{/mcp}}
+
+        MCP server configurations: {{{mcpApproval}}}.
 
         ## Audit volume
 

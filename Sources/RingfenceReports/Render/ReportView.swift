@@ -35,6 +35,8 @@ struct ReportView {
     var hooks: [Row]
     var agents: [Row]
     var mcp: [Row]
+    var mcpApproval: String
+    var lastWeek: String
     var verdicts: [String]
     var surfaces: [SurfaceRow]
     var totals: [String]
@@ -68,6 +70,12 @@ struct ReportView {
         hooks = rows(coverage.hookStates)
         agents = rows(coverage.agents)
         mcp = rows(coverage.mcpServers)
+        mcpApproval = "\(coverage.mcpApproval["approved"] ?? 0) approved (managed), \(coverage.mcpApproval["unapproved"] ?? 0) unapproved (user or project)"
+        if let last = report.previousCoverage {
+            lastWeek = "the week before: \(last.members) members, \(last.hostsConnected) hosts connected, \(last.missingMembers) members with no host"
+        } else {
+            lastWeek = "no report recorded for the week before"
+        }
         verdicts = GroupWeekReport.verdicts
         let volume = report.volume
         surfaces = volume.bySurface.keys.sorted().map { surface in

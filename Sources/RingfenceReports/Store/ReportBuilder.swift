@@ -58,7 +58,9 @@ public struct ReportBuilder: Sendable {
                 continue
             }
             let coverage = try await queries.coverage(members: people, asOf: asOf, staleAfter: staleAfter)
+            let lastWeek = try await ReportRecords(client: client).coverageHeadline(week: week.previous, group: group)
             let report = Self.report(group: group, members: people, week: week, moment: moment, asOf: asOf, coverage: coverage,
+                                     previousCoverage: lastWeek,
                                      current: current, previous: previous, snapshot: snapshot!, revisions: revisions)
             reports.append((group, .success(report)))
         }
@@ -69,12 +71,12 @@ public struct ReportBuilder: Sendable {
     /// 6.3.1 crashes in release builds — LLVM coroutine splitting — when this is inline
     /// in the async loop above.)
     static func report(group: String, members: [String], week: ISOWeek, moment: Date, asOf: Date,
-                       coverage: GroupWeekReport.Coverage, current: WeekAggregates, previous: WeekAggregates,
+                       coverage: GroupWeekReport.Coverage, previousCoverage: GroupWeekReport.CoverageHeadline?, current: WeekAggregates, previous: WeekAggregates,
                        snapshot: PolicySnapshot, revisions: [Int64]) -> GroupWeekReport {
         let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
         let previousVolume = previous.volume(of: members)
         return GroupWeekReport(
-            week: week.description, group: group, ring: ring.number, asOf: asOf, coverage: coverage, previousCoverage: nil,
+            week: week.description, group: group, ring: ring.number, asOf: asOf, coverage: coverage, previousCoverage: previousCoverage,
             volume: current.volume(of: members), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
             noisyRules: current.noisyRules(of: members),
             nextRing: NextRingImpact.summarize(events: current.matches(of: members), ring: ring, snapshot: snapshot),

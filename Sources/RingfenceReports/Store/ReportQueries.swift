@@ -68,12 +68,16 @@ public struct ReportQueries: Sendable {
             SELECT 'agent', a.kind || ' ' || a.version, count(*) FROM g JOIN host_agents a ON a.host_id = g.id GROUP BY 2
             UNION ALL
             SELECT 'mcp', m.name, count(*) FROM g JOIN host_mcp_servers m ON m.host_id = g.id GROUP BY 2
+            UNION ALL
+            SELECT 'approval', CASE WHEN m.scope = 'managed' THEN 'approved' ELSE 'unapproved' END, count(*)
+            FROM g JOIN host_mcp_servers m ON m.host_id = g.id GROUP BY 2
             """, logger: logger)
         for try await (kind, key, count) in rows.decode((String, String, Int).self) {
             switch kind {
             case "installer": coverage.installerVersions[key] = count
             case "hook": coverage.hookStates[key] = count
             case "agent": coverage.agents[key] = count
+            case "approval": coverage.mcpApproval[key] = count
             default: coverage.mcpServers[key] = count
             }
         }

@@ -34,4 +34,18 @@ public struct ReportRecords: Sendable {
         for try await group in rows.decode(String.self) { groups.insert(group) }
         return groups
     }
+
+    /// The coverage headline of `group`'s latest recorded report of `week`.
+    public func coverageHeadline(week: ISOWeek, group: String) async throws -> GroupWeekReport.CoverageHeadline? {
+        let rows = try await client.query(
+            """
+            SELECT (summary->>'members')::int, (summary->>'hostsConnected')::int, (summary->>'missingMembers')::int
+            FROM reports WHERE week = \(week.description) AND group_name = \(group) ORDER BY created_at DESC LIMIT 1
+            """, logger: logger)
+        for try await (members, connected, missing) in rows.decode((Int?, Int?, Int?).self) {
+            guard let members, let connected, let missing else { return nil }
+            return GroupWeekReport.CoverageHeadline(members: members, hostsConnected: connected, missingMembers: missing)
+        }
+        return nil
+    }
 }

@@ -81,7 +81,9 @@ struct ReportBuilderTests {
             #expect(report.coverage.installerVersions == ["1.4.0": 1, "1.3.2": 1, "unknown": 1])
             #expect(report.coverage.agents == ["claude-code 2.0.1": 2])
             #expect(report.coverage.hookStates == ["installed": 1, "missing": 1])
-            #expect(report.coverage.mcpServers == ["github": 1])
+            #expect(report.coverage.mcpServers == ["github": 1, "scratch": 1])
+            #expect(report.coverage.mcpApproval == ["approved": 1, "unapproved": 1])
+            #expect(report.previousCoverage == nil, "no report was recorded for last week")
 
             // Volume, counted from what was generated.
             let members = generated.filter { $0.user != "dave" }
@@ -104,16 +106,35 @@ struct ReportBuilderTests {
                 // The example is the smallest summary of the rule's candidates (a deterministic pick).
                 #expect(rule.example == candidates.filter { $0.rule == rule.ruleID }.map(\.summary).min())
             }
+            // Once last week's report is recorded, this week's shows its coverage headline.
+            var lastWeek = report
+            lastWeek.week = week.previous.description
+            lastWeek.coverage.members = 2
+            lastWeek.coverage.hostsConnected = 0
+            lastWeek.coverage.missingMembers = 2
+            try await ReportRecords(client: client).record(lastWeek, formats: ["md"], location: "/tmp")
+            let again = try await ReportBuilder(client: client).build(group: "engineering", week: week, now: now)
+            #expect(again.previousCoverage == GroupWeekReport.CoverageHeadline(members: 2, hostsConnected: 0, missingMembers: 2))
+            #expect(try ReportMarkdown.render(again).contains("Against the week before: 2 members, 0 hosts connected, 2 members with no host."))
             // Several groups at once (one pass over everyone's events) give the same report.
             let together = try await ReportBuilder(client: client).build(groups: ["nobody", "engineering"], week: week, now: now)
             #expect(together.map(\.0) == ["nobody", "engineering"])
-            #expect(try together[1].1.get() == report)
+            #expect(try together[1].1.get() == again)
             if case .success = together[0].1 { Issue.record("an unknown group has no report") }
             #expect(report.revisions == [1])
             #expect(report.ring == 2)
             let next = try #require(report.nextRing)
             #expect(next.toRing == 3)
             #expect(next.newlyBlocked + next.newlyWarned <= candidates.count)
+            // Cross-check with the impact preview of `apply` (separate code): the members' grouped
+            // matches with the host ring set to 3, under the same policy.
+            let snapshot = try await PolicyStore(client: client).snapshot(revision: 1)
+            var grouped = try await PopulationStore(client: client).events(from: week.start, until: week.end, users: ["alice", "bob", "carol"])
+            for index in grouped.indices { grouped[index].context.hostRing = .target }
+            let preview = ImpactPreview(population: [], events: grouped, current: nil, next: snapshot)
+            #expect(next.newlyBlocked == preview.newlyBlocked)
+            #expect(next.newlyWarned == preview.newlyWarned)
+            #expect(next.newlyBlocked > 0, "the example policy blocks in ring 3 what ring 2 only observes")
 
             // The Markdown and the CSV show the same numbers.
             let markdown = try ReportMarkdown.render(report)
@@ -201,7 +222,8 @@ struct ReportBuilderTests {
         try await client.query(
             """
             INSERT INTO host_mcp_servers (host_id, agent_kind, name, transport, endpoint, scope)
-            VALUES (\(a), 'claude-code', 'github', 'http', 'https://api.githubcopilot.com/mcp/', 'managed')
+            VALUES (\(a), 'claude-code', 'github', 'http', 'https://api.githubcopilot.com/mcp/', 'managed'),
+                   (\(b), 'claude-code', 'scratch', 'stdio', 'npx scratch-mcp', 'user')
             """)
         return a
     }
