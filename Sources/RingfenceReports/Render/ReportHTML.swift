@@ -47,7 +47,7 @@ public enum ReportHTML {
         <tr><th>members with no host</th><td class="n">{{missing}}</td></tr>
         </table>
         </div>
-        <p>Against {{lastWeek}}. MCP server configurations: {{mcpApproval}}.</p>
+        <p>{{lastWeek}}. MCP server configurations: {{mcpApproval}}.</p>
         <div class="row">
         <table><tr><th>installer version</th><th class="n">hosts</th></tr>{{#installers}}<tr><td>{{name}}</td><td class="n">{{value}}</td></tr>{{/installers}}</table>
         <table><tr><th>hook state</th><th class="n">agents</th></tr>{{#hooks}}<tr><td>{{name}}</td><td class="n">{{value}}</td></tr>{{/hooks}}</table>

@@ -23,7 +23,7 @@ public enum ReportMarkdown {
         |---|---|---|---|---|---|
         | {{{members}}} | {{{covered}}} | {{{connected}}} | {{{stale}}} | {{{silent}}} | {{{missing}}} |
 
-        Against {{{lastWeek}}}.
+        {{{lastWeek}}}.
 
         | installer version | hosts |
         |---|---|

@@ -72,9 +72,9 @@ struct ReportView {
         mcp = rows(coverage.mcpServers)
         mcpApproval = "\(coverage.mcpApproval["approved"] ?? 0) approved (managed), \(coverage.mcpApproval["unapproved"] ?? 0) unapproved (user or project)"
         if let last = report.previousCoverage {
-            lastWeek = "the week before: \(last.members) members, \(last.hostsConnected) hosts connected, \(last.missingMembers) members with no host"
+            lastWeek = "The week before: \(last.members) members, \(last.hostsConnected) hosts connected, \(last.missingMembers) members with no host"
         } else {
-            lastWeek = "no report recorded for the week before"
+            lastWeek = "No report was recorded for the week before"
         }
         verdicts = GroupWeekReport.verdicts
         let volume = report.volume

@@ -115,7 +115,7 @@ struct ReportBuilderTests {
             try await ReportRecords(client: client).record(lastWeek, formats: ["md"], location: "/tmp")
             let again = try await ReportBuilder(client: client).build(group: "engineering", week: week, now: now)
             #expect(again.previousCoverage == GroupWeekReport.CoverageHeadline(members: 2, hostsConnected: 0, missingMembers: 2))
-            #expect(try ReportMarkdown.render(again).contains("Against the week before: 2 members, 0 hosts connected, 2 members with no host."))
+            #expect(try ReportMarkdown.render(again).contains("The week before: 2 members, 0 hosts connected, 2 members with no host."))
             // Several groups at once (one pass over everyone's events) give the same report.
             let together = try await ReportBuilder(client: client).build(groups: ["nobody", "engineering"], week: week, now: now)
             #expect(together.map(\.0) == ["nobody", "engineering"])
