@@ -135,6 +135,19 @@ struct ReportBuilderTests {
             #expect(next.newlyBlocked == preview.newlyBlocked)
             #expect(next.newlyWarned == preview.newlyWarned)
             #expect(next.newlyBlocked > 0, "the example policy blocks in ring 3 what ring 2 only observes")
+            // People, repositories and surfaces, from the preview of each event group alone.
+            var people = Set<String>(), repos = Set<String>(), bySurface: [String: [String: Int]] = [:]
+            for event in grouped {
+                let alone = ImpactPreview(population: [], events: [event], current: nil, next: snapshot)
+                guard alone.newlyBlocked + alone.newlyWarned > 0 else { continue }
+                people.insert(event.context.user)
+                if let repo = event.context.repo { repos.insert(repo) }
+                if alone.newlyBlocked > 0 { bySurface[event.surface.rawValue, default: [:]]["block", default: 0] += alone.newlyBlocked }
+                if alone.newlyWarned > 0 { bySurface[event.surface.rawValue, default: [:]]["warn", default: 0] += alone.newlyWarned }
+            }
+            #expect(next.people == people.count)
+            #expect(next.repos == repos.count)
+            #expect(next.bySurface == bySurface)
 
             // The Markdown and the CSV show the same numbers.
             let markdown = try ReportMarkdown.render(report)
