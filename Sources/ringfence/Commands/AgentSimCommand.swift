@@ -24,10 +24,7 @@ struct AgentSimCommand: AsyncParsableCommand {
         var tokens: String?
 
         func target() throws -> (String, Int) {
-            guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
-                throw ValidationError("--server: expected host:port, got '\(server)'")
-            }
-            return (String(server[..<colon]), port)
+            try ServerSection.address(server, key: "--server")
         }
 
         func readTokens(needed: Int) throws -> [String] {

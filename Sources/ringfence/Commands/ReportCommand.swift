@@ -41,8 +41,7 @@ struct ReportCommand: AsyncParsableCommand {
         if group.isEmpty == !allGroups { throw ValidationError("give --group G (one or more) or --all-groups") }
         if mail {
             guard let from, MailMessage.isPlainAddress(from) else { throw ValidationError("--mail needs --from ADDRESS (a plain local@domain)") }
-            _ = try smtpAddress()
-            _ = try fallbacks()
+            _ = try delivery()
         } else if dryRun {
             throw ValidationError("--dry-run goes with --mail")
         }
@@ -53,9 +52,16 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func smtpAddress() throws -> (String, Int) {
-        guard let colon = smtp.lastIndex(of: ":"), let port = Int(smtp[smtp.index(after: colon)...]), (1...65_535).contains(port),
-              colon > smtp.startIndex else { throw ValidationError("--smtp: expected host:port, got '\(smtp)'") }
-        return (String(smtp[..<colon]), port)
+        let (host, port) = try ServerSection.address(smtp, key: "--smtp")
+        guard port > 0 else { throw ValidationError("--smtp: expected host:port, got '\(smtp)'") }
+        return (host, port)
+    }
+
+    /// How reports are mailed; nil without --mail.
+    func delivery() throws -> ReportDelivery? {
+        guard mail else { return nil }
+        let (host, port) = try smtpAddress()
+        return ReportDelivery(smtp: SMTPClient(host: host, port: port), from: from ?? "", fallbacks: try fallbacks(), dryRun: dryRun)
     }
 
     func fallbacks() throws -> [String: [String]] {
@@ -76,10 +82,7 @@ struct ReportCommand: AsyncParsableCommand {
         let formats = requestedFormats
         let folder = URL(fileURLWithPath: out).appendingPathComponent(week.description)
         let (explicit, all, staleAfter) = (group, allGroups, self.staleAfter.seconds)
-        let delivery: ReportDelivery? = mail
-            ? ReportDelivery(smtp: SMTPClient(host: try smtpAddress().0, port: try smtpAddress().1), from: from ?? "",
-                             fallbacks: try fallbacks(), dryRun: dryRun)
-            : nil
+        let delivery = try self.delivery()
         let written = try await withPostgres(try database.configuration()) { client in
             var groups = explicit
             if all {
