@@ -23,6 +23,10 @@ struct AgentSimCommand: AsyncParsableCommand {
         @Option(help: "File of enrolment tokens, one per line (ringfence keys enrol-token --count N).")
         var tokens: String?
 
+        func validate() throws {
+            _ = try target()
+        }
+
         func target() throws -> (String, Int) {
             try ServerSection.address(server, key: "--server")
         }
