@@ -24,6 +24,12 @@ public struct ReportDelivery: Sendable {
         return Array(Set(chosen)).sorted()
     }
 
+    /// Sends (or, dry, describes) the report's mail to the group's owners as the directory
+    /// mirror knows them; returns one line saying what happened.
+    public func deliver(_ report: GroupWeekReport, ownersFrom queries: ReportQueries) async throws -> String {
+        try await deliver(report, owners: try await queries.ownerAddresses(of: report.group))
+    }
+
     /// Sends (or, dry, describes) the report's mail; returns one line saying what happened.
     public func deliver(_ report: GroupWeekReport, owners: [String]) async throws -> String {
         let to = recipients(group: report.group, owners: owners)

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import PostgresNIO
-import RingfenceStore
 import ServiceLifecycle
 
 /// The weekly reports of `ringfence serve`: when a week's reports fall due
@@ -55,11 +54,10 @@ public struct ReportScheduleService: Service {
     /// Writes, records and mails the reports of `week` not recorded yet; returns the groups done.
     @discardableResult
     public func runWeek(_ week: ISOWeek, now: Date = Date()) async throws -> [String] {
-        let policy = PolicyStore(client: client)
-        guard let revision = try await policy.revision(at: min(week.end, now)) else { return [] }
-        let groups = Set(try await policy.bundle(revision: revision).ringMappings.map(\.group))
+        guard let groups = try await ReportBuilder.mappedGroups(week: week, now: now, client: client) else { return [] }
         let records = ReportRecords(client: client)
-        let pending = groups.subtracting(try await records.recordedGroups(week: week)).sorted()
+        let recorded = try await records.recordedGroups(week: week)
+        let pending = groups.filter { !recorded.contains($0) }
         guard !pending.isEmpty else { return [] }
         let builder = ReportBuilder(client: client, staleAfter: configuration.staleAfter)
         let folder = URL(fileURLWithPath: configuration.out).appendingPathComponent(week.description)
@@ -69,8 +67,7 @@ public struct ReportScheduleService: Service {
                 let report = try result.get()
                 _ = try ReportWriter.write(report, formats: configuration.formats, into: folder)
                 if let delivery = configuration.delivery {
-                    let owners = try await ReportQueries(client: client).ownerAddresses(of: group)
-                    let outcome = try await delivery.deliver(report, owners: owners)
+                    let outcome = try await delivery.deliver(report, ownersFrom: ReportQueries(client: client))
                     logger.notice("\(outcome)")
                 }
                 try await records.record(report, formats: configuration.formats, location: folder.path)

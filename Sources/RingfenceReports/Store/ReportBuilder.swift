@@ -92,6 +92,14 @@ public struct ReportBuilder: Sendable {
         return members
     }
 
+    /// The groups the policy in force at the end of `week` (or `now`, if earlier) maps to a
+    /// ring, sorted; nil when no policy was published by then.
+    public static func mappedGroups(week: ISOWeek, now: Date = Date(), client: PostgresClient) async throws -> [String]? {
+        let store = PolicyStore(client: client)
+        guard let revision = try await store.revision(at: min(week.end, now)) else { return nil }
+        return Array(Set(try await store.bundle(revision: revision).ringMappings.map(\.group))).sorted()
+    }
+
     /// The policy in force at `moment`, if any was published by then.
     static func policy(at moment: Date, client: PostgresClient) async throws -> PolicySnapshot? {
         let store = PolicyStore(client: client)

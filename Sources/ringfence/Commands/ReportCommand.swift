@@ -86,11 +86,10 @@ struct ReportCommand: AsyncParsableCommand {
         let written = try await withPostgres(try database.configuration()) { client in
             var groups = explicit
             if all {
-                let policy = PolicyStore(client: client)
-                guard let revision = try await policy.revision(at: min(week.end, Date())) else {
+                guard let mapped = try await ReportBuilder.mappedGroups(week: week, client: client) else {
                     throw ValidationError("no policy revision was published by the end of \(week)")
                 }
-                groups = Array(Set(try await policy.bundle(revision: revision).ringMappings.map(\.group))).sorted()
+                groups = mapped
             }
             let builder = ReportBuilder(client: client, staleAfter: staleAfter)
             var written: [String] = []
@@ -109,8 +108,8 @@ struct ReportCommand: AsyncParsableCommand {
                 written += try ReportWriter.write(report, formats: formats, into: folder)
                 FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
                 if let delivery {
-                    let owners = try await ReportQueries(client: client).ownerAddresses(of: name)
-                    FileHandle.standardError.write(Data("  \(try await delivery.deliver(report, owners: owners))\n".utf8))
+                    let outcome = try await delivery.deliver(report, ownersFrom: ReportQueries(client: client))
+                    FileHandle.standardError.write(Data("  \(outcome)\n".utf8))
                 }
             }
             return written
