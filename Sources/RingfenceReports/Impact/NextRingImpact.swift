@@ -66,7 +66,8 @@ public enum NextRingImpact {
             if levels[contextKey] == nil {
                 var rules: [String: Level] = [:]
                 for rule in snapshot.resolve(context).surface(event.surface)?.rules ?? [] {
-                    rules[rule.pack + "\u{0}" + rule.rule.id] = max(rules[rule.pack + "\u{0}" + rule.rule.id] ?? .off, rule.level)
+                    let ruleKey = rule.pack + "\u{0}" + rule.rule.id
+                    rules[ruleKey] = max(rules[ruleKey] ?? .off, rule.level)
                 }
                 levels[contextKey] = rules
             }

@@ -74,7 +74,7 @@ extension AgentSimCommand {
                                         events += Int(report.stored)
                                     }
                                     let elapsed = ContinuousClock.now - begin
-                                    latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                                    latencies.append(elapsed.seconds)
                                 } catch {
                                     errors += 1
                                     if errors == 1 { FileHandle.standardError.write(Data("agent-sim: connection \(index): \(error)\n".utf8)) }
@@ -93,7 +93,7 @@ extension AgentSimCommand {
             }
             let begin = started.withLock { $0 } ?? deadline
             let elapsed = ContinuousClock.now - begin
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             let r = results.withLock { $0 }
             let summary = LatencySummary(r.latencies)
             let rate = Double(summary.count) / seconds

@@ -127,7 +127,7 @@ struct AgentSimCommand: AsyncParsableCommand {
                 }
             }
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             let t = totals.withLock { $0 }
             print("simulated hosts: \(t.hosts) (enrolled, heartbeat sent)")
             print("policy fetches:  \(t.fetches) (\(t.notModified) answered 'not modified')")

@@ -12,6 +12,12 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [EnrolToken.self, List.self, Revoke.self]
     )
 
+    /// The host id of a `--host` flag.
+    static func hostID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw ValidationError("--host: '\(text)' is not a host id (UUID)") }
+        return id
+    }
+
     /// `ringfence keys enrol-token`: one-time tokens an installer trades for a host's key.
     struct EnrolToken: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -66,10 +72,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let hostID = try host.map { text -> UUID in
-                guard let id = UUID(uuidString: text) else { throw ValidationError("--host: '\(text)' is not a host id (UUID)") }
-                return id
-            }
+            let hostID = try host.map(KeysCommand.hostID)
             let keys = try await withPostgres(try database.configuration()) { client in
                 try await FleetStore(client: client).keys(hostID: hostID)
             }
@@ -106,7 +109,7 @@ struct KeysCommand: AsyncParsableCommand {
                 guard revoked else { throw ValidationError("no active key with prefix \(prefix)") }
                 print("revoked key \(prefix)")
             } else if let host {
-                guard let id = UUID(uuidString: host) else { throw ValidationError("--host: '\(host)' is not a host id (UUID)") }
+                let id = try KeysCommand.hostID(host)
                 let count = try await withPostgres(configuration) { try await FleetStore(client: $0).revokeKeys(hostID: id) }
                 print("revoked \(count) key(s) of host \(host)")
             }

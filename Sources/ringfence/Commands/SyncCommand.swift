@@ -43,7 +43,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     static func format(_ duration: Duration) -> String {
-        String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        String(format: "%.1f", duration.seconds)
     }
 
     static func report(_ outcome: SyncEngine.Outcome) -> String {
