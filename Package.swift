@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RingfenceDirectory", targets: ["RingfenceDirectory"]),
         .library(name: "RingfenceServer", targets: ["RingfenceServer"]),
         .library(name: "RingfenceReports", targets: ["RingfenceReports"]),
+        .library(name: "RingfenceAdapters", targets: ["RingfenceAdapters"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -43,6 +44,15 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Native agent configuration, hook answers and drift, from a resolved policy. No I/O.
+        .target(
+            name: "RingfenceAdapters",
+            dependencies: [
+                "RingfenceCore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -94,6 +104,7 @@ let package = Package(
             name: "RingfenceServer",
             dependencies: [
                 "RingfenceCore",
+                "RingfenceAdapters",
                 "RingfenceProto",
                 "RingfenceStore",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -128,6 +139,7 @@ let package = Package(
             name: "ringfence",
             dependencies: [
                 "RingfenceCore",
+                "RingfenceAdapters",
                 "RingfenceProto",
                 "RingfenceStore",
                 "RingfenceDirectory",
@@ -161,6 +173,15 @@ let package = Package(
                 "RingfenceCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceAdaptersTests",
+            dependencies: [
+                "RingfenceAdapters", "RingfenceCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSwift6
         ),
         .testTarget(

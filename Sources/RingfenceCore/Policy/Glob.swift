@@ -18,6 +18,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         case anyAcrossSegments
         /// `**/`: nothing, or anything ending in `/`.
         case anyAcrossSegmentsThenSlash
+        /// `?` in a command pattern: any one byte, `/` included.
+        case anyByte
     }
 
     /// The pattern as written.
@@ -28,14 +30,35 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// The literal bytes before the first wildcard; a text not starting with them fails at once.
     let prefix: [UInt8]
 
-    /// Compiles a pattern.
+    /// Compiles a path or repository pattern.
     public init(_ pattern: String) {
+        self.init(pattern, command: false)
+    }
+
+    /// Compiles a command pattern (`risky_shell`, `credential_exfiltration`): there is no
+    /// path structure in a command line, so `*` matches any characters, `/` included, and
+    /// `?` any one character.
+    ///
+    /// ```swift
+    /// Glob(command: "curl * | sh").matches("curl https://x.io/i.sh | sh")   // true
+    /// ```
+    public init(command pattern: String) {
+        self.init(pattern, command: true)
+    }
+
+    private init(_ pattern: String, command: Bool) {
         self.pattern = pattern
         var tokens: [Token] = []
         let bytes = Array(pattern.utf8).map(Self.folded)
         var index = 0
         while index < bytes.count {
             switch bytes[index] {
+            case UInt8(ascii: "*") where command:
+                while index < bytes.count, bytes[index] == UInt8(ascii: "*") { index += 1 }
+                tokens.append(.anyAcrossSegments)
+            case UInt8(ascii: "?") where command:
+                tokens.append(.anyByte)
+                index += 1
             case UInt8(ascii: "*"):
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "*") {
                     // `**/` also matches nothing, so `**/.env` matches `.env` at the top.
@@ -98,6 +121,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
                     for j in 0..<bytes.count where reachable[j] && bytes[j] == byte { next[j + 1] = true }
                 case .anyOne:
                     for j in 0..<bytes.count where reachable[j] && bytes[j] != UInt8(ascii: "/") { next[j + 1] = true }
+                case .anyByte:
+                    for j in 0..<bytes.count where reachable[j] { next[j + 1] = true }
                 case .anyInSegment:
                     for j in 0...bytes.count {
                         if reachable[j] || (j > 0 && next[j - 1] && bytes[j - 1] != UInt8(ascii: "/")) { next[j] = true }

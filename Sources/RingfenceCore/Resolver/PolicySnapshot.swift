@@ -228,7 +228,7 @@ extension PolicySnapshot {
             roles = DecisionContext.normalized(selector.roles)
             ringMask = selector.hostRings.reduce(0) { $0 | UInt8(1 << $1.rawValue) }
             hostTags = Set(DecisionContext.normalized(selector.hostTags))
-            repoGlobs = selector.repos.map(Glob.init)
+            repoGlobs = selector.repos.map { Glob($0) }
             trustMask = selector.repoTrust.reduce(0) { $0 | Self.bit($1) }
             agents = Set(DecisionContext.normalized(selector.agents))
             if selector.surfaces.isEmpty {

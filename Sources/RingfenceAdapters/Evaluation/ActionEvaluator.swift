@@ -1,0 +1,109 @@
+import RingfenceCore
+
+/// Decides actions against an `AgentPolicy`, the way `ringfence hook` does before every
+/// shell command: patterns are compiled once, matching is linear in the text.
+///
+/// Of all matching rules the strongest applied level decides, then the strongest
+/// uncapped level (so a capped block shows as a block-candidate), then pack and rule id.
+/// A shell command is checked whole and also part by part (split on `;`, `&&`, `||` and
+/// new lines), so `cd x && rm -rf /` cannot hide `rm -rf /`.
+public struct ActionEvaluator: Sendable {
+    struct CompiledRule: Sendable {
+        let surface: Surface
+        let rule: AgentPolicy.Rule
+        let globs: [Glob]
+    }
+
+    /// The policy decided against.
+    public let policy: AgentPolicy
+    /// Home directory, for patterns starting with `~/`.
+    public let home: String
+    let rules: [Surface: [CompiledRule]]
+
+    /// Compiles a policy's patterns.
+    public init(policy: AgentPolicy, home: String) {
+        self.policy = policy
+        self.home = home.hasSuffix("/") ? String(home.dropLast()) : home
+        var rules: [Surface: [CompiledRule]] = [:]
+        for surface in policy.surfaces {
+            let command = surface.surface == .riskyShell || surface.surface == .credentialExfiltration
+            rules[surface.surface] = surface.rules.map { rule in
+                CompiledRule(surface: surface.surface, rule: rule,
+                             globs: rule.match.map { command ? Glob(command: $0) : Glob($0) })
+            }
+        }
+        self.rules = rules
+    }
+
+    /// The decision for an action.
+    public func decide(_ action: AgentAction) -> HookDecision {
+        let texts = subjects(of: action)
+        var best: HookDecision.Match?
+        for surface in action.surfaces {
+            for compiled in rules[surface] ?? [] {
+                guard let index = compiled.globs.firstIndex(where: { glob in texts.contains { glob.matches($0) } }) else { continue }
+                let candidate = HookDecision.Match(surface: surface, rule: compiled.rule, pattern: compiled.rule.match[index])
+                if best.map({ Self.stronger(candidate, than: $0) }) ?? true { best = candidate }
+            }
+        }
+        guard let best else { return HookDecision(verdict: .pass, match: nil, surface: action.surfaces[0]) }
+        return HookDecision(verdict: Verdict(applied: best.rule.level, uncapped: best.rule.uncappedLevel), match: best,
+                            surface: best.surface)
+    }
+
+    static func stronger(_ lhs: HookDecision.Match, than rhs: HookDecision.Match) -> Bool {
+        if lhs.rule.level != rhs.rule.level { return lhs.rule.level > rhs.rule.level }
+        if lhs.rule.uncappedLevel != rhs.rule.uncappedLevel { return lhs.rule.uncappedLevel > rhs.rule.uncappedLevel }
+        return (lhs.rule.pack, lhs.rule.id) < (rhs.rule.pack, rhs.rule.id)
+    }
+
+    /// The texts patterns are matched against.
+    func subjects(of action: AgentAction) -> [String] {
+        switch action {
+        case .shell(let command):
+            let whole = Self.collapsingWhitespace(command)
+            let parts = Self.commandParts(command).map(Self.collapsingWhitespace)
+            return parts.count > 1 ? [whole] + parts : [whole]
+        case .readFile(let path):
+            // Absolute path, and the `~/` form when it lies under the home directory.
+            if !home.isEmpty, path.hasPrefix(home + "/") { return [path, "~" + path.dropFirst(home.count)] }
+            return [path]
+        case .mcpTool(let server, let tool):
+            return ["\(server).\(tool)"]
+        }
+    }
+
+    static func collapsingWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+
+    /// Sub-commands of a command line joined by `;`, `&&`, `||` or new lines. Pipes stay
+    /// together: patterns such as `curl * | sh` speak about them.
+    static func commandParts(_ command: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var iterator = Array(command).makeIterator()
+        var pending: Character?
+        while let character = pending ?? iterator.next() {
+            pending = nil
+            switch character {
+            case ";", "\n":
+                parts.append(current)
+                current = ""
+            case "&", "|":
+                let next = iterator.next()
+                if next == character {
+                    parts.append(current)
+                    current = ""
+                } else {
+                    current.append(character)
+                    pending = next
+                }
+            default:
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts.filter { part in part.contains { !$0.isWhitespace } }
+    }
+}

@@ -1,0 +1,48 @@
+import RingfenceCore
+
+/// One run of `ringfence hook`, without its I/O: the agent's input and the cached policy
+/// (or why there is none) in, the answer and the audit event to queue out.
+public struct HookRun: Sendable {
+    /// The answer to print.
+    public var answer: HookAnswer
+    /// The event to queue; nil when the action is not one Ringfence has a surface for.
+    public var event: QueuedEvent?
+
+    /// The cached policy, or why it cannot be used.
+    public enum CachedPolicy: Sendable {
+        case available(AgentPolicy)
+        case unavailable(String)
+    }
+
+    /// Decides one invocation.
+    ///
+    /// - Parameters:
+    ///   - failClosed: surfaces that refuse actions when there is no usable policy.
+    ///   - user: the user recorded when there is no policy to say who it was resolved for.
+    public init(invocation: HookInvocation, policy: CachedPolicy, failClosed: Set<Surface>, home: String, user: String,
+                eventID: String, now: Double) {
+        guard let action = invocation.action else {
+            answer = HookAnswer(HookDecision(verdict: .pass, match: nil, surface: .riskyShell), for: invocation)
+            event = nil
+            return
+        }
+        let decision: HookDecision
+        let etag: String
+        let eventUser: String
+        switch policy {
+        case .available(let policy):
+            decision = ActionEvaluator(policy: policy, home: home).decide(action)
+            etag = policy.etag
+            eventUser = policy.user
+        case .unavailable(let reason):
+            let closed = action.surfaces.first { failClosed.contains($0) }
+            decision = HookDecision(verdict: closed == nil ? .pass : .block, match: nil, surface: closed ?? action.surfaces[0],
+                                    policyUnavailable: reason)
+            etag = ""
+            eventUser = user
+        }
+        answer = HookAnswer(decision, for: invocation)
+        event = QueuedEvent(eventID: eventID, occurredAt: now, user: eventUser, invocation: invocation, action: action,
+                            decision: decision, verdict: answer.verdict, policyETag: etag)
+    }
+}

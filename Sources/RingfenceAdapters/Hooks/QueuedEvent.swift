@@ -1,0 +1,64 @@
+import RingfenceCore
+
+/// An audit event the hook queued on the workstation, waiting to be sent with
+/// `ReportEvents` (`ringfence workstation send`). One JSON object per line in the queue
+/// file; the fields are those of `ringfence.v1.AuditEvent`.
+public struct QueuedEvent: Sendable, Hashable, Codable {
+    public var eventID: String
+    /// Seconds since 1970.
+    public var occurredAt: Double
+    public var user: String
+    public var agentKind: String
+    public var agentVersion: String
+    public var surface: String
+    public var pack: String
+    public var packVersion: Int
+    public var ruleID: String
+    public var repo: String
+    public var verdict: Verdict
+    public var appliedLevel: Level
+    public var uncappedLevel: Level
+    public var policyETag: String
+    public var sessionID: String
+    public var summary: String
+
+    /// Pack and rule recorded for a refusal made because no policy could be read.
+    public static let failClosedPack = "ringfence"
+    public static let failClosedRule = "FAIL-CLOSED"
+
+    /// The event of a hook's decision.
+    public init(eventID: String, occurredAt: Double, user: String, invocation: HookInvocation, action: AgentAction,
+                decision: HookDecision, verdict: Verdict, policyETag: String) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.user = user
+        agentKind = invocation.agent.rawValue
+        agentVersion = invocation.agentVersion
+        surface = decision.surface.rawValue
+        repo = ""
+        self.verdict = verdict
+        self.policyETag = policyETag
+        sessionID = invocation.sessionID
+        summary = action.summary
+        if let match = decision.match {
+            pack = match.rule.pack
+            packVersion = match.rule.packVersion
+            ruleID = match.rule.id
+            appliedLevel = verdict == .warnCandidate && match.rule.level == .warn ? .observe : match.rule.level
+            uncappedLevel = match.rule.uncappedLevel
+        } else if decision.policyUnavailable != nil && verdict == .block {
+            pack = Self.failClosedPack
+            packVersion = 0
+            ruleID = Self.failClosedRule
+            appliedLevel = .block
+            uncappedLevel = .block
+        } else {
+            pack = ""
+            packVersion = 0
+            ruleID = ""
+            appliedLevel = .off
+            uncappedLevel = .off
+        }
+        if let reason = decision.policyUnavailable { summary += " (\(reason))" }
+    }
+}

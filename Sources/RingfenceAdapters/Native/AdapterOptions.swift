@@ -1,0 +1,43 @@
+import RingfenceCore
+
+/// How rendered files call the Ringfence hook on the workstation.
+public struct AdapterOptions: Sendable, Hashable {
+    /// Path of the `ringfence` executable on workstations.
+    public var hookExecutable: String
+    /// Directory where the workstation keeps the cached policy and event queue.
+    public var cacheDirectory: String
+    /// Surfaces whose hook refuses actions when no cached policy can be read.
+    public var failClosed: Set<Surface>
+    /// Claude Code: allow managed hooks only (`allowManagedHooksOnly`), so users cannot
+    /// add hooks that answer before Ringfence's.
+    public var managedHooksOnly: Bool
+    /// Seconds the agent waits for the hook.
+    public var hookTimeoutSeconds: Int
+
+    public init(hookExecutable: String = "/usr/local/bin/ringfence", cacheDirectory: String = "/var/lib/ringfence",
+                failClosed: Set<Surface> = [], managedHooksOnly: Bool = false, hookTimeoutSeconds: Int = 5) {
+        self.hookExecutable = hookExecutable
+        self.cacheDirectory = cacheDirectory
+        self.failClosed = failClosed
+        self.managedHooksOnly = managedHooksOnly
+        self.hookTimeoutSeconds = hookTimeoutSeconds
+    }
+
+    /// The command line an agent runs for the hook.
+    public func hookCommand(for agent: AgentKind) -> String {
+        var words = [hookExecutable, "hook", "--agent", agent.rawValue, "--cache", cacheDirectory]
+        if !failClosed.isEmpty {
+            words += ["--fail-closed", failClosed.map(\.rawValue).sorted().joined(separator: ",")]
+        }
+        return words.map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    /// A word for a POSIX shell: as is when it is plain, else in single quotes.
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || "-_./,:=@".utf8.contains(byte)
+        }
+        return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: #"'\''"#) + "'"
+    }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import RingfenceCore
+
+/// The managed files rendered for one agent from one policy, and the rules those files
+/// cannot express (with what enforces them instead).
+public struct NativeConfiguration: Sendable, Hashable {
+    /// The agent the files are for.
+    public var agent: AgentKind
+    /// Files, in name order, as the agent reads them.
+    public var files: [NativeFile]
+    /// Rules (or parts of rules) the files do not express natively.
+    public var notNative: [NotNativeRule]
+
+    public init(agent: AgentKind, files: [NativeFile], notNative: [NotNativeRule]) {
+        self.agent = agent
+        self.files = files.sorted { $0.name < $1.name }
+        self.notNative = notNative
+    }
+
+    /// Digest of all files: what a host reports as `AgentInstall.managed_config_hash`.
+    public var digest: String { ManagedFiles(files.map { ($0.name, $0.sha256) }).digest }
+}
+
+/// One rendered file.
+public struct NativeFile: Sendable, Hashable {
+    /// File name, e.g. `managed-settings.json`.
+    public var name: String
+    /// Content (UTF-8 text).
+    public var content: String
+    /// SHA-256 of the content, lowercase hex.
+    public var sha256: String { Self.sha256Hex(Array(content.utf8)) }
+
+    public init(name: String, content: String) {
+        self.name = name
+        self.content = content
+    }
+
+    /// SHA-256 of bytes as lowercase hex.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}
+
+/// A rule pattern an agent's native files cannot express.
+public struct NotNativeRule: Sendable, Hashable, CustomStringConvertible {
+    /// What enforces it instead.
+    public enum Enforcement: String, Sendable, Hashable {
+        /// The Ringfence hook decides it before the action (`ringfence hook`).
+        case hook
+        /// Nothing on the workstation decides it per action.
+        case none
+    }
+
+    public var surface: Surface
+    public var pack: String
+    public var ruleID: String
+    /// The pattern concerned; nil when it is the whole rule.
+    public var pattern: String?
+    public var level: Level
+    public var enforcement: Enforcement
+    /// Why it is not native.
+    public var reason: String
+
+    public var description: String {
+        let what = pattern.map { "'\($0)'" } ?? "all patterns"
+        let by = enforcement == .hook ? "enforced by hook, not natively" : "not enforced on the workstation"
+        return "\(surface) \(pack) \(ruleID) \(what) (\(level)): \(by) — \(reason)"
+    }
+}

@@ -1,0 +1,84 @@
+import RingfenceCore
+
+/// The policy one agent enforces, detached from the snapshot it was resolved from: per
+/// surface the applied and uncapped levels and the effective rules.
+///
+/// The server builds it from a `Resolution` to render native files; a workstation keeps
+/// it as the hook's cache (`policy.json`), so it is `Codable` and carries who it was
+/// resolved for.
+public struct AgentPolicy: Sendable, Hashable, Codable {
+    /// One rule as the agent applies it.
+    public struct Rule: Sendable, Hashable, Codable {
+        public var pack: String
+        public var packVersion: Int
+        public var id: String
+        public var match: [String]
+        /// Level applied (after overrides and the ring's cap).
+        public var level: Level
+        /// Level without the ring's cap.
+        public var uncappedLevel: Level
+        public var risk: RingfenceCore.Rule.Risk
+        public var description: String
+
+        public init(pack: String, packVersion: Int, id: String, match: [String], level: Level, uncappedLevel: Level,
+                    risk: RingfenceCore.Rule.Risk, description: String) {
+            self.pack = pack
+            self.packVersion = packVersion
+            self.id = id
+            self.match = match
+            self.level = level
+            self.uncappedLevel = uncappedLevel
+            self.risk = risk
+            self.description = description
+        }
+    }
+
+    /// The rules of one surface, in the resolution's order (pack, rule id).
+    public struct SurfacePolicy: Sendable, Hashable, Codable {
+        public var surface: Surface
+        public var level: Level
+        public var uncappedLevel: Level
+        public var rules: [Rule]
+
+        public init(surface: Surface, level: Level, uncappedLevel: Level, rules: [Rule]) {
+            self.surface = surface
+            self.level = level
+            self.uncappedLevel = uncappedLevel
+            self.rules = rules
+        }
+    }
+
+    /// Directory user it was resolved for.
+    public var user: String
+    public var ring: Int
+    public var revision: Int64
+    public var etag: String
+    public var surfaces: [SurfacePolicy]
+
+    public init(user: String, ring: Int, revision: Int64, etag: String, surfaces: [SurfacePolicy]) {
+        self.user = user
+        self.ring = ring
+        self.revision = revision
+        self.etag = etag
+        self.surfaces = surfaces.sorted { $0.surface < $1.surface }
+    }
+
+    /// The policy of a resolution.
+    public init(_ resolution: Resolution) {
+        self.init(
+            user: resolution.context.user, ring: resolution.ring.number, revision: resolution.revision, etag: resolution.etag,
+            surfaces: resolution.surfaces.map { surface in
+                SurfacePolicy(
+                    surface: surface.surface, level: surface.level, uncappedLevel: surface.uncappedLevel,
+                    rules: surface.rules.map {
+                        Rule(pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match, level: $0.level,
+                             uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description)
+                    })
+            })
+    }
+
+    /// The rules of a surface; empty when the policy says nothing about it.
+    public func rules(of surface: Surface) -> [Rule] {
+        surfaces.first { $0.surface == surface }?.rules ?? []
+    }
+}
