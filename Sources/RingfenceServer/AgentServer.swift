@@ -139,5 +139,8 @@ public final class AgentServer: Service, Sendable {
         if let connected = try? await dependencies.fleet.connectedHosts(since: Date().addingTimeInterval(-configuration.staleAfter)) {
             dependencies.metrics.hostsConnected.record(connected)
         }
+        if let drifted = try? await dependencies.fleet.driftedHosts() {
+            dependencies.metrics.hostsDrifted.record(drifted)
+        }
     }
 }

@@ -27,6 +27,9 @@ struct Ringfence: AsyncParsableCommand {
             FleetCommand.self,
             AgentSimCommand.self,
             HealthCommand.self,
+            RenderCommand.self,
+            HookCommand.self,
+            WorkstationCommand.self,
         ]
     )
 

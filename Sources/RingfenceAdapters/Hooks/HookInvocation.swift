@@ -19,6 +19,8 @@ public struct HookInvocation: Sendable, Hashable {
     /// Why an input cannot be read.
     public struct InputError: Error, Sendable, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// Parses the hook input of an agent.

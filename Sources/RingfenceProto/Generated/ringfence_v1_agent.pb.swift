@@ -133,8 +133,30 @@ public nonisolated struct Ringfence_V1_AgentInstall: Sendable {
   public var hookVersion: String = String()
 
   /// SHA-256 (hex) of the managed configuration files present for this agent, for
-  /// drift detection; empty when unknown.
+  /// drift detection; empty when unknown. Computed over "name SP sha256 LF" lines in
+  /// name order (see docs/agents.md).
   public var managedConfigHash: String = String()
+
+  /// The managed files the host holds for this agent, one by one, for drift detection by
+  /// file: every file last served by FetchPolicy, with an empty sha256 when it is missing.
+  public var managedFiles: [Ringfence_V1_ManagedFile] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One managed configuration file present on a host.
+public nonisolated struct Ringfence_V1_ManagedFile: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// File name, as in NativeConfigFile.name.
+  public var name: String = String()
+
+  /// SHA-256 (hex) of the file's content; empty when the file is missing.
+  public var sha256: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -768,7 +790,7 @@ nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AgentInstall"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}version\0\u{3}hook_state\0\u{3}hook_version\0\u{3}managed_config_hash\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}version\0\u{3}hook_state\0\u{3}hook_version\0\u{3}managed_config_hash\0\u{3}managed_files\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -781,6 +803,7 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
       case 3: try { try decoder.decodeSingularEnumField(value: &self.hookState) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.hookVersion) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.managedConfigHash) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.managedFiles) }()
       default: break
       }
     }
@@ -802,6 +825,9 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
     if !self.managedConfigHash.isEmpty {
       try visitor.visitSingularStringField(value: self.managedConfigHash, fieldNumber: 5)
     }
+    if !self.managedFiles.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.managedFiles, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -811,6 +837,42 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
     if lhs.hookState != rhs.hookState {return false}
     if lhs.hookVersion != rhs.hookVersion {return false}
     if lhs.managedConfigHash != rhs.managedConfigHash {return false}
+    if lhs.managedFiles != rhs.managedFiles {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Ringfence_V1_ManagedFile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ManagedFile"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}sha256\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.sha256) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.sha256.isEmpty {
+      try visitor.visitSingularStringField(value: self.sha256, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Ringfence_V1_ManagedFile, rhs: Ringfence_V1_ManagedFile) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.sha256 != rhs.sha256 {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Logging
+import RingfenceAdapters
 import RingfenceCore
 import RingfenceProto
 import RingfenceStore
@@ -123,7 +124,9 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             let inventory = try Self.inventory(request.message.inventory)
             let now = Date()
             do {
-                let changes = try await dependencies.fleet.recordHeartbeat(hostID: caller.hostID, inventory: inventory, at: now)
+                let drifted = try await driftedFiles(hostID: caller.hostID, inventory: inventory)
+                let changes = try await dependencies.fleet.recordHeartbeat(hostID: caller.hostID, inventory: inventory, drifted: drifted,
+                                                                           at: now)
                 if !changes.isEmpty {
                     logger.info("host inventory changed", metadata: [
                         "host": "\(caller.hostID)", "changes": "\(changes.map { "\($0.field): \($0.oldValue ?? "-") → \($0.newValue ?? "-")" })",
@@ -138,6 +141,17 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             response.policyRevision = await dependencies.snapshots.current?.revision ?? 0
             return ServerResponse(message: response)
         }
+    }
+
+    /// The host's managed files that differ from what FetchPolicy last served it; no
+    /// lookup when no agent reports its files.
+    func driftedFiles(hostID: UUID, inventory: HostInventory) async throws -> [String] {
+        let reports = inventory.agents.filter { !$0.managedConfigHash.isEmpty || !$0.managedFiles.isEmpty }
+            .map { DriftCheck.Report(agent: $0.kind, digest: $0.managedConfigHash, files: $0.managedFiles) }
+        guard !reports.isEmpty else { return [] }
+        let served = try await dependencies.fleet.servedNativeFiles(hostID: hostID)
+        let check = DriftCheck(served: served.mapValues { files in ManagedFiles(files.map { ($0.key, $0.value) }) })
+        return check.drifted(reports)
     }
 
     // MARK: FetchPolicy
@@ -174,7 +188,37 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             response.traceID = traceID.uuidString.lowercased()
             response.surfaces = resolution.surfaces.map(\.proto)
             if message.includeTrace { response.trace = resolution.traceLines.map(\.proto) }
+            if message.includeNativeConfig {
+                response.nativeFiles = try await nativeFiles(for: resolution, agentKind: message.context.agentKind, hostID: caller.hostID,
+                                                             now: now)
+            }
             return ServerResponse(message: response)
+        }
+    }
+
+    /// The agent's managed files rendered from a resolution, recorded as served to the
+    /// host (for drift checks). A failure to record is logged, not the caller's problem:
+    /// the host then keeps being compared with what it was served before.
+    func nativeFiles(for resolution: Resolution, agentKind: String, hostID: UUID, now: Date) async throws
+        -> [Ringfence_V1_NativeConfigFile] {
+        guard let agent = AgentKind(name: agentKind) else {
+            throw RPCError(code: .invalidArgument, message: "include_native_config needs context.agent_kind, one of "
+                           + AgentKind.allCases.map(\.rawValue).joined(separator: ", ") + "; got '\(agentKind.prefix(64))'")
+        }
+        let rendered = NativeAdapters.render(agent, policy: AgentPolicy(resolution), options: configuration.adapters)
+        do {
+            try await dependencies.fleet.recordServedNativeFiles(
+                hostID: hostID, agentKind: agent.rawValue, files: rendered.files.map { ($0.name, $0.sha256) }, etag: resolution.etag, at: now)
+        } catch {
+            logger.warning("could not record the native files served", metadata: ["host": "\(hostID)", "error": "\(error)"])
+        }
+        return rendered.files.map { file in
+            var wire = Ringfence_V1_NativeConfigFile()
+            wire.agentKind = agent.rawValue
+            wire.name = file.name
+            wire.content = Data(file.content.utf8)
+            wire.sha256 = file.sha256
+            return wire
         }
     }
 
@@ -334,7 +378,11 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
         }
         let agents = wire.agents.map { agent in
             HostInventory.Agent(kind: agent.kind.lowercased(), version: agent.version, hookState: Self.hookState(agent.hookState),
-                                hookVersion: agent.hookVersion, managedConfigHash: agent.managedConfigHash)
+                                hookVersion: agent.hookVersion, managedConfigHash: agent.managedConfigHash,
+                                managedFiles: Dictionary(agent.managedFiles.map { ($0.name, $0.sha256) }, uniquingKeysWith: { _, last in last }))
+        }
+        if wire.agents.contains(where: { $0.managedFiles.count > 64 }) {
+            throw RPCError(code: .invalidArgument, message: "inventory.agents: more than 64 managed files for one agent")
         }
         if let empty = agents.first(where: { $0.kind.isEmpty }) {
             throw RPCError(code: .invalidArgument, message: "inventory.agents: an agent has no kind (version '\(empty.version.prefix(32))')")

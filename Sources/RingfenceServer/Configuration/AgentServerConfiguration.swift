@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceAdapters
 
 /// Settings of the agent service (`server:` in the configuration file, see
 /// docs/configuration.md). Every value has a default that suits a real deployment.
@@ -37,6 +38,8 @@ public struct AgentServerConfiguration: Sendable, Equatable {
     public var eventMaxFuture: TimeInterval = 86_400
     /// How often fetch times and served resolutions are written (batched).
     public var evidenceFlushSeconds: TimeInterval = 1
+    /// How native files rendered for agents call the hook on workstations (`server.agents`).
+    public var adapters = AdapterOptions()
 
     public init() {}
 
@@ -61,6 +64,9 @@ public struct AgentServerConfiguration: Sendable, Equatable {
         if cacheSeconds < 0 || cacheSeconds > 300 { problems.append("server.cacheSeconds: expected 0 to 300") }
         if heartbeatSeconds < 10 { problems.append("server.heartbeatSeconds: at least 10") }
         if eventBatchSize < 1 || eventBatchSize > 10_000 { problems.append("server.eventBatchSize: expected 1 to 10000") }
+        if !adapters.hookExecutable.hasPrefix("/") { problems.append("server.agents.hookExecutable: expected an absolute path") }
+        if !adapters.cacheDirectory.hasPrefix("/") { problems.append("server.agents.cacheDirectory: expected an absolute path") }
+        if !(1...60).contains(adapters.hookTimeoutSeconds) { problems.append("server.agents.hookTimeoutSeconds: expected 1 to 60") }
         return problems
     }
 }

@@ -22,6 +22,8 @@ public final class ServerMetrics: Sendable {
     public let policyRevision: Gauge
     public let snapshotLive: Gauge
     public let hostsConnected: Gauge
+    /// Live hosts whose managed agent files differ from what was served.
+    public let hostsDrifted: Gauge
 
     /// The methods calls are counted under.
     public static let methods = ["Enroll", "Heartbeat", "FetchPolicy", "ReportEvents", "RotateKey", "Health.Check"]
@@ -40,6 +42,7 @@ public final class ServerMetrics: Sendable {
         policyRevision = Gauge(label: "ringfence_policy_revision", factory: factory)
         snapshotLive = Gauge(label: "ringfence_policy_snapshot_live", factory: factory)
         hostsConnected = Gauge(label: "ringfence_hosts_connected", factory: factory)
+        hostsDrifted = Gauge(label: "ringfence_hosts_drifted", factory: factory)
     }
 
     /// Runs one call's body, counting it by outcome and timing it.

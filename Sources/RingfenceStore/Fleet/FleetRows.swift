@@ -30,13 +30,17 @@ public struct HostInventory: Sendable, Equatable {
         public var hookState: String
         public var hookVersion: String
         public var managedConfigHash: String
+        /// SHA-256 of each managed file the host holds for this agent ("" when missing).
+        public var managedFiles: [String: String]
 
-        public init(kind: String, version: String, hookState: String, hookVersion: String = "", managedConfigHash: String = "") {
+        public init(kind: String, version: String, hookState: String, hookVersion: String = "", managedConfigHash: String = "",
+                    managedFiles: [String: String] = [:]) {
             self.kind = kind
             self.version = version
             self.hookState = hookState
             self.hookVersion = hookVersion
             self.managedConfigHash = managedConfigHash
+            self.managedFiles = managedFiles
         }
     }
 
@@ -154,6 +158,8 @@ public struct FleetHost: Sendable, Equatable {
     public var lastHeartbeat: Date?
     public var lastPolicyFetch: Date?
     public var status: Status
+    /// Managed files that differ from what was last served (`agent/file`).
+    public var driftedFiles: [String] = []
 }
 
 /// The fleet at a moment: hosts by heartbeat state, and directory users no host reported.
@@ -166,4 +172,5 @@ public struct FleetSummary: Sendable, Equatable {
     public var connected: Int { hosts.count { $0.status == .connected } }
     public var stale: Int { hosts.count { $0.status == .stale } }
     public var neverSeen: Int { hosts.count { $0.status == .never } }
+    public var drifted: Int { hosts.count { !$0.driftedFiles.isEmpty } }
 }

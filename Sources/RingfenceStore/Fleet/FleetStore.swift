@@ -206,13 +206,21 @@ public struct FleetStore: Sendable {
     /// repositories (lists replace the stored ones), and a `host_changes` row for every
     /// change of installer, agent or hook version or hook state. One transaction.
     /// Returns the changes recorded.
+    ///
+    /// `drifted` (managed files that differ from what was served, see `servedNativeFiles`)
+    /// replaces `hosts.drifted_files`; a change of it is kept in `host_changes` as well.
     @discardableResult
-    public func recordHeartbeat(hostID: UUID, inventory: HostInventory, at now: Date = Date()) async throws -> [InventoryChange] {
+    public func recordHeartbeat(hostID: UUID, inventory: HostInventory, drifted: [String] = [], at now: Date = Date()) async throws
+        -> [InventoryChange] {
         try await client.transaction(logger: logger) { connection in
             var installer: String??
+            var oldDrifted: [String] = []
             let hostRows = try await connection.query(
-                "SELECT installer_version FROM hosts WHERE id = \(hostID) FOR UPDATE", logger: logger)
-            for try await value in hostRows.decode(String?.self) { installer = .some(value) }
+                "SELECT installer_version, drifted_files FROM hosts WHERE id = \(hostID) FOR UPDATE", logger: logger)
+            for try await (value, drift) in hostRows.decode((String?, [String]).self) {
+                installer = .some(value)
+                oldDrifted = drift
+            }
             guard let installer else { throw PostgresStoreError("host \(hostID) is not enrolled") }
             var oldAgents: [String: HostInventory.Agent] = [:]
             let agentRows = try await connection.query(
@@ -223,9 +231,14 @@ public struct FleetStore: Sendable {
             }
             var newAgents: [String: HostInventory.Agent] = [:]
             for agent in inventory.agents { newAgents[agent.kind] = agent }
-            let changes = InventoryChange.between(
+            var changes = InventoryChange.between(
                 .init(installerVersion: installer, agents: oldAgents),
                 .init(installerVersion: inventory.installerVersion, agents: newAgents))
+            let drifted = drifted.sorted()
+            if drifted != oldDrifted.sorted() {
+                changes.append(InventoryChange(field: "drifted_files", oldValue: oldDrifted.sorted().joined(separator: " "),
+                                               newValue: drifted.joined(separator: " ")))
+            }
 
             let users = Array(Set(inventory.users.filter { !$0.isEmpty })).sorted()
             try await connection.query(
@@ -233,7 +246,8 @@ public struct FleetStore: Sendable {
                 UPDATE hosts SET hostname = \(inventory.hostname), os = coalesce(nullif(\(inventory.os), ''), os),
                     os_version = coalesce(nullif(\(inventory.osVersion), ''), os_version),
                     installer_version = coalesce(nullif(\(inventory.installerVersion), ''), installer_version),
-                    provider = coalesce(nullif(\(inventory.provider), ''), provider), users = \(users), last_heartbeat_at = \(now)
+                    provider = coalesce(nullif(\(inventory.provider), ''), provider), users = \(users), last_heartbeat_at = \(now),
+                    drifted_files = \(drifted)
                 WHERE id = \(hostID)
                 """, logger: logger)
             if !changes.isEmpty {
@@ -294,6 +308,39 @@ public struct FleetStore: Sendable {
         }
     }
 
+    /// The managed files last served to a host, by agent kind: name → SHA-256.
+    public func servedNativeFiles(hostID: UUID) async throws -> [String: [String: String]] {
+        let rows = try await client.query(
+            "SELECT agent_kind, name, sha256 FROM served_native_files WHERE host_id = \(hostID)", logger: logger)
+        var served: [String: [String: String]] = [:]
+        for try await (agent, name, sha) in rows.decode((String, String, String).self) { served[agent, default: [:]][name] = sha }
+        return served
+    }
+
+    /// Records the managed files FetchPolicy served a host for one agent; they replace
+    /// the ones served before.
+    public func recordServedNativeFiles(hostID: UUID, agentKind: String, files: [(name: String, sha256: String)], etag: String,
+                                        at now: Date = Date()) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query(
+                "DELETE FROM served_native_files WHERE host_id = \(hostID) AND agent_kind = \(agentKind)", logger: logger)
+            guard !files.isEmpty else { return }
+            try await connection.query(
+                """
+                INSERT INTO served_native_files (host_id, agent_kind, name, sha256, etag, served_at)
+                SELECT \(hostID), \(agentKind), n, s, \(etag), \(now) FROM unnest(\(files.map(\.name)), \(files.map(\.sha256))) AS f(n, s)
+                """, logger: logger)
+        }
+    }
+
+    /// Number of live hosts whose managed files drifted.
+    public func driftedHosts() async throws -> Int {
+        let rows = try await client.query(
+            "SELECT count(*)::bigint FROM hosts WHERE retired_at IS NULL AND cardinality(drifted_files) > 0", logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
     /// One policy fetch to record on its host.
     public struct PolicyFetch: Sendable, Equatable {
         public var hostID: UUID
@@ -344,15 +391,16 @@ public struct FleetStore: Sendable {
         let threshold = now.addingTimeInterval(-staleAfter)
         let rows = try await client.query(
             """
-            SELECT id, hostname, coalesce(installer_version, ''), coalesce(os, ''), ring, users, last_heartbeat_at, last_policy_fetch_at
+            SELECT id, hostname, coalesce(installer_version, ''), coalesce(os, ''), ring, users, last_heartbeat_at, last_policy_fetch_at,
+                   drifted_files
             FROM hosts WHERE retired_at IS NULL ORDER BY hostname, id
             """, logger: logger)
         var hosts: [FleetHost] = []
-        for try await (id, hostname, installer, os, ring, users, heartbeat, fetch)
-            in rows.decode((UUID, String, String, String, Int16?, [String], Date?, Date?).self) {
+        for try await (id, hostname, installer, os, ring, users, heartbeat, fetch, drifted)
+            in rows.decode((UUID, String, String, String, Int16?, [String], Date?, Date?, [String]).self) {
             let status: FleetHost.Status = heartbeat.map { $0 >= threshold ? .connected : .stale } ?? .never
             hosts.append(FleetHost(id: id, hostname: hostname, os: os, installerVersion: installer, ring: ring.flatMap { Ring(number: Int($0)) },
-                                   users: users, lastHeartbeat: heartbeat, lastPolicyFetch: fetch, status: status))
+                                   users: users, lastHeartbeat: heartbeat, lastPolicyFetch: fetch, status: status, driftedFiles: drifted))
         }
         let missingRows = try await client.query(
             """

@@ -5,7 +5,8 @@
 ///
 /// Pure: the store reads the old state, asks for the changes, and writes them.
 public struct InventoryChange: Sendable, Hashable {
-    /// `installer_version`, `agent_version:<kind>`, `hook_state:<kind>` or `hook_version:<kind>`.
+    /// `installer_version`, `agent_version:<kind>`, `hook_state:<kind>`, `hook_version:<kind>` or
+    /// `drifted_files` (values: the drifted files, space-separated).
     public var field: String
     public var oldValue: String?
     public var newValue: String?

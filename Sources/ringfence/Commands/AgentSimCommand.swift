@@ -16,20 +16,9 @@ struct AgentSimCommand: AsyncParsableCommand {
 
     /// Where the server is, and the enrolment tokens to use.
     struct Connection: ParsableArguments {
-        @Option(help: "Server address, host:port.")
-        var server: String = "127.0.0.1:7443"
-        @Option(help: "PEM CA certificate to verify the server's TLS certificate (default: plaintext).")
-        var ca: String?
+        @OptionGroup var endpoint: ServerEndpoint
         @Option(help: "File of enrolment tokens, one per line (ringfence keys enrol-token --count N).")
         var tokens: String?
-
-        func validate() throws {
-            _ = try target()
-        }
-
-        func target() throws -> (String, Int) {
-            try ServerSection.address(server, key: "--server")
-        }
 
         func readTokens(needed: Int) throws -> [String] {
             guard let tokens else { throw ValidationError("--tokens FILE is needed to enrol \(needed) simulated host(s)") }
@@ -45,17 +34,7 @@ struct AgentSimCommand: AsyncParsableCommand {
         func withClient<Result: Sendable>(
             _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
         ) async throws -> Result {
-            let (host, port) = try target()
-            let security: HTTP2ClientTransport.Posix.TransportSecurity
-            if let ca {
-                security = .tls { $0.trustRoots = .certificates([.file(path: ca, format: .pem)]) }
-            } else {
-                security = .plaintext
-            }
-            let transport = try HTTP2ClientTransport.Posix(
-                target: host.contains(":") ? .ipv6(address: host, port: port) : .ipv4(address: host, port: port),
-                transportSecurity: security)
-            return try await withGRPCClient(transport: transport) { try await body($0) }
+            try await endpoint.withClient(body)
         }
     }
 

@@ -10,7 +10,7 @@ struct HealthCommand: AsyncParsableCommand {
         commandName: "health",
         abstract: "Check a running server's health (grpc.health.v1); with --wait, until it serves.")
 
-    @OptionGroup var connection: AgentSimCommand.Connection
+    @OptionGroup var connection: ServerEndpoint
     @Option(help: "Service to ask about; empty for the server as a whole.")
     var service: String = "ringfence.v1.AgentService"
     @Option(help: "Keep asking for up to this long: 30s, 2m.")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import RingfenceAdapters
+import RingfenceCore
 import RingfenceServer
 import Yams
 
@@ -7,7 +9,8 @@ import Yams
 /// `AgentServerConfiguration` (keys in docs/configuration.md). Unknown keys are errors.
 enum ServerSection {
     static let keys = ["listen", "metrics", "tls", "maxMessageBytes", "rateLimit", "enrollRateLimit", "keyLifetimeDays",
-                       "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize"]
+                       "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize", "agents"]
+    static let agentKeys = "hookExecutable, cacheDirectory, failClosed, managedHooksOnly, hookTimeoutSeconds"
 
     static func parse(_ node: Node, file: String) throws -> AgentServerConfiguration {
         var configuration = AgentServerConfiguration()
@@ -56,11 +59,37 @@ enum ServerSection {
             case "heartbeatSeconds": configuration.heartbeatSeconds = try int(value, path)
             case "staleAfterHours": configuration.staleAfter = try number(value, path) * 3_600
             case "eventBatchSize": configuration.eventBatchSize = try int(value, path)
+            case "agents": configuration.adapters = try adapters(value, file: file)
             default:
                 throw ValidationError("\(file): server: unknown key '\(key)' (allowed: \(keys.joined(separator: ", ")))")
             }
         }
         return configuration
+    }
+
+    /// `server.agents`: how the native files rendered for agents call the hook.
+    static func adapters(_ node: Node, file: String) throws -> AdapterOptions {
+        var options = AdapterOptions()
+        for (key, value) in try keyed(node, "server.agents", file: file, allowed: agentKeys) {
+            let path = "server.agents.\(key.scalar?.string ?? "?")"
+            switch key.scalar?.string {
+            case "hookExecutable": options.hookExecutable = try string(value, path)
+            case "cacheDirectory": options.cacheDirectory = try string(value, path)
+            case "failClosed":
+                guard let items = value.sequence else { throw ValidationError("\(path): expected a list of surfaces") }
+                options.failClosed = Set(try items.map { item in
+                    let name = try string(item, path)
+                    guard let surface = Surface(rawValue: name) else { throw ValidationError("\(path): '\(name)' is not a surface name") }
+                    return surface
+                })
+            case "managedHooksOnly":
+                guard let flag = value.scalar.flatMap({ Bool($0.string) }) else { throw ValidationError("\(path): expected true or false") }
+                options.managedHooksOnly = flag
+            case "hookTimeoutSeconds": options.hookTimeoutSeconds = try int(value, path)
+            default: throw ValidationError("\(file): server.agents: unknown key '\(key.scalar?.string ?? "?")' (allowed: \(agentKeys))")
+            }
+        }
+        return options
     }
 
     /// `host:port` (IPv6 as `[::1]:port`).

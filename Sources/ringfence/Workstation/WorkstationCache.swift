@@ -1,0 +1,141 @@
+import Foundation
+import Glibc
+import RingfenceAdapters
+
+/// The directory a workstation keeps Ringfence's state in (`--cache`, default
+/// `/var/lib/ringfence`):
+///
+/// - `identity.json` — host id and API key from enrolment (mode 0600: only the service
+///   account that runs `workstation` commands reads it);
+/// - `policy.json` — the resolved policy `ringfence hook` decides from (readable by users);
+/// - `managed/<agent>.json` — where the agent's native files were installed, for drift;
+/// - `queue/events.jsonl` — audit events the hook queued (writable by users), and
+///   `queue/sending-*.jsonl` batches taken for sending.
+struct WorkstationCache {
+    let directory: String
+
+    var identityPath: String { directory + "/identity.json" }
+    var policyPath: String { directory + "/policy.json" }
+    var queueDirectory: String { directory + "/queue" }
+    var queuePath: String { queueDirectory + "/events.jsonl" }
+    var lockPath: String { queueDirectory + "/lock" }
+    func managedPath(_ agent: AgentKind) -> String { directory + "/managed/\(agent.rawValue).json" }
+
+    /// Largest queue file the hook appends to; beyond it, events are dropped (and counted
+    /// on stderr) until `workstation send` empties the queue.
+    static let maxQueueBytes = 16 << 20
+
+    /// Who the host is to the server.
+    struct Identity: Codable {
+        var hostID: String
+        var apiKey: String
+    }
+
+    /// Where an agent's native files were installed, and which.
+    struct ManagedInstall: Codable {
+        var directory: String
+        var files: [String]
+        var etag: String
+    }
+
+    // MARK: Policy (read by the hook on every call)
+
+    /// The cached policy, or why it cannot be used.
+    func cachedPolicy() -> HookRun.CachedPolicy {
+        guard let data = FileManager.default.contents(atPath: policyPath) else {
+            return .unavailable("no cached policy at \(policyPath) (run ringfence workstation fetch)")
+        }
+        do {
+            return .available(try JSONDecoder().decode(AgentPolicy.self, from: data))
+        } catch {
+            return .unavailable("the cached policy at \(policyPath) is unreadable")
+        }
+    }
+
+    // MARK: Files
+
+    func read<Value: Decodable>(_ type: Value.Type, at path: String) throws -> Value {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WorkstationError("cannot read \(path)")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw WorkstationError("\(path) is not valid: \(error)")
+        }
+    }
+
+    /// Writes a file through a temporary file and `rename`, so readers see the old or the
+    /// new content, never a part.
+    static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: Int(mode)]) else {
+            throw WorkstationError("cannot write \(temporary)")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw WorkstationError("cannot move \(temporary) to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func json<Value: Encodable>(_ value: Value) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    // MARK: Event queue
+
+    /// Appends one event as a line, under the queue lock, in one `write`.
+    func enqueue(_ event: QueuedEvent) throws {
+        var line = try JSONEncoder().encode(event)
+        line.append(UInt8(ascii: "\n"))
+        try withQueueLock {
+            let fd = open(queuePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw WorkstationError("cannot open \(queuePath): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var status = stat()
+            if fstat(fd, &status) == 0, Int(status.st_size) + line.count > Self.maxQueueBytes {
+                throw WorkstationError("the event queue \(queuePath) is full (\(Self.maxQueueBytes >> 20) MiB); event dropped")
+            }
+            let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written == line.count else { throw WorkstationError("cannot append to \(queuePath): \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    /// Moves the queued events aside for sending (under the lock, so no hook is writing
+    /// to them) and returns every batch waiting to be sent, oldest first.
+    func takeQueue() throws -> [String] {
+        try withQueueLock {
+            if FileManager.default.fileExists(atPath: queuePath) {
+                let batch = queueDirectory + "/sending-\(Int(Date().timeIntervalSince1970 * 1_000)).jsonl"
+                guard rename(queuePath, batch) == 0 else {
+                    throw WorkstationError("cannot move \(queuePath) aside: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: queueDirectory)) ?? []
+        return names.filter { $0.hasPrefix("sending-") && $0.hasSuffix(".jsonl") }.sorted().map { queueDirectory + "/" + $0 }
+    }
+
+    private func withQueueLock<Result>(_ body: () throws -> Result) throws -> Result {
+        if !FileManager.default.fileExists(atPath: queueDirectory) {
+            try FileManager.default.createDirectory(atPath: queueDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o1777])
+        }
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw WorkstationError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw WorkstationError("cannot lock \(lockPath)") }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}
+
+/// A workstation command failed; the message says what to do.
+struct WorkstationError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
