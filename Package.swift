@@ -221,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "ringfenceTests",
             dependencies: [
-                "ringfence", "RingfenceTestSupport",
+                "ringfence", "RingfenceTestSupport", "RingfenceAdapters",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],

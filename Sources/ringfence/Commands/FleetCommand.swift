@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import RingfenceStore
 
-/// `ringfence fleet`: hosts connected, stale and never heard from, and directory users
-/// with no host.
+/// `ringfence fleet`: hosts connected, stale and never heard from, hosts whose managed
+/// agent files drifted, and directory users with no host.
 struct FleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
-        abstract: "Show the fleet: connected, stale and silent hosts, and users with no host (missing)."
+        abstract: "Show the fleet: connected, stale and silent hosts, drifted agent files, and users with no host (missing)."
     )
 
     @Option(name: .customLong("stale-after"), help: "A host without a heartbeat for this long is stale: 30m, 24h, 7d.")
@@ -26,11 +26,13 @@ struct FleetCommand: AsyncParsableCommand {
         print("connected: \(summary.connected)   (heartbeat within \(window))")
         print("stale:     \(summary.stale)")
         print("silent:    \(summary.neverSeen)   (enrolled, no heartbeat yet)")
+        print("drifted:   \(summary.drifted)   (managed agent files differ from what was served)")
         print("missing:   \(summary.missingUsers.count)   (directory users no host reported)")
         if hosts {
             for host in summary.hosts {
                 let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
-                print("  \(host.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map { String($0.number) } ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))")
+                print("  \(host.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map { String($0.number) } ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))"
+                      + (host.driftedFiles.isEmpty ? "" : "  drifted \(host.driftedFiles.joined(separator: ","))"))
             }
             if !summary.missingUsers.isEmpty { print("  missing users: \(summary.missingUsers.joined(separator: ", "))") }
         }

@@ -24,23 +24,6 @@ struct ServeCommandTests {
         var acknowledged: Bool
     }
 
-    /// Waits for the health service (`ringfence health`), giving up when serve has exited;
-    /// on failure, the error carries the serve log.
-    func waitUntilServing(_ ringfence: RingfenceExecutable, _ server: Process, port: Int, log: URL) throws {
-        var attempts = 0
-        while true {
-            do {
-                try ringfence.run(["health", "--server", "127.0.0.1:\(port)", "--service", "", "--wait", "2s"])
-                return
-            } catch {
-                attempts += 1
-                guard server.isRunning, attempts < 30 else {
-                    throw RingfenceExecutable.Failure("\(error)\nserve log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-                }
-            }
-        }
-    }
-
     @Test("SIGKILL during ingestion loses no acknowledged event; resending the rest stores each event once")
     func killDuringIngestion() async throws {
         try await TestServers.withMigratedDatabase { client, database in
@@ -48,9 +31,7 @@ struct ServeCommandTests {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rf-serve-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
-            var url = "postgres://\(database.username)"
-            if let password = database.password { url += ":" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
-            url += "@\(database.host):\(database.port)/\(database.database)"
+            let url = RingfenceExecutable.databaseURL(database)
             let ringfence = try RingfenceExecutable(environment: [
                 "RINGFENCE_DATABASE_URL": url, "RINGFENCE_LISTEN": "127.0.0.1:\(port)", "RINGFENCE_METRICS_LISTEN": "off",
             ])
@@ -61,7 +42,7 @@ struct ServeCommandTests {
 
             var server = try ringfence.startServe(log: log)
             defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
-            try waitUntilServing(ringfence, server, port: port, log: log)
+            try ringfence.waitUntilServing(server, port: port, log: log)
 
             let connection = try AgentSimCommand.Connection.parse(["--server", "127.0.0.1:\(port)"])
             let hosts = try await connection.withClient { grpc in
@@ -133,7 +114,7 @@ struct ServeCommandTests {
 
             // Restart; resending the cut streams stores what was missing, and nothing twice.
             server = try ringfence.startServe(log: log)
-            try waitUntilServing(ringfence, server, port: port, log: log)
+            try ringfence.waitUntilServing(server, port: port, log: log)
             let resent = try await connection.withClient { grpc in
                 let agents = Ringfence_V1_AgentService.Client(wrapping: grpc)
                 var stored: Int64 = 0

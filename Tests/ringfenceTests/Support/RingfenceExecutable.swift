@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceStore
 import Testing
 
 #if canImport(Glibc)
@@ -27,22 +28,56 @@ struct RingfenceExecutable {
     /// Runs a command to completion; returns its standard output, throws on a non-zero exit.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
+        let result = try run(arguments, input: Data())
+        guard result.status == 0 else {
+            throw Failure("ringfence \(arguments.joined(separator: " ")) exited with \(result.status): \(result.stderr)\(result.stdout)")
+        }
+        return result.stdout
+    }
+
+    /// Runs a command with `input` on its standard input; returns its exit status and output.
+    func run(_ arguments: [String], input: Data) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         process.environment = environment
         let output = Pipe()
         let errors = Pipe()
+        let stdin = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure("ringfence \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(errorText)\(text)")
+        return (process.terminationStatus, text, errorText)
+    }
+
+    /// Waits for a started `serve` to answer health checks (`ringfence health`), giving up
+    /// when it has exited; on failure, the error carries the serve log.
+    func waitUntilServing(_ server: Process, port: Int, log: URL) throws {
+        var attempts = 0
+        while true {
+            do {
+                try run(["health", "--server", "127.0.0.1:\(port)", "--service", "", "--wait", "2s"])
+                return
+            } catch {
+                attempts += 1
+                guard server.isRunning, attempts < 30 else {
+                    throw Failure("\(error)\nserve log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+                }
+            }
         }
-        return text
+    }
+
+    /// The `postgres://` URL of a test database, for the child's environment.
+    static func databaseURL(_ database: DatabaseConfiguration) -> String {
+        var url = "postgres://\(database.username)"
+        if let password = database.password { url += ":" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        return url + "@\(database.host):\(database.port)/\(database.database)"
     }
 
     /// Starts `ringfence serve` with its log written to `log`.
