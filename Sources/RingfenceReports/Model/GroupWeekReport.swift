@@ -60,10 +60,14 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
         /// The same configurations by approval: `approved` when pushed by the organisation
         /// (scope `managed`), `unapproved` when the user or the project added them.
         public var mcpApproval: [String: Int]
+        /// The group's hosts whose managed agent files differ from what was served, and
+        /// the drifted files (`agent/file`) with the number of hosts.
+        public var hostsDrifted: Int
+        public var driftedFiles: [String: Int]
 
         public init(members: Int, hostsConnected: Int, hostsStale: Int, hostsSilent: Int, missingMembers: Int,
                     installerVersions: [String: Int], hookStates: [String: Int], agents: [String: Int], mcpServers: [String: Int],
-                    mcpApproval: [String: Int] = [:]) {
+                    mcpApproval: [String: Int] = [:], hostsDrifted: Int = 0, driftedFiles: [String: Int] = [:]) {
             self.members = members
             self.hostsConnected = hostsConnected
             self.hostsStale = hostsStale
@@ -74,6 +78,8 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
             self.agents = agents
             self.mcpServers = mcpServers
             self.mcpApproval = mcpApproval
+            self.hostsDrifted = hostsDrifted
+            self.driftedFiles = driftedFiles
         }
 
         /// Members seen on at least one host, as a share of all members (0 for an empty group).

@@ -18,11 +18,11 @@ public enum ReportData {
         }
         let c = report.coverage
         for (key, value) in [("members", c.members), ("hosts_connected", c.hostsConnected), ("hosts_stale", c.hostsStale),
-                             ("hosts_silent", c.hostsSilent), ("missing_members", c.missingMembers)] {
+                             ("hosts_silent", c.hostsSilent), ("hosts_drifted", c.hostsDrifted), ("missing_members", c.missingMembers)] {
             add("coverage", key, "", "\(value)")
         }
         for (name, counts) in [("installer_version", c.installerVersions), ("hook_state", c.hookStates), ("agent", c.agents),
-                               ("mcp_server", c.mcpServers), ("mcp_approval", c.mcpApproval)] {
+                               ("mcp_server", c.mcpServers), ("mcp_approval", c.mcpApproval), ("drifted_file", c.driftedFiles)] {
             for key in counts.keys.sorted() { add(name, key, "", "\(counts[key] ?? 0)") }
         }
         if let last = report.previousCoverage {

@@ -44,6 +44,7 @@ public enum ReportHTML {
         <tr><th>hosts connected</th><td class="n">{{connected}}</td></tr>
         <tr><th>hosts stale</th><td class="n">{{stale}}</td></tr>
         <tr><th>hosts silent</th><td class="n">{{silent}}</td></tr>
+        <tr><th>hosts with drifted agent files</th><td class="n">{{drifted}}</td></tr>
         <tr><th>members with no host</th><td class="n">{{missing}}</td></tr>
         </table>
         </div>

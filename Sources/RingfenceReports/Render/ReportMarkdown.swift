@@ -19,9 +19,13 @@ public enum ReportMarkdown {
 
         ## Coverage
 
-        | members | covered | hosts connected | stale | silent | members with no host |
-        |---|---|---|---|---|---|
-        | {{{members}}} | {{{covered}}} | {{{connected}}} | {{{stale}}} | {{{silent}}} | {{{missing}}} |
+        | members | covered | hosts connected | stale | silent | drifted | members with no host |
+        |---|---|---|---|---|---|---|
+        | {{{members}}} | {{{covered}}} | {{{connected}}} | {{{stale}}} | {{{silent}}} | {{{drifted}}} | {{{missing}}} |
+        {{#driftedFiles}}
+
+        Drifted: `{{{name}}}` on {{{value}}} host(s) (the file differs from what Ringfence served).
+        {{/driftedFiles}}
 
         {{{lastWeek}}}.
 

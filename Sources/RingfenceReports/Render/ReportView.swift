@@ -30,6 +30,8 @@ struct ReportView {
     var connected: String
     var stale: String
     var silent: String
+    var drifted: String
+    var driftedFiles: [Row]
     var missing: String
     var installers: [Row]
     var hooks: [Row]
@@ -62,11 +64,13 @@ struct ReportView {
         connected = "\(coverage.hostsConnected)"
         stale = "\(coverage.hostsStale)"
         silent = "\(coverage.hostsSilent)"
+        drifted = "\(coverage.hostsDrifted)"
         missing = "\(coverage.missingMembers)"
         func rows(_ counts: [String: Int]) -> [Row] {
             counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { Row(name: $0.key, value: "\($0.value)") }
         }
         installers = rows(coverage.installerVersions)
+        driftedFiles = rows(coverage.driftedFiles)
         hooks = rows(coverage.hookStates)
         agents = rows(coverage.agents)
         mcp = rows(coverage.mcpServers)

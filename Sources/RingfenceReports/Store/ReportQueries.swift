@@ -44,12 +44,22 @@ public struct ReportQueries: Sendable {
             """
             SELECT count(*) FILTER (WHERE h.last_heartbeat_at >= \(fresh)),
                    count(*) FILTER (WHERE h.last_heartbeat_at < \(fresh)),
-                   count(*) FILTER (WHERE h.last_heartbeat_at IS NULL)
+                   count(*) FILTER (WHERE h.last_heartbeat_at IS NULL),
+                   count(*) FILTER (WHERE cardinality(h.drifted_files) > 0)
             FROM hosts h
             WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
             """, logger: logger)
-        for try await (connected, stale, silent) in rows.decode((Int, Int, Int).self) {
-            (coverage.hostsConnected, coverage.hostsStale, coverage.hostsSilent) = (connected, stale, silent)
+        for try await (connected, stale, silent, drifted) in rows.decode((Int, Int, Int, Int).self) {
+            (coverage.hostsConnected, coverage.hostsStale, coverage.hostsSilent, coverage.hostsDrifted) = (connected, stale, silent, drifted)
+        }
+        if coverage.hostsDrifted > 0 {
+            rows = try await client.query(
+                """
+                SELECT f, count(*)::int FROM hosts h, unnest(h.drifted_files) f
+                WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
+                GROUP BY f
+                """, logger: logger)
+            for try await (file, count) in rows.decode((String, Int).self) { coverage.driftedFiles[file] = count }
         }
         rows = try await client.query(
             """

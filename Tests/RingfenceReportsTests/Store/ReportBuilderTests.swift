@@ -78,6 +78,10 @@ struct ReportBuilderTests {
             #expect(report.coverage.members == 3)
             #expect(report.coverage.hostsConnected == 1 && report.coverage.hostsStale == 1 && report.coverage.hostsSilent == 1)
             #expect(report.coverage.missingMembers == 1)
+            #expect(report.coverage.hostsDrifted == 1)
+            #expect(report.coverage.driftedFiles == ["claude-code/managed-settings.json": 1])
+            #expect(try ReportMarkdown.render(report).contains("Drifted: `claude-code/managed-settings.json` on 1 host(s)"))
+            #expect(ReportData.csv(report).contains("coverage,hosts_drifted,,1"))
             #expect(report.coverage.installerVersions == ["1.4.0": 1, "1.3.2": 1, "unknown": 1])
             #expect(report.coverage.agents == ["claude-code 2.0.1": 2])
             #expect(report.coverage.hookStates == ["installed": 1, "missing": 1])
@@ -222,10 +226,10 @@ struct ReportBuilderTests {
         let stale = now.addingTimeInterval(-3 * 86_400)
         try await client.query(
             """
-            INSERT INTO hosts (id, machine_id, hostname, installer_version, users, last_heartbeat_at) VALUES
-              (\(a), 'm-a', 'a.example.com', '1.4.0', '{alice}', \(now)),
-              (\(b), 'm-b', 'b.example.com', '1.3.2', '{Bob}', \(stale)),
-              (\(c), 'm-c', 'c.example.com', NULL, '{bob,dave}', NULL)
+            INSERT INTO hosts (id, machine_id, hostname, installer_version, users, last_heartbeat_at, drifted_files) VALUES
+              (\(a), 'm-a', 'a.example.com', '1.4.0', '{alice}', \(now), '{}'),
+              (\(b), 'm-b', 'b.example.com', '1.3.2', '{Bob}', \(stale), '{claude-code/managed-settings.json}'),
+              (\(c), 'm-c', 'c.example.com', NULL, '{bob,dave}', NULL, '{}')
             """)
         try await client.query(
             """
