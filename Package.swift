@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ringfence", targets: ["ringfence"]),
+        .executable(name: "ringfence-hook", targets: ["ringfence-hook"]),
         .library(name: "RingfenceCore", targets: ["RingfenceCore"]),
         .library(name: "RingfenceProto", targets: ["RingfenceProto"]),
         .library(name: "RingfenceStore", targets: ["RingfenceStore"]),
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "RingfenceServer", targets: ["RingfenceServer"]),
         .library(name: "RingfenceReports", targets: ["RingfenceReports"]),
         .library(name: "RingfenceAdapters", targets: ["RingfenceAdapters"]),
+        .library(name: "RingfenceWorkstation", targets: ["RingfenceWorkstation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -54,6 +56,18 @@ let package = Package(
                 "RingfenceCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSwift6
+        ),
+        // The workstation side: the cache directory, the event queue, the hook as a process.
+        .target(
+            name: "RingfenceWorkstation",
+            dependencies: ["RingfenceAdapters", "RingfenceCore"],
+            swiftSettings: strictSwift6
+        ),
+        // The agent hook as a small executable (same as `ringfence hook`, starts faster).
+        .executableTarget(
+            name: "ringfence-hook",
+            dependencies: ["RingfenceWorkstation"],
             swiftSettings: strictSwift6
         ),
         // Generated protobuf + gRPC code and the mapping to Core types.
@@ -140,6 +154,7 @@ let package = Package(
             dependencies: [
                 "RingfenceCore",
                 "RingfenceAdapters",
+                "RingfenceWorkstation",
                 "RingfenceProto",
                 "RingfenceStore",
                 "RingfenceDirectory",
@@ -221,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "ringfenceTests",
             dependencies: [
-                "ringfence", "RingfenceTestSupport", "RingfenceAdapters",
+                "ringfence", "RingfenceTestSupport", "RingfenceAdapters", "RingfenceWorkstation",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],

@@ -2,6 +2,7 @@
 // Benchmarks for Ringfence, in their own package so the benchmark plugin never runs in the
 // root build. Run from this folder:
 //   swift package --disable-sandbox -c release benchmark --target Resolver
+//   swift package --disable-sandbox -c release benchmark --target Hook
 import PackageDescription
 
 // The root package is a path dependency, whose identity is its folder's name (whatever the
@@ -24,6 +25,18 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Resolver",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Hook",
+            dependencies: [
+                .product(name: "RingfenceAdapters", package: root),
+                .product(name: "RingfenceWorkstation", package: root),
+                .product(name: "RingfenceCore", package: root),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Hook",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -2,7 +2,8 @@ import RingfenceCore
 
 /// How rendered files call the Ringfence hook on the workstation.
 public struct AdapterOptions: Sendable, Hashable {
-    /// Path of the `ringfence` executable on workstations.
+    /// Path of the hook on workstations: `ringfence-hook` (fast), or `ringfence` (then
+    /// the command is `ringfence hook …`).
     public var hookExecutable: String
     /// Directory where the workstation keeps the cached policy and event queue.
     public var cacheDirectory: String
@@ -14,7 +15,7 @@ public struct AdapterOptions: Sendable, Hashable {
     /// Seconds the agent waits for the hook.
     public var hookTimeoutSeconds: Int
 
-    public init(hookExecutable: String = "/usr/local/bin/ringfence", cacheDirectory: String = "/var/lib/ringfence",
+    public init(hookExecutable: String = "/usr/local/bin/ringfence-hook", cacheDirectory: String = "/var/lib/ringfence",
                 failClosed: Set<Surface> = [], managedHooksOnly: Bool = false, hookTimeoutSeconds: Int = 5) {
         self.hookExecutable = hookExecutable
         self.cacheDirectory = cacheDirectory
@@ -25,7 +26,9 @@ public struct AdapterOptions: Sendable, Hashable {
 
     /// The command line an agent runs for the hook.
     public func hookCommand(for agent: AgentKind) -> String {
-        var words = [hookExecutable, "hook", "--agent", agent.rawValue, "--cache", cacheDirectory]
+        var words = [hookExecutable]
+        if hookExecutable.split(separator: "/").last == "ringfence" { words.append("hook") }
+        words += ["--agent", agent.rawValue, "--cache", cacheDirectory]
         if !failClosed.isEmpty {
             words += ["--fail-closed", failClosed.map(\.rawValue).sorted().joined(separator: ",")]
         }

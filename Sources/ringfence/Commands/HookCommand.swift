@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import RingfenceAdapters
-import RingfenceCore
+import RingfenceWorkstation
 
 /// `ringfence hook`: what an agent's hook runs before a shell command, a file read or an
 /// MCP call. Reads the agent's hook JSON on stdin, decides from the cached policy, prints
-/// the answer in the agent's protocol and queues the audit event. See docs/agents.md.
+/// the answer in the agent's protocol and queues the audit event. The `ringfence-hook`
+/// executable does the same in a few milliseconds. See docs/agents.md.
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
@@ -13,7 +13,7 @@ struct HookCommand: ParsableCommand {
         discussion: """
             Exit status 0 with the answer on stdout. When the input cannot be read, a message on
             stderr and exit status 2 (the agent refuses the action) if any surface fails closed,
-            else 1 (the agent goes ahead).
+            else 1 (the agent goes ahead). ringfence-hook takes the same flags and starts faster.
             """)
 
     @Option(help: "Agent whose hook protocol to speak: claude-code or cursor.")
@@ -23,51 +23,24 @@ struct HookCommand: ParsableCommand {
     @Option(name: .customLong("fail-closed"), help: "Surfaces that refuse actions when no cached policy can be read (comma-separated).")
     var failClosed: [String] = []
 
-    func validate() throws {
-        guard let kind = AgentKind(name: agent), kind != .copilot else {
-            throw ValidationError("--agent must be claude-code or cursor, got '\(agent)'")
+    func arguments() throws -> HookProcess.Arguments {
+        do {
+            return HookProcess.Arguments(agent: try HookProcess.Arguments.agent(agent), cache: cache,
+                                         failClosed: try HookProcess.Arguments.surfaces(failClosed))
+        } catch {
+            throw ValidationError(error.description)
         }
-        _ = try failClosedSurfaces()
     }
 
-    func failClosedSurfaces() throws -> Set<Surface> {
-        Set(try ContextOptions.split(failClosed).map { name in
-            guard let surface = Surface(rawValue: name) else { throw ValidationError("--fail-closed: '\(name)' is not a surface name") }
-            return surface
-        })
+    func validate() throws {
+        _ = try arguments()
     }
-
-    /// Largest hook input read, in bytes.
-    static let maxInputBytes = 1 << 20
 
     func run() throws {
-        let failClosed = try failClosedSurfaces()
-        let kind = AgentKind(name: agent)!
-        let input = FileHandle.standardInput.readData(ofLength: Self.maxInputBytes + 1)
-        let invocation: HookInvocation
-        do {
-            guard input.count <= Self.maxInputBytes else {
-                throw HookInvocation.InputError(description: "hook input is larger than \(Self.maxInputBytes) bytes")
-            }
-            invocation = try HookInvocation(agent: kind, json: input)
-        } catch {
-            FileHandle.standardError.write(Data("ringfence hook: \(error)\n".utf8))
-            throw ExitCode(failClosed.isEmpty ? 1 : 2)
-        }
-        let cache = WorkstationCache(directory: cache)
-        let environment = ProcessInfo.processInfo.environment
-        let run = HookRun(invocation: invocation, policy: cache.cachedPolicy(), failClosed: failClosed,
-                          home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",
-                          eventID: UUID().uuidString.lowercased(), now: Date().timeIntervalSince1970)
-        FileHandle.standardOutput.write(Data(run.answer.stdout.utf8))
-        if let event = run.event {
-            do {
-                try cache.enqueue(event)
-            } catch {
-                // The answer stands; only the audit record is lost, and said so.
-                FileHandle.standardError.write(Data("ringfence hook: \(error)\n".utf8))
-            }
-        }
-        if run.answer.exitCode != 0 { throw ExitCode(run.answer.exitCode) }
+        let input = FileHandle.standardInput.readData(ofLength: HookProcess.maxInputBytes + 1)
+        let outcome = HookProcess.run(try arguments(), input: input, environment: ProcessInfo.processInfo.environment)
+        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
+        if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import RingfenceAdapters
+import RingfenceWorkstation
 import RingfenceCore
 import RingfenceProto
 import SwiftProtobuf

@@ -1,4 +1,5 @@
 import RingfenceAdapters
+import RingfenceWorkstation
 import RingfenceCore
 import RingfenceProto
 import SwiftProtobuf

@@ -33,7 +33,7 @@ struct ClaudeCodeAdapterTests {
         let pre = try #require(hooks["PreToolUse"]?.first)
         #expect(pre["matcher"] as? String == "Bash|Read|mcp__.*")
         let command = try #require((pre["hooks"] as? [[String: Any]])?.first?["command"] as? String)
-        #expect(command == "/usr/local/bin/ringfence hook --agent claude-code --cache /var/lib/ringfence --fail-closed credential_exfiltration")
+        #expect(command == "/usr/local/bin/ringfence-hook --agent claude-code --cache /var/lib/ringfence --fail-closed credential_exfiltration")
     }
 
     @Test("what Claude Code cannot say is listed with what enforces it instead")
@@ -58,9 +58,11 @@ struct ClaudeCodeAdapterTests {
 
     @Test("a hook path with spaces is quoted for the shell")
     func quoting() {
-        let options = AdapterOptions(hookExecutable: "/Applications/Ringfence Agent/ringfence", cacheDirectory: "/Library/Application Support/Ringfence")
+        let options = AdapterOptions(hookExecutable: "/Applications/Ringfence Agent/ringfence-hook", cacheDirectory: "/Library/Application Support/Ringfence")
         #expect(options.hookCommand(for: .claudeCode)
-            == "'/Applications/Ringfence Agent/ringfence' hook --agent claude-code --cache '/Library/Application Support/Ringfence'")
+            == "'/Applications/Ringfence Agent/ringfence-hook' --agent claude-code --cache '/Library/Application Support/Ringfence'")
+        #expect(AdapterOptions(hookExecutable: "/opt/rf/bin/ringfence").hookCommand(for: .cursor)
+            == "/opt/rf/bin/ringfence hook --agent cursor --cache /var/lib/ringfence", "the full CLI needs its subcommand")
         #expect(AdapterOptions.shellQuoted("it's") == #"'it'\''s'"#)
     }
 }

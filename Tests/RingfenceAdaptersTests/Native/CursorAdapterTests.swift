@@ -22,7 +22,7 @@ struct CursorAdapterTests {
         let hooks = try #require(object["hooks"] as? [String: [[String: String]]])
         #expect(Set(hooks.keys) == ["beforeShellExecution", "beforeMCPExecution", "beforeReadFile"])
         for entries in hooks.values {
-            #expect(entries.first?["command"]?.contains("hook --agent cursor") == true)
+            #expect(entries.first?["command"]?.hasPrefix("/usr/local/bin/ringfence-hook --agent cursor") == true)
         }
     }
 

@@ -40,7 +40,7 @@ enum SamplePolicy {
         ]),
     ])
 
-    static let options = AdapterOptions(hookExecutable: "/usr/local/bin/ringfence", cacheDirectory: "/var/lib/ringfence",
+    static let options = AdapterOptions(hookExecutable: "/usr/local/bin/ringfence-hook", cacheDirectory: "/var/lib/ringfence",
                                         failClosed: [.credentialExfiltration], managedHooksOnly: true)
 }
 

@@ -58,7 +58,7 @@ struct NativeConfigTests {
                 #expect(resolution.etag == response.etag)
                 let expected = ClaudeCodeAdapter.render(AgentPolicy(resolution), options: AdapterOptions())
                 #expect(String(decoding: file.content, as: UTF8.self) == expected.files[0].content)
-                #expect(String(decoding: file.content, as: UTF8.self).contains("ringfence hook --agent claude-code"))
+                #expect(String(decoding: file.content, as: UTF8.self).contains("ringfence-hook --agent claude-code"))
 
                 let clean = Self.heartbeat(hostID, files: response.nativeFiles)
                 _ = try await agent.heartbeat(clean, metadata: bearer(key))

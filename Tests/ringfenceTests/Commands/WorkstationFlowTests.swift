@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import RingfenceAdapters
+import RingfenceWorkstation
 import RingfenceStore
 import RingfenceTestSupport
 import Testing
@@ -52,7 +53,7 @@ struct WorkstationFlowTests {
             let fetched = try ringfence.run(["workstation", "fetch", "--agent", "claude-code", "--install-dir", install] + common)
             #expect(fetched.contains("managed-settings.json"))
             let settings = try String(contentsOfFile: install + "/managed-settings.json", encoding: .utf8)
-            #expect(settings.contains("hook --agent claude-code"))
+            #expect(settings.contains("ringfence-hook --agent claude-code"))
 
             try ringfence.run(["workstation", "heartbeat"] + common)
             #expect(try await Self.driftedFiles(client) == [])

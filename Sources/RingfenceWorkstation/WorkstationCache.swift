@@ -1,5 +1,9 @@
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#else
+import Darwin
+#endif
 import RingfenceAdapters
 
 /// The directory a workstation keeps Ringfence's state in (`--cache`, default
@@ -11,37 +15,53 @@ import RingfenceAdapters
 /// - `managed/<agent>.json` — where the agent's native files were installed, for drift;
 /// - `queue/events.jsonl` — audit events the hook queued (writable by users), and
 ///   `queue/sending-*.jsonl` batches taken for sending.
-struct WorkstationCache {
-    let directory: String
+public struct WorkstationCache: Sendable {
+    /// The directory.
+    public let directory: String
 
-    var identityPath: String { directory + "/identity.json" }
-    var policyPath: String { directory + "/policy.json" }
-    var queueDirectory: String { directory + "/queue" }
-    var queuePath: String { queueDirectory + "/events.jsonl" }
-    var lockPath: String { queueDirectory + "/lock" }
-    func managedPath(_ agent: AgentKind) -> String { directory + "/managed/\(agent.rawValue).json" }
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public var identityPath: String { directory + "/identity.json" }
+    public var policyPath: String { directory + "/policy.json" }
+    public var queueDirectory: String { directory + "/queue" }
+    public var queuePath: String { queueDirectory + "/events.jsonl" }
+    public var lockPath: String { queueDirectory + "/lock" }
+    public func managedPath(_ agent: AgentKind) -> String { directory + "/managed/\(agent.rawValue).json" }
 
     /// Largest queue file the hook appends to; beyond it, events are dropped (and counted
     /// on stderr) until `workstation send` empties the queue.
-    static let maxQueueBytes = 16 << 20
+    public static let maxQueueBytes = 16 << 20
 
     /// Who the host is to the server.
-    struct Identity: Codable {
-        var hostID: String
-        var apiKey: String
+    public struct Identity: Codable, Sendable {
+        public var hostID: String
+        public var apiKey: String
+
+        public init(hostID: String, apiKey: String) {
+            self.hostID = hostID
+            self.apiKey = apiKey
+        }
     }
 
     /// Where an agent's native files were installed, and which.
-    struct ManagedInstall: Codable {
-        var directory: String
-        var files: [String]
-        var etag: String
+    public struct ManagedInstall: Codable, Sendable {
+        public var directory: String
+        public var files: [String]
+        public var etag: String
+
+        public init(directory: String, files: [String], etag: String) {
+            self.directory = directory
+            self.files = files
+            self.etag = etag
+        }
     }
 
     // MARK: Policy (read by the hook on every call)
 
     /// The cached policy, or why it cannot be used.
-    func cachedPolicy() -> HookRun.CachedPolicy {
+    public func cachedPolicy() -> HookRun.CachedPolicy {
         guard let data = FileManager.default.contents(atPath: policyPath) else {
             return .unavailable("no cached policy at \(policyPath) (run ringfence workstation fetch)")
         }
@@ -54,7 +74,7 @@ struct WorkstationCache {
 
     // MARK: Files
 
-    func read<Value: Decodable>(_ type: Value.Type, at path: String) throws -> Value {
+    public func read<Value: Decodable>(_ type: Value.Type, at path: String) throws -> Value {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WorkstationError("cannot read \(path)")
         }
@@ -67,7 +87,7 @@ struct WorkstationCache {
 
     /// Writes a file through a temporary file and `rename`, so readers see the old or the
     /// new content, never a part.
-    static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+    public static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = path + ".tmp-\(getpid())"
@@ -80,7 +100,7 @@ struct WorkstationCache {
         }
     }
 
-    static func json<Value: Encodable>(_ value: Value) throws -> Data {
+    public static func json<Value: Encodable>(_ value: Value) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value)
@@ -89,7 +109,7 @@ struct WorkstationCache {
     // MARK: Event queue
 
     /// Appends one event as a line, under the queue lock, in one `write`.
-    func enqueue(_ event: QueuedEvent) throws {
+    public func enqueue(_ event: QueuedEvent) throws {
         var line = try JSONEncoder().encode(event)
         line.append(UInt8(ascii: "\n"))
         try withQueueLock {
@@ -107,7 +127,7 @@ struct WorkstationCache {
 
     /// Moves the queued events aside for sending (under the lock, so no hook is writing
     /// to them) and returns every batch waiting to be sent, oldest first.
-    func takeQueue() throws -> [String] {
+    public func takeQueue() throws -> [String] {
         try withQueueLock {
             if FileManager.default.fileExists(atPath: queuePath) {
                 let batch = queueDirectory + "/sending-\(Int(Date().timeIntervalSince1970 * 1_000)).jsonl"
@@ -135,7 +155,7 @@ struct WorkstationCache {
 }
 
 /// A workstation command failed; the message says what to do.
-struct WorkstationError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct WorkstationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

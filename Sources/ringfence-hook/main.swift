@@ -1,0 +1,28 @@
+// ringfence-hook: the agent hook as a small executable of its own, for the time budget
+// of a hook that runs before every shell command (docs/agents.md, docs/performance.md).
+// Same flags and behaviour as `ringfence hook`:
+//
+//   ringfence-hook --agent claude-code|cursor [--cache DIR] [--fail-closed SURFACE,...]
+//
+// Build it with the Swift runtime linked in (starts in a few milliseconds):
+//   swift build -c release --static-swift-stdlib --product ringfence-hook
+import Foundation
+import RingfenceWorkstation
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--help" || arguments.first == "-h" {
+    print("usage: ringfence-hook --agent claude-code|cursor [--cache DIR] [--fail-closed SURFACE,...]  (agent hook JSON on stdin)")
+    exit(0)
+}
+let parsed: HookProcess.Arguments
+do {
+    parsed = try HookProcess.Arguments(parsing: arguments)
+} catch {
+    FileHandle.standardError.write(Data("ringfence-hook: \(error)\n".utf8))
+    exit(64)
+}
+let input = FileHandle.standardInput.readData(ofLength: HookProcess.maxInputBytes + 1)
+let outcome = HookProcess.run(parsed, input: input, environment: ProcessInfo.processInfo.environment)
+FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
+if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
+exit(outcome.status)
