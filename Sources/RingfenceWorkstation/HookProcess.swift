@@ -90,7 +90,9 @@ public enum HookProcess {
             return Outcome(stdout: "", stderr: "ringfence hook: \(error)\n", status: arguments.failClosed.isEmpty ? 1 : 2)
         }
         let cache = WorkstationCache(directory: arguments.cache)
-        let run = HookRun(invocation: invocation, policy: cache.cachedPolicy(), failClosed: arguments.failClosed,
+        // Only the surfaces this action is checked against are read from the cache.
+        let policy = cache.cachedPolicy(surfaces: invocation.action.map { Set($0.surfaces) } ?? [])
+        let run = HookRun(invocation: invocation, policy: policy, failClosed: arguments.failClosed,
                           home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",
                           eventID: UUID().uuidString.lowercased(), now: now.timeIntervalSince1970)
         var stderr = ""

@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceCore
 #if canImport(Glibc)
 import Glibc
 #else
@@ -11,7 +12,8 @@ import RingfenceAdapters
 ///
 /// - `identity.json` — host id and API key from enrolment (mode 0600: only the service
 ///   account that runs `workstation` commands reads it);
-/// - `policy.json` — the resolved policy `ringfence hook` decides from (readable by users);
+/// - `policy.rfp` — the resolved policy the hook decides from, in the compact binary form
+///   (`AgentPolicy.binary`), and `policy.json`, the same for people and tools (readable by users);
 /// - `managed/<agent>.json` — where the agent's native files were installed, for drift;
 /// - `queue/events.jsonl` — audit events the hook queued (writable by users), and
 ///   `queue/sending-*.jsonl` batches taken for sending.
@@ -25,6 +27,7 @@ public struct WorkstationCache: Sendable {
 
     public var identityPath: String { directory + "/identity.json" }
     public var policyPath: String { directory + "/policy.json" }
+    public var binaryPolicyPath: String { directory + "/policy.rfp" }
     public var queueDirectory: String { directory + "/queue" }
     public var queuePath: String { queueDirectory + "/events.jsonl" }
     public var lockPath: String { queueDirectory + "/lock" }
@@ -60,16 +63,23 @@ public struct WorkstationCache: Sendable {
 
     // MARK: Policy (read by the hook on every call)
 
-    /// The cached policy, or why it cannot be used.
-    public func cachedPolicy() -> HookRun.CachedPolicy {
-        guard let data = FileManager.default.contents(atPath: policyPath) else {
-            return .unavailable("no cached policy at \(policyPath) (run ringfence workstation fetch)")
+    /// The cached policy (only the `surfaces` given, when given), or why it cannot be used.
+    public func cachedPolicy(surfaces: Set<Surface>? = nil) -> HookRun.CachedPolicy {
+        guard let data = FileManager.default.contents(atPath: binaryPolicyPath) else {
+            return .unavailable("no cached policy at \(binaryPolicyPath) (run ringfence workstation fetch)")
         }
         do {
-            return .available(try JSONDecoder().decode(AgentPolicy.self, from: data))
+            return .available(try AgentPolicy(binary: Array(data), only: surfaces))
         } catch {
-            return .unavailable("the cached policy at \(policyPath) is unreadable")
+            return .unavailable("the cached policy at \(binaryPolicyPath) is unreadable (\(error))")
         }
+    }
+
+    /// Stores a policy for the hook: `policy.json`, then `policy.rfp` (what the hook reads),
+    /// each replaced atomically.
+    public func storePolicy(_ policy: AgentPolicy) throws {
+        try Self.writeAtomically(try Self.json(policy), to: policyPath)
+        try Self.writeAtomically(Data(policy.binary), to: binaryPolicyPath)
     }
 
     // MARK: Files

@@ -27,7 +27,7 @@ let benchmarks: @Sendable () -> Void = {
 
     for (name, policy) in [("example packs (ring 4)", example), ("500 rules", HookWorkload.large(rules: 500))] {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("rf-hook-bench-\(UUID().uuidString)").path
-        try! WorkstationCache.writeAtomically(try! WorkstationCache.json(policy), to: WorkstationCache(directory: cache).policyPath)
+        try! WorkstationCache(directory: cache).storePolicy(policy)
         let arguments = HookProcess.Arguments(agent: .claudeCode, cache: cache, failClosed: [.credentialExfiltration])
         let environment = ["HOME": "/home/bench", "USER": "bench"]
         var next = 0

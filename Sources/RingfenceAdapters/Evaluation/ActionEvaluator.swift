@@ -1,7 +1,7 @@
 import RingfenceCore
 
 /// Decides actions against an `AgentPolicy`, the way `ringfence hook` does before every
-/// shell command: patterns are compiled once, matching is linear in the text.
+/// shell command; matching is linear in the text whatever the pattern.
 ///
 /// Of all matching rules the strongest applied level decides, then the strongest
 /// uncapped level (so a capped block shows as a block-candidate), then pack and rule id.
@@ -18,21 +18,21 @@ public struct ActionEvaluator: Sendable {
     public let policy: AgentPolicy
     /// Home directory, for patterns starting with `~/`.
     public let home: String
-    let rules: [Surface: [CompiledRule]]
 
-    /// Compiles a policy's patterns.
+    /// Prepares a policy for decisions. Patterns are compiled when a decision needs their
+    /// surface, so a hook run compiles only what its one action is checked against.
     public init(policy: AgentPolicy, home: String) {
         self.policy = policy
         self.home = home.hasSuffix("/") ? String(home.dropLast()) : home
-        var rules: [Surface: [CompiledRule]] = [:]
-        for surface in policy.surfaces {
-            let command = surface.surface == .riskyShell || surface.surface == .credentialExfiltration
-            rules[surface.surface] = surface.rules.map { rule in
-                CompiledRule(surface: surface.surface, rule: rule,
-                             globs: rule.match.map { command ? Glob(command: $0) : Glob($0) })
-            }
+    }
+
+    /// The compiled rules of a surface.
+    func compiled(_ surface: Surface) -> [CompiledRule] {
+        guard let rules = policy.surfaces.first(where: { $0.surface == surface })?.rules else { return [] }
+        let command = surface == .riskyShell || surface == .credentialExfiltration
+        return rules.map { rule in
+            CompiledRule(surface: surface, rule: rule, globs: rule.match.map { command ? Glob(command: $0) : Glob($0) })
         }
-        self.rules = rules
     }
 
     /// The decision for an action.
@@ -40,7 +40,7 @@ public struct ActionEvaluator: Sendable {
         let texts = subjects(of: action)
         var best: HookDecision.Match?
         for surface in action.surfaces {
-            for compiled in rules[surface] ?? [] {
+            for compiled in compiled(surface) {
                 guard let index = compiled.globs.firstIndex(where: { glob in texts.contains { glob.matches($0) } }) else { continue }
                 let candidate = HookDecision.Match(surface: surface, rule: compiled.rule, pattern: compiled.rule.match[index])
                 if best.map({ Self.stronger(candidate, than: $0) }) ?? true { best = candidate }

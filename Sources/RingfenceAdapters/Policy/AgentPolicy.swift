@@ -4,7 +4,7 @@ import RingfenceCore
 /// surface the applied and uncapped levels and the effective rules.
 ///
 /// The server builds it from a `Resolution` to render native files; a workstation keeps
-/// it as the hook's cache (`policy.json`), so it is `Codable` and carries who it was
+/// it as the hook's cache (`policy.rfp`, see `binary`; `policy.json`), so it is `Codable` and carries who it was
 /// resolved for.
 public struct AgentPolicy: Sendable, Hashable, Codable {
     /// One rule as the agent applies it.

@@ -18,7 +18,7 @@ struct HookCommand: ParsableCommand {
 
     @Option(help: "Agent whose hook protocol to speak: claude-code or cursor.")
     var agent: String
-    @Option(help: "Workstation cache directory (policy.json, queue/).")
+    @Option(help: "Workstation cache directory (policy.rfp, queue/).")
     var cache: String = "/var/lib/ringfence"
     @Option(name: .customLong("fail-closed"), help: "Surfaces that refuse actions when no cached policy can be read (comma-separated).")
     var failClosed: [String] = []

@@ -32,7 +32,7 @@ struct RenderCommand: AsyncParsableCommand {
     var cacheDirectory: String?
     @Option(name: .customLong("fail-closed"), help: "Surfaces whose hook refuses actions without a cached policy (comma-separated).")
     var failClosed: [String] = []
-    @Option(name: .customLong("hook-cache"), help: "Also write the hook's policy.json into this directory (for hosts managed by MDM only).")
+    @Option(name: .customLong("hook-cache"), help: "Also write the hook's policy.rfp and policy.json into this directory (for hosts managed by MDM only).")
     var hookCache: String?
 
     func validate() throws {
@@ -79,9 +79,9 @@ struct RenderCommand: AsyncParsableCommand {
         print("\(kind) for \(decision.user): ring \(resolution.ring.number), policy \(resolution.etag) (revision \(resolution.revision))")
         if !rendered.files.isEmpty { print("managed_config_hash \(rendered.digest)") }
         if let hookCache {
-            let path = WorkstationCache(directory: hookCache).policyPath
-            try WorkstationCache.writeAtomically(try WorkstationCache.json(AgentPolicy(resolution)), to: path)
-            print("wrote \(path) (the policy ringfence hook decides from)")
+            let cache = WorkstationCache(directory: hookCache)
+            try cache.storePolicy(AgentPolicy(resolution))
+            print("wrote \(cache.binaryPolicyPath) (the policy the hook decides from) and \(cache.policyPath)")
         }
         if rendered.notNative.isEmpty {
             print("every rule is expressed natively")

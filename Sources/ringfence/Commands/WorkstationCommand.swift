@@ -82,7 +82,7 @@ struct WorkstationCommand: AsyncParsableCommand {
     /// `workstation fetch`: the user's resolved policy for the hook, and the agent's native
     /// files, installed where the agent reads them.
     struct Fetch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fetch the user's policy (policy.json) and an agent's native managed files.")
+        static let configuration = CommandConfiguration(abstract: "Fetch the user's policy (policy.rfp, policy.json) and an agent's native managed files.")
 
         @OptionGroup var common: Common
         @Option(help: "Agent to fetch native files for: claude-code, cursor or copilot.")
@@ -109,7 +109,7 @@ struct WorkstationCommand: AsyncParsableCommand {
             let response = try await common.client { client, metadata in try await client.fetchPolicy(message, metadata: metadata) }
             let policy = try AgentPolicy(response, user: user)
             let store = common.store
-            try WorkstationCache.writeAtomically(try WorkstationCache.json(policy), to: store.policyPath)
+            try store.storePolicy(policy)
             let directory = installDirectory ?? "\(common.cache)/native/\(kind.rawValue)"
             for file in response.nativeFiles {
                 guard !file.name.contains("/"), !file.name.hasPrefix(".") else { throw WorkstationError("refusing file name '\(file.name)'") }
@@ -123,7 +123,7 @@ struct WorkstationCommand: AsyncParsableCommand {
             let install = WorkstationCache.ManagedInstall(directory: directory, files: response.nativeFiles.map { $0.name }.sorted(),
                                                           etag: response.etag)
             try WorkstationCache.writeAtomically(try WorkstationCache.json(install), to: store.managedPath(kind))
-            print("policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(store.policyPath)")
+            print("policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(store.binaryPolicyPath) and policy.json")
             for file in response.nativeFiles { print("  \(directory)/\(file.name)  sha256 \(file.sha256)") }
             if response.nativeFiles.isEmpty { print("  no native files for \(kind) (see docs/agents.md)") }
         }

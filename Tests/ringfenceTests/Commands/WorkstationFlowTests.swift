@@ -96,7 +96,7 @@ struct WorkstationFlowTests {
             #expect(try ringfence.run(["workstation", "send"] + common).contains("sent 0 event(s)"), "the queue is empty after sending")
 
             // No cached policy: fail-closed surfaces refuse, others go ahead; unreadable input exits 2 or 1.
-            try FileManager.default.removeItem(atPath: cache + "/policy.json")
+            try FileManager.default.removeItem(atPath: cache + "/policy.rfp")
             let ls = try Data(contentsOf: Self.fixtures.appendingPathComponent("claude-code/bash-ls.json"))
             let closed = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"], input: ls)
             #expect(closed.status == 0)

@@ -1,0 +1,33 @@
+import PropertyBased
+import RingfenceCore
+import Testing
+
+@testable import RingfenceAdapters
+
+/// The hook cache's binary form gives back the policy it was made of.
+@Suite("AgentPolicy binary form")
+struct AgentPolicyBinaryTests {
+    @Test("round trip of random policies, whole and by surface")
+    func roundTrip() async {
+        await propertyCheck(count: 200, input: StricterPolicyPropertyTests.seeds) { seed in
+            let (policy, _) = StricterPolicyPropertyTests.pair(seed: seed)
+            #expect(try! AgentPolicy(binary: policy.binary) == policy, "seed \(seed)")
+            let only = try! AgentPolicy(binary: policy.binary, only: [.mcpTool])
+            #expect(only.surfaces.map(\.surface) == [.mcpTool] && only.rules(of: .mcpTool) == policy.rules(of: .mcpTool), "seed \(seed)")
+        }
+        #expect(try! AgentPolicy(binary: SamplePolicy.policy.binary) == SamplePolicy.policy)
+    }
+
+    @Test("truncated, corrupted or foreign bytes are refused, never trusted")
+    func corrupt() {
+        let bytes = SamplePolicy.policy.binary
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: Array(bytes[..<cut])) }
+        }
+        #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: Array("{\"user\":1}".utf8)) }
+        #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: bytes + [0]) }
+        var huge = Array("RFP1".utf8)
+        huge += [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]
+        #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: huge) }
+    }
+}
