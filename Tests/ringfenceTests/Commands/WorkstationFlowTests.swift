@@ -82,9 +82,33 @@ struct WorkstationFlowTests {
                 if let event = expected.event { expectedVerdicts.append(event.verdict.rawValue) }
             }
             #expect(expectedVerdicts.contains("block"), "ring 4 blocks rm -rf")
+            // ringfence-hook, the small executable, answers the same.
+            let hook = try RingfenceExecutable(environment: ["HOME": "/home/bob", "USER": "bob"], name: "ringfence-hook")
+            let rmrf = try Data(contentsOf: Self.fixtures.appendingPathComponent("claude-code/bash-rm-rf.json"))
+            let small = try hook.run(["--agent", "claude-code", "--cache", cache], input: rmrf)
+            let big = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: rmrf)
+            #expect(small.status == 0 && small.stdout == big.stdout)
+            #expect(small.stdout.contains(#""permissionDecision":"deny""#))
+            let usage = try hook.run(["--agent", "copilot"], input: rmrf)
+            #expect(usage.status == 64, "usage errors exit 64")
+            expectedVerdicts += ["block", "block"]
             let queued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(separator: "\n")
             let verdicts = try queued.map { try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).verdict.rawValue }
             #expect(verdicts == expectedVerdicts, "one event per decided action, Edit not included")
+
+            // Cursor's recorded inputs through the same process, answered in Cursor's protocol.
+            for name in ["shell-kubectl.json", "shell-git-status.json", "shell-curl-sh.json", "read-pem.json", "mcp-drop-database.json"] {
+                let input = try Data(contentsOf: Self.fixtures.appendingPathComponent("cursor/" + name))
+                let result = try ringfence.run(["hook", "--agent", "cursor", "--cache", cache], input: input)
+                let expected = HookRun(invocation: try HookInvocation(agent: .cursor, json: input), policy: .available(policy), failClosed: [],
+                                       home: "/home/bob", user: "bob", eventID: "x", now: 0)
+                #expect(result.status == 0 && result.stdout == expected.answer.stdout, "cursor \(name): \(result.stderr)")
+                #expect(result.stdout.hasPrefix(#"{"permission":"#))
+                expectedVerdicts.append(expected.event!.verdict.rawValue)
+            }
+            #expect(expectedVerdicts.contains("block") && expectedVerdicts.contains("warn"))
+            let allQueued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(try allQueued.map { try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).agentKind }.filter { $0 == "cursor" }.count == 5)
 
             let sent = try ringfence.run(["workstation", "send"] + common)
             #expect(sent.contains("sent \(expectedVerdicts.count) event(s): \(expectedVerdicts.count) stored"), "\(sent)")

@@ -13,13 +13,14 @@ struct RingfenceExecutable {
     let url: URL
     var environment: [String: String]
 
-    /// The binary `swift build --build-tests` put beside the test bundle.
-    init(environment: [String: String]) throws {
+    /// The binary `swift build --build-tests` put beside the test bundle (`ringfence`, or
+    /// another executable product such as `ringfence-hook`).
+    init(environment: [String: String], name: String = "ringfence") throws {
         let directory = Bundle.main.executableURL?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("ringfence") }
+        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent(name) }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw Failure("no ringfence executable in \(candidates.map(\.path)); run `swift build --build-tests` first")
+            throw Failure("no \(name) executable in \(candidates.map(\.path)); run `swift build --build-tests` first")
         }
         url = found
         self.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
