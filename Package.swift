@@ -204,6 +204,7 @@ let package = Package(
             dependencies: [
                 "RingfenceProto", "RingfenceCore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: strictSwift6
@@ -215,7 +216,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RingfenceDirectoryTests",
-            dependencies: ["RingfenceDirectory", "RingfenceTestSupport"],
+            dependencies: [
+                "RingfenceDirectory", "RingfenceTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -86,6 +86,9 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             guard !host.hostname.isEmpty, host.hostname.utf8.count <= 256 else {
                 throw RPCError(code: .invalidArgument, message: "host.hostname must be 1 to 256 bytes")
             }
+            try TextCheck.require([("host.machine_id", host.machineID), ("host.hostname", host.hostname), ("host.os", host.os),
+                                   ("host.os_version", host.osVersion), ("host.arch", host.arch),
+                                   ("installer_version", message.installerVersion)])
             let key = APIKey.generate()
             let now = Date()
             let expires = now.addingTimeInterval(configuration.keyLifetime)
@@ -232,6 +235,7 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
         guard wire.repo.utf8.count <= 512, wire.agentKind.utf8.count <= 64, wire.surfaces.count <= 64 else {
             throw RPCError(code: .invalidArgument, message: "context.repo, agent_kind or surfaces too long")
         }
+        try TextCheck.require([("context.user", wire.user), ("context.repo", wire.repo), ("context.agent_kind", wire.agentKind)])
         var surfaceList: [Surface] = []
         for name in wire.surfaces {
             guard let surface = Surface(rawValue: name) else {
@@ -373,6 +377,21 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
     /// The inventory of a heartbeat, checked for size.
     static func inventory(_ wire: Ringfence_V1_Inventory) throws(RPCError) -> HostInventory {
         guard !wire.hostname.isEmpty else { throw RPCError(code: .invalidArgument, message: "inventory.hostname is empty") }
+        var text: [(name: String, value: String)] = [("inventory.hostname", wire.hostname), ("inventory.os", wire.os),
+                                                     ("inventory.os_version", wire.osVersion), ("inventory.installer_version", wire.installerVersion),
+                                                     ("inventory.provider", wire.provider)]
+        text += wire.users.map { ("inventory.users", $0) }
+        text += wire.agents.flatMap { agent in
+            [("inventory.agents.kind", agent.kind), ("inventory.agents.version", agent.version), ("inventory.agents.hook_version", agent.hookVersion),
+             ("inventory.agents.managed_config_hash", agent.managedConfigHash)]
+                + agent.managedFiles.flatMap { [("inventory.agents.managed_files", $0.name), ("inventory.agents.managed_files", $0.sha256)] }
+        }
+        text += wire.mcpServers.flatMap { server in
+            [("inventory.mcp_servers", server.name), ("inventory.mcp_servers", server.agentKind), ("inventory.mcp_servers", server.transport),
+             ("inventory.mcp_servers", server.endpoint), ("inventory.mcp_servers", server.scope)]
+        }
+        text += wire.repos.flatMap { [("inventory.repos.slug", $0.slug), ("inventory.repos.remote_url", $0.remoteURL)] }
+        try TextCheck.require(text)
         guard wire.agents.count <= 64, wire.mcpServers.count <= 1_024, wire.repos.count <= 4_096, wire.users.count <= 256 else {
             throw RPCError(code: .invalidArgument, message: "inventory too large (limits: 64 agents, 1024 MCP servers, 4096 repos, 256 users)")
         }

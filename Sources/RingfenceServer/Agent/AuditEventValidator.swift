@@ -45,6 +45,11 @@ public struct AuditEventValidator: Sendable {
         guard event.summary.utf8.count <= Self.maxSummaryBytes else {
             return reject("summary is longer than \(Self.maxSummaryBytes) bytes")
         }
+        if let field = TextCheck.firstNUL([("user", event.user), ("agent_kind", event.agentKind), ("agent_version", event.agentVersion),
+                                           ("surface", event.surface), ("pack", event.pack), ("rule_id", event.ruleID), ("repo", event.repo),
+                                           ("policy_etag", event.policyEtag), ("session_id", event.sessionID), ("summary", event.summary)]) {
+            return reject("\(field) contains a NUL character")
+        }
         guard let surface = Surface(rawValue: event.surface) else { return reject("surface '\(event.surface.prefix(64))' is not a surface name") }
         guard let verdict = Verdict(proto: event.verdict) else { return reject("verdict is not set") }
         guard let applied = Level(proto: event.appliedLevel) else { return reject("applied_level is not set") }

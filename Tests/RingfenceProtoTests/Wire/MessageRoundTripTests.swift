@@ -19,7 +19,7 @@ struct MessageRoundTripTests {
         Ringfence_V1_HostIdentity.self, Ringfence_V1_EnrollRequest.self, Ringfence_V1_EnrollResponse.self,
         Ringfence_V1_AgentInstall.self, Ringfence_V1_McpServer.self, Ringfence_V1_RepoSeen.self,
         Ringfence_V1_Inventory.self, Ringfence_V1_HeartbeatRequest.self, Ringfence_V1_HeartbeatResponse.self,
-        Ringfence_V1_FetchPolicyRequest.self, Ringfence_V1_NativeConfigFile.self,
+        Ringfence_V1_FetchPolicyRequest.self, Ringfence_V1_NativeConfigFile.self, Ringfence_V1_ManagedFile.self,
         Ringfence_V1_FetchPolicyResponse.self, Ringfence_V1_AuditEvent.self,
         Ringfence_V1_ReportEventsRequest.self, Ringfence_V1_RejectedEvent.self,
         Ringfence_V1_ReportEventsResponse.self, Ringfence_V1_RotateKeyRequest.self,

@@ -34,7 +34,7 @@ struct WorkstationFlowTests {
             let install = folder.appendingPathComponent("etc-claude-code").path
             let ringfence = try RingfenceExecutable(environment: [
                 "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database), "RINGFENCE_LISTEN": "127.0.0.1:\(port)",
-                "RINGFENCE_METRICS_LISTEN": "off", "HOME": "/home/bob", "USER": "bob",
+                "RINGFENCE_METRICS_LISTEN": "off", "HOME": "/home/bob", "USER": "bob", "RINGFENCE_LOG_LEVEL": "trace",
             ])
             try await client.query("INSERT INTO directory_users (id, dn, username) VALUES (1, 'uid=bob,ou=people,dc=example,dc=com', 'bob')")
             try await client.query("INSERT INTO directory_groups (id, dn, name) VALUES (1, 'cn=security,ou=groups,dc=example,dc=com', 'security')")
@@ -118,6 +118,17 @@ struct WorkstationFlowTests {
             }
             #expect(stored.sorted() == expectedVerdicts.sorted())
             #expect(try ringfence.run(["workstation", "send"] + common).contains("sent 0 event(s)"), "the queue is empty after sending")
+
+            // No secret in any log, even at trace level: not the enrolment token, not the API
+            // key's secret part (its public prefix may appear), not the authorization header.
+            let key = try JSONDecoder().decode(WorkstationCache.Identity.self,
+                                               from: Data(contentsOf: URL(fileURLWithPath: cache + "/identity.json"))).apiKey
+            let secret = String(key.split(separator: "_").last!)
+            let serveLog = try String(contentsOf: log, encoding: .utf8)
+            #expect(serveLog.contains("host enrolled"), "the log is the server's, at trace level")
+            for (name, value) in [("enrolment token", token), ("API key", key), ("API key secret", secret), ("authorization header", "Bearer rf_")] {
+                #expect(!serveLog.contains(value), "the serve log holds the \(name)")
+            }
 
             // No cached policy: fail-closed surfaces refuse, others go ahead; unreadable input exits 2 or 1.
             try FileManager.default.removeItem(atPath: cache + "/policy.rfp")
