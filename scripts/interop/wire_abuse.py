@@ -2,7 +2,8 @@
 """Hostile bytes on the gRPC port of a running `ringfence serve`, written by hand below
 gRPC and HTTP/2 libraries: garbage instead of the HTTP/2 preface, garbage frames after it,
 gRPC messages whose length prefix promises more than is sent, a length prefix of 2 GiB,
-a compressed-flag message, and a connection that sends half a frame and stalls. After each,
+a compressed-flag message, a frame of unknown type (to be ignored), and connections that
+send a byte or half a frame and stall. After each,
 the server must still answer a health check (grpcio). Each check prints one line; exit 1
 if any fails.
 
@@ -113,8 +114,9 @@ def ended(kinds):
     return any(k in ("closed", "goaway", "rst_stream", "trailers") for k in kinds)
 
 
-# 1. Random bytes instead of the preface.
-for size in (1, 24, 1000, 65536):
+# 1. Random bytes instead of the preface (a full preface's worth or more: shorter input is
+#    an incomplete preface the server waits for, see 4).
+for size in (24, 1000, 65536):
     with connect() as sock:
         sock.sendall(os.urandom(size))
         kinds = read_frames(sock, 5)
@@ -123,7 +125,6 @@ healthy("random preface bytes")
 
 # 2. Preface, then garbage frames (unknown types, huge lengths, frames on stream 0 that need a stream).
 for name, payload in [
-    ("a frame of unknown type", frame(0xEE, 0, 1, os.urandom(32))),
     ("a DATA frame on stream 0", frame(DATA, 0, 0, b"xx")),
     ("a frame longer than the maximum frame size", struct.pack(">I", 0xFFFFFF)[1:] + bytes([DATA, 0]) + struct.pack(">I", 1) + os.urandom(100)),
     ("a HEADERS frame with broken HPACK", frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\xff\xff\xff\xff\xff")),
@@ -134,6 +135,19 @@ for name, payload in [
         kinds = read_frames(sock, 5)
     check(f"preface then {name}: connection or stream ended", ended(kinds), str(kinds))
 healthy("garbage frames")
+
+# Frames of unknown type must be ignored (RFC 9113, 4.1): the connection stays usable.
+with connect() as sock:
+    sock.sendall(PREFACE + frame(SETTINGS, 0, 0, b"") + frame(0xEE, 0, 1, os.urandom(32)) + frame(PING, 0, 0, b"rfping01"))
+    sock.settimeout(5)
+    received = b""
+    deadline = time.time() + 5
+    while b"rfping01" not in received and time.time() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+check("preface then a frame of unknown type: ignored, a PING after it is answered", b"rfping01" in received)
 
 # 3. Well-formed HTTP/2 carrying broken gRPC messages for FetchPolicy.
 path = "/ringfence.v1.AgentService/FetchPolicy"
@@ -150,12 +164,13 @@ for name, body in [
     check(f"FetchPolicy with {name}: answered with an error", ended(kinds), str(kinds))
 healthy("broken gRPC messages")
 
-# 4. Half a frame, then silence; other clients are served meanwhile, and the half-open
-#    connection does not hold the server.
-stalled = connect()
-stalled.sendall(PREFACE + frame(SETTINGS, 0, 0, b"") + request_headers(path)[:7])
-healthy("a connection that sent half a frame and stalled")
-stalled.close()
+# 4. Half a preface, half a frame, then silence: other clients are served meanwhile.
+stalled = [connect(), connect()]
+stalled[0].sendall(PREFACE[:1])
+stalled[1].sendall(PREFACE + frame(SETTINGS, 0, 0, b"") + request_headers(path)[:7])
+healthy("connections that sent one byte, or half a frame, and stalled")
+for sock in stalled:
+    sock.close()
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
