@@ -62,6 +62,7 @@ public final class AgentServer: Service, Sendable {
                 group.addTask { try await server.serve() }
                 group.addTask { try await self.reportAddress(server) }
                 group.addTask { await self.backgroundLoop() }
+                group.addTask { await self.policyGaugeLoop() }
                 defer { group.cancelAll() }
                 // serve() returns after a graceful shutdown; that ends the other tasks.
                 try await group.next()
@@ -98,8 +99,17 @@ public final class AgentServer: Service, Sendable {
         try await Task.sleep(for: .seconds(365 * 86_400))
     }
 
-    /// Every `evidenceFlushSeconds`: write fetch times and resolutions and refresh the
-    /// policy gauges (cheap, in memory); every ~15 s count connected hosts (a query) and
+    /// Every second: the policy gauges (in memory), in a loop of their own so that writes
+    /// waiting for an unreachable PostgreSQL cannot hold `ringfence_policy_snapshot_live`
+    /// at 1. Ends when cancelled.
+    private func policyGaugeLoop() async {
+        while !Task.isCancelled {
+            await updatePolicyGauges()
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Every `evidenceFlushSeconds`: write fetch times and resolutions; every ~15 s count connected hosts (a query) and
     /// make sure this week's and next week's event partitions exist, so the first events
     /// of a week never wait for one. Ends when cancelled.
     private func backgroundLoop() async {
@@ -110,7 +120,6 @@ public final class AgentServer: Service, Sendable {
             } catch {
                 logger.warning("could not write fetch times and resolutions; will retry", metadata: ["error": "\(error)"])
             }
-            await updatePolicyGauges()
             if ContinuousClock.now - lastGauges >= .seconds(15) {
                 lastGauges = ContinuousClock.now
                 await updateFleetGauge()

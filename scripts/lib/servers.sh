@@ -87,6 +87,7 @@ rf_start_postgres() {
     || { cat "$dir/server.log" >&2; return 1; }
   RF_PG_DIR="$dir"
   RF_PG_PORT="$port"
+  RF_PG_OPTS="$opts $*"
   "$RF_PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U ringfence ringfence
   export RINGFENCE_TEST_PG_URL="postgres://ringfence@127.0.0.1:$port/ringfence"
   rf_log "PostgreSQL 15 listening on 127.0.0.1:$port (data in $dir/data)"
@@ -101,6 +102,15 @@ rf_stop_postgres() {
 # Restarts PostgreSQL on the same port and data (for fault tests).
 rf_restart_postgres() {
   rf_pg "$RF_PG_BIN/pg_ctl" -D "$RF_PG_DIR/data" -m fast -w restart >/dev/null
+}
+
+# Stops PostgreSQL (fast: open connections are cut) and starts it again later with
+# rf_resume_postgres, same port and data (for outage tests).
+rf_pause_postgres() {
+  rf_pg "$RF_PG_BIN/pg_ctl" -D "$RF_PG_DIR/data" -m fast -w stop >/dev/null
+}
+rf_resume_postgres() {
+  rf_pg "$RF_PG_BIN/pg_ctl" -D "$RF_PG_DIR/data" -o "$RF_PG_OPTS" -l "$RF_PG_DIR/server.log" -w -t 30 start >/dev/null
 }
 
 # Makes a throw-away CA and a server certificate for 127.0.0.1/localhost in DIR/tls.

@@ -1,16 +1,22 @@
 # Sourced by the load scripts (bench-agent, load, faults): the service in release mode
 # against throw-away servers, with the example directory and policy.
-#   rf_release_build        builds ringfence (release, .build-release); sets RF_BIN
+#   rf_build_service        builds ringfence (release, .build-release; RF_BUILD=debug uses the
+#                           debug build of scripts/test instead); sets RF_BIN
 #   rf_prepare_database     migrates, syncs the sample directory, publishes examples/policy
 #   rf_start_service [YAML] starts `ringfence serve` with rate limits out of the way (extra
 #                           server: keys from YAML); sets RF_PORT, RF_METRICS_PORT, RF_SERVE_PID
 #   rf_stop_service         stops it (SIGTERM, waits)
 # Needs scripts/lib/servers.sh sourced and rf_start_postgres / rf_start_slapd run.
 
-rf_release_build() {
-  echo "== building ringfence (release)"
-  swift build -c release --scratch-path .build-release --product ringfence 2>&1 | grep -E "error|warning: " || true
-  RF_BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/ringfence"
+rf_build_service() {
+  if [ "${RF_BUILD:-release}" = debug ]; then
+    swift build --product ringfence 2>&1 | grep -E "error|warning: " || true
+    RF_BIN="$(swift build --show-bin-path)/ringfence"
+  else
+    echo "== building ringfence (release)"
+    swift build -c release --scratch-path .build-release --product ringfence 2>&1 | grep -E "error|warning: " || true
+    RF_BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/ringfence"
+  fi
   export RINGFENCE_DATABASE_URL="$RINGFENCE_TEST_PG_URL"
   export RINGFENCE_LDAP_URL="$RINGFENCE_TEST_LDAP_URL"
   export RINGFENCE_LDAP_PASSWORD="$RINGFENCE_TEST_LDAP_PASSWORD"

@@ -18,6 +18,11 @@ public struct AgentCaller: Sendable, Equatable {
 /// Stored keys are looked up by their public prefix and cached for a few seconds; the
 /// presented key is hashed and compared with the stored digest in constant time on
 /// every call. Error messages never contain the key.
+///
+/// When PostgreSQL cannot be reached, a key whose record was loaded before keeps working
+/// on that record (its expiry and revocation as last read are still checked): a
+/// revocation is a write to PostgreSQL, so none can have been made since. A key never
+/// seen before gets UNAVAILABLE.
 public struct AgentAuthenticator: Sendable {
     /// Looks a stored key up by prefix.
     public typealias Lookup = @Sendable (String) async throws -> StoredAPIKey?
@@ -28,7 +33,9 @@ public struct AgentAuthenticator: Sendable {
 
     public init(lookup: @escaping Lookup, cacheSeconds: TimeInterval, limiter: RateLimiter) {
         self.lookup = lookup
-        self.cache = ExpiringCache(lifetime: cacheSeconds)
+        // While a record is reloaded, calls go on with the one before: a reload that waits
+        // for an unreachable PostgreSQL must not hold every call of the key.
+        self.cache = ExpiringCache(lifetime: cacheSeconds, servesStale: true)
         self.limiter = limiter
     }
 
@@ -45,7 +52,10 @@ public struct AgentAuthenticator: Sendable {
         do {
             stored = try await cache.value(for: key.prefix, now: now) { try await lookup(key.prefix) }
         } catch {
-            throw RPCError(code: .unavailable, message: "cannot check the API key now (database unavailable); retry")
+            guard let lastKnown = cache.lastKnown(key.prefix) else {
+                throw RPCError(code: .unavailable, message: "cannot check the API key now (database unavailable); retry")
+            }
+            stored = lastKnown
         }
         guard let stored, key.matches(storedHash: stored.hash) else {
             throw RPCError(code: .unauthenticated, message: "unknown API key \(key.prefix)")

@@ -34,6 +34,12 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         self.servesStale = servesStale
     }
 
+    /// The last value loaded for `key`, however old (nil when none was ever loaded or it
+    /// was dropped to make room). For falling back when a reload fails.
+    public func lastKnown(_ key: Key) -> Value? {
+        entries.withLock { $0[key]?.value }
+    }
+
     /// The cached value if it is still fresh at `now`.
     public func fresh(_ key: Key, now: Date = Date()) -> Value? {
         entries.withLock { entries in

@@ -25,6 +25,7 @@ public struct PolicyWatcher: Sendable {
         var delivered: Int64?
         var delay: Duration = .milliseconds(200)
         while !Task.isCancelled {
+            var lost = "the notification stream ended"
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: PolicyStore.channel) { notifications in
@@ -38,13 +39,16 @@ public struct PolicyWatcher: Sendable {
                     }
                 }
             } catch {
-                if Task.isCancelled { return }
-                await connected(false)
-                logger.warning("policy watcher lost PostgreSQL; serving the last snapshot and retrying",
-                               metadata: ["error": "\(String(reflecting: error))", "retry_in": "\(delay)"])
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                lost = String(reflecting: error)
             }
+            // Either way the LISTEN connection is gone (a server shutdown can end the
+            // notification stream without an error): not live until listening again.
+            if Task.isCancelled { return }
+            await connected(false)
+            logger.warning("policy watcher lost PostgreSQL; serving the last snapshot and retrying",
+                           metadata: ["error": "\(lost)", "retry_in": "\(delay)"])
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
         }
     }
 

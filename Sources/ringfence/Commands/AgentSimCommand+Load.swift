@@ -26,6 +26,8 @@ extension AgentSimCommand {
         var eventsPerStream: Int = 5_000
         @Option(help: "Events per stream message (events call).")
         var batch: Int = 500
+        @Option(name: .customLong("first-host"), help: "Number of the first simulated host (machine ids sim-N…), so that loads run side by side do not re-enrol each other's hosts.")
+        var firstHost: Int = 0
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
@@ -39,13 +41,14 @@ extension AgentSimCommand {
             let deadline = ContinuousClock.now + .seconds(duration.seconds)
             let started = Locked<ContinuousClock.Instant?>(nil)
             let connections = self.connections
+            let firstHost = self.firstHost
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<connections {
                     group.addTask {
                         try await connection.withClient { grpc in
                             let agent = SimulatedHost.Client(wrapping: grpc)
                             let health = Grpc_Health_V1_Health.Client(wrapping: grpc)
-                            var host = SimulatedHost(index: index, users: ["alice", "bob"])
+                            var host = SimulatedHost(index: firstHost + index, users: ["alice", "bob"])
                             var etag = ""
                             if call != .health {
                                 try await host.enroll(agent, token: tokens[index])

@@ -23,6 +23,14 @@ struct SimulatedHost: Sendable {
     var machineID: String { "sim-\(index)" }
     var metadata: Metadata { ["authorization": "Bearer \(apiKey)"] }
 
+    /// Every call has a deadline, as a real agent's would: a call the server never
+    /// finishes fails with DEADLINE_EXCEEDED instead of holding the simulated host.
+    static let options: CallOptions = {
+        var options = CallOptions.defaults
+        options.timeout = .seconds(30)
+        return options
+    }()
+
     mutating func enroll(_ client: Client, token: String) async throws {
         var request = Ringfence_V1_EnrollRequest()
         request.enrollmentToken = token
@@ -32,7 +40,7 @@ struct SimulatedHost: Sendable {
         request.host.osVersion = "1.0"
         request.host.arch = "arm64"
         request.installerVersion = "1.4.0"
-        let response = try await client.enroll(request)
+        let response = try await client.enroll(request, options: Self.options)
         hostID = response.hostID
         apiKey = response.apiKey
     }
@@ -70,7 +78,7 @@ struct SimulatedHost: Sendable {
         repo.managed = true
         repo.lastSeen = Google_Protobuf_Timestamp(date: Date())
         request.inventory.repos = [repo]
-        return try await client.heartbeat(request, metadata: metadata)
+        return try await client.heartbeat(request, metadata: metadata, options: Self.options)
     }
 
     func fetchPolicy(_ client: Client, user: String, ifNoneMatch: String = "") async throws -> Ringfence_V1_FetchPolicyResponse {
@@ -80,7 +88,7 @@ struct SimulatedHost: Sendable {
         request.context.agentKind = "claude-code"
         request.context.repo = Self.repos[index % Self.repos.count]
         request.ifNoneMatch = ifNoneMatch
-        return try await client.fetchPolicy(request, metadata: metadata)
+        return try await client.fetchPolicy(request, metadata: metadata, options: Self.options)
     }
 
     /// Streams `count` events in batches of `batchSize`; ids are derived from the host and
@@ -91,7 +99,7 @@ struct SimulatedHost: Sendable {
         let hostID = self.hostID
         let users = self.users
         let index = self.index
-        return try await client.reportEvents(metadata: metadata) { writer in
+        return try await client.reportEvents(metadata: metadata, options: Self.options) { writer in
             var sequence = firstSequence
             while sequence < firstSequence + count {
                 var batch = Ringfence_V1_ReportEventsRequest()

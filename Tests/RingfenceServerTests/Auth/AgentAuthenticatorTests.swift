@@ -1,0 +1,69 @@
+import Foundation
+import GRPCCore
+import RingfenceStore
+import Synchronization
+import Testing
+
+@testable import RingfenceServer
+
+/// The authenticator with a lookup that can be made to fail, as when PostgreSQL is away.
+@Suite("AgentAuthenticator")
+struct AgentAuthenticatorTests {
+    final class Store: Sendable {
+        let records = Mutex<[String: StoredAPIKey]>([:])
+        let down = Mutex(false)
+        let lookups = Mutex(0)
+
+        func lookup(_ prefix: String) throws -> StoredAPIKey? {
+            lookups.withLock { $0 += 1 }
+            if down.withLock({ $0 }) { throw PostgresStoreError("connection refused") }
+            return records.withLock { $0[prefix] }
+        }
+    }
+
+    static func metadata(_ key: APIKey) -> Metadata { ["authorization": "Bearer \(key.text)"] }
+
+    @Test("PostgreSQL away: a key read before keeps working on its last record, expiry still checked; a new key is UNAVAILABLE")
+    func outage() async throws {
+        let store = Store()
+        let authenticator = AgentAuthenticator(lookup: { try store.lookup($0) }, cacheSeconds: 5,
+                                               limiter: RateLimiter(rate: 1_000, burst: 1_000))
+        let known = APIKey.generate(), unseen = APIKey.generate()
+        let host = UUID()
+        let start = Date()
+        for key in [known, unseen] {
+            store.records.withLock {
+                $0[key.prefix] = StoredAPIKey(prefix: key.prefix, hash: key.hash, kind: .agent, hostID: host,
+                                              expiresAt: start.addingTimeInterval(60), revokedAt: nil, hostRetired: false)
+            }
+        }
+        #expect(try await authenticator.authenticate(Self.metadata(known), now: start).hostID == host)
+
+        store.down.withLock { $0 = true }
+        // Past the cache lifetime: the reload fails, the last record answers.
+        #expect(try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(10)).hostID == host)
+        #expect(store.lookups.withLock { $0 } == 2, "a reload was tried")
+        await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10)) }
+        do {
+            _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10))
+        } catch {
+            #expect(error.code == .unavailable)
+        }
+        do {
+            _ = try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(61))
+            Issue.record("an expired key was accepted")
+        } catch {
+            #expect(error.code == .unauthenticated, "the last record's expiry still holds")
+        }
+
+        // Back: a revocation made now is seen at the next reload.
+        store.down.withLock { $0 = false }
+        store.records.withLock { $0[known.prefix]?.revokedAt = start.addingTimeInterval(20) }
+        do {
+            _ = try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(30))
+            Issue.record("a revoked key was accepted")
+        } catch {
+            #expect(error.code == .unauthenticated)
+        }
+    }
+}
