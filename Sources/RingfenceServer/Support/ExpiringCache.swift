@@ -40,6 +40,12 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         entries.withLock { $0[key]?.value }
     }
 
+    /// Waits until a load of `key` that is running, if any, has finished (for tests).
+    func waitForLoad(_ key: Key) async {
+        let loading = entries.withLock { $0[key]?.loading }
+        _ = try? await loading?.value
+    }
+
     /// The cached value if it is still fresh at `now`.
     public func fresh(_ key: Key, now: Date = Date()) -> Value? {
         entries.withLock { entries in

@@ -40,9 +40,14 @@ struct AgentAuthenticatorTests {
         #expect(try await authenticator.authenticate(Self.metadata(known), now: start).hostID == host)
 
         store.down.withLock { $0 = true }
-        // Past the cache lifetime: the reload fails, the last record answers.
+        // Past the cache lifetime: the call goes on with the record while it is reloaded,
+        // and the reload fails.
         #expect(try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(10)).hostID == host)
+        await authenticator.cache.waitForLoad(known.prefix)
         #expect(store.lookups.withLock { $0 } == 2, "a reload was tried")
+        // With the reload failed, the last record answers.
+        #expect(try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(11)).hostID == host)
+        await authenticator.cache.waitForLoad(known.prefix)
         await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10)) }
         do {
             _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10))
@@ -56,12 +61,18 @@ struct AgentAuthenticatorTests {
             #expect(error.code == .unauthenticated, "the last record's expiry still holds")
         }
 
-        // Back: a revocation made now is seen at the next reload.
+        // Back: a revocation made now is seen once the next reload has finished (the call
+        // that starts the reload may still go on with the record before).
         store.down.withLock { $0 = false }
-        store.records.withLock { $0[known.prefix]?.revokedAt = start.addingTimeInterval(20) }
+        store.records.withLock {
+            $0[known.prefix]?.revokedAt = start.addingTimeInterval(20)
+            $0[known.prefix]?.expiresAt = start.addingTimeInterval(600)
+        }
+        _ = try? await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(30))
+        await authenticator.cache.waitForLoad(known.prefix)
         do {
-            _ = try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(30))
-            Issue.record("a revoked key was accepted")
+            _ = try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(31))
+            Issue.record("a revoked key was accepted after the reload")
         } catch {
             #expect(error.code == .unauthenticated)
         }
