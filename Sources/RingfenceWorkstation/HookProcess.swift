@@ -73,6 +73,15 @@ public enum HookProcess {
         public var status: Int32
     }
 
+    /// One run as a process: stdin in, the outcome on stdout and stderr; returns the exit status.
+    public static func runWithStandardStreams(_ arguments: Arguments) -> Int32 {
+        let input = FileHandle.standardInput.readData(ofLength: maxInputBytes + 1)
+        let outcome = run(arguments, input: input, environment: ProcessInfo.processInfo.environment)
+        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
+        if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
+        return outcome.status
+    }
+
     /// Largest hook input read, in bytes.
     public static let maxInputBytes = 1 << 20
 

@@ -21,8 +21,4 @@ do {
     FileHandle.standardError.write(Data("ringfence-hook: \(error)\n".utf8))
     exit(64)
 }
-let input = FileHandle.standardInput.readData(ofLength: HookProcess.maxInputBytes + 1)
-let outcome = HookProcess.run(parsed, input: input, environment: ProcessInfo.processInfo.environment)
-FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
-if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
-exit(outcome.status)
+exit(HookProcess.runWithStandardStreams(parsed))

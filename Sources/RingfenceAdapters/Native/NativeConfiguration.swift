@@ -37,14 +37,7 @@ public struct NativeFile: Sendable, Hashable {
 
     /// SHA-256 of bytes as lowercase hex.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Array(SHA256.hash(data: bytes)).hex
     }
 }
 

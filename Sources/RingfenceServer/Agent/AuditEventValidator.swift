@@ -36,19 +36,13 @@ public struct AuditEventValidator: Sendable {
         guard at <= now.addingTimeInterval(maxFuture) else { return reject("occurred_at is in the future") }
         guard !event.user.isEmpty else { return reject("user is empty") }
         guard !event.agentKind.isEmpty else { return reject("agent_kind is empty") }
-        for (name, value) in [("user", event.user), ("agent_kind", event.agentKind), ("agent_version", event.agentVersion),
-                              ("pack", event.pack), ("rule_id", event.ruleID), ("repo", event.repo),
-                              ("policy_etag", event.policyEtag), ("session_id", event.sessionID)]
-        where value.utf8.count > Self.maxNameBytes {
-            return reject("\(name) is longer than \(Self.maxNameBytes) bytes")
-        }
-        guard event.summary.utf8.count <= Self.maxSummaryBytes else {
-            return reject("summary is longer than \(Self.maxSummaryBytes) bytes")
-        }
-        if let field = TextCheck.firstNUL([("user", event.user), ("agent_kind", event.agentKind), ("agent_version", event.agentVersion),
-                                           ("surface", event.surface), ("pack", event.pack), ("rule_id", event.ruleID), ("repo", event.repo),
-                                           ("policy_etag", event.policyEtag), ("session_id", event.sessionID), ("summary", event.summary)]) {
-            return reject("\(field) contains a NUL character")
+        for (name, value, limit) in [("user", event.user, Self.maxNameBytes), ("agent_kind", event.agentKind, Self.maxNameBytes),
+                                     ("agent_version", event.agentVersion, Self.maxNameBytes), ("pack", event.pack, Self.maxNameBytes),
+                                     ("rule_id", event.ruleID, Self.maxNameBytes), ("repo", event.repo, Self.maxNameBytes),
+                                     ("policy_etag", event.policyEtag, Self.maxNameBytes), ("session_id", event.sessionID, Self.maxNameBytes),
+                                     ("summary", event.summary, Self.maxSummaryBytes)] {
+            if value.utf8.count > limit { return reject("\(name) is longer than \(limit) bytes") }
+            if TextCheck.hasNUL(value) { return reject("\(name) contains a NUL character") }
         }
         guard let surface = Surface(rawValue: event.surface) else { return reject("surface '\(event.surface.prefix(64))' is not a surface name") }
         guard let verdict = Verdict(proto: event.verdict) else { return reject("verdict is not set") }

@@ -4,15 +4,13 @@ import GRPCCore
 /// input up front, so it is the caller's error (INVALID_ARGUMENT or a rejected event), not
 /// a database failure reported as UNAVAILABLE that a client would retry for ever.
 enum TextCheck {
-    /// The name of the first field holding a NUL, if any.
-    static func firstNUL(_ fields: [(name: String, value: String)]) -> String? {
-        fields.first { $0.value.utf8.contains(0) }?.name
-    }
+    /// Whether a text holds a NUL character.
+    static func hasNUL(_ text: String) -> Bool { text.utf8.contains(0) }
 
     /// Throws INVALID_ARGUMENT naming the first field holding a NUL.
     static func require(_ fields: [(name: String, value: String)]) throws(RPCError) {
-        if let name = firstNUL(fields) {
-            throw RPCError(code: .invalidArgument, message: "\(name) contains a NUL character")
+        if let field = fields.first(where: { hasNUL($0.value) }) {
+            throw RPCError(code: .invalidArgument, message: "\(field.name) contains a NUL character")
         }
     }
 }

@@ -50,12 +50,11 @@ public struct AgentAuthenticator: Sendable {
         }
         let stored: StoredAPIKey?
         do {
+            // A record loaded before answers while it is reloaded (servesStale), also when
+            // the reload fails; only a key never loaded waits for PostgreSQL.
             stored = try await cache.value(for: key.prefix, now: now) { try await lookup(key.prefix) }
         } catch {
-            guard let lastKnown = cache.lastKnown(key.prefix) else {
-                throw RPCError(code: .unavailable, message: "cannot check the API key now (database unavailable); retry")
-            }
-            stored = lastKnown
+            throw RPCError(code: .unavailable, message: "cannot check the API key now (database unavailable); retry")
         }
         guard let stored, key.matches(storedHash: stored.hash) else {
             throw RPCError(code: .unauthenticated, message: "unknown API key \(key.prefix)")

@@ -34,12 +34,6 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         self.servesStale = servesStale
     }
 
-    /// The last value loaded for `key`, however old (nil when none was ever loaded or it
-    /// was dropped to make room). For falling back when a reload fails.
-    public func lastKnown(_ key: Key) -> Value? {
-        entries.withLock { $0[key]?.value }
-    }
-
     /// Waits until a load of `key` that is running, if any, has finished (for tests).
     func waitForLoad(_ key: Key) async {
         let loading = entries.withLock { $0[key]?.loading }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingfenceCore
 import RingfenceWorkstation
 
 /// `ringfence hook`: what an agent's hook runs before a shell command, a file read or an
@@ -25,8 +26,16 @@ struct HookCommand: ParsableCommand {
 
     func arguments() throws -> HookProcess.Arguments {
         do {
-            return HookProcess.Arguments(agent: try HookProcess.Arguments.agent(agent), cache: cache,
-                                         failClosed: try HookProcess.Arguments.surfaces(failClosed))
+            return HookProcess.Arguments(agent: try HookProcess.Arguments.agent(agent), cache: cache, failClosed: try Self.surfaces(failClosed))
+        } catch let error as WorkstationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The surfaces of `--fail-closed` values, as `ringfence hook` and `ringfence render` read them.
+    static func surfaces(_ values: [String]) throws -> Set<Surface> {
+        do {
+            return try HookProcess.Arguments.surfaces(values)
         } catch {
             throw ValidationError(error.description)
         }
@@ -37,10 +46,7 @@ struct HookCommand: ParsableCommand {
     }
 
     func run() throws {
-        let input = FileHandle.standardInput.readData(ofLength: HookProcess.maxInputBytes + 1)
-        let outcome = HookProcess.run(try arguments(), input: input, environment: ProcessInfo.processInfo.environment)
-        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
-        if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
-        if outcome.status != 0 { throw ExitCode(outcome.status) }
+        let status = HookProcess.runWithStandardStreams(try arguments())
+        if status != 0 { throw ExitCode(status) }
     }
 }

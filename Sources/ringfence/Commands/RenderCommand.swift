@@ -42,22 +42,14 @@ struct RenderCommand: AsyncParsableCommand {
     }
 
     func agentKind() throws -> AgentKind {
-        guard let kind = AgentKind(name: context.agent) else {
-            throw ValidationError("--agent must be one of \(AgentKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(context.agent)'")
-        }
-        return kind
+        try WorkstationCommand.agentKind(context.agent)
     }
 
     func options() throws -> AdapterOptions {
         var options = try configPath.map { try ConfigurationFile.load(path: $0).server.adapters } ?? AdapterOptions()
         if let hookExecutable { options.hookExecutable = hookExecutable }
         if let cacheDirectory { options.cacheDirectory = cacheDirectory }
-        if !failClosed.isEmpty {
-            options.failClosed = Set(try ContextOptions.split(failClosed).map { name in
-                guard let surface = Surface(rawValue: name) else { throw ValidationError("--fail-closed: '\(name)' is not a surface name") }
-                return surface
-            })
-        }
+        if !failClosed.isEmpty { options.failClosed = try HookCommand.surfaces(failClosed) }
         return options
     }
 
