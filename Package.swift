@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ringfence", targets: ["ringfence"]),
         .executable(name: "ringfence-hook", targets: ["ringfence-hook"]),
         .library(name: "RingfenceCore", targets: ["RingfenceCore"]),
+        .library(name: "RingfenceFiles", targets: ["RingfenceFiles"]),
         .library(name: "RingfenceProto", targets: ["RingfenceProto"]),
         .library(name: "RingfenceStore", targets: ["RingfenceStore"]),
         .library(name: "RingfenceDirectory", targets: ["RingfenceDirectory"]),
@@ -40,11 +41,20 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
-        // Domain types, selectors, the pure resolver. No I/O.
+        // Domain types, selectors, the pure resolver. No I/O, no clock, no YAML.
         .target(
             name: "RingfenceCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Ringfence's own files, read strictly with file:line errors: policy directories and
+        // the configuration file (the one YAML reader).
+        .target(
+            name: "RingfenceFiles",
+            dependencies: [
+                "RingfenceCore",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSwift6
@@ -105,10 +115,10 @@ let package = Package(
             name: "RingfenceDirectory",
             dependencies: [
                 "RingfenceCore",
+                "RingfenceFiles",
                 "RingfenceStore",
                 "CLDAP",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6
@@ -153,6 +163,7 @@ let package = Package(
             name: "ringfence",
             dependencies: [
                 "RingfenceCore",
+                "RingfenceFiles",
                 "RingfenceAdapters",
                 "RingfenceWorkstation",
                 "RingfenceProto",
@@ -176,8 +187,10 @@ let package = Package(
             name: "RingfenceTestSupport",
             dependencies: [
                 "RingfenceStore",
+                "RingfenceProto",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/RingfenceTestSupport",
             swiftSettings: strictSwift6
@@ -186,6 +199,16 @@ let package = Package(
             name: "RingfenceCoreTests",
             dependencies: [
                 "RingfenceCore",
+                "RingfenceFiles",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceFilesTests",
+            dependencies: [
+                "RingfenceFiles",
+                "RingfenceCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSwift6
@@ -193,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceAdaptersTests",
             dependencies: [
+                "RingfenceFiles",
                 "RingfenceAdapters", "RingfenceCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -202,7 +226,8 @@ let package = Package(
         .testTarget(
             name: "RingfenceProtoTests",
             dependencies: [
-                "RingfenceProto", "RingfenceCore",
+                "RingfenceProto", "RingfenceCore", "RingfenceTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -225,6 +250,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceServerTests",
             dependencies: [
+                "RingfenceFiles",
                 "RingfenceServer", "RingfenceTestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -234,12 +260,14 @@ let package = Package(
         ),
         .testTarget(
             name: "RingfenceReportsTests",
-            dependencies: ["RingfenceReports", "RingfenceTestSupport"],
+            dependencies: [
+                "RingfenceFiles","RingfenceReports", "RingfenceTestSupport"],
             swiftSettings: strictSwift6
         ),
         .testTarget(
             name: "ringfenceTests",
             dependencies: [
+                "RingfenceFiles",
                 "ringfence", "RingfenceTestSupport", "RingfenceAdapters", "RingfenceWorkstation",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "RingfenceAdapters", package: root),
                 .product(name: "RingfenceWorkstation", package: root),
                 .product(name: "RingfenceCore", package: root),
+                .product(name: "RingfenceFiles", package: root),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Hook",

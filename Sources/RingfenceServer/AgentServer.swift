@@ -51,12 +51,15 @@ public final class AgentServer: Service, Sendable {
                 : .ipv4(host: configuration.host, port: configuration.port),
             transportSecurity: try transportSecurity(),
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+        let authenticator = AgentService.authenticator(configuration: configuration, fleet: dependencies.fleet)
         let server = GRPCServer(
             transport: transport,
             services: [
-                AgentService(configuration: configuration, dependencies: dependencies),
-                HealthService(snapshots: dependencies.snapshots, metrics: dependencies.metrics),
-            ])
+                AgentService(configuration: configuration, dependencies: dependencies, authenticator: authenticator),
+                HealthService(snapshots: dependencies.snapshots),
+            ],
+            interceptorPipeline: Self.interceptors(authenticator: authenticator, metrics: dependencies.metrics,
+                                                   maxMessageBytes: configuration.maxMessageBytes))
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.serve() }
@@ -77,8 +80,23 @@ public final class AgentServer: Service, Sendable {
         }
     }
 
+    /// What every call goes through, in order: metrics (outermost, so refusals are
+    /// counted too), authentication (every agent method but Enroll), error mapping (next
+    /// to the handlers). Any later service is added to the same pipeline.
+    public static func interceptors(authenticator: AgentAuthenticator, metrics: ServerMetrics, maxMessageBytes: Int)
+        -> [ConditionalInterceptor<any ServerInterceptor>] {
+        let authenticated = Set(Ringfence_V1_AgentService.Method.descriptors)
+            .subtracting([Ringfence_V1_AgentService.Method.Enroll.descriptor])
+        return [
+            .apply(MetricsInterceptor(metrics: metrics), to: .all),
+            .apply(AuthenticationInterceptor(authenticator: authenticator), to: .methods(authenticated)),
+            .apply(ErrorInterceptor(maxMessageBytes: maxMessageBytes), to: .all),
+        ]
+    }
+
     private func transportSecurity() throws -> HTTP2ServerTransport.Posix.TransportSecurity {
         guard let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile else { return .plaintext }
+        try TLSFiles.check(certificate: certificate, key: key)
         return .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
     }
 

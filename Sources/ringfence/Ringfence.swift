@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 
 /// The `ringfence` command: every operation of the service, one subcommand each.
@@ -40,6 +41,25 @@ struct Ringfence: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        await Self.main(nil)
+        // Parse errors get the usage; errors while running get their message only.
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // --help, --version and the like end the run cleanly, as ArgumentParser prints them.
+            if exitCode(for: error).isSuccess { exit(withError: error) }
+            let failure = CommandFailure(error, message: message(for: error))
+            if !failure.message.isEmpty { FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8)) }
+            exit(withError: ExitCode(failure.exitCode))
+        }
     }
 }

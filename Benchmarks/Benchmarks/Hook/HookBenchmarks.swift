@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import RingfenceAdapters
 import RingfenceCore
+import RingfenceFiles
 import RingfenceWorkstation
 
 /// The hook's work inside the process (issue 8: decide in ≤ 5 ms p99 from cache): read

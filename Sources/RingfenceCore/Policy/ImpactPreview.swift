@@ -36,7 +36,9 @@ public struct ImpactPreview: Sendable {
     public private(set) var changes: [Change] = []
     /// Changes counted per (group, surface); a user counts in each of their groups.
     public private(set) var byGroupAndSurface: [String: [Surface: Int]] = [:]
-    /// Past events that would now warn or block, where they did not before.
+    /// Past events whose rule would warn or block under the new policy where it did not
+    /// under the current one (same context, same ring caps): the change of publishing,
+    /// not the distance from what the agents recorded.
     public private(set) var newlyWarned = 0
     public private(set) var newlyBlocked = 0
 
@@ -64,11 +66,14 @@ public struct ImpactPreview: Sendable {
         for event in events {
             var context = event.context
             context.surfaces = [event.surface]
-            let level = next.resolve(context).surface(event.surface)?.rules
-                .first { $0.pack == event.pack && $0.rule.id == event.ruleID }?.level ?? .off
-            switch level {
-            case .block where event.verdict != .block: newlyBlocked += event.count
-            case .warn where event.verdict != .warn && event.verdict != .block: newlyWarned += event.count
+            func level(under snapshot: PolicySnapshot?) -> Level {
+                snapshot?.resolve(context).surface(event.surface)?.rules.first { $0.pack == event.pack && $0.rule.id == event.ruleID }?.level
+                    ?? .off
+            }
+            let old = level(under: current)
+            switch level(under: next) {
+            case .block where old != .block: newlyBlocked += event.count
+            case .warn where old < .warn: newlyWarned += event.count
             default: break
             }
         }

@@ -1,35 +1,69 @@
-/// What publishing a bundle would change against the current one, for `ringfence apply`
-/// and review. Pure.
+/// What publishing a bundle would change against the current one, for `ringfence apply`,
+/// `ringfence rollback` and review. Pure.
+///
+/// Compares what decides: assignments, the pack version each assignment resolves to (a
+/// `latest` reference moves when versions come or go, with the assignment unchanged),
+/// the pack versions in the bundle both ways, and the mappings. Pack versions that were
+/// published before (a return after a rollback) are told apart from new ones.
 public struct PolicyDiff: Sendable, Equatable {
     /// Assignment ids added, changed and removed.
     public var added: [String] = []
     public var changed: [String] = []
     public var removed: [String] = []
-    /// Pack versions (`pack@version`) in the new bundle but not the current one.
+    /// Unchanged assignments whose pack reference now resolves to another version
+    /// (`id: pack@old → pack@new`).
+    public var repointed: [String] = []
+    /// Pack versions (`pack@version`) in the new bundle but not the current one, never
+    /// published before.
     public var newPackVersions: [String] = []
+    /// Pack versions in the new bundle but not the current one that were published
+    /// before (their content is already stored; nothing new is written).
+    public var returningPackVersions: [String] = []
+    /// Pack versions in the current bundle but not the new one.
+    public var removedPackVersions: [String] = []
     /// Whether ring or role mappings differ.
     public var mappingsChanged = false
 
     /// Compares a new bundle with the current one (nil = nothing published yet).
-    public init(from current: PolicyBundle?, to next: PolicyBundle) {
+    /// - Parameter published: every `pack@version` ever published (empty: treat every
+    ///   version missing from `current` as new).
+    public init(from current: PolicyBundle?, to next: PolicyBundle, published: Set<String> = []) {
         let before = Dictionary((current?.assignments ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(next.assignments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         added = after.keys.filter { before[$0] == nil }.sorted()
         removed = before.keys.filter { after[$0] == nil }.sorted()
         changed = after.keys.filter { before[$0] != nil && before[$0] != after[$0] }.sorted()
+        if let current {
+            repointed = after.values.filter { before[$0.id] == $0 }.sorted { $0.id < $1.id }.compactMap { assignment in
+                guard let pack = assignment.pack else { return nil }
+                let old = current.packVersion(named: pack, assignment.version)?.version
+                let new = next.packVersion(named: pack, assignment.version)?.version
+                guard old != new else { return nil }
+                return "\(assignment.id): \(pack)@\(old.map(String.init) ?? "none") → \(pack)@\(new.map(String.init) ?? "none")"
+            }
+        }
         let known = Set((current?.packs ?? []).map { "\($0.pack)@\($0.version)" })
-        newPackVersions = next.packs.map { "\($0.pack)@\($0.version)" }.filter { !known.contains($0) }.sorted()
+        let incoming = Set(next.packs.map { "\($0.pack)@\($0.version)" })
+        let arriving = incoming.subtracting(known)
+        newPackVersions = arriving.subtracting(published).sorted()
+        returningPackVersions = arriving.intersection(published).sorted()
+        removedPackVersions = known.subtracting(incoming).sorted()
         mappingsChanged = Set(current?.ringMappings ?? []) != Set(next.ringMappings) || Set(current?.roleMappings ?? []) != Set(next.roleMappings)
     }
 
     /// Whether publishing would change anything.
     public var isEmpty: Bool {
-        added.isEmpty && changed.isEmpty && removed.isEmpty && newPackVersions.isEmpty && !mappingsChanged
+        added.isEmpty && changed.isEmpty && removed.isEmpty && repointed.isEmpty && newPackVersions.isEmpty
+            && returningPackVersions.isEmpty && removedPackVersions.isEmpty && !mappingsChanged
     }
 
     /// The diff as lines for people.
     public var lines: [String] {
         added.map { "+ assignment \($0)" } + changed.map { "~ assignment \($0)" } + removed.map { "- assignment \($0)" }
-            + newPackVersions.map { "+ pack version \($0)" } + (mappingsChanged ? ["~ ring/role mappings"] : [])
+            + repointed.map { "~ assignment \($0)" }
+            + newPackVersions.map { "+ pack version \($0)" }
+            + returningPackVersions.map { "+ pack version \($0) (published before; back in force)" }
+            + removedPackVersions.map { "- pack version \($0)" }
+            + (mappingsChanged ? ["~ ring/role mappings"] : [])
     }
 }

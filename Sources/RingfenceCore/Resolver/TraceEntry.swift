@@ -117,3 +117,17 @@ extension Resolution {
         }
     }
 }
+
+extension TraceLine {
+    /// A trace as stored with a resolution: JSON with sorted keys. Strings, integers and
+    /// arrays of strings always encode; a failure would be a bug in this type.
+    public static func json(_ lines: [TraceLine]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return String(decoding: try encoder.encode(lines), as: UTF8.self)
+        } catch {
+            preconditionFailure("a trace of strings and integers did not encode: \(error)")
+        }
+    }
+}

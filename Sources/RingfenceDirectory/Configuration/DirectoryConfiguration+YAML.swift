@@ -1,154 +1,96 @@
 import Foundation
-import Yams
+import RingfenceFiles
 
 extension DirectoryConfiguration {
-    /// The `directory:` section as written in YAML. Every field is optional; the preset
-    /// supplies the rest. Unknown keys are refused (see `decode(from:)`).
-    struct File: Decodable {
-        var preset: Preset?
-        var url: String?
-        var security: LDAPConnectionOptions.Security?
-        var caFile: String?
-        var bindDN: String?
-        var passwordFile: String?
-        var passwordEnv: String?
-        var baseDN: String?
-        var timeouts: Timeouts?
-        var pageSize: Int?
-        var users: Users?
-        var groups: Groups?
-        var roles: Roles?
-        var deletionGuard: Guard?
-        var schedule: Schedule?
+    /// Keys of the `directory:` section; `roles.groups` is a free map of group to role.
+    static let keys = ["preset", "url", "security", "caFile", "bindDN", "passwordFile", "passwordEnv", "baseDN", "timeouts",
+                       "pageSize", "users", "groups", "roles", "deletionGuard", "schedule"]
 
-        struct Timeouts: Decodable { var connect: Int?; var operation: Int? }
-        struct Users: Decodable {
-            var baseDN: String?
-            var filter: String?
-            var idAttribute: String?
-            var usernameAttribute: String?
-            var emailAttribute: String?
-            var displayNameAttribute: String?
-            var disabled: DisabledRule?
+    /// Reads the `directory:` section (docs/directory.md) with the strict reader: every
+    /// field is optional but `url`, `bindDN` and the base DNs, the preset supplies the
+    /// rest; unknown keys, wrong types and values that cannot work are reported at their
+    /// line into `value`'s problems. Nil when there was a problem.
+    public static func read(_ value: YAMLValue) -> DirectoryConfiguration? {
+        let before = value.errors.errors.count
+        guard let fields = value.mapping(allowed: keys) else { return nil }
+        guard let url = fields["url"]?.nonEmptyString() else {
+            if fields["url"] == nil { value.missing("url", "ldap://host:port/ or ldaps://host:port/") }
+            return nil
         }
-        struct Groups: Decodable {
-            var baseDN: String?
-            var filter: String?
-            var idAttribute: String?
-            var nameAttribute: String?
-            var descriptionAttribute: String?
-            var ownerAttribute: String?
-            var membership: MembershipSource?
-            var memberAttribute: String?
-        }
-        struct Roles: Decodable { var attribute: String?; var groups: [String: String]? }
-        struct Guard: Decodable { var maxDeletions: Int?; var maxShare: Double? }
-        struct Schedule: Decodable { var incrementalEvery: Int?; var fullEvery: Int? }
-    }
-
-    /// Allowed keys per section; `roles.groups` is a free map of group to role.
-    static let schema: [String: [String]] = [
-        "": ["preset", "url", "security", "caFile", "bindDN", "passwordFile", "passwordEnv", "baseDN", "timeouts", "pageSize",
-             "users", "groups", "roles", "deletionGuard", "schedule"],
-        "timeouts": ["connect", "operation"],
-        "users": ["baseDN", "filter", "idAttribute", "usernameAttribute", "emailAttribute", "displayNameAttribute", "disabled"],
-        "users.disabled": ["attribute", "test", "value"],
-        "groups": ["baseDN", "filter", "idAttribute", "nameAttribute", "descriptionAttribute", "ownerAttribute", "membership", "memberAttribute"],
-        "roles": ["attribute", "groups"],
-        "deletionGuard": ["maxDeletions", "maxShare"],
-        "schedule": ["incrementalEvery", "fullEvery"],
-    ]
-
-    /// Every key of the YAML that the schema does not know, as dotted paths.
-    static func unknownKeys(in node: Node, path: String = "") -> [String] {
-        guard let mapping = node.mapping, let allowed = schema[path] else { return [] }
-        var unknown: [String] = []
-        for (key, value) in mapping {
-            let name = key.scalar?.string ?? "?"
-            let child = path.isEmpty ? name : path + "." + name
-            if !allowed.contains(name) {
-                unknown.append(child)
-            } else {
-                unknown += unknownKeys(in: value, path: child)
-            }
-        }
-        return unknown
-    }
-
-    /// Reads the `directory:` section from YAML text and validates it.
-    public static func decode(yaml: String) throws(DirectoryConfigurationError) -> DirectoryConfiguration {
-        if let node = try? Yams.compose(yaml: yaml) {
-            let unknown = unknownKeys(in: node)
-            guard unknown.isEmpty else {
-                throw DirectoryConfigurationError("directory: unknown key\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")) (see docs/directory.md)")
-            }
-        }
-        let file: File
-        do {
-            file = try YAMLDecoder().decode(File.self, from: yaml)
-        } catch let error as DecodingError {
-            throw DirectoryConfigurationError("directory: \(error.readable)")
-        } catch {
-            throw DirectoryConfigurationError("directory: not valid YAML: \(error)")
-        }
-        return try make(from: file)
-    }
-
-    static func make(from file: File) throws(DirectoryConfigurationError) -> DirectoryConfiguration {
-        guard let url = file.url else { throw DirectoryConfigurationError("directory.url: required") }
         var configuration = DirectoryConfiguration(
-            preset: file.preset ?? .openldap, url: url, bindDN: file.bindDN ?? "", baseDN: file.baseDN ?? "")
-        if let value = file.security { configuration.security = value }
-        configuration.caFile = file.caFile
-        configuration.passwordFile = file.passwordFile
-        if let value = file.passwordEnv { configuration.passwordEnv = value }
-        if let value = file.timeouts?.connect { configuration.connectTimeoutSeconds = value }
-        if let value = file.timeouts?.operation { configuration.operationTimeoutSeconds = value }
-        if let value = file.pageSize { configuration.pageSize = value }
-        if let users = file.users {
-            if let value = users.baseDN { configuration.userBaseDN = value }
-            if let value = users.filter { configuration.userFilter = value }
-            if let value = users.idAttribute { configuration.userIdAttribute = value }
-            if let value = users.usernameAttribute { configuration.usernameAttribute = value }
-            if let value = users.emailAttribute { configuration.emailAttribute = value }
-            if let value = users.displayNameAttribute { configuration.displayNameAttribute = value }
-            if let value = users.disabled { configuration.disabled = value }
+            preset: fields["preset"]?.choice(Preset.self) ?? .openldap, url: url, bindDN: fields["bindDN"]?.string() ?? "",
+            baseDN: fields["baseDN"]?.string() ?? "")
+        if let security = fields["security"]?.choice(LDAPConnectionOptions.Security.self) { configuration.security = security }
+        configuration.caFile = fields["caFile"]?.nonEmptyString()
+        configuration.passwordFile = fields["passwordFile"]?.nonEmptyString()
+        if let name = fields["passwordEnv"]?.nonEmptyString() { configuration.passwordEnv = name }
+        if let timeouts = fields["timeouts"]?.mapping(allowed: ["connect", "operation"]) {
+            if let seconds = timeouts["connect"]?.int(in: 1...3_600) { configuration.connectTimeoutSeconds = seconds }
+            if let seconds = timeouts["operation"]?.int(in: 1...86_400) { configuration.operationTimeoutSeconds = seconds }
         }
-        if let groups = file.groups {
-            if let value = groups.baseDN { configuration.groupBaseDN = value }
-            if let value = groups.filter { configuration.groupFilter = value }
-            if let value = groups.idAttribute { configuration.groupIdAttribute = value }
-            if let value = groups.nameAttribute { configuration.groupNameAttribute = value }
-            if let value = groups.descriptionAttribute { configuration.groupDescriptionAttribute = value }
-            if let value = groups.ownerAttribute { configuration.groupOwnerAttribute = value }
-            if let value = groups.membership { configuration.membership = value }
-            if let value = groups.memberAttribute { configuration.memberAttribute = value }
+        if let size = fields["pageSize"]?.int() { configuration.pageSize = size }
+        if let users = fields["users"]?.mapping(allowed: ["baseDN", "filter", "idAttribute", "usernameAttribute", "emailAttribute",
+                                                          "displayNameAttribute", "disabled"]) {
+            if let text = users["baseDN"]?.string() { configuration.userBaseDN = text }
+            if let text = users["filter"]?.nonEmptyString() { configuration.userFilter = text }
+            if let text = users["idAttribute"]?.nonEmptyString() { configuration.userIdAttribute = text }
+            if let text = users["usernameAttribute"]?.nonEmptyString() { configuration.usernameAttribute = text }
+            if let text = users["emailAttribute"]?.nonEmptyString() { configuration.emailAttribute = text }
+            if let text = users["displayNameAttribute"]?.nonEmptyString() { configuration.displayNameAttribute = text }
+            if let disabled = users["disabled"], let rule = disabledRule(disabled) { configuration.disabled = rule }
         }
-        configuration.roleAttribute = file.roles?.attribute
-        configuration.roleGroups = file.roles?.groups ?? [:]
-        if let value = file.deletionGuard?.maxDeletions { configuration.maxDeletions = value }
-        if let value = file.deletionGuard?.maxShare { configuration.maxDeletionShare = value }
-        if let value = file.schedule?.incrementalEvery { configuration.incrementalEverySeconds = value }
-        if let value = file.schedule?.fullEvery { configuration.fullEverySeconds = value }
-        let problems = configuration.problems()
-        guard problems.isEmpty else { throw DirectoryConfigurationError(problems.joined(separator: "; ")) }
-        return configuration
+        if let groups = fields["groups"]?.mapping(allowed: ["baseDN", "filter", "idAttribute", "nameAttribute", "descriptionAttribute",
+                                                            "ownerAttribute", "membership", "memberAttribute"]) {
+            if let text = groups["baseDN"]?.string() { configuration.groupBaseDN = text }
+            if let text = groups["filter"]?.nonEmptyString() { configuration.groupFilter = text }
+            if let text = groups["idAttribute"]?.nonEmptyString() { configuration.groupIdAttribute = text }
+            if let text = groups["nameAttribute"]?.nonEmptyString() { configuration.groupNameAttribute = text }
+            if let text = groups["descriptionAttribute"]?.nonEmptyString() { configuration.groupDescriptionAttribute = text }
+            if let text = groups["ownerAttribute"]?.nonEmptyString() { configuration.groupOwnerAttribute = text }
+            if let source = groups["membership"]?.choice(MembershipSource.self) { configuration.membership = source }
+            if let text = groups["memberAttribute"]?.nonEmptyString() { configuration.memberAttribute = text }
+        }
+        if let roles = fields["roles"]?.mapping(allowed: ["attribute", "groups"]) {
+            configuration.roleAttribute = roles["attribute"]?.nonEmptyString()
+            for (group, role) in roles["groups"]?.entries() ?? [] {
+                if let name = role.nonEmptyString() { configuration.roleGroups[group] = name }
+            }
+        }
+        if let limits = fields["deletionGuard"]?.mapping(allowed: ["maxDeletions", "maxShare"]) {
+            if let count = limits["maxDeletions"]?.int() { configuration.maxDeletions = count }
+            if let share = limits["maxShare"]?.double() { configuration.maxDeletionShare = share }
+        }
+        if let schedule = fields["schedule"]?.mapping(allowed: ["incrementalEvery", "fullEvery"]) {
+            if let seconds = schedule["incrementalEvery"]?.int(in: 1...Int.max) { configuration.incrementalEverySeconds = seconds }
+            if let seconds = schedule["fullEvery"]?.int(in: 1...Int.max) { configuration.fullEverySeconds = seconds }
+        }
+        for problem in configuration.problems() {
+            (value.value(at: problem.key) ?? value).at(path: value.path + "." + problem.key).fail(problem.message)
+        }
+        return value.errors.errors.count == before ? configuration : nil
     }
-}
 
-extension DecodingError {
-    /// "users.disabled.test: unknown value 'maybe'" rather than Swift's debug text.
-    var readable: String {
-        func path(_ context: Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    static func disabledRule(_ value: YAMLValue) -> DisabledRule? {
+        guard let fields = value.mapping(allowed: ["attribute", "test", "value"]) else { return nil }
+        guard let attribute = fields["attribute"]?.nonEmptyString() else {
+            if fields["attribute"] == nil { value.missing("attribute") }
+            return nil
         }
-        switch self {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "\(path(context)): missing key '\(key.stringValue)'"
-        @unknown default:
-            return "\(self)"
+        guard let test = fields["test"]?.choice(DisabledRule.Test.self) else {
+            if fields["test"] == nil { value.missing("test", "present, equals or bitmask") }
+            return nil
         }
+        return DisabledRule(attribute: attribute, test: test, value: fields["value"]?.string())
+    }
+
+    /// Reads a `directory:` section from its own YAML text (tests, tools); throws every
+    /// problem, located in `file`.
+    public static func decode(yaml: String, file: String = "directory") throws(ConfigurationError) -> DirectoryConfiguration {
+        let errors = YAMLValue.ErrorSink()
+        let root = YAMLValue.documents(yaml, file: file, errors: errors).first
+        let path = YAMLValue(node: root?.node ?? .mapping([:]), file: file, path: "directory", errors: errors)
+        let configuration = read(path)
+        guard let configuration, errors.errors.isEmpty else { throw ConfigurationError(errors.errors) }
+        return configuration
     }
 }

@@ -185,22 +185,27 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         [groupIdAttribute, groupNameAttribute, groupDescriptionAttribute, groupOwnerAttribute, memberAttribute]
     }
 
-    /// Checks values that cannot work; returns every problem.
-    public func problems() -> [String] {
-        var problems: [String] = []
+    /// Checks values that cannot work; returns every problem with its key inside the
+    /// `directory` section (`users.filter`).
+    public func problems() -> [(key: String, message: String)] {
+        var problems: [(key: String, message: String)] = []
         let scheme = url.lowercased()
-        if !(scheme.hasPrefix("ldap://") || scheme.hasPrefix("ldaps://")) { problems.append("directory.url: expected ldap://host:port/ or ldaps://host:port/, got '\(url)'") }
-        if bindDN.isEmpty { problems.append("directory.bindDN: required") }
-        if userBaseDN.isEmpty { problems.append("directory.users.baseDN: required") }
-        if groupBaseDN.isEmpty { problems.append("directory.groups.baseDN: required") }
-        if !(1...10_000).contains(pageSize) { problems.append("directory.pageSize: must be 1...10000, got \(pageSize)") }
-        if maxDeletions < 0 { problems.append("directory.deletionGuard.maxDeletions: must not be negative") }
-        if !(0...1).contains(maxDeletionShare) { problems.append("directory.deletionGuard.maxShare: must be between 0 and 1, got \(maxDeletionShare)") }
+        if !(scheme.hasPrefix("ldap://") || scheme.hasPrefix("ldaps://")) {
+            problems.append(("url", "expected ldap://host:port/ or ldaps://host:port/, got '\(url)'"))
+        }
+        if bindDN.isEmpty { problems.append(("bindDN", "required")) }
+        if userBaseDN.isEmpty { problems.append(("users.baseDN", "required (or baseDN)")) }
+        if groupBaseDN.isEmpty { problems.append(("groups.baseDN", "required (or baseDN)")) }
+        if !(1...10_000).contains(pageSize) { problems.append(("pageSize", "must be 1...10000, got \(pageSize)")) }
+        if maxDeletions < 0 { problems.append(("deletionGuard.maxDeletions", "must not be negative")) }
+        if !(0...1).contains(maxDeletionShare) {
+            problems.append(("deletionGuard.maxShare", "must be between 0 and 1, got \(maxDeletionShare.formatted())"))
+        }
         for (name, filter) in [("users.filter", userFilter), ("groups.filter", groupFilter)] where !(filter.hasPrefix("(") && filter.hasSuffix(")")) {
-            problems.append("directory.\(name): an LDAP filter must be enclosed in parentheses, got '\(filter)'")
+            problems.append((name, "an LDAP filter must be enclosed in parentheses, got '\(filter)'"))
         }
         if let disabled, disabled.test != .present, disabled.value == nil {
-            problems.append("directory.users.disabled.value: required for test '\(disabled.test.rawValue)'")
+            problems.append(("users.disabled.value", "required for test '\(disabled.test.rawValue)'"))
         }
         return problems
     }

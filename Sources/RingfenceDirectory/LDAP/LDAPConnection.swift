@@ -5,7 +5,7 @@ import Foundation
 /// How to reach an LDAP server.
 public struct LDAPConnectionOptions: Sendable, Equatable {
     /// How to protect the connection.
-    public enum Security: String, Sendable, Equatable, Codable {
+    public enum Security: String, Sendable, Equatable, Codable, CaseIterable {
         /// Plain `ldap://` (loopback and tests only).
         case none
         /// `ldap://` upgraded with the StartTLS extended operation.

@@ -2,14 +2,6 @@ import Foundation
 import GRPCCore
 import RingfenceStore
 
-/// Who is calling: the host an agent key belongs to.
-public struct AgentCaller: Sendable, Equatable {
-    /// The host the key is bound to.
-    public var hostID: UUID
-    /// The key's public prefix (safe to log).
-    public var keyPrefix: String
-}
-
 /// Turns the `authorization: Bearer <api key>` metadata of a call into an `AgentCaller`,
 /// or the gRPC error the caller gets: UNAUTHENTICATED for a missing, malformed, unknown,
 /// wrong, expired or revoked key, PERMISSION_DENIED for a key that is not an agent key,
@@ -67,7 +59,7 @@ public struct AgentAuthenticator: Sendable {
         if stored.hostRetired { throw RPCError(code: .unauthenticated, message: "the host of API key \(key.prefix) was retired") }
         if let wait = limiter.admit(key.prefix, now: now) {
             throw RPCError(code: .resourceExhausted,
-                           message: "rate limit of API key \(key.prefix) exceeded; retry in \(String(format: "%.2f", wait)) s")
+                           message: "rate limit of API key \(key.prefix) exceeded; \(RetryAfter.text(seconds: wait))")
         }
         return AgentCaller(hostID: hostID, keyPrefix: key.prefix)
     }
@@ -75,18 +67,5 @@ public struct AgentAuthenticator: Sendable {
     /// Forgets a cached key (after this process revoked or rotated it).
     public func forget(prefix: String) {
         cache.remove(prefix)
-    }
-}
-
-extension AgentCaller {
-    /// Checks that a request names the caller's own host (an empty id means "mine").
-    public func requireHost(_ requested: String) throws(RPCError) {
-        guard !requested.isEmpty else { return }
-        guard let id = UUID(uuidString: requested) else {
-            throw RPCError(code: .invalidArgument, message: "host_id '\(requested.prefix(64))' is not a UUID")
-        }
-        guard id == hostID else {
-            throw RPCError(code: .permissionDenied, message: "this API key belongs to host \(hostID), not \(id)")
-        }
     }
 }

@@ -8,26 +8,22 @@ import RingfenceProto
 /// NOT_SERVING until then. Any other service name is NOT_FOUND, as the protocol asks.
 public struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
     let snapshots: PolicySnapshotCache
-    let metrics: ServerMetrics
 
-    public init(snapshots: PolicySnapshotCache, metrics: ServerMetrics) {
+    public init(snapshots: PolicySnapshotCache) {
         self.snapshots = snapshots
-        self.metrics = metrics
     }
 
     public func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
         -> Grpc_Health_V1_HealthCheckResponse {
-        try await metrics.observe("Health.Check") {
-            var response = Grpc_Health_V1_HealthCheckResponse()
-            switch request.service {
-            case "":
-                response.status = .serving
-            case Ringfence_V1_AgentService.descriptor.fullyQualifiedService:
-                response.status = await snapshots.current == nil ? .notServing : .serving
-            default:
-                throw RPCError(code: .notFound, message: "unknown service '\(request.service.prefix(128))'")
-            }
-            return response
+        var response = Grpc_Health_V1_HealthCheckResponse()
+        switch request.service {
+        case "":
+            response.status = .serving
+        case Ringfence_V1_AgentService.descriptor.fullyQualifiedService:
+            response.status = await snapshots.current == nil ? .notServing : .serving
+        default:
+            throw RPCError(code: .notFound, message: "unknown service '\(request.service.prefix(128))'")
         }
+        return response
     }
 }

@@ -14,7 +14,7 @@ import Synchronization
 /// - `ringfence_hosts_connected` — hosts with a heartbeat within the stale threshold
 public final class ServerMetrics: Sendable {
     let factory: any MetricsFactory
-    private let timers: [String: CoreMetrics.Timer]
+    private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
     private let counters = Mutex<[String: Counter]>([:])
     public let eventsStored: Counter
     public let eventsDuplicate: Counter
@@ -25,17 +25,8 @@ public final class ServerMetrics: Sendable {
     /// Live hosts whose managed agent files differ from what was served.
     public let hostsDrifted: Gauge
 
-    /// The methods calls are counted under.
-    public static let methods = ["Enroll", "Heartbeat", "FetchPolicy", "ReportEvents", "RotateKey", "Health.Check"]
-
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
-        var timers: [String: CoreMetrics.Timer] = [:]
-        for method in Self.methods {
-            timers[method] = Timer(label: "ringfence_rpc_duration_seconds", dimensions: [("method", method)],
-                                   preferredDisplayUnit: .seconds, factory: factory)
-        }
-        self.timers = timers
         eventsStored = Counter(label: "ringfence_events_stored_total", factory: factory)
         eventsDuplicate = Counter(label: "ringfence_events_duplicate_total", factory: factory)
         eventsRejected = Counter(label: "ringfence_events_rejected_total", factory: factory)
@@ -45,24 +36,26 @@ public final class ServerMetrics: Sendable {
         hostsDrifted = Gauge(label: "ringfence_hosts_drifted", factory: factory)
     }
 
-    /// Runs one call's body, counting it by outcome and timing it.
-    public func observe<Result: Sendable>(_ method: String, _ body: () async throws -> Result) async throws -> Result {
-        let start = ContinuousClock.now
-        var code = "ok"
-        defer {
-            let elapsed = ContinuousClock.now - start
-            timers[method]?.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-            requestCounter(method: method, code: code).increment()
-        }
-        do {
-            return try await body()
-        } catch let error as RPCError {
-            code = Self.name(error.code)
-            throw error
-        } catch {
-            code = "unknown"
-            throw error
-        }
+    /// Counts and times one finished call (`MetricsInterceptor`); `code` nil is OK.
+    public func record(method: String, code: RPCError.Code?, elapsed: Duration) {
+        timer(method: method).recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        requestCounter(method: method, code: code.map(Self.name) ?? "ok").increment()
+    }
+
+    /// The `method` label of a call: the method's name for the agent service
+    /// (`Heartbeat`), `Service.Method` for others (`Health.Check`).
+    public static func methodLabel(_ descriptor: MethodDescriptor) -> String {
+        if descriptor.service.fullyQualifiedService == "ringfence.v1.AgentService" { return descriptor.method }
+        let service = descriptor.service.fullyQualifiedService.split(separator: ".").last.map(String.init) ?? ""
+        return service + "." + descriptor.method
+    }
+
+    private func timer(method: String) -> CoreMetrics.Timer {
+        if let timer = timers.withLock({ $0[method] }) { return timer }
+        let timer = Timer(label: "ringfence_rpc_duration_seconds", dimensions: [("method", method)], preferredDisplayUnit: .seconds,
+                          factory: factory)
+        timers.withLock { $0[method] = timer }
+        return timer
     }
 
     /// The counter of one method and status, made once (making one goes through the

@@ -31,16 +31,16 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     }
 
     /// Parses a `postgres://` URL.
-    public init(url text: String) throws(ConfigurationError) {
+    public init(url text: String) throws(DatabaseURLError) {
         guard let components = URLComponents(string: text),
             components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, !host.isEmpty
         else {
-            throw ConfigurationError(key: "database.url", message: "expected postgres://user@host:port/database, got '\(Self.redacted(text))'")
+            throw DatabaseURLError(key: "database.url", message: "expected postgres://user@host:port/database, got '\(Self.redacted(text))'")
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty else {
-            throw ConfigurationError(key: "database.url", message: "the URL names no database: '\(Self.redacted(text))'")
+            throw DatabaseURLError(key: "database.url", message: "the URL names no database: '\(Self.redacted(text))'")
         }
         let sslmode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value
         let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
@@ -81,8 +81,8 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     }
 }
 
-/// A configuration value that cannot be used, with the key it came from.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A database URL that cannot be used, with the key or flag it came from.
+public struct DatabaseURLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration key (dotted path) at fault.
     public var key: String
     /// What is wrong.

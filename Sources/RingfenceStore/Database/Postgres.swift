@@ -2,7 +2,8 @@ import Logging
 import PostgresNIO
 
 /// Runs `body` with a connected `PostgresClient` whose pool runs for exactly as long
-/// as `body` does.
+/// as `body` does. One connection is opened first, so an unreachable server or a wrong
+/// database fails at once with `DatabaseUnreachable` (a pool would retry for a minute).
 ///
 /// postgres-nio's client only serves queries while its `run()` is in progress; this
 /// ties that lifetime to a scope, which is what command-line commands and tests want.
@@ -13,6 +14,7 @@ public func withPostgres<Result: Sendable>(
     logger: Logger = quietPostgresLogger,
     _ body: @Sendable (PostgresClient) async throws -> Result
 ) async throws -> Result {
+    try await configuration.probe(logger: logger)
     let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
         group.addTask { await client.run() }

@@ -33,7 +33,7 @@ public final class EventStore: Sendable {
 
     /// Stores a batch; returns how many rows were new. Throws without storing anything
     /// when PostgreSQL refuses the batch.
-    public func store(_ events: [AuditEventRow]) async throws -> Outcome {
+    public func store(_ events: [AuditEventRecord]) async throws -> Outcome {
         guard !events.isEmpty else { return Outcome(stored: 0, duplicates: 0) }
         try await ensurePartitions(for: events.map(\.occurredAt))
         let rows = try await client.query(

@@ -42,7 +42,7 @@ public struct FleetStore: Sendable {
     /// Consumes a token and enrols the host, storing its first API key — all in one
     /// transaction. A machine that is already enrolled (same machine id) keeps its host id;
     /// its earlier keys are revoked.
-    public func enroll(tokenHash: [UInt8], host: HostIdentityRow, keyPrefix: String, keyHash: [UInt8],
+    public func enroll(tokenHash: [UInt8], host: HostIdentity, keyPrefix: String, keyHash: [UInt8],
                        keyExpiresAt: Date, now: Date = Date()) async throws -> Enrollment {
         try await client.transaction(logger: logger) { connection in
             let tokenRows = try await connection.query(

@@ -108,6 +108,14 @@ public struct PolicyStore: Sendable {
         return PolicyBundle(packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles)
     }
 
+    /// Every pack version ever published, as `pack@version`.
+    public func publishedPackVersions() async throws -> Set<String> {
+        let rows = try await client.query("SELECT pack, version FROM pack_versions", logger: logger)
+        var result = Set<String>()
+        for try await (pack, version) in rows.decode((String, Int).self) { result.insert("\(pack)@\(version)") }
+        return result
+    }
+
     /// A compiled snapshot of a revision.
     public func snapshot(revision: Int64) async throws -> PolicySnapshot {
         try PolicySnapshot(bundle: try await bundle(revision: revision), revision: revision)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingfenceFiles
 import RingfenceCore
 import RingfenceStore
 
@@ -43,7 +44,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let current = try await store.currentRevision()
             var currentBundle: PolicyBundle?
             if let current { currentBundle = try await store.bundle(revision: current.number) }
-            let diff = PolicyDiff(from: currentBundle, to: policy.bundle)
+            let diff = PolicyDiff(from: currentBundle, to: policy.bundle, published: try await store.publishedPackVersions())
             guard !diff.isEmpty else {
                 print("nothing to publish: \(directory) equals revision \(current?.number ?? 0)")
                 return
@@ -126,7 +127,8 @@ struct RollbackCommand: AsyncParsableCommand {
         try await withPostgres(try database.configuration()) { client in
             let store = PolicyStore(client: client)
             guard let current = try await store.currentRevision() else { throw ValidationError("no policy published yet") }
-            let diff = PolicyDiff(from: try await store.bundle(revision: current.number), to: try await store.bundle(revision: target))
+            let diff = PolicyDiff(from: try await store.bundle(revision: current.number), to: try await store.bundle(revision: target),
+                                  published: try await store.publishedPackVersions())
             print("rolling back from revision \(current.number) to the content of revision \(target):")
             for line in diff.isEmpty ? ["(no difference)"] : diff.lines { print("  \(line)") }
             try confirm("Publish revision \(current.number + 1) equal to revision \(target)?", yes: yes)

@@ -52,7 +52,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func smtpAddress() throws -> (String, Int) {
-        let (host, port) = try ServerSection.address(smtp, key: "--smtp")
+        let (host, port) = try HostPort.flag(smtp, "--smtp")
         guard port > 0 else { throw ValidationError("--smtp: expected host:port, got '\(smtp)'") }
         return (host, port)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingfenceFiles
 import RingfenceCore
 
 /// `ringfence test-policy DIR`: runs the policy's expectation files like unit tests.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingfenceFiles
 import RingfenceCore
 import RingfenceStore
 

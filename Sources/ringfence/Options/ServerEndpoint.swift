@@ -15,7 +15,7 @@ struct ServerEndpoint: ParsableArguments {
     }
 
     func target() throws -> (String, Int) {
-        try ServerSection.address(server, key: "--server")
+        try HostPort.flag(server, "--server")
     }
 
     /// Runs `body` with a client on its own HTTP/2 connection.

@@ -19,4 +19,33 @@ struct PolicyDiffTests {
         #expect(PolicyDiff(from: next, to: next).isEmpty)
         #expect(PolicyDiff(from: nil, to: current).added == ["a", "b"])
     }
+
+    @Test("a rollback that only drops the latest pack version is a difference: the assignments now use the older version")
+    func rollbackToOlderVersion() {
+        var pack2 = pack
+        pack2.version = 2
+        pack2.rules[0].level = .block
+        let assignment = Assignment(id: "a", pack: "p", priority: 1)  // version: latest
+        let current = PolicyBundle(packs: [pack, pack2], assignments: [assignment])
+        let target = PolicyBundle(packs: [pack], assignments: [assignment])
+        let diff = PolicyDiff(from: current, to: target, published: ["p@1", "p@2"])
+        #expect(!diff.isEmpty)
+        #expect(diff.lines == ["~ assignment a: p@2 → p@1", "- pack version p@2"])
+    }
+
+    @Test("a pack version published before and back after a rollback is not listed as new")
+    func returningVersion() {
+        var pack2 = pack
+        pack2.version = 2
+        let assignment = Assignment(id: "a", pack: "p", priority: 1)
+        let rolledBack = PolicyBundle(packs: [pack], assignments: [assignment])
+        let files = PolicyBundle(packs: [pack2], assignments: [assignment])
+        let diff = PolicyDiff(from: rolledBack, to: files, published: ["p@1", "p@2"])
+        #expect(diff.newPackVersions.isEmpty)
+        #expect(diff.lines == ["~ assignment a: p@1 → p@2", "+ pack version p@2 (published before; back in force)", "- pack version p@1"])
+        var pack3 = pack
+        pack3.version = 3
+        let fresh = PolicyDiff(from: rolledBack, to: PolicyBundle(packs: [pack3], assignments: [assignment]), published: ["p@1", "p@2"])
+        #expect(fresh.newPackVersions == ["p@3"])
+    }
 }

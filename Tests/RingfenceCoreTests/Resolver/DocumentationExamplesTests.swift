@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RingfenceCore
+import RingfenceFiles
 
 /// Runs every ```yaml block of docs/resolution.md that starts with `# example:` exactly as
 /// written: its packs, assignments and mappings form a policy, its expectations must hold.
@@ -43,7 +44,7 @@ struct DocumentationExamplesTests {
 
     @Test("each example's expectations hold", arguments: examples)
     func example(_ example: Example) throws {
-        let policy = try PolicyFiles.parse([("resolution.md", example.yaml)])
+        let policy = try PolicyFiles.parse([("resolution.md", example.yaml)], now: Date())
         let snapshot = try PolicySnapshot(bundle: policy.bundle)
         #expect(!policy.expectations.isEmpty)
         for expectation in policy.expectations {

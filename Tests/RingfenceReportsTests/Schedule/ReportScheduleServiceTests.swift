@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import RingfenceCore
+import RingfenceFiles
 import RingfenceStore
 import RingfenceTestSupport
 import Testing

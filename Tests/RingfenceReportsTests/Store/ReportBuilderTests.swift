@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import RingfenceCore
+import RingfenceFiles
 import RingfenceStore
 import RingfenceTestSupport
 import Testing
@@ -49,14 +50,14 @@ struct ReportBuilderTests {
 
             // 700 events of this week by alice, bob (members) and dave (not a member), 40 of last week.
             var generated: [Generated] = []
-            var rows: [AuditEventRow] = []
+            var rows: [AuditEventRecord] = []
             let span = max(60, now.timeIntervalSince(week.start) - 60)
             for index in 0..<700 {
                 let user = ["alice", "bob", "dave", "bob"][index % 4]
                 let shape = Self.shapes[(index / 4) % Self.shapes.count]
                 let summary = "action \(index)"
                 let at = week.start.addingTimeInterval(span * Double(index) / 700)
-                rows.append(AuditEventRow(hostID: host, eventID: "w-\(index)", occurredAt: at, user: user, agentKind: "claude-code",
+                rows.append(AuditEventRecord(hostID: host, eventID: "w-\(index)", occurredAt: at, user: user, agentKind: "claude-code",
                                           surface: shape.surface, pack: shape.pack, packVersion: shape.pack.isEmpty ? 0 : 1,
                                           ruleID: shape.rule, repo: "payments/api", verdict: shape.verdict, appliedLevel: .observe,
                                           uncappedLevel: shape.verdict == .pass ? .off : .block, summary: summary))
@@ -64,7 +65,7 @@ struct ReportBuilderTests {
                                            rule: shape.rule, summary: summary))
             }
             for index in 0..<40 {
-                rows.append(AuditEventRow(hostID: host, eventID: "p-\(index)", occurredAt: week.previous.start.addingTimeInterval(86_400 + Double(index)),
+                rows.append(AuditEventRecord(hostID: host, eventID: "p-\(index)", occurredAt: week.previous.start.addingTimeInterval(86_400 + Double(index)),
                                           user: "alice", agentKind: "claude-code", surface: .riskyShell, verdict: .pass,
                                           appliedLevel: .observe, uncappedLevel: .off))
             }

@@ -67,7 +67,7 @@ struct AgentServiceLimitsTests {
             }
         }
         let empty = PolicySnapshotCache()
-        let service = HealthService(snapshots: empty, metrics: ServerMetrics())
+        let service = HealthService(snapshots: empty)
         var request = Grpc_Health_V1_HealthCheckRequest()
         request.service = "ringfence.v1.AgentService"
         let status = try await service.check(request: request, context: ServerContext(
@@ -82,6 +82,7 @@ struct AgentServiceLimitsTests {
             try await harness.withAgentClient { agent in
                 let (hostID, key) = try await harness.enroll(machine: "m-met", agent: agent)
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
+                heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = "m-met"
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
                 await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat) }
@@ -96,6 +97,69 @@ struct AgentServiceLimitsTests {
             #expect(text.contains(#"ringfence_rpc_requests_total{method="Enroll",code="ok"} 1"#))
             #expect(text.contains("ringfence_events_stored_total 7"))
             #expect(text.contains("ringfence_rpc_duration_seconds_bucket"))
+        }
+    }
+
+    @Test("oversized requests are counted as RESOURCE_EXHAUSTED: a unary one (was not counted) and a stream (was internalError)")
+    func oversizedCounted() async throws {
+        try await AgentServiceHarness.run(configure: { $0.maxMessageBytes = 64 * 1024 }) { harness in
+            try await harness.withAgentClient { agent in
+                let (hostID, key) = try await harness.enroll(machine: "m-big", agent: agent)
+                var heartbeat = Ringfence_V1_HeartbeatRequest()
+                heartbeat.hostID = hostID
+                heartbeat.inventory.hostname = "m-big"
+                heartbeat.inventory.users = Array(repeating: String(repeating: "u", count: 200), count: 1_000)  // ~200 KB
+                do {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
+                    Issue.record("an oversized heartbeat was accepted")
+                } catch is RPCError {}
+                var events = Ringfence_V1_ReportEventsRequest()
+                events.hostID = hostID
+                events.events = (0..<1_000).map { auditEvent("big-\($0)") }  // ~150 KB in one message
+                do {
+                    _ = try await agent.reportEvents(metadata: bearer(key)) { [events] in try await $0.write(events) }
+                    Issue.record("an oversized event batch was accepted")
+                } catch is RPCError {}
+            }
+            try await HangGuard.until("both oversized calls to be counted") {
+                let text = harness.registry.emitToString()
+                return text.contains(#"ringfence_rpc_requests_total{method="Heartbeat",code="resourceExhausted"} 1"#)
+                    && text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="resourceExhausted"} 1"#)
+            }
+            let text = harness.registry.emitToString()
+            #expect(!text.contains(#"code="internalError""#), "\(text)")
+        }
+    }
+
+    @Test("a client that abandons its event stream at its deadline is counted as cancelled or deadlineExceeded, never unavailable")
+    func abandonedStream() async throws {
+        try await AgentServiceHarness.run { harness in
+            try await harness.withAgentClient { agent in
+                let (hostID, key) = try await harness.enroll(machine: "m-gone", agent: agent)
+                var options = CallOptions.defaults
+                options.timeout = .milliseconds(300)
+                var events = Ringfence_V1_ReportEventsRequest()
+                events.hostID = hostID
+                events.events = [auditEvent("gone-1")]
+                do {
+                    _ = try await agent.reportEvents(metadata: bearer(key), options: options) { [events] writer in
+                        try await writer.write(events)
+                        // A stalled client: never finishes its stream; ends when the deadline cancels the call.
+                        let never = AsyncStream<Int>(Int.self, { _ in })
+                        for await _ in never {}
+                    }
+                    Issue.record("the stalled stream was answered")
+                } catch let error as RPCError {
+                    #expect(error.code == .deadlineExceeded, "\(error)")
+                }
+            }
+            try await HangGuard.until("the abandoned stream to be counted") {
+                let text = harness.registry.emitToString()
+                return text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="cancelled"} 1"#)
+                    || text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="deadlineExceeded"} 1"#)
+            }
+            let text = harness.registry.emitToString()
+            #expect(!text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="unavailable"}"#), "\(text)")
         }
     }
 }

@@ -217,7 +217,7 @@ struct AgentServiceTests {
     func duplicatesAndRejections() async throws {
         // A resent event carries the time it happened, as the first sending did.
         let at = Date().addingTimeInterval(-60)
-        @Sendable func auditEvent(_ id: String) -> Ringfence_V1_AuditEvent { RingfenceServerTests.auditEvent(id, at: at) }
+        @Sendable func auditEvent(_ id: String) -> Ringfence_V1_AuditEvent { RingfenceTestSupport.auditEvent(id, at: at) }
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
                 let (hostID, key) = try await harness.enroll(machine: "m-dup", agent: agent)
@@ -286,6 +286,7 @@ struct AgentServiceTests {
                 let (secondHost, secondKey) = try await harness.enroll(machine: "m-again", agent: agent)
                 #expect(firstHost == secondHost)
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
+                heartbeat.hostID = firstHost
                 heartbeat.inventory.hostname = "m-again"
                 await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(firstKey)) }
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(secondKey))
@@ -304,6 +305,7 @@ struct AgentServiceTests {
                 #expect(rotated.apiKey != oldKey)
                 #expect(rotated.previousKeyValidUntil.date <= Date())
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
+                heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = "m-rot"
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(rotated.apiKey))
                 await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(oldKey)) }
@@ -317,6 +319,7 @@ struct AgentServiceTests {
                 let rotated = try await agent.rotateKey(rotate, metadata: bearer(oldKey))
                 #expect(rotated.previousKeyValidUntil.date > Date().addingTimeInterval(3_000))
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
+                heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = "m-rot2"
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(oldKey))
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(rotated.apiKey))
@@ -328,12 +331,18 @@ struct AgentServiceTests {
     func rateLimit() async throws {
         try await AgentServiceHarness.run(configure: { $0.rateLimitPerSecond = 0.001; $0.rateLimitBurst = 3 }) { harness in
             try await harness.withAgentClient { agent in
-                let (_, keyA) = try await harness.enroll(machine: "m-rl-a", agent: agent)
-                let (_, keyB) = try await harness.enroll(machine: "m-rl-b", agent: agent)
+                let (hostA, keyA) = try await harness.enroll(machine: "m-rl-a", agent: agent)
+                let (hostB, keyB) = try await harness.enroll(machine: "m-rl-b", agent: agent)
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
+                heartbeat.hostID = hostA
                 heartbeat.inventory.hostname = "m-rl"
                 for _ in 0..<3 { _ = try await agent.heartbeat(heartbeat, metadata: bearer(keyA)) }
-                await expectRPCError(.resourceExhausted) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(keyA)) }
+                let message = await expectRPCError(.resourceExhausted) { [heartbeat] in
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(keyA))
+                }
+                // 1 token at 0.001 per second: a wait a person can act on, not "retry in 0.00 s".
+                #expect(message?.hasSuffix("exceeded; retry in 1000 s") == true, "\(message ?? "")")
+                heartbeat.hostID = hostB
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(keyB))
             }
         }

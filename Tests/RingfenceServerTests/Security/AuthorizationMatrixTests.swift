@@ -137,4 +137,20 @@ struct AuthorizationMatrixTests {
             for try await count in hosts.decode(Int64.self) { #expect(count == 1) }
         }
     }
+
+    @Test("an empty or malformed host_id is INVALID_ARGUMENT with the own key, on every RPC (an empty one was accepted)",
+          arguments: RPC.allCases)
+    func hostIDRequired(rpc: RPC) async throws {
+        try await AgentServiceHarness.run { harness in
+            try await harness.withAgentClient { agent in
+                let (_, key) = try await harness.enroll(machine: "m-noid-\(rpc)", agent: agent)
+                for (sequence, hostID) in ["", "not-a-uuid"].enumerated() {
+                    let code = await Self.call(rpc, hostID: hostID, metadata: bearer(key), sequence: 100 + sequence, agent: agent)
+                    #expect(code == .invalidArgument, "\(rpc) with host_id '\(hostID)': got \(code.map { "\($0)" } ?? "OK")")
+                }
+            }
+            let events = try await harness.client.query("SELECT count(*)::bigint FROM audit_events")
+            for try await count in events.decode(Int64.self) { #expect(count == 0) }
+        }
+    }
 }

@@ -11,8 +11,8 @@ struct EventStoreTests {
     let wednesday = Date(timeIntervalSince1970: 1_795_000_000)   // 2026-11-18, ISO week 2026-W47
     let host = UUID()
 
-    func event(_ id: String, at: Date) -> AuditEventRow {
-        AuditEventRow(hostID: host, eventID: id, occurredAt: at, user: "alice", agentKind: "claude-code", surface: .riskyShell,
+    func event(_ id: String, at: Date) -> AuditEventRecord {
+        AuditEventRecord(hostID: host, eventID: id, occurredAt: at, user: "alice", agentKind: "claude-code", surface: .riskyShell,
                       pack: "shell-baseline", packVersion: 1, ruleID: "RS-1", verdict: .blockCandidate, appliedLevel: .warn,
                       uncappedLevel: .block)
     }

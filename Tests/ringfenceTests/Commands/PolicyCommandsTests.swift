@@ -1,5 +1,6 @@
 import Foundation
 import RingfenceCore
+import RingfenceFiles
 import RingfenceTestSupport
 import Testing
 

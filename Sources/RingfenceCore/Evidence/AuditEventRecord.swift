@@ -1,0 +1,46 @@
+import Foundation
+
+/// One validated audit event, as stored in `audit_events`. Empty strings stand for
+/// "not given" and are stored as NULL.
+public struct AuditEventRecord: Sendable, Equatable {
+    public var hostID: UUID
+    public var eventID: String
+    public var occurredAt: Date
+    public var user: String
+    public var agentKind: String
+    public var agentVersion: String
+    public var surface: Surface
+    public var pack: String
+    public var packVersion: Int32
+    public var ruleID: String
+    public var repo: String
+    public var verdict: Verdict
+    public var appliedLevel: Level
+    public var uncappedLevel: Level
+    public var policyETag: String
+    public var sessionID: String
+    public var summary: String
+
+    public init(hostID: UUID, eventID: String, occurredAt: Date, user: String, agentKind: String, agentVersion: String = "",
+                surface: Surface, pack: String = "", packVersion: Int32 = 0, ruleID: String = "", repo: String = "",
+                verdict: Verdict, appliedLevel: Level, uncappedLevel: Level, policyETag: String = "", sessionID: String = "",
+                summary: String = "") {
+        self.hostID = hostID
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.user = user
+        self.agentKind = agentKind
+        self.agentVersion = agentVersion
+        self.surface = surface
+        self.pack = pack
+        self.packVersion = packVersion
+        self.ruleID = ruleID
+        self.repo = repo
+        self.verdict = verdict
+        self.appliedLevel = appliedLevel
+        self.uncappedLevel = uncappedLevel
+        self.policyETag = policyETag
+        self.sessionID = sessionID
+        self.summary = summary
+    }
+}

@@ -1,0 +1,22 @@
+/// An environment variable that replaces one key of the configuration file: the one
+/// table of overrides, applied before the file is read, so an overridden value is checked
+/// like a written one (docs/configuration.md, "Environment").
+public struct EnvironmentOverride: Sendable, Hashable {
+    /// The variable, e.g. `RINGFENCE_DATABASE_URL`.
+    public var variable: String
+    /// The key it replaces: section and key, e.g. `["database", "url"]`.
+    public var key: [String]
+
+    public init(_ variable: String, _ key: [String]) {
+        self.variable = variable
+        self.key = key
+    }
+
+    /// Every override Ringfence reads.
+    public static let all: [EnvironmentOverride] = [
+        EnvironmentOverride("RINGFENCE_DATABASE_URL", ["database", "url"]),
+        EnvironmentOverride("RINGFENCE_LDAP_URL", ["directory", "url"]),
+        EnvironmentOverride("RINGFENCE_LISTEN", ["server", "listen"]),
+        EnvironmentOverride("RINGFENCE_METRICS_LISTEN", ["server", "metrics"]),
+    ]
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+import RingfenceCore
+@testable import RingfenceFiles
+
+@Suite("Policy files")
+struct PolicyFilesTests {
+    let pack = """
+        pack: shell
+        version: 2
+        description: Dangerous shell commands
+        rules:
+          - id: RS-1
+            surface: risky_shell
+            match: ["rm -rf /*"]
+            level: block
+            risk: critical
+        """
+
+    func errors(_ sources: [(String, String)]) -> [String] {
+        do {
+            _ = try PolicyFiles.parse(sources, now: Date())
+            return []
+        } catch {
+            return error.errors.map(\.description)
+        }
+    }
+
+    @Test("a complete policy loads: pack, assignments with every selector field, mappings")
+    func loads() throws {
+        let assignments = """
+            assignments:
+              - id: baseline
+                pack: shell
+                version: 2
+                priority: 100
+                selector:
+                  groups: [engineering]
+                  roles: developer
+                  hostRings: [2, 3]
+                  hostTags: [laptop]
+                  repos: ["payments/*"]
+                  repoTrust: [production, internal]
+                  agents: [claude-code]
+                  surfaces: [risky_shell]
+                overrides: { risky_shell: off }
+                validFrom: 2026-11-01T00:00:00Z
+                validUntil: 2026-12-01T00:00:00.500Z
+                description: The baseline
+            rings:
+              - { group: ai-pilot, ring: 3, priority: 5 }
+            roles:
+              - { group: platform-admins, role: admin }
+            """
+        let policy = try PolicyFiles.parse([("packs.yaml", pack), ("assignments.yaml", assignments)], now: Date())
+        #expect(policy.bundle.packs.count == 1)
+        #expect(policy.bundle.packs[0].rules[0].risk == .critical)
+        let assignment = try #require(policy.bundle.assignments.first)
+        #expect(assignment.version == .exact(2))
+        #expect(assignment.selector.roles == ["developer"])
+        #expect(assignment.selector.hostRings == [.audit, .target])
+        #expect(assignment.selector.repoTrust == [.production, .internal])
+        #expect(assignment.overrides == [.riskyShell: .off])
+        #expect(assignment.validUntil != nil)
+        #expect(policy.bundle.ringMappings == [RingMapping(group: "ai-pilot", ring: .target, priority: 5)])
+        #expect(policy.bundle.roleMappings == [RoleMapping(group: "platform-admins", role: "admin")])
+    }
+
+    @Test("a wrong enum value names file, line, field path and the choices")
+    func unknownTrust() {
+        let assignments = """
+            assignments:
+              - id: a
+                pack: shell
+                priority: 1
+                selector:
+                  repoTrust: [prod]
+            """
+        #expect(errors([("packs.yaml", pack), ("assignments.yaml", assignments)]) == [
+            "assignments.yaml:6 assignments[0].selector.repoTrust[0]: unknown value 'prod'; expected one of sandbox, internal, production, unmanaged"
+        ])
+    }
+
+    @Test("typos in keys are errors with a suggestion")
+    func unknownKey() {
+        let assignments = """
+            assignments:
+              - id: a
+                pack: shell
+                priorty: 1
+            """
+        let found = errors([("packs.yaml", pack), ("a.yaml", assignments)])
+        #expect(found.contains { $0.hasPrefix("a.yaml:4 assignments[0].priorty: unknown key 'priorty'; did you mean 'priority'?") })
+        #expect(found.contains { $0.hasPrefix("a.yaml:2 assignments[0]: missing required key 'priority'") })
+    }
+
+    @Test("references across files are checked at the place they are written")
+    func badReferences() {
+        let assignments = """
+            assignments:
+              - id: a
+                pack: shel
+                priority: 1
+              - id: b
+                pack: shell
+                version: 7
+                priority: 1
+              - id: a
+                priority: 2
+            """
+        let found = errors([("packs.yaml", pack), ("assignments.yaml", assignments)])
+        #expect(found.contains("assignments.yaml:3 assignments[0].pack: assignment a names unknown pack 'shel'"))
+        #expect(found.contains("assignments.yaml:6 assignments[1].pack: assignment b names pack shell version 7, which does not exist"))
+        #expect(found.contains("assignments.yaml:9 assignments[2].id: assignment id a is already used at assignments.yaml:2"))
+        #expect(found.count == 3)
+    }
+
+    @Test("bad values in rules are all reported at once", arguments: [
+        ("level: maybe", "unknown value 'maybe'; expected one of off, observe, warn, block"),
+        ("level: off", "a rule's level is observe, warn or block"),
+        ("surface: Risky-Shell", "invalid surface 'Risky-Shell'"),
+        ("risk: huge", "unknown value 'huge'; expected one of low, medium, high, critical"),
+    ])
+    func badRuleValues(line: String, message: String) {
+        let key = line.split(separator: ":")[0]
+        let broken = pack.replacingOccurrences(of: pack.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(key):") }!, with: "    " + line)
+        let found = errors([("packs.yaml", broken)])
+        #expect(found.count == 1)
+        #expect(found.first?.contains(message) == true, "\(found)")
+        #expect(found.first?.hasPrefix("packs.yaml:") == true)
+    }
+
+    @Test("invalid YAML names the line")
+    func invalidYAML() {
+        let found = errors([("bad.yaml", "assignments:\n  - id: a\n   priority: [1\n")])
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("bad.yaml:") == true)
+        #expect(found.first?.contains("not valid YAML") == true)
+    }
+
+    @Test("rings outside 1...4 and bad dates are refused")
+    func badRingAndDate() {
+        let text = """
+            rings:
+              - { group: g, ring: 5 }
+            assignments:
+              - { id: a, pack: shell, priority: 1, validFrom: yesterday }
+            """
+        let found = errors([("packs.yaml", pack), ("x.yaml", text)])
+        #expect(found.contains { $0.hasPrefix("x.yaml:2 rings[0].ring:") && $0.contains("out of range") || $0.contains("unknown ring") })
+        #expect(found.contains { $0.hasPrefix("x.yaml:4 assignments[0].validFrom: expected a timestamp") })
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import RingfenceTestSupport
+import Testing
+
+/// The `ringfence` executable as a person meets it: help, errors and exit statuses
+/// (docs/operations.md, "Exit statuses"), and the policy commands telling the truth about
+/// what a publish or a rollback changes.
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("--help shows a time span default as it is written, not as a Swift value")
+    func helpDefaults() throws {
+        let ringfence = try RingfenceExecutable(environment: [:])
+        let help = try ringfence.run(["fleet", "--help"], input: Data())
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("(default: 1d)"), "\(help.stdout)")
+        #expect(!help.stdout.contains("TimeSpan("))
+    }
+
+    @Test("a mistake on the command line exits 64 with the usage; a failure while running exits 1 without it",
+          .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    func usageOnlyForUsageErrors() throws {
+        let ringfence = try RingfenceExecutable(environment: [:])
+        let typo = try ringfence.run(["fleet", "--stale-afterr", "1h"], input: Data())
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("Usage:"), "\(typo.stderr)")
+        // A database that does not exist: a runtime failure, not a usage error.
+        let server = try TestServers.postgres()
+        let missing = "postgres://\(server.username)@\(server.host):\(server.port)/rf_no_such_database"
+        let unreachable = try ringfence.run(["revisions", "--database-url", missing], input: Data())
+        #expect(unreachable.status == 1, "\(unreachable.stderr)")
+        #expect(unreachable.stderr.hasPrefix("error: "), "\(unreachable.stderr)")
+        #expect(!unreachable.stderr.contains("Usage:"), "\(unreachable.stderr)")
+    }
+
+    @Test("a configuration file with problems exits 78 and lists each problem with its line")
+    func configurationErrors() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rf-config-\(UUID().uuidString).yaml")
+        try "server:\n  listen: nowhere\n  heartbeatSecs: 30\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let ringfence = try RingfenceExecutable(environment: ["RINGFENCE_DATABASE_URL": "postgres://rf@127.0.0.1:1/ringfence"])
+        let result = try ringfence.run(["serve", "--config", file.path], input: Data())
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains("\(file.path):2 server.listen: expected host:port, got 'nowhere'"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(file.path):3 server.heartbeatSecs: unknown key 'heartbeatSecs'; did you mean 'heartbeatSeconds'?"))
+        #expect(!result.stderr.contains("Usage:"))
+    }
+
+    @Test("rollback to a revision that differs only in the pack version in force shows the difference",
+          .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    func rollbackShowsTheDifference() async throws {
+        try await TestServers.withMigratedDatabase { _, database in
+            let ringfence = try RingfenceExecutable(environment: ["RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database)])
+            let examples = TestServers.repositoryRoot.appendingPathComponent("examples/policy")
+            let second = FileManager.default.temporaryDirectory.appendingPathComponent("rf-policy-\(UUID().uuidString)")
+            try FileManager.default.copyItem(at: examples, to: second)
+            defer { try? FileManager.default.removeItem(at: second) }
+            // Version 2 of shell-baseline next to version 1: the `latest` assignments move to it.
+            try """
+                pack: shell-baseline
+                version: 2
+                description: Destructive shell patterns, stricter.
+                rules:
+                  - id: RS-1
+                    surface: risky_shell
+                    match: ["rm -rf /*"]
+                    level: block
+                    risk: critical
+                """.write(to: second.appendingPathComponent("zz-shell-v2.yaml"), atomically: true, encoding: .utf8)
+            try ringfence.run(["apply", "-f", examples.path, "--yes"])
+            try ringfence.run(["apply", "-f", second.path, "--yes"])
+            let rollback = try ringfence.run(["rollback", "--to", "1", "--yes"])
+            #expect(!rollback.contains("(no difference)"), "\(rollback)")
+            #expect(rollback.contains("- pack version shell-baseline@2"), "\(rollback)")
+            #expect(rollback.contains(": shell-baseline@2 → shell-baseline@1"), "\(rollback)")
+            // After the rollback, version 2 is not new: it was published in revision 2.
+            let preview = try ringfence.run(["apply", "-f", second.path, "--preview"])
+            #expect(preview.contains("+ pack version shell-baseline@2 (published before; back in force)"), "\(preview)")
+            #expect(!preview.contains("+ pack version shell-baseline@2\n"), "\(preview)")
+        }
+    }
+}
