@@ -1,4 +1,4 @@
-import RingfenceStore
+import RingfenceCore
 
 /// A user as read from the directory, validated: the row to store plus what only the sync
 /// needs (roles from the attribute, `memberOf`, the modification time). The row's fields

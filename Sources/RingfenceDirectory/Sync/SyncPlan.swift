@@ -1,4 +1,4 @@
-import RingfenceStore
+import RingfenceCore
 
 /// What a sync run would change, computed without I/O from the database's state and what
 /// the directory returned.

@@ -1,3 +1,5 @@
+import RingfenceStore
+import RingfenceCore
 import Foundation
 
 /// Sends a group's report to the people responsible for it: the group's owners from the

@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 
 /// The report's charts as inline SVG: geometry computed here, text escaped, nothing

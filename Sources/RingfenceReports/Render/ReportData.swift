@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 
 /// Renders a `GroupWeekReport` as JSON (every field, keys sorted, ISO 8601 dates) and as

@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 
 /// What the report templates read: strings only, already formatted, and the charts as

@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 
 /// Writes one report in the asked formats into `<folder>/<group>.<format>`; returns the

@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 
 /// When `ringfence serve` writes the weekly reports: each ISO week's reports are due on a

@@ -1,3 +1,5 @@
+import RingfenceStore
+import RingfenceCore
 import Foundation
 import Logging
 import PostgresNIO

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RingfenceCore
 
 /// Reads and writes the directory mirror: users, groups, memberships, roles, effective
 /// memberships, membership history and sync runs.

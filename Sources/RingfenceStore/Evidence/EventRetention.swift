@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RingfenceCore
 
 /// Keeps audit events for a number of ISO weeks by dropping whole weekly partitions of
 /// `audit_events` — never by deleting rows, and never because policy changed.
@@ -41,9 +42,7 @@ public struct EventRetention: Sendable {
     /// newest); returns their names. A dry run drops nothing and returns what it would drop.
     public func apply(keepWeeks: Int, now: Date = Date(), dryRun: Bool = false) async throws -> [String] {
         precondition(keepWeeks >= 1, "keep at least the current week")
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let thisWeek = calendar.dateInterval(of: .weekOfYear, for: now)!.start
+        let thisWeek = ISOWeek(containing: now).start
         let cutoff = thisWeek.addingTimeInterval(-Double(keepWeeks - 1) * 7 * 86_400)
         let expired = try await partitions().filter { $0.weekStart < cutoff }.map(\.name)
         guard !dryRun else { return expired }

@@ -16,7 +16,7 @@ import Synchronization
 public final class EventStore: Sendable {
     let client: PostgresClient
     let logger: Logger
-    private let knownWeeks = Mutex<Set<Int64>>([])
+    private let knownWeeks = Mutex<Set<ISOWeek>>([])
 
     public init(client: PostgresClient, logger: Logger = Logger(label: "ringfence.events.store")) {
         self.client = client
@@ -63,21 +63,11 @@ public final class EventStore: Sendable {
 
     /// Creates the weekly partitions for these moments that this process has not seen yet.
     public func ensurePartitions(for moments: [Date]) async throws {
-        let weeks = Set(moments.map { Self.weekKey($0) })
+        let weeks = Set(moments.map(ISOWeek.init(containing:)))
         let missing = knownWeeks.withLock { weeks.subtracting($0) }
         for week in missing.sorted() {
-            let moment = Date(timeIntervalSince1970: TimeInterval(week) * Self.week + Self.mondayOffset)
-            try await client.query("SELECT ringfence_ensure_event_partition(\(moment))", logger: logger)
+            try await client.query("SELECT ringfence_ensure_event_partition(\(week.start))", logger: logger)
             _ = knownWeeks.withLock { $0.insert(week) }
         }
-    }
-
-    /// Seconds in a week, and the offset of the first Monday after the Unix epoch
-    /// (1970-01-05), so that week keys change at Monday 00:00 UTC like ISO weeks.
-    private static let week: TimeInterval = 7 * 86_400
-    private static let mondayOffset: TimeInterval = 4 * 86_400
-
-    static func weekKey(_ date: Date) -> Int64 {
-        Int64(((date.timeIntervalSince1970 - mondayOffset) / week).rounded(.down))
     }
 }

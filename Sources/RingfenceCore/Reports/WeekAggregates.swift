@@ -1,5 +1,4 @@
 import Foundation
-import RingfenceCore
 
 /// A week of audit events aggregated per user in PostgreSQL — volume by surface and
 /// verdict, rule candidates with an example, and rule matches grouped by context — so

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The directory mirror as PostgreSQL holds it (live rows only), and the changes a sync
 /// run writes. Plain values: the sync engine computes `DirectoryChanges` from
 /// `DirectoryState` without I/O, and `DirectoryStore` reads and writes them.
@@ -90,47 +92,5 @@ public struct EffectiveRow: Sendable, Hashable {
         self.userExternalID = userExternalID
         self.groupExternalID = groupExternalID
         self.depth = depth
-    }
-}
-
-/// What the database holds now.
-public struct DirectoryState: Sendable {
-    public var users: [Int64: UserRow]
-    public var groups: [Int64: GroupRow]
-    public var memberships: Set<MembershipKey>
-    public var roles: Set<RoleRow>
-
-    public init(users: [Int64: UserRow] = [:], groups: [Int64: GroupRow] = [:], memberships: Set<MembershipKey> = [],
-                roles: Set<RoleRow> = []) {
-        self.users = users
-        self.groups = groups
-        self.memberships = memberships
-        self.roles = roles
-    }
-}
-
-/// What a sync run writes, in one transaction.
-public struct DirectoryChanges: Sendable {
-    public var usersToInsert: [UserRow] = []
-    public var usersToUpdate: [(id: Int64, row: UserRow)] = []
-    public var usersToDelete: [Int64] = []
-    public var groupsToInsert: [GroupRow] = []
-    public var groupsToUpdate: [(id: Int64, row: GroupRow)] = []
-    public var groupsToDelete: [Int64] = []
-    public var membershipsToAdd: [MembershipKey] = []
-    public var membershipsToRemove: [MembershipKey] = []
-    public var history: [MembershipChange] = []
-    /// The complete role set when it changed; nil when unchanged.
-    public var roles: [RoleRow]?
-    /// The complete effective membership when it changed; nil when unchanged.
-    public var effective: [EffectiveRow]?
-
-    public init() {}
-
-    /// Whether anything would be written.
-    public var isEmpty: Bool {
-        usersToInsert.isEmpty && usersToUpdate.isEmpty && usersToDelete.isEmpty && groupsToInsert.isEmpty
-            && groupsToUpdate.isEmpty && groupsToDelete.isEmpty && membershipsToAdd.isEmpty && membershipsToRemove.isEmpty
-            && roles == nil && effective == nil
     }
 }

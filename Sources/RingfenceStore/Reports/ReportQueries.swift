@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 import RingfenceCore
-import RingfenceStore
 
 /// The PostgreSQL side of the weekly reports: every figure is an aggregation in the
 /// database (over the week's partition of `audit_events`, the fleet and the directory

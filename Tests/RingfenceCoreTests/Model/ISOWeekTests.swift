@@ -1,7 +1,8 @@
 import Foundation
+import PropertyBased
 import Testing
 
-@testable import RingfenceReports
+@testable import RingfenceCore
 
 @Suite("ISOWeek")
 struct ISOWeekTests {
@@ -39,5 +40,26 @@ struct ISOWeekTests {
     @Test("malformed weeks are refused", arguments: ["", "2026", "2026-47", "2026-W", "2026-W00", "2026-W54", "26-W01", "2026-w01", "2026-W1"])
     func malformed(text: String) {
         #expect(ISOWeek(text) == nil)
+    }
+
+    /// Foundation's ISO 8601 calendar in UTC: an independent oracle for the arithmetic.
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    @Test("any moment from 1900 to 2200 falls in the week Foundation's ISO calendar names, which starts on its Monday")
+    func agreesWithCalendar() async {
+        // Seconds from 1900-01-01 to 2200-01-01.
+        await propertyCheck(count: 2_000, input: Gen.int(in: -2_208_988_800...7_258_118_400)) { seconds in
+            let moment = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let week = ISOWeek(containing: moment)
+            let expected = Self.calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: moment)
+            #expect(week.year == expected.yearForWeekOfYear)
+            #expect(week.week == expected.weekOfYear)
+            #expect(week.start == Self.calendar.dateInterval(of: .weekOfYear, for: moment)?.start)
+            #expect(ISOWeek(week.description) == week)
+        }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import RingfenceCore
 
 /// What a group's past week of audit events would have met one ring higher: each group of
 /// identical events (same user, host, repository, rule and verdict) is resolved again with
