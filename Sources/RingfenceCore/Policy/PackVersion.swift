@@ -24,22 +24,13 @@ public struct PackVersion: Sendable, Hashable {
         self.rules = rules
     }
 
-    /// SHA-256 (hex) of the canonical JSON of the rules and description.
+    /// SHA-256 (hex) of the description and the rules in a byte-stable encoding
+    /// (`CanonicalBytes`): identifies the content of a version.
     public var contentHash: String {
-        Self.digest(of: CanonicalContent(description: description, rules: rules)).hex
-    }
-
-    /// SHA-256 of a value's canonical JSON (sorted keys).
-    static func digest(of value: some Encodable) -> SHA256.Digest {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data()
-        return SHA256.hash(data: data)
-    }
-
-    private struct CanonicalContent: Encodable {
-        var description: String
-        var rules: [Rule]
+        var bytes = CanonicalBytes(tag: "pack-content/1")
+        bytes.append(description)
+        bytes.append(rules)
+        return Array(bytes.digest).hex
     }
 }
 

@@ -175,17 +175,15 @@ extension PolicySnapshot {
             for rule in pack.rules { rules[surfaceIndex[rule.surface]!].append(rule) }
             rulesBySurface = rules.map { $0.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending } }
             digestBySurface = rulesBySurface.map { rules in
-                Array(PackVersion.digest(of: SurfaceContent(pack: pack.pack, version: pack.version, rules: rules)))
+                var bytes = CanonicalBytes(tag: "pack-surface/1")
+                bytes.append(pack.pack)
+                bytes.append(pack.version)
+                bytes.append(rules)
+                return Array(bytes.digest)
             }
             minLevelBySurface = rulesBySurface.map { $0.map(\.level).min() ?? .off }
             maxLevelBySurface = rulesBySurface.map { $0.map(\.level).max() ?? .off }
             ruleCount = pack.rules.count
-        }
-
-        private struct SurfaceContent: Encodable {
-            var pack: String
-            var version: Int
-            var rules: [Rule]
         }
     }
 

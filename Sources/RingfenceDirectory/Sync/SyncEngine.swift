@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 import Logging
 import RingfenceStore
@@ -36,7 +37,7 @@ public struct SyncEngine: Sendable {
 
     /// How a run ended.
     public struct Outcome: Sendable {
-        public enum Status: String, Sendable { case succeeded, refused, dryRun = "dry_run" }
+        public typealias Status = SyncRunStatus
         public var runID: Int64
         public var status: Status
         public var mode: SyncPlan.Mode
@@ -108,11 +109,11 @@ public struct SyncEngine: Sendable {
             if !violations.isEmpty && !options.allowMassDelete {
                 let message = "deletion guard: " + violations.map(\.description).joined(separator: "; ")
                     + ". Nothing was changed; check the base DNs and filters, or re-run with --allow-mass-delete."
-                try await store.finishRun(id: runID, status: "refused", counts: counts, error: message, warnings: warnings)
+                try await store.finishRun(id: runID, status: .refused, counts: counts, error: message, warnings: warnings)
                 logger.warning("sync refused by the deletion guard", metadata: ["run": "\(runID)"])
                 outcome.status = .refused
             } else if options.dryRun {
-                try await store.finishRun(id: runID, status: "dry_run", counts: counts, error: nil, warnings: warnings)
+                try await store.finishRun(id: runID, status: .dryRun, counts: counts, error: nil, warnings: warnings)
                 outcome.status = .dryRun
             } else {
                 progress(.applying)
@@ -128,7 +129,7 @@ public struct SyncEngine: Sendable {
             return outcome
         } catch {
             logger.error("sync failed", metadata: ["run": "\(runID)", "error": "\(error)"])
-            try? await store.finishRun(id: runID, status: "failed", counts: .init(), error: "\(error)", warnings: [])
+            try? await store.finishRun(id: runID, status: .failed, counts: .init(), error: "\(error)", warnings: [])
             throw Failure(runID: runID, underlying: error)
         }
     }

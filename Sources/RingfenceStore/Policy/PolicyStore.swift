@@ -175,83 +175,10 @@ public struct PolicyStore: Sendable {
                 VALUES (\(revision), \(actor), \(comment), \(rolledBackFrom), \(stateJSON)::jsonb, \(stateHash))
                 """, logger: logger)
 
-            for pack in bundle.packs {
-                let content = String(decoding: try encoder.encode(PackContent(description: pack.description, rules: pack.rules)), as: UTF8.self)
-                var existing: String?
-                for try await hash in try await connection.query(
-                    "SELECT content_hash FROM pack_versions WHERE pack = \(pack.pack) AND version = \(pack.version)", logger: logger
-                ).decode(String.self) { existing = hash }
-                if let existing {
-                    guard existing == pack.contentHash else { throw PolicyStoreError.packVersionChanged(pack: pack.pack, version: pack.version) }
-                    continue
-                }
-                try await connection.query(
-                    "INSERT INTO packs (name, description) VALUES (\(pack.pack), \(pack.description)) ON CONFLICT (name) DO NOTHING",
-                    logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO pack_versions (pack, version, rules, content_hash, published_in)
-                    VALUES (\(pack.pack), \(pack.version), \(content)::jsonb, \(pack.contentHash), \(revision))
-                    """, logger: logger)
-            }
-
-            var previous: [String: String] = [:]
-            if let current {
-                for try await (id, json) in try await connection.query(
-                    """
-                    SELECT a->>'id', a::text FROM policy_revisions, jsonb_array_elements(state->'assignments') a
-                    WHERE revision = \(current)
-                    """, logger: logger
-                ).decode((String, String).self) { previous[id] = json }
-            }
-            var next: [String: (json: String, value: Assignment)] = [:]
-            for assignment in state.assignments {
-                let json = String(decoding: try encoder.encode(assignment), as: UTF8.self)
-                next[assignment.id] = (json, assignment)
-                let version: Int? = {
-                    guard case .exact(let number) = assignment.version else { return nil }
-                    return number
-                }()
-                let selector = String(decoding: try encoder.encode(assignment.selector), as: UTF8.self)
-                let overrides = String(decoding: try encoder.encode(Dictionary(uniqueKeysWithValues: assignment.overrides.map { ($0.key.rawValue, $0.value.rawValue) })), as: UTF8.self)
-                try await connection.query(
-                    """
-                    INSERT INTO assignments (revision, id, pack, pack_version, priority, selector, overrides, valid_from, valid_until)
-                    VALUES (\(revision), \(assignment.id), \(assignment.pack), \(version), \(assignment.priority), \(selector)::jsonb,
-                            \(overrides)::jsonb, \(assignment.validFrom), \(assignment.validUntil))
-                    """, logger: logger)
-            }
-            for id in Set(previous.keys).union(next.keys).sorted() {
-                let before = previous[id], after = next[id]
-                let change: String
-                switch (before, after) {
-                case (nil, _?): change = "added"
-                case (_?, nil): change = "removed"
-                case let (old?, new?) where (try? JSONDecoder().decode(Assignment.self, from: Data(old.utf8))) != new.value:
-                    change = "changed"
-                default: continue
-                }
-                try await connection.query(
-                    """
-                    INSERT INTO assignment_history (revision, actor, assignment_id, change, before, after)
-                    VALUES (\(revision), \(actor), \(id), \(change), \(before)::jsonb, \(after?.json)::jsonb)
-                    """, logger: logger)
-            }
-
-            try await connection.query("DELETE FROM ring_mappings", logger: logger)
-            for mapping in bundle.ringMappings {
-                try await connection.query(
-                    """
-                    INSERT INTO ring_mappings (group_ref, ring, priority) VALUES (\(mapping.group), \(mapping.ring.rawValue), \(mapping.priority))
-                    ON CONFLICT (group_ref) DO NOTHING
-                    """, logger: logger)
-            }
-            try await connection.query("DELETE FROM role_mappings", logger: logger)
-            for mapping in bundle.roleMappings {
-                try await connection.query(
-                    "INSERT INTO role_mappings (group_ref, role) VALUES (\(mapping.group), \(mapping.role)) ON CONFLICT DO NOTHING",
-                    logger: logger)
-            }
+            try await Self.insertPackVersions(bundle.packs, revision: revision, connection: connection, logger: logger)
+            try await Self.insertAssignments(state.assignments, revision: revision, previousRevision: current, actor: actor,
+                                             connection: connection, logger: logger)
+            try await Self.replaceMappings(bundle, connection: connection, logger: logger)
             try await connection.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
             return revision
         }

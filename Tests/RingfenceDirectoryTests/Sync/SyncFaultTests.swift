@@ -53,7 +53,7 @@ struct SyncFaultTests {
             let after = try await store.loadState()
             #expect(after.users == before.users)
             #expect(after.memberships == before.memberships)
-            let failed = try await store.lastRun(status: "failed")
+            let failed = try await store.lastRun(status: .failed)
             #expect(failed?.error?.contains("LDAP") == true)
 
             try slapd.start()

@@ -91,7 +91,7 @@ struct SyncIntegrationTests {
             let owners = try await client.query("SELECT owners FROM directory_groups WHERE name = 'all'")
             for try await list in owners.decode([String].self) { #expect(list == [directory.userDN("alice")]) }
             let run = try await DirectoryStore(client: client).run(id: outcome.runID)
-            #expect(run?.status == "succeeded")
+            #expect(run?.status == .succeeded)
         }
     }
 
@@ -253,7 +253,7 @@ struct SyncIntegrationTests {
             #expect(outcome.status == .refused)
             #expect(outcome.violations.map(\.kind).contains("users"))
             let run = try await DirectoryStore(client: client).run(id: outcome.runID)
-            #expect(run?.status == "refused")
+            #expect(run?.status == .refused)
             #expect(run?.error?.contains("would remove 5 of 5 users (100 %): alice, bob, carol, dave, erin") == true)
             let after = try await DirectoryStore(client: client).loadState()
             #expect(after.users == before.users)

@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RingfenceCore
+
+/// The steps of writing one sync run's changes, on the connection of its transaction
+/// (`DirectoryStore.apply`). It keeps the external-id → row-id maps of users and groups,
+/// learning the ids of inserted rows, so memberships and roles can refer to them.
+struct DirectoryRunWriter {
+    let connection: PostgresConnection
+    let run: Int64
+    let logger: Logger
+    private var userID: [String: Int64] = [:]
+    private var groupID: [String: Int64] = [:]
+
+    init(connection: PostgresConnection, run: Int64, state: DirectoryState, logger: Logger) {
+        self.connection = connection
+        self.run = run
+        self.logger = logger
+        for (id, row) in state.users { userID[row.externalID] = id }
+        for (id, row) in state.groups { groupID[row.externalID] = id }
+    }
+
+    /// Soft-deletes users and groups (rows stay for history).
+    func markDeleted(users: [Int64], groups: [Int64]) async throws {
+        if !users.isEmpty {
+            try await connection.query(
+                "UPDATE directory_users SET deleted_at = now(), last_seen_run = \(run), updated_at = now() WHERE id = ANY(\(users))",
+                logger: logger)
+        }
+        if !groups.isEmpty {
+            try await connection.query(
+                "UPDATE directory_groups SET deleted_at = now(), last_seen_run = \(run), updated_at = now() WHERE id = ANY(\(groups))",
+                logger: logger)
+        }
+    }
+
+    /// Removes memberships, by the ids their rows had before any insert.
+    func removeMemberships(_ removed: [MembershipKey]) async throws {
+        guard !removed.isEmpty else { return }
+        try await connection.query(
+            "CREATE TEMP TABLE sync_removed_members (group_id bigint, member_id bigint, is_group boolean) ON COMMIT DROP", logger: logger)
+        try await connection.copyRows(into: "sync_removed_members", columns: ["group_id", "member_id", "is_group"], removed,
+                                      logger: logger) { encoder, key in
+            encoder.field(groupID[key.groupExternalID])
+            encoder.field(key.memberIsGroup ? groupID[key.memberExternalID] : userID[key.memberExternalID])
+            encoder.field(key.memberIsGroup)
+        }
+        try await connection.query(
+            """
+            DELETE FROM group_members m USING sync_removed_members r
+            WHERE m.group_id = r.group_id
+              AND ((r.is_group AND m.member_group_id = r.member_id) OR (NOT r.is_group AND m.member_user_id = r.member_id))
+            """, logger: logger)
+    }
+
+    func updateUsers(_ updates: [(id: Int64, row: UserRow)]) async throws {
+        guard !updates.isEmpty else { return }
+        try await connection.query(
+            """
+            CREATE TEMP TABLE sync_user_updates (id bigint, dn text, username text, email text, display_name text,
+                                                disabled boolean) ON COMMIT DROP
+            """, logger: logger)
+        try await connection.copyRows(into: "sync_user_updates", columns: ["id", "dn", "username", "email", "display_name", "disabled"],
+                                      updates, logger: logger) { encoder, update in
+            encoder.field(update.id)
+            encoder.field(update.row.dn)
+            encoder.field(update.row.username)
+            encoder.field(update.row.email)
+            encoder.field(update.row.displayName)
+            encoder.field(update.row.disabled)
+        }
+        try await connection.query(
+            """
+            UPDATE directory_users d SET dn = u.dn, username = u.username, email = u.email, display_name = u.display_name,
+                disabled = u.disabled, last_seen_run = \(run), updated_at = now()
+            FROM sync_user_updates u WHERE d.id = u.id
+            """, logger: logger)
+    }
+
+    func updateGroups(_ updates: [(id: Int64, row: GroupRow)]) async throws {
+        guard !updates.isEmpty else { return }
+        try await connection.query(
+            "CREATE TEMP TABLE sync_group_updates (id bigint, dn text, name text, description text, owners text[]) ON COMMIT DROP",
+            logger: logger)
+        try await connection.copyRows(into: "sync_group_updates", columns: ["id", "dn", "name", "description", "owners"], updates,
+                                      logger: logger) { encoder, update in
+            encoder.field(update.id)
+            encoder.field(update.row.dn)
+            encoder.field(update.row.name)
+            encoder.field(update.row.description)
+            encoder.field(array: update.row.owners)
+        }
+        try await connection.query(
+            """
+            UPDATE directory_groups d SET dn = u.dn, name = u.name, description = u.description, owners = u.owners,
+                last_seen_run = \(run), updated_at = now()
+            FROM sync_group_updates u WHERE d.id = u.id
+            """, logger: logger)
+    }
+
+    /// Inserts new users and learns their ids.
+    mutating func insertUsers(_ rows: [UserRow]) async throws {
+        guard !rows.isEmpty else { return }
+        try await connection.copyRows(
+            into: "directory_users", columns: ["external_id", "dn", "username", "email", "display_name", "disabled", "first_seen_run", "last_seen_run"],
+            rows, logger: logger
+        ) { encoder, row in
+            encoder.field(row.externalID)
+            encoder.field(row.dn)
+            encoder.field(row.username)
+            encoder.field(row.email)
+            encoder.field(row.displayName)
+            encoder.field(row.disabled)
+            encoder.field(run)
+            encoder.field(run)
+        }
+        let inserted = try await connection.query(
+            "SELECT id, external_id FROM directory_users WHERE first_seen_run = \(run) AND deleted_at IS NULL", logger: logger)
+        for try await (id, external) in inserted.decode((Int64, String).self) { userID[external] = id }
+    }
+
+    /// Inserts new groups and learns their ids.
+    mutating func insertGroups(_ rows: [GroupRow]) async throws {
+        guard !rows.isEmpty else { return }
+        try await connection.copyRows(
+            into: "directory_groups", columns: ["external_id", "dn", "name", "description", "owners", "first_seen_run", "last_seen_run"],
+            rows, logger: logger
+        ) { encoder, row in
+            encoder.field(row.externalID)
+            encoder.field(row.dn)
+            encoder.field(row.name)
+            encoder.field(row.description)
+            encoder.field(array: row.owners)
+            encoder.field(run)
+            encoder.field(run)
+        }
+        let inserted = try await connection.query(
+            "SELECT id, external_id FROM directory_groups WHERE first_seen_run = \(run) AND deleted_at IS NULL", logger: logger)
+        for try await (id, external) in inserted.decode((Int64, String).self) { groupID[external] = id }
+    }
+
+    func addMemberships(_ added: [MembershipKey]) async throws {
+        try await connection.copyRows(into: "group_members", columns: ["group_id", "member_user_id", "member_group_id", "added_run"], added,
+                                      logger: logger) { encoder, key in
+            encoder.field(groupID[key.groupExternalID])
+            encoder.field(key.memberIsGroup ? nil : userID[key.memberExternalID])
+            encoder.field(key.memberIsGroup ? groupID[key.memberExternalID] : nil)
+            encoder.field(run)
+        }
+    }
+
+    func recordHistory(_ history: [MembershipChange]) async throws {
+        try await connection.copyRows(into: "membership_history", columns: ["sync_run_id", "change", "group_dn", "member_dn", "member_kind"],
+                                      history, logger: logger) { encoder, change in
+            encoder.field(run)
+            encoder.field(change.change.rawValue)
+            encoder.field(change.groupDN)
+            encoder.field(change.memberDN)
+            encoder.field(change.memberIsGroup ? "group" : "user")
+        }
+    }
+
+    /// Replaces every role (roles are recomputed whole on each run).
+    func replaceRoles(_ roles: [RoleRow]) async throws {
+        try await connection.query("DELETE FROM user_roles", logger: logger)
+        try await connection.copyRows(into: "user_roles", columns: ["user_id", "role", "source"],
+                                      roles.filter { userID[$0.userExternalID] != nil }, logger: logger) { encoder, role in
+            encoder.field(userID[role.userExternalID])
+            encoder.field(role.role)
+            encoder.field(role.source)
+        }
+    }
+
+    /// Replaces the flattened memberships (recomputed whole on each run).
+    func replaceEffectiveMemberships(_ effective: [EffectiveRow]) async throws {
+        try await connection.query("TRUNCATE effective_memberships", logger: logger)
+        try await connection.copyRows(into: "effective_memberships", columns: ["user_id", "group_id", "depth"], effective,
+                                      logger: logger) { encoder, row in
+            encoder.field(userID[row.userExternalID])
+            encoder.field(groupID[row.groupExternalID])
+            encoder.field(Int64(row.depth))
+        }
+    }
+}
