@@ -178,8 +178,7 @@ extension DirectoryStore {
                               AND (lower(g.dn) = lower(r.group_ref) OR lower(g.name) = lower(r.group_ref)))
             ORDER BY 1
             """, logger: logger)
-        var result: [String] = []
-        for try await text in rows.decode(String.self) { result.append(text) }
+        let result = try await rows.decode(String.self).collect()
         return result
     }
 }

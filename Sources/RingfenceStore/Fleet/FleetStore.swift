@@ -114,8 +114,7 @@ public struct FleetStore: Sendable {
               AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.retired_at IS NULL AND lower(u.username) = ANY (SELECT lower(x) FROM unnest(h.users) x))
             ORDER BY u.username
             """, logger: logger)
-        var missing: [String] = []
-        for try await name in missingRows.decode(String.self) { missing.append(name) }
+        let missing = try await missingRows.decode(String.self).collect()
         return FleetSummary(hosts: hosts, missingUsers: missing, staleAfter: staleAfter)
     }
 }

@@ -28,8 +28,7 @@ public struct ReportQueries: Sendable {
             JOIN directory_users u ON u.id = e.user_id AND u.deleted_at IS NULL
             WHERE g.name = \(group) ORDER BY 1
             """, logger: logger)
-        var members: [String] = []
-        for try await name in rows.decode(String.self) { members.append(name) }
+        let members = try await rows.decode(String.self).collect()
         return members
     }
 
@@ -135,8 +134,7 @@ public struct ReportQueries: Sendable {
               AND created_at < \(until)
             ORDER BY 1
             """, logger: logger)
-        var revisions: [Int64] = []
-        for try await revision in rows.decode(Int64.self) { revisions.append(revision) }
+        let revisions = try await rows.decode(Int64.self).collect()
         return revisions
     }
 
@@ -151,8 +149,7 @@ public struct ReportQueries: Sendable {
             WHERE g.name = \(group) AND g.deleted_at IS NULL AND coalesce(u.email, '') <> ''
             ORDER BY 1
             """, logger: logger)
-        var addresses: [String] = []
-        for try await address in rows.decode(String.self) { addresses.append(address) }
+        let addresses = try await rows.decode(String.self).collect()
         return addresses
     }
 }

@@ -31,8 +31,7 @@ public struct ReportRecords: Sendable {
     /// Groups whose report of `week` was already recorded.
     public func recordedGroups(week: ISOWeek) async throws -> Set<String> {
         let rows = try await client.query("SELECT DISTINCT group_name FROM reports WHERE week = \(week.description)", logger: logger)
-        var groups = Set<String>()
-        for try await group in rows.decode(String.self) { groups.insert(group) }
+        let groups = Set(try await rows.decode(String.self).collect())
         return groups
     }
 
