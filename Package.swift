@@ -5,6 +5,7 @@ import PackageDescription
 let strictSwift6: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -96,6 +97,7 @@ let package = Package(
         .target(
             name: "RingfenceStore",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
                 "RingfenceCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,6 +129,9 @@ let package = Package(
         .target(
             name: "RingfenceServer",
             dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 "RingfenceCore",
                 "RingfenceAdapters",
                 "RingfenceProto",
@@ -149,6 +154,8 @@ let package = Package(
         .target(
             name: "RingfenceReports",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "RingfenceCore",
                 "RingfenceStore",
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -162,6 +169,9 @@ let package = Package(
         .executableTarget(
             name: "ringfence",
             dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "RingfenceCore",
                 "RingfenceFiles",
                 "RingfenceAdapters",
@@ -236,12 +246,20 @@ let package = Package(
         ),
         .testTarget(
             name: "RingfenceStoreTests",
-            dependencies: ["RingfenceStore", "RingfenceTestSupport"],
+            dependencies: [
+                "RingfenceCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "RingfenceStore", "RingfenceTestSupport",
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(
             name: "RingfenceDirectoryTests",
             dependencies: [
+                "RingfenceCore",
+                "RingfenceFiles",
+                "RingfenceStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "RingfenceDirectory", "RingfenceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -250,6 +268,14 @@ let package = Package(
         .testTarget(
             name: "RingfenceServerTests",
             dependencies: [
+                "RingfenceAdapters",
+                "RingfenceCore",
+                "RingfenceProto",
+                "RingfenceStore",
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 "RingfenceFiles",
                 "RingfenceServer", "RingfenceTestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -261,12 +287,24 @@ let package = Package(
         .testTarget(
             name: "RingfenceReportsTests",
             dependencies: [
-                "RingfenceFiles","RingfenceReports", "RingfenceTestSupport"],
+                "RingfenceCore",
+                "RingfenceStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "RingfenceFiles", "RingfenceReports", "RingfenceTestSupport",
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(
             name: "ringfenceTests",
             dependencies: [
+                "RingfenceCore",
+                "RingfenceDirectory",
+                "RingfenceProto",
+                "RingfenceReports",
+                "RingfenceServer",
+                "RingfenceStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "RingfenceFiles",
                 "ringfence", "RingfenceTestSupport", "RingfenceAdapters", "RingfenceWorkstation",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),

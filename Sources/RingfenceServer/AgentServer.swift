@@ -1,3 +1,5 @@
+import RingfenceCore
+import CoreMetrics
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2

@@ -87,9 +87,7 @@ extension DirectoryConfiguration {
     /// problem, located in `file`.
     public static func decode(yaml: String, file: String = "directory") throws(ConfigurationError) -> DirectoryConfiguration {
         let errors = YAMLValue.ErrorSink()
-        let root = YAMLValue.documents(yaml, file: file, errors: errors).first
-        let path = YAMLValue(node: root?.node ?? .mapping([:]), file: file, path: "directory", errors: errors)
-        let configuration = read(path)
+        let configuration = read(YAMLValue.root(of: yaml, file: file, path: "directory", errors: errors))
         guard let configuration, errors.errors.isEmpty else { throw ConfigurationError(errors.errors) }
         return configuration
     }

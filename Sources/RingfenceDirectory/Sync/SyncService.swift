@@ -1,3 +1,4 @@
+import RingfenceCore
 import Foundation
 import Logging
 import RingfenceStore

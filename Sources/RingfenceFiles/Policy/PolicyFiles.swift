@@ -1,3 +1,4 @@
+import Yams
 import Foundation
 import RingfenceCore
 

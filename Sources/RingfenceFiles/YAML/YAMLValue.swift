@@ -231,6 +231,13 @@ public struct YAMLValue {
 }
 
 extension YAMLValue {
+    /// The first document of a YAML text read as the value at `path` (an empty mapping
+    /// when the text holds none); syntax errors become located problems.
+    public static func root(of text: String, file: String, path: String, errors: ErrorSink) -> YAMLValue {
+        let node = documents(text, file: file, errors: errors).first?.node ?? Node.mapping([:])
+        return YAMLValue(node: node, file: file, path: path, errors: errors)
+    }
+
     /// The documents of a YAML text; a syntax error becomes a located problem.
     public static func documents(_ text: String, file: String, errors: ErrorSink) -> [YAMLValue] {
         var result: [YAMLValue] = []

@@ -1,3 +1,5 @@
+import RingfenceCore
+import Logging
 import Foundation
 import GRPCCore
 import RingfenceProto

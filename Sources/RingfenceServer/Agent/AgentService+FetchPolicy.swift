@@ -1,3 +1,5 @@
+import RingfenceStore
+import Logging
 import Foundation
 import GRPCCore
 import RingfenceAdapters

@@ -1,3 +1,5 @@
+import Logging
+import CoreMetrics
 import Foundation
 import GRPCCore
 import RingfenceCore

@@ -1,3 +1,4 @@
+import RingfenceServer
 import ArgumentParser
 import Foundation
 import RingfenceAdapters

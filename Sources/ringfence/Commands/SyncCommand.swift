@@ -1,3 +1,4 @@
+import RingfenceCore
 import ArgumentParser
 import Foundation
 import RingfenceDirectory

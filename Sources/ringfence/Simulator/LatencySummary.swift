@@ -1,3 +1,4 @@
+import Foundation
 /// Percentiles of a set of latencies, computed once from the sorted samples.
 struct LatencySummary: Sendable, Equatable {
     var count: Int

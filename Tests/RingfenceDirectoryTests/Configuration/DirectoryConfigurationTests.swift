@@ -1,3 +1,4 @@
+import RingfenceFiles
 import Foundation
 import Testing
 

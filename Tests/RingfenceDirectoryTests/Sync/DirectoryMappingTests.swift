@@ -1,3 +1,4 @@
+import RingfenceCore
 import Testing
 
 @testable import RingfenceDirectory

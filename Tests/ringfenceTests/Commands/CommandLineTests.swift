@@ -1,3 +1,4 @@
+import RingfenceStore
 import Foundation
 import RingfenceTestSupport
 import Testing

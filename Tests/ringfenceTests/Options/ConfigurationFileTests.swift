@@ -1,3 +1,6 @@
+import RingfenceStore
+import RingfenceServer
+import RingfenceDirectory
 import Foundation
 import RingfenceFiles
 import RingfenceTestSupport

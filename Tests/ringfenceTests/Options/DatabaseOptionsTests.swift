@@ -1,3 +1,5 @@
+import RingfenceStore
+import ArgumentParser
 import Testing
 
 @testable import ringfence

@@ -1,3 +1,4 @@
+import RingfenceServer
 import Testing
 
 @testable import ringfence
