@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "RingfenceCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             swiftSettings: strictSwift6
         ),

@@ -1,9 +1,9 @@
-import RingfenceCore
 import CoreMetrics
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import RingfenceCore
 import RingfenceProto
 import RingfenceStore
 import ServiceLifecycle
@@ -20,8 +20,10 @@ public final class AgentServer: Service, Sendable {
     let logger: Logger
     private let address = Mutex<(continuations: [CheckedContinuation<Int, any Error>], port: Int?)>(([], nil))
 
-    public init(configuration: AgentServerConfiguration, dependencies: AgentService.Dependencies,
-                logger: Logger = Logger(label: "ringfence.server")) {
+    public init(
+        configuration: AgentServerConfiguration, dependencies: AgentService.Dependencies,
+        logger: Logger = Logger(label: "ringfence.server")
+    ) {
         self.configuration = configuration
         self.dependencies = dependencies
         self.logger = logger
@@ -49,7 +51,8 @@ public final class AgentServer: Service, Sendable {
             for continuation in waiting { continuation.resume(throwing: CancellationError()) }
         }
         let transport = HTTP2ServerTransport.Posix(
-            address: configuration.host.contains(":") ? .ipv6(host: configuration.host, port: configuration.port)
+            address: configuration.host.contains(":")
+                ? .ipv6(host: configuration.host, port: configuration.port)
                 : .ipv4(host: configuration.host, port: configuration.port),
             transportSecurity: try transportSecurity(),
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
@@ -60,8 +63,9 @@ public final class AgentServer: Service, Sendable {
                 AgentService(configuration: configuration, dependencies: dependencies, authenticator: authenticator),
                 HealthService(snapshots: dependencies.snapshots),
             ],
-            interceptorPipeline: Self.interceptors(authenticator: authenticator, metrics: dependencies.metrics,
-                                                   maxMessageBytes: configuration.maxMessageBytes))
+            interceptorPipeline: Self.interceptors(
+                authenticator: authenticator, metrics: dependencies.metrics,
+                maxMessageBytes: configuration.maxMessageBytes))
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.serve() }
@@ -86,7 +90,8 @@ public final class AgentServer: Service, Sendable {
     /// counted too), authentication (every agent method but Enroll), error mapping (next
     /// to the handlers). Any later service is added to the same pipeline.
     public static func interceptors(authenticator: AgentAuthenticator, metrics: ServerMetrics, maxMessageBytes: Int)
-        -> [ConditionalInterceptor<any ServerInterceptor>] {
+        -> [ConditionalInterceptor<any ServerInterceptor>]
+    {
         let authenticated = Set(Ringfence_V1_AgentService.Method.descriptors)
             .subtracting([Ringfence_V1_AgentService.Method.Enroll.descriptor])
         return [
@@ -97,9 +102,12 @@ public final class AgentServer: Service, Sendable {
     }
 
     private func transportSecurity() throws -> HTTP2ServerTransport.Posix.TransportSecurity {
-        guard let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile else { return .plaintext }
+        guard let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile else {
+            return .plaintext
+        }
         try TLSFiles.check(certificate: certificate, key: key)
-        return .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
+        return .tls(
+            certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
     }
 
     private func reportAddress(_ server: GRPCServer<HTTP2ServerTransport.Posix>) async throws {
@@ -111,10 +119,12 @@ public final class AgentServer: Service, Sendable {
             return state.continuations
         }
         for continuation in waiting { continuation.resume(returning: port) }
-        logger.notice("agent service listening", metadata: [
-            "address": "\(configuration.host):\(port)", "tls": "\(configuration.usesTLS)",
-            "maxMessageBytes": "\(configuration.maxMessageBytes)",
-        ])
+        logger.notice(
+            "agent service listening",
+            metadata: [
+                "address": "\(configuration.host):\(port)", "tls": "\(configuration.usesTLS)",
+                "maxMessageBytes": "\(configuration.maxMessageBytes)",
+            ])
         // Keep this task alive like the others until the group is cancelled.
         try await Task.sleep(for: .seconds(365 * 86_400))
     }
@@ -138,7 +148,8 @@ public final class AgentServer: Service, Sendable {
             do {
                 try await dependencies.evidence.flush()
             } catch {
-                logger.warning("could not write fetch times and resolutions; will retry", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "could not write fetch times and resolutions; will retry", metadata: ["error": "\(error)"])
             }
             if ContinuousClock.now - lastGauges >= .seconds(15) {
                 lastGauges = ContinuousClock.now
@@ -160,12 +171,15 @@ public final class AgentServer: Service, Sendable {
         do {
             try await dependencies.events.ensurePartitions(for: [now, now.addingTimeInterval(7 * 86_400)])
         } catch {
-            logger.warning("could not create the coming weeks' event partitions; will retry", metadata: ["error": "\(error)"])
+            logger.warning(
+                "could not create the coming weeks' event partitions; will retry", metadata: ["error": "\(error)"])
         }
     }
 
     private func updateFleetGauge() async {
-        if let connected = try? await dependencies.fleet.connectedHosts(since: Date().addingTimeInterval(-configuration.staleAfter)) {
+        if let connected = try? await dependencies.fleet.connectedHosts(
+            since: Date().addingTimeInterval(-configuration.staleAfter))
+        {
             dependencies.metrics.hostsConnected.record(connected)
         }
         if let drifted = try? await dependencies.fleet.driftedHosts() {

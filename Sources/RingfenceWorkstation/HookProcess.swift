@@ -30,7 +30,9 @@ public enum HookProcess {
         public static func surfaces(_ values: [String]) throws(WorkstationError) -> Set<Surface> {
             var surfaces = Set<Surface>()
             for name in values.flatMap({ $0.split(separator: ",") }).map(String.init) where !name.isEmpty {
-                guard let surface = Surface(rawValue: name) else { throw WorkstationError("--fail-closed: '\(name)' is not a surface name") }
+                guard let surface = Surface(rawValue: name) else {
+                    throw WorkstationError("--fail-closed: '\(name)' is not a surface name")
+                }
                 surfaces.insert(surface)
             }
             return surfaces
@@ -88,7 +90,9 @@ public enum HookProcess {
     /// Decides one input. Unreadable input: a message and exit status 2 (the agent refuses
     /// the action) when any surface fails closed, else 1 (the agent goes ahead). A failure
     /// to queue the event is reported on stderr; the answer stands.
-    public static func run(_ arguments: Arguments, input: Data, environment: [String: String], now: Date = Date()) -> Outcome {
+    public static func run(_ arguments: Arguments, input: Data, environment: [String: String], now: Date = Date())
+        -> Outcome
+    {
         let invocation: HookInvocation
         do {
             guard input.count <= maxInputBytes else {
@@ -96,14 +100,16 @@ public enum HookProcess {
             }
             invocation = try HookInvocation(agent: arguments.agent, json: input)
         } catch {
-            return Outcome(stdout: "", stderr: "ringfence hook: \(error)\n", status: arguments.failClosed.isEmpty ? 1 : 2)
+            return Outcome(
+                stdout: "", stderr: "ringfence hook: \(error)\n", status: arguments.failClosed.isEmpty ? 1 : 2)
         }
         let cache = WorkstationCache(directory: arguments.cache)
         // Only the surfaces this action is checked against are read from the cache.
         let policy = cache.cachedPolicy(surfaces: invocation.action.map { Set($0.surfaces) } ?? [])
-        let run = HookRun(invocation: invocation, policy: policy, failClosed: arguments.failClosed,
-                          home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",
-                          eventID: UUID().uuidString.lowercased(), now: now.timeIntervalSince1970)
+        let run = HookRun(
+            invocation: invocation, policy: policy, failClosed: arguments.failClosed,
+            home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",
+            eventID: UUID().uuidString.lowercased(), now: now.timeIntervalSince1970)
         var stderr = ""
         if let event = run.event {
             do {

@@ -1,11 +1,12 @@
 import Foundation
-import RingfenceCore
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import RingfenceAdapters
+import RingfenceCore
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// The directory a workstation keeps Ringfence's state in (`--cache`, default
 /// `/var/lib/ringfence`):
@@ -101,7 +102,10 @@ public struct WorkstationCache: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: Int(mode)]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: data, attributes: [.posixPermissions: Int(mode)])
+        else {
             throw WorkstationError("cannot write \(temporary)")
         }
         guard rename(temporary, path) == 0 else {
@@ -124,14 +128,19 @@ public struct WorkstationCache: Sendable {
         line.append(UInt8(ascii: "\n"))
         try withQueueLock {
             let fd = open(queuePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { throw WorkstationError("cannot open \(queuePath): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                throw WorkstationError("cannot open \(queuePath): \(String(cString: strerror(errno)))")
+            }
             defer { close(fd) }
             var status = stat()
             if fstat(fd, &status) == 0, Int(status.st_size) + line.count > Self.maxQueueBytes {
-                throw WorkstationError("the event queue \(queuePath) is full (\(Self.maxQueueBytes >> 20) MiB); event dropped")
+                throw WorkstationError(
+                    "the event queue \(queuePath) is full (\(Self.maxQueueBytes >> 20) MiB); event dropped")
             }
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == line.count else { throw WorkstationError("cannot append to \(queuePath): \(String(cString: strerror(errno)))") }
+            guard written == line.count else {
+                throw WorkstationError("cannot append to \(queuePath): \(String(cString: strerror(errno)))")
+            }
         }
     }
 
@@ -147,13 +156,16 @@ public struct WorkstationCache: Sendable {
             }
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: queueDirectory)) ?? []
-        return names.filter { $0.hasPrefix("sending-") && $0.hasSuffix(".jsonl") }.sorted().map { queueDirectory + "/" + $0 }
+        return names.filter { $0.hasPrefix("sending-") && $0.hasSuffix(".jsonl") }.sorted().map {
+            queueDirectory + "/" + $0
+        }
     }
 
     private func withQueueLock<Result>(_ body: () throws -> Result) throws -> Result {
         if !FileManager.default.fileExists(atPath: queueDirectory) {
-            try FileManager.default.createDirectory(atPath: queueDirectory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o1777])
+            try FileManager.default.createDirectory(
+                atPath: queueDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o1777])
         }
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw WorkstationError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }

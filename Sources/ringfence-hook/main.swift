@@ -11,7 +11,9 @@ import RingfenceWorkstation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--help" || arguments.first == "-h" {
-    print("usage: ringfence-hook --agent claude-code|cursor [--cache DIR] [--fail-closed SURFACE,...]  (agent hook JSON on stdin)")
+    print(
+        "usage: ringfence-hook --agent claude-code|cursor [--cache DIR] [--fail-closed SURFACE,...]  (agent hook JSON on stdin)"
+    )
     exit(0)
 }
 let parsed: HookProcess.Arguments

@@ -8,7 +8,8 @@ struct Ringfence: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringfence",
         abstract: "Roll out AI coding agents in rings: directory sync, policy resolution, agent protocol, reports.",
-        discussion: "Logs go to standard error at the level of $RINGFENCE_LOG_LEVEL (trace, debug, info, notice, warning, error; default notice).",
+        discussion:
+            "Logs go to standard error at the level of $RINGFENCE_LOG_LEVEL (trace, debug, info, notice, warning, error; default notice).",
         version: "0.1.0",
         subcommands: [
             MigrateCommand.self,

@@ -15,7 +15,8 @@ public struct LDAPTestDirectory: Sendable {
         let server = try server ?? TestServers.ldap()
         let name = "test-" + UUID().uuidString.prefix(8).lowercased()
         let directory = LDAPTestDirectory(server: server, baseDN: "ou=\(name),\(server.baseDN)")
-        try directory.modify("""
+        try directory.modify(
+            """
             dn: \(directory.baseDN)
             changetype: add
             objectClass: organizationalUnit
@@ -36,14 +37,19 @@ public struct LDAPTestDirectory: Sendable {
 
     /// LDIF for a person in `ou=people`.
     public func person(_ uid: String, cn: String? = nil, extra: [String] = []) -> String {
-        (["dn: uid=\(uid),\(peopleDN)", "changetype: add", "objectClass: inetOrgPerson", "uid: \(uid)", "cn: \(cn ?? uid)",
-          "sn: \(uid)", "mail: \(uid)@example.com"] + extra).joined(separator: "\n")
+        ([
+            "dn: uid=\(uid),\(peopleDN)", "changetype: add", "objectClass: inetOrgPerson", "uid: \(uid)",
+            "cn: \(cn ?? uid)",
+            "sn: \(uid)", "mail: \(uid)@example.com",
+        ] + extra).joined(separator: "\n")
     }
 
     /// LDIF for a group in `ou=groups` whose members are users (uids) and groups (names).
     public func group(_ name: String, users: [String] = [], groups: [String] = [], extra: [String] = []) -> String {
         let members = users.map { "member: uid=\($0),\(peopleDN)" } + groups.map { "member: cn=\($0),\(groupsDN)" }
-        return (["dn: cn=\(name),\(groupsDN)", "changetype: add", "objectClass: groupOfNames", "cn: \(name)"] + members + extra)
+        return
+            (["dn: cn=\(name),\(groupsDN)", "changetype: add", "objectClass: groupOfNames", "cn: \(name)"] + members
+            + extra)
             .joined(separator: "\n")
     }
 
@@ -52,7 +58,8 @@ public struct LDAPTestDirectory: Sendable {
 
     /// Applies LDIF change records (`changetype: add|modify|delete|modrdn`) as the rootdn.
     public func modify(_ ldif: String) throws {
-        try LDAPTestDirectory.ldapmodify(url: server.url, adminDN: server.adminDN, password: server.adminPassword, ldif: ldif)
+        try LDAPTestDirectory.ldapmodify(
+            url: server.url, adminDN: server.adminDN, password: server.adminPassword, ldif: ldif)
     }
 
     /// Runs OpenLDAP's `ldapmodify` with LDIF on standard input.
@@ -60,7 +67,8 @@ public struct LDAPTestDirectory: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapmodify")
         process.arguments = ["-x", "-H", url, "-D", adminDN, "-w", password]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output

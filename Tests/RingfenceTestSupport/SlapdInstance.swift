@@ -10,10 +10,10 @@ public final class SlapdInstance: @unchecked Sendable {
 
     public var url: String { "ldap://127.0.0.1:\(port)/" }
 
-
     /// Starts slapd with an LDIF loaded offline (slapadd) and the given size limit.
     public init(ldif: String, sizeLimit: Int = 20) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("rf-slapd-\(UUID().uuidString.prefix(8))")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rf-slapd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("data.ldif")
         try ldif.write(to: file, atomically: true, encoding: .utf8)
@@ -30,7 +30,9 @@ public final class SlapdInstance: @unchecked Sendable {
             """
         // Prefix assignments to a bash function call do not outlive it; the exported URL does.
         let output = try Self.bash(script).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard output.hasPrefix("ldap://127.0.0.1:"), let value = Int(output.dropFirst("ldap://127.0.0.1:".count).dropLast()) else {
+        guard output.hasPrefix("ldap://127.0.0.1:"),
+            let value = Int(output.dropFirst("ldap://127.0.0.1:".count).dropLast())
+        else {
             throw TestServerError.notConfigured("slapd did not start: \(output)")
         }
         port = value
@@ -39,13 +41,15 @@ public final class SlapdInstance: @unchecked Sendable {
     /// Kills slapd at once (SIGKILL), as a crash or a network cut would end it.
     public func kill() {
         guard let text = try? String(contentsOf: folder.appendingPathComponent("slapd/slapd.pid"), encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return }
         _ = Glibc.kill(pid, SIGKILL)
     }
 
     /// Applies LDIF change records as the rootdn (`cn=admin,dc=example,dc=com`, as servers.sh sets up).
     public func modify(_ ldif: String) throws {
-        try LDAPTestDirectory.ldapmodify(url: url, adminDN: "cn=admin,dc=example,dc=com", password: "admin-secret", ldif: ldif)
+        try LDAPTestDirectory.ldapmodify(
+            url: url, adminDN: "cn=admin,dc=example,dc=com", password: "admin-secret", ldif: ldif)
     }
 
     /// Stops slapd and removes its folder.
@@ -60,7 +64,8 @@ public final class SlapdInstance: @unchecked Sendable {
     /// to hang when called from a test's task.
     static func bash(_ script: String) throws -> String {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("rf-bash-\(UUID().uuidString)")
-        let file = base.appendingPathExtension("sh"), log = base.appendingPathExtension("out")
+        let file = base.appendingPathExtension("sh")
+        let log = base.appendingPathExtension("out")
         defer {
             try? FileManager.default.removeItem(at: file)
             try? FileManager.default.removeItem(at: log)

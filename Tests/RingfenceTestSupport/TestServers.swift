@@ -14,7 +14,8 @@ public enum TestServers {
 
     /// The repository's root folder (for scripts, fixtures and examples).
     public static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// Whether this run is CI, where no server test may be skipped.
@@ -124,12 +125,17 @@ public struct LDAPTestServer: Sendable {
 
     /// Makes a CA certificate that did not sign slapd's certificate, for negative TLS tests.
     public static func unrelatedCA() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rf-other-ca-\(UUID().uuidString.prefix(8)).pem").path
-        _ = try SlapdInstance.bash("""
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rf-other-ca-\(UUID().uuidString.prefix(8)).pem"
+        ).path
+        _ = try SlapdInstance.bash(
+            """
             openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '\(path).key' -out '\(path)' \
               -days 1 -subj '/CN=Unrelated CA'
             """)
-        guard FileManager.default.fileExists(atPath: path) else { throw TestServerError.notConfigured("openssl could not make a CA") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TestServerError.notConfigured("openssl could not make a CA")
+        }
         return path
     }
 }

@@ -3,8 +3,11 @@ import RingfenceProto
 import SwiftProtobuf
 
 /// A valid audit event.
-public func auditEvent(_ id: String, user: String = "alice", verdict: Ringfence_V1_Verdict = .blockCandidate, at: Date = Date())
-    -> Ringfence_V1_AuditEvent {
+public func auditEvent(
+    _ id: String, user: String = "alice", verdict: Ringfence_V1_Verdict = .blockCandidate, at: Date = Date()
+)
+    -> Ringfence_V1_AuditEvent
+{
     var event = Ringfence_V1_AuditEvent()
     event.eventID = id
     event.occurredAt = Google_Protobuf_Timestamp(date: at)

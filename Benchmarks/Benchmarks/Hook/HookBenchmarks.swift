@@ -17,17 +17,22 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 50_000
     )
 
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
     let files = try! PolicyFiles.load(directory: root.appendingPathComponent("examples/policy"))
     let snapshot = try! PolicySnapshot(bundle: files.bundle, revision: 1)
-    let example = AgentPolicy(snapshot.resolve(DecisionContext(user: "bench", groups: ["security"], agent: "claude-code")))
+    let example = AgentPolicy(
+        snapshot.resolve(DecisionContext(user: "bench", groups: ["security"], agent: "claude-code")))
     let inputs = ["bash-rm-rf", "bash-ls", "read-dotenv", "mcp-github-delete"].map {
-        try! Data(contentsOf: root.appendingPathComponent("Tests/RingfenceAdaptersTests/Fixtures/hooks/claude-code/\($0).json"))
+        try! Data(
+            contentsOf: root.appendingPathComponent(
+                "Tests/RingfenceAdaptersTests/Fixtures/hooks/claude-code/\($0).json"))
     }
 
     for (name, policy) in [("example packs (ring 4)", example), ("500 rules", HookWorkload.large(rules: 500))] {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("rf-hook-bench-\(UUID().uuidString)").path
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("rf-hook-bench-\(UUID().uuidString)")
+            .path
         try! WorkstationCache(directory: cache).storePolicy(policy)
         let arguments = HookProcess.Arguments(agent: .claudeCode, cache: cache, failClosed: [.credentialExfiltration])
         let environment = ["HOME": "/home/bench", "USER": "bench"]

@@ -21,9 +21,11 @@ let benchmarks: @Sendable () -> Void = {
         let sample = contexts.prefix(200).map { snapshot.resolve($0) }
         let matched = sample.map { $0.trace.filter { $0.outcome == .matched }.count }
         let rules = sample.map { $0.surfaces.reduce(0) { $0 + $1.rules.count } }
-        print("workload \(shape): \(workload.bundle.assignments.count) assignments, \(workload.bundle.packs.count) packs × 50 rules, "
-              + "\(contexts.count) users × 40 groups; per context on average \(matched.reduce(0, +) / matched.count) matching assignments, "
-              + "\(rules.reduce(0, +) / rules.count) effective rules; snapshot ≈ \(snapshot.approximateByteCount / 1_024) KiB")
+        print(
+            "workload \(shape): \(workload.bundle.assignments.count) assignments, \(workload.bundle.packs.count) packs × 50 rules, "
+                + "\(contexts.count) users × 40 groups; per context on average \(matched.reduce(0, +) / matched.count) matching assignments, "
+                + "\(rules.reduce(0, +) / rules.count) effective rules; snapshot ≈ \(snapshot.approximateByteCount / 1_024) KiB"
+        )
 
         var next = 0
         Benchmark("\(shape): resolve full context (all surfaces, trace)") { benchmark in
@@ -41,8 +43,11 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
-        Benchmark("\(shape): snapshot build (2,000 assignments, 10,000 rules)",
-                  configuration: .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], warmupIterations: 1, maxIterations: 20)) { benchmark in
+        Benchmark(
+            "\(shape): snapshot build (2,000 assignments, 10,000 rules)",
+            configuration: .init(
+                metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], warmupIterations: 1, maxIterations: 20)
+        ) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try! PolicySnapshot(bundle: workload.bundle, revision: 2))
             }

@@ -15,21 +15,27 @@ import RingfenceCore
 ///   groups, so about 110 assignments (≈ 4,500 effective rules) match a context.
 struct ResolverWorkload {
     enum Shape: String { case typical, skewed }
-    static let surfaces: [Surface] = Surface.wellKnown + ["prompt_injection", "network_egress", "package_install"].map { Surface(rawValue: $0)! }
+    static let surfaces: [Surface] =
+        Surface.wellKnown + ["prompt_injection", "network_egress", "package_install"].map { Surface(rawValue: $0)! }
 
     let bundle: PolicyBundle
     let contexts: [DecisionContext]
 
-    init(_ shape: Shape, assignments assignmentCount: Int = 2_000, packs packCount: Int = 200, rulesPerPack: Int = 50,
-         groups groupCount: Int = 20_000, groupsPerUser: Int = 40, users: Int = 1_000) {
+    init(
+        _ shape: Shape, assignments assignmentCount: Int = 2_000, packs packCount: Int = 200, rulesPerPack: Int = 50,
+        groups groupCount: Int = 20_000, groupsPerUser: Int = 40, users: Int = 1_000
+    ) {
         var rng = SplitMix64(seed: 2026)
         let levels: [Level] = [.observe, .warn, .block]
         let packs = (0..<packCount).map { p in
-            PackVersion(pack: "pack-\(p)", version: 1, rules: (0..<rulesPerPack).map { r in
-                Rule(id: "R-\(r)", surface: Self.surfaces[rng.int(0...(Self.surfaces.count - 1))],
-                     match: ["pattern-\(p)-\(r)/**", "cmd-\(r) *"], level: levels[rng.int(0...2)], risk: .medium,
-                     description: "rule \(r) of pack \(p)")
-            })
+            PackVersion(
+                pack: "pack-\(p)", version: 1,
+                rules: (0..<rulesPerPack).map { r in
+                    Rule(
+                        id: "R-\(r)", surface: Self.surfaces[rng.int(0...(Self.surfaces.count - 1))],
+                        match: ["pattern-\(p)-\(r)/**", "cmd-\(r) *"], level: levels[rng.int(0...2)], risk: .medium,
+                        description: "rule \(r) of pack \(p)")
+                })
         }
         func group(_ rng: inout SplitMix64) -> String {
             switch shape {
@@ -58,21 +64,30 @@ struct ResolverWorkload {
             if rng.chance(0.05) { selector.agents = ["claude-code", "cursor"] }
             if rng.chance(0.1) { selector.surfaces = [Self.surfaces[rng.int(0...(Self.surfaces.count - 1))]] }
             var overrides: [Surface: Level] = [:]
-            if rng.chance(0.1) { overrides[Self.surfaces[rng.int(0...(Self.surfaces.count - 1))]] = [Level.off, .observe, .block][rng.int(0...2)] }
-            assignments.append(Assignment(id: "assignment-\(a)", pack: "pack-\(rng.int(0...(packCount - 1)))",
-                                          priority: rng.int(0...1_000), selector: selector, overrides: overrides))
+            if rng.chance(0.1) {
+                overrides[Self.surfaces[rng.int(0...(Self.surfaces.count - 1))]] =
+                    [Level.off, .observe, .block][rng.int(0...2)]
+            }
+            assignments.append(
+                Assignment(
+                    id: "assignment-\(a)", pack: "pack-\(rng.int(0...(packCount - 1)))",
+                    priority: rng.int(0...1_000), selector: selector, overrides: overrides))
         }
-        let rings = (0..<300).map { RingMapping(group: "group-\($0)", ring: Ring(number: 1 + $0 % 4)!, priority: $0 % 7) }
-        bundle = PolicyBundle(packs: packs, assignments: assignments, ringMappings: rings,
-                              roleMappings: (0..<100).map { RoleMapping(group: "group-\($0)", role: roles[$0 % 50]) })
+        let rings = (0..<300).map {
+            RingMapping(group: "group-\($0)", ring: Ring(number: 1 + $0 % 4)!, priority: $0 % 7)
+        }
+        bundle = PolicyBundle(
+            packs: packs, assignments: assignments, ringMappings: rings,
+            roleMappings: (0..<100).map { RoleMapping(group: "group-\($0)", role: roles[$0 % 50]) })
         contexts = (0..<users).map { u in
-            DecisionContext(user: "user-\(u)",
-                            groups: shape == .typical
-                                ? [orgWideGroup(&rng), orgWideGroup(&rng)] + (2..<groupsPerUser).map { _ in group(&rng) }
-                                : (0..<groupsPerUser).map { _ in group(&rng) },
-                            roles: [roles[rng.int(0...49)]], hostTags: ["laptop"],
-                            repo: "team-\(rng.int(0...99))/service-\(rng.int(0...9))", trust: trusts[rng.int(0...3)],
-                            agent: "claude-code", at: Date(timeIntervalSince1970: 1_795_000_000))
+            DecisionContext(
+                user: "user-\(u)",
+                groups: shape == .typical
+                    ? [orgWideGroup(&rng), orgWideGroup(&rng)] + (2..<groupsPerUser).map { _ in group(&rng) }
+                    : (0..<groupsPerUser).map { _ in group(&rng) },
+                roles: [roles[rng.int(0...49)]], hostTags: ["laptop"],
+                repo: "team-\(rng.int(0...99))/service-\(rng.int(0...9))", trust: trusts[rng.int(0...3)],
+                agent: "claude-code", at: Date(timeIntervalSince1970: 1_795_000_000))
         }
     }
 }

@@ -41,14 +41,17 @@ public struct ActionEvaluator: Sendable {
         var best: HookDecision.Match?
         for surface in action.surfaces {
             for compiled in compiled(surface) {
-                guard let index = compiled.globs.firstIndex(where: { glob in texts.contains { glob.matches($0) } }) else { continue }
-                let candidate = HookDecision.Match(surface: surface, rule: compiled.rule, pattern: compiled.rule.match[index])
+                guard let index = compiled.globs.firstIndex(where: { glob in texts.contains { glob.matches($0) } })
+                else { continue }
+                let candidate = HookDecision.Match(
+                    surface: surface, rule: compiled.rule, pattern: compiled.rule.match[index])
                 if best.map({ Self.stronger(candidate, than: $0) }) ?? true { best = candidate }
             }
         }
         guard let best else { return HookDecision(verdict: .pass, match: nil, surface: action.surfaces[0]) }
-        return HookDecision(verdict: Verdict(applied: best.rule.level, uncapped: best.rule.uncappedLevel), match: best,
-                            surface: best.surface)
+        return HookDecision(
+            verdict: Verdict(applied: best.rule.level, uncapped: best.rule.uncappedLevel), match: best,
+            surface: best.surface)
     }
 
     static func stronger(_ lhs: HookDecision.Match, than rhs: HookDecision.Match) -> Bool {

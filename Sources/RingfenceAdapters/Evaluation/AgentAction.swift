@@ -24,7 +24,8 @@ public enum AgentAction: Sendable, Hashable {
     public var summary: String {
         switch self {
         case .shell(let command):
-            let program = command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
+            let program =
+                command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
             return "shell: " + String(program.prefix(64))
         case .readFile(let path):
             let name = path.split(separator: "/").last.map(String.init) ?? path

@@ -26,13 +26,17 @@ public struct HookAnswer: Sendable, Hashable {
                 stdout = ""
                 return
             }
-            stdout = JSONText.object([
-                ("hookSpecificOutput", .object([
-                    ("hookEventName", .string("PreToolUse")),
-                    ("permissionDecision", .string(permission)),
-                    ("permissionDecisionReason", .string(message)),
-                ])),
-            ]).compact + "\n"
+            stdout =
+                JSONText.object([
+                    (
+                        "hookSpecificOutput",
+                        .object([
+                            ("hookEventName", .string("PreToolUse")),
+                            ("permissionDecision", .string(permission)),
+                            ("permissionDecisionReason", .string(message)),
+                        ])
+                    )
+                ]).compact + "\n"
         case .cursor:
             let canAsk = invocation.event != "beforeReadFile"
             var verdict = decision.verdict

@@ -43,11 +43,15 @@ public struct HookInvocation: Sendable, Hashable {
             switch tool {
             case "Bash":
                 let command = string("command", in: input)
-                guard !command.isEmpty else { throw InputError(description: "Bash hook input has no tool_input.command") }
+                guard !command.isEmpty else {
+                    throw InputError(description: "Bash hook input has no tool_input.command")
+                }
                 action = .shell(command: command)
             case "Read":
                 let path = string("file_path", in: input)
-                guard !path.isEmpty else { throw InputError(description: "Read hook input has no tool_input.file_path") }
+                guard !path.isEmpty else {
+                    throw InputError(description: "Read hook input has no tool_input.file_path")
+                }
                 action = .readFile(path: Self.absolute(path, cwd: cwd))
             case _ where tool.hasPrefix("mcp__"):
                 // mcp__<server>__<tool>; a server name may itself contain "__" only before the last one.
@@ -55,7 +59,8 @@ public struct HookInvocation: Sendable, Hashable {
                 guard let separator = name.range(of: "__", options: .backwards) else {
                     throw InputError(description: "MCP tool name '\(tool.prefix(128))' is not mcp__<server>__<tool>")
                 }
-                action = .mcpTool(server: String(name[..<separator.lowerBound]), tool: String(name[separator.upperBound...]))
+                action = .mcpTool(
+                    server: String(name[..<separator.lowerBound]), tool: String(name[separator.upperBound...]))
             default:
                 action = nil
             }
@@ -65,7 +70,9 @@ public struct HookInvocation: Sendable, Hashable {
             switch event {
             case "beforeShellExecution":
                 let command = string("command")
-                guard !command.isEmpty else { throw InputError(description: "beforeShellExecution input has no command") }
+                guard !command.isEmpty else {
+                    throw InputError(description: "beforeShellExecution input has no command")
+                }
                 action = .shell(command: command)
             case "beforeReadFile":
                 let path = string("file_path")

@@ -19,8 +19,10 @@ public struct HookRun: Sendable {
     /// - Parameters:
     ///   - failClosed: surfaces that refuse actions when there is no usable policy.
     ///   - user: the user recorded when there is no policy to say who it was resolved for.
-    public init(invocation: HookInvocation, policy: CachedPolicy, failClosed: Set<Surface>, home: String, user: String,
-                eventID: String, now: Double) {
+    public init(
+        invocation: HookInvocation, policy: CachedPolicy, failClosed: Set<Surface>, home: String, user: String,
+        eventID: String, now: Double
+    ) {
         guard let action = invocation.action else {
             answer = HookAnswer(HookDecision(verdict: .pass, match: nil, surface: .riskyShell), for: invocation)
             event = nil
@@ -36,13 +38,15 @@ public struct HookRun: Sendable {
             eventUser = policy.user
         case .unavailable(let reason):
             let closed = action.surfaces.first { failClosed.contains($0) }
-            decision = HookDecision(verdict: closed == nil ? .pass : .block, match: nil, surface: closed ?? action.surfaces[0],
-                                    policyUnavailable: reason)
+            decision = HookDecision(
+                verdict: closed == nil ? .pass : .block, match: nil, surface: closed ?? action.surfaces[0],
+                policyUnavailable: reason)
             etag = ""
             eventUser = user
         }
         answer = HookAnswer(decision, for: invocation)
-        event = QueuedEvent(eventID: eventID, occurredAt: now, user: eventUser, invocation: invocation, action: action,
-                            decision: decision, verdict: answer.verdict, policyETag: etag)
+        event = QueuedEvent(
+            eventID: eventID, occurredAt: now, user: eventUser, invocation: invocation, action: action,
+            decision: decision, verdict: answer.verdict, policyETag: etag)
     }
 }

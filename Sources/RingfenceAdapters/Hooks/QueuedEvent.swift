@@ -27,8 +27,10 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
     public static let failClosedRule = "FAIL-CLOSED"
 
     /// The event of a hook's decision.
-    public init(eventID: String, occurredAt: Double, user: String, invocation: HookInvocation, action: AgentAction,
-                decision: HookDecision, verdict: Verdict, policyETag: String) {
+    public init(
+        eventID: String, occurredAt: Double, user: String, invocation: HookInvocation, action: AgentAction,
+        decision: HookDecision, verdict: Verdict, policyETag: String
+    ) {
         self.eventID = eventID
         self.occurredAt = occurredAt
         self.user = user

@@ -15,8 +15,10 @@ public struct AdapterOptions: Sendable, Hashable {
     /// Seconds the agent waits for the hook.
     public var hookTimeoutSeconds: Int
 
-    public init(hookExecutable: String = "/usr/local/bin/ringfence-hook", cacheDirectory: String = "/var/lib/ringfence",
-                failClosed: Set<Surface> = [], managedHooksOnly: Bool = false, hookTimeoutSeconds: Int = 5) {
+    public init(
+        hookExecutable: String = "/usr/local/bin/ringfence-hook", cacheDirectory: String = "/var/lib/ringfence",
+        failClosed: Set<Surface> = [], managedHooksOnly: Bool = false, hookTimeoutSeconds: Int = 5
+    ) {
         self.hookExecutable = hookExecutable
         self.cacheDirectory = cacheDirectory
         self.failClosed = failClosed
@@ -37,10 +39,14 @@ public struct AdapterOptions: Sendable, Hashable {
 
     /// A word for a POSIX shell: as is when it is plain, else in single quotes.
     static func shellQuoted(_ word: String) -> String {
-        let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || "-_./,:=@".utf8.contains(byte)
-        }
-        return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: #"'\''"#) + "'"
+        let plain =
+            !word.isEmpty
+            && word.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || "-_./,:=@".utf8.contains(byte)
+            }
+        return plain
+            ? word
+            : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: #"'\''"#) + "'"
     }
 }

@@ -33,8 +33,10 @@ public enum ClaudeCodeAdapter {
                         case .observe, .off: break
                         }
                     case .failure(let refusal):
-                        notNative.append(NotNativeRule(surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: pattern,
-                                                       level: rule.level, enforcement: refusal.enforcement, reason: refusal.reason))
+                        notNative.append(
+                            NotNativeRule(
+                                surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: pattern,
+                                level: rule.level, enforcement: refusal.enforcement, reason: refusal.reason))
                     }
                 }
             }
@@ -43,28 +45,41 @@ public enum ClaudeCodeAdapter {
         ask.subtract(deny)
         var settings: [(String, JSONText)] = [
             ("$schema", .string("https://json.schemastore.org/claude-code-settings.json")),
-            ("permissions", .object([
-                ("deny", .array(deny.sorted().map(JSONText.string))),
-                ("ask", .array(ask.sorted().map(JSONText.string))),
-            ])),
-            ("hooks", .object([
-                ("PreToolUse", .array([
-                    .object([
-                        ("matcher", .string(hookMatcher)),
-                        ("hooks", .array([
+            (
+                "permissions",
+                .object([
+                    ("deny", .array(deny.sorted().map(JSONText.string))),
+                    ("ask", .array(ask.sorted().map(JSONText.string))),
+                ])
+            ),
+            (
+                "hooks",
+                .object([
+                    (
+                        "PreToolUse",
+                        .array([
                             .object([
-                                ("type", .string("command")),
-                                ("command", .string(options.hookCommand(for: .claudeCode))),
-                                ("timeout", .number(options.hookTimeoutSeconds)),
-                            ]),
-                        ])),
-                    ]),
-                ])),
-            ])),
+                                ("matcher", .string(hookMatcher)),
+                                (
+                                    "hooks",
+                                    .array([
+                                        .object([
+                                            ("type", .string("command")),
+                                            ("command", .string(options.hookCommand(for: .claudeCode))),
+                                            ("timeout", .number(options.hookTimeoutSeconds)),
+                                        ])
+                                    ])
+                                ),
+                            ])
+                        ])
+                    )
+                ])
+            ),
         ]
         if options.managedHooksOnly { settings.append(("allowManagedHooksOnly", .bool(true))) }
-        return NativeConfiguration(agent: .claudeCode, files: [NativeFile(name: fileName, content: JSONText.object(settings).rendered)],
-                                   notNative: notNative)
+        return NativeConfiguration(
+            agent: .claudeCode, files: [NativeFile(name: fileName, content: JSONText.object(settings).rendered)],
+            notNative: notNative)
     }
 
     struct Refusal: Error {
@@ -80,8 +95,13 @@ public enum ClaudeCodeAdapter {
             let path = pattern.hasPrefix("/") ? "/" + pattern : pattern
             return .success("Read(\(path))")
         case .riskyShell, .credentialExfiltration:
-            if let operator_ = shellOperators.first(where: { pattern.contains($0) }) {
-                return .failure(Refusal(enforcement: .hook, reason: "Claude Code checks each sub-command of a line on its own, so a pattern with '\(operator_)' cannot be a Bash rule"))
+            if let shellOperator = shellOperators.first(where: { pattern.contains($0) }) {
+                return .failure(
+                    Refusal(
+                        enforcement: .hook,
+                        reason:
+                            "Claude Code checks each sub-command of a line on its own, so a pattern with '\(shellOperator)' cannot be a Bash rule"
+                    ))
             }
             if pattern.contains("?") {
                 return .failure(Refusal(enforcement: .hook, reason: "Bash rules have '*' but no '?' wildcard"))
@@ -90,17 +110,27 @@ public enum ClaudeCodeAdapter {
         case .mcpTool:
             let parts = pattern.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("*"), !parts[0].contains("?") else {
-                return .failure(Refusal(enforcement: .hook, reason: "MCP permission rules name a server; a wildcard server is matched by the hook"))
+                return .failure(
+                    Refusal(
+                        enforcement: .hook,
+                        reason: "MCP permission rules name a server; a wildcard server is matched by the hook"))
             }
             if parts[1] == "*" { return .success("mcp__\(parts[0])") }
             guard !parts[1].isEmpty, !parts[1].contains("*"), !parts[1].contains("?") else {
-                return .failure(Refusal(enforcement: .hook, reason: "MCP permission rules name whole tools; a partial tool name is matched by the hook"))
+                return .failure(
+                    Refusal(
+                        enforcement: .hook,
+                        reason: "MCP permission rules name whole tools; a partial tool name is matched by the hook"))
             }
             return .success("mcp__\(parts[0])__\(parts[1])")
         case .unmanagedRepo:
-            return .failure(Refusal(enforcement: .none, reason: "repository trust is part of the resolution (the host's repos), not a per-action check"))
+            return .failure(
+                Refusal(
+                    enforcement: .none,
+                    reason: "repository trust is part of the resolution (the host's repos), not a per-action check"))
         default:
-            return .failure(Refusal(enforcement: .none, reason: "no Claude Code setting or hook input speaks about '\(surface)'"))
+            return .failure(
+                Refusal(enforcement: .none, reason: "no Claude Code setting or hook input speaks about '\(surface)'"))
         }
     }
 

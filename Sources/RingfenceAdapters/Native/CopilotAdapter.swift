@@ -10,9 +10,10 @@ public enum CopilotAdapter {
     public static func render(_ policy: AgentPolicy, options: AdapterOptions) -> NativeConfiguration {
         let notNative = policy.surfaces.flatMap { surface in
             surface.rules.map { rule in
-                NotNativeRule(surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: nil, level: rule.level,
-                              enforcement: .none,
-                              reason: "Copilot's MCP allowlist is a registry set on github.com, and it runs no local hook")
+                NotNativeRule(
+                    surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: nil, level: rule.level,
+                    enforcement: .none,
+                    reason: "Copilot's MCP allowlist is a registry set on github.com, and it runs no local hook")
             }
         }
         return NativeConfiguration(agent: .copilot, files: [], notNative: notNative)

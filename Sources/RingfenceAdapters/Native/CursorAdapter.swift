@@ -24,25 +24,38 @@ public enum CursorAdapter {
                 case .riskyShell, .credentialExfiltration:
                     (enforcement, reason) = (.hook, "beforeShellExecution hook")
                 case .mcpTool:
-                    (enforcement, reason) = (.hook, "beforeMCPExecution hook; Cursor names the tool, not its server, so 'server.' patterns see an empty server")
+                    (enforcement, reason) = (
+                        .hook,
+                        "beforeMCPExecution hook; Cursor names the tool, not its server, so 'server.' patterns see an empty server"
+                    )
                 case .sensitivePathRead:
-                    (enforcement, reason) = rule.level == .warn
-                        ? (.hook, "beforeReadFile can only allow or deny: the read goes ahead and is recorded as a warn-candidate")
+                    (enforcement, reason) =
+                        rule.level == .warn
+                        ? (
+                            .hook,
+                            "beforeReadFile can only allow or deny: the read goes ahead and is recorded as a warn-candidate"
+                        )
                         : (.hook, "beforeReadFile hook")
                 case .unmanagedRepo:
-                    (enforcement, reason) = (.none, "repository trust is part of the resolution (the host's repos), not a per-action check")
+                    (enforcement, reason) = (
+                        .none, "repository trust is part of the resolution (the host's repos), not a per-action check"
+                    )
                 default:
                     (enforcement, reason) = (.none, "no Cursor hook input speaks about '\(surface.surface)'")
                 }
-                notNative.append(NotNativeRule(surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: nil,
-                                               level: rule.level, enforcement: enforcement, reason: reason))
+                notNative.append(
+                    NotNativeRule(
+                        surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: nil,
+                        level: rule.level, enforcement: enforcement, reason: reason))
             }
         }
         let command = options.hookCommand(for: .cursor)
-        let hooks = JSONText.object(events.map { event in
-            (event, JSONText.array([.object([("command", .string(command))])]))
-        })
+        let hooks = JSONText.object(
+            events.map { event in
+                (event, JSONText.array([.object([("command", .string(command))])]))
+            })
         let file = JSONText.object([("version", .number(1)), ("hooks", hooks)])
-        return NativeConfiguration(agent: .cursor, files: [NativeFile(name: fileName, content: file.rendered)], notNative: notNative)
+        return NativeConfiguration(
+            agent: .cursor, files: [NativeFile(name: fileName, content: file.rendered)], notNative: notNative)
     }
 }

@@ -30,7 +30,10 @@ public indirect enum JSONText: Sendable, Hashable {
         case .number(let value): output.append(String(value))
         case .bool(let value): output.append(value ? "true" : "false")
         case .array(let items):
-            guard !items.isEmpty else { output.append("[]"); return }
+            guard !items.isEmpty else {
+                output.append("[]")
+                return
+            }
             output.append("[")
             for (index, item) in items.enumerated() {
                 if index > 0 { output.append(",") }
@@ -40,7 +43,10 @@ public indirect enum JSONText: Sendable, Hashable {
             Self.newline(into: &output, indent: indent)
             output.append("]")
         case .object(let members):
-            guard !members.isEmpty else { output.append("{}"); return }
+            guard !members.isEmpty else {
+                output.append("{}")
+                return
+            }
             output.append("{")
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { output.append(",") }

@@ -51,7 +51,9 @@ extension AgentPolicy {
     /// Decodes the binary form; with `only`, the other surfaces are skipped (left out).
     public init(binary bytes: [UInt8], only: Set<Surface>? = nil) throws(BinaryError) {
         var reader = Reader(bytes: bytes)
-        guard bytes.starts(with: Self.magic) else { throw BinaryError(description: "not a Ringfence policy file (magic)") }
+        guard bytes.starts(with: Self.magic) else {
+            throw BinaryError(description: "not a Ringfence policy file (magic)")
+        }
         reader.offset = Self.magic.count
         let user = try reader.string()
         let ring = Int(try reader.varint())
@@ -68,7 +70,8 @@ extension AgentPolicy {
                 reader.offset = end
                 continue
             }
-            let level = try reader.level(), uncapped = try reader.level()
+            let level = try reader.level()
+            let uncapped = try reader.level()
             var rules: [Rule] = []
             for _ in 0..<(try reader.count()) {
                 let pack = try reader.string()
@@ -76,13 +79,21 @@ extension AgentPolicy {
                 let id = try reader.string()
                 var match: [String] = []
                 for _ in 0..<(try reader.count()) { match.append(try reader.string()) }
-                let ruleLevel = try reader.level(), ruleUncapped = try reader.level()
+                let ruleLevel = try reader.level()
+                let ruleUncapped = try reader.level()
                 let riskIndex = Int(try reader.byte())
-                guard riskIndex < RingfenceCore.Rule.Risk.allCases.count else { throw BinaryError(description: "bad risk") }
-                rules.append(Rule(pack: pack, packVersion: packVersion, id: id, match: match, level: ruleLevel, uncappedLevel: ruleUncapped,
-                                  risk: RingfenceCore.Rule.Risk.allCases[riskIndex], description: try reader.string()))
+                guard riskIndex < RingfenceCore.Rule.Risk.allCases.count else {
+                    throw BinaryError(description: "bad risk")
+                }
+                rules.append(
+                    Rule(
+                        pack: pack, packVersion: packVersion, id: id, match: match, level: ruleLevel,
+                        uncappedLevel: ruleUncapped,
+                        risk: RingfenceCore.Rule.Risk.allCases[riskIndex], description: try reader.string()))
             }
-            guard reader.offset == end else { throw BinaryError(description: "surface length does not match its content") }
+            guard reader.offset == end else {
+                throw BinaryError(description: "surface length does not match its content")
+            }
             surfaces.append(SurfacePolicy(surface: surface, level: level, uncappedLevel: uncapped, rules: rules))
         }
         guard reader.offset == bytes.count else { throw BinaryError(description: "trailing bytes") }
@@ -120,7 +131,9 @@ extension AgentPolicy {
             var shift: UInt64 = 0
             while true {
                 let byte = try byte()
-                guard shift < 63 || (shift == 63 && byte <= 1) else { throw BinaryError(description: "varint too long") }
+                guard shift < 63 || (shift == 63 && byte <= 1) else {
+                    throw BinaryError(description: "varint too long")
+                }
                 value |= UInt64(byte & 0x7F) << shift
                 if byte & 0x80 == 0 { return value }
                 shift += 7
@@ -130,7 +143,9 @@ extension AgentPolicy {
         /// A count of items that each take at least one byte, so it cannot exceed what is left.
         mutating func count() throws(BinaryError) -> Int {
             let count = try varint()
-            guard count <= UInt64(bytes.count - offset) else { throw BinaryError(description: "count larger than the file") }
+            guard count <= UInt64(bytes.count - offset) else {
+                throw BinaryError(description: "count larger than the file")
+            }
             return Int(count)
         }
 
@@ -142,7 +157,9 @@ extension AgentPolicy {
 
         mutating func level() throws(BinaryError) -> Level {
             let rank = Int(try byte())
-            guard let level = Level.allCases.first(where: { $0.rank == rank }) else { throw BinaryError(description: "bad level") }
+            guard let level = Level.allCases.first(where: { $0.rank == rank }) else {
+                throw BinaryError(description: "bad level")
+            }
             return level
         }
     }

@@ -20,8 +20,10 @@ public struct AgentPolicy: Sendable, Hashable, Codable {
         public var risk: RingfenceCore.Rule.Risk
         public var description: String
 
-        public init(pack: String, packVersion: Int, id: String, match: [String], level: Level, uncappedLevel: Level,
-                    risk: RingfenceCore.Rule.Risk, description: String) {
+        public init(
+            pack: String, packVersion: Int, id: String, match: [String], level: Level, uncappedLevel: Level,
+            risk: RingfenceCore.Rule.Risk, description: String
+        ) {
             self.pack = pack
             self.packVersion = packVersion
             self.id = id
@@ -66,13 +68,16 @@ public struct AgentPolicy: Sendable, Hashable, Codable {
     /// The policy of a resolution.
     public init(_ resolution: Resolution) {
         self.init(
-            user: resolution.context.user, ring: resolution.ring.number, revision: resolution.revision, etag: resolution.etag,
+            user: resolution.context.user, ring: resolution.ring.number, revision: resolution.revision,
+            etag: resolution.etag,
             surfaces: resolution.surfaces.map { surface in
                 SurfacePolicy(
                     surface: surface.surface, level: surface.level, uncappedLevel: surface.uncappedLevel,
                     rules: surface.rules.map {
-                        Rule(pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match, level: $0.level,
-                             uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description)
+                        Rule(
+                            pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match,
+                            level: $0.level,
+                            uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description)
                     })
             })
     }

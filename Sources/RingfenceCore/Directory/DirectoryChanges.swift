@@ -21,7 +21,8 @@ public struct DirectoryChanges: Sendable {
     /// Whether anything would be written.
     public var isEmpty: Bool {
         usersToInsert.isEmpty && usersToUpdate.isEmpty && usersToDelete.isEmpty && groupsToInsert.isEmpty
-            && groupsToUpdate.isEmpty && groupsToDelete.isEmpty && membershipsToAdd.isEmpty && membershipsToRemove.isEmpty
+            && groupsToUpdate.isEmpty && groupsToDelete.isEmpty && membershipsToAdd.isEmpty
+            && membershipsToRemove.isEmpty
             && roles == nil && effective == nil
     }
 }

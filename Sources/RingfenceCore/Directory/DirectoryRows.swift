@@ -13,7 +13,8 @@ public struct UserRow: Sendable, Hashable {
     public var displayName: String?
     public var disabled: Bool
 
-    public init(externalID: String, dn: String, username: String, email: String?, displayName: String?, disabled: Bool) {
+    public init(externalID: String, dn: String, username: String, email: String?, displayName: String?, disabled: Bool)
+    {
         self.externalID = externalID
         self.dn = dn
         self.username = username

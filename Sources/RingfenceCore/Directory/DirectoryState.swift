@@ -7,8 +7,10 @@ public struct DirectoryState: Sendable {
     public var memberships: Set<MembershipKey>
     public var roles: Set<RoleRow>
 
-    public init(users: [Int64: UserRow] = [:], groups: [Int64: GroupRow] = [:], memberships: Set<MembershipKey> = [],
-                roles: Set<RoleRow> = []) {
+    public init(
+        users: [Int64: UserRow] = [:], groups: [Int64: GroupRow] = [:], memberships: Set<MembershipKey> = [],
+        roles: Set<RoleRow> = []
+    ) {
         self.users = users
         self.groups = groups
         self.memberships = memberships

@@ -21,10 +21,12 @@ public struct AuditEventRecord: Sendable, Equatable {
     public var sessionID: String
     public var summary: String
 
-    public init(hostID: UUID, eventID: String, occurredAt: Date, user: String, agentKind: String, agentVersion: String = "",
-                surface: Surface, pack: String = "", packVersion: Int32 = 0, ruleID: String = "", repo: String = "",
-                verdict: Verdict, appliedLevel: Level, uncappedLevel: Level, policyETag: String = "", sessionID: String = "",
-                summary: String = "") {
+    public init(
+        hostID: UUID, eventID: String, occurredAt: Date, user: String, agentKind: String, agentVersion: String = "",
+        surface: Surface, pack: String = "", packVersion: Int32 = 0, ruleID: String = "", repo: String = "",
+        verdict: Verdict, appliedLevel: Level, uncappedLevel: Level, policyETag: String = "", sessionID: String = "",
+        summary: String = ""
+    ) {
         self.hostID = hostID
         self.eventID = eventID
         self.occurredAt = occurredAt

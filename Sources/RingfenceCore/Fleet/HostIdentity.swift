@@ -9,8 +9,10 @@ public struct HostIdentity: Sendable, Equatable {
     public var arch: String
     public var installerVersion: String
 
-    public init(machineID: String, hostname: String, os: String = "", osVersion: String = "", arch: String = "",
-                installerVersion: String = "") {
+    public init(
+        machineID: String, hostname: String, os: String = "", osVersion: String = "", arch: String = "",
+        installerVersion: String = ""
+    ) {
         self.machineID = machineID
         self.hostname = hostname
         self.os = os

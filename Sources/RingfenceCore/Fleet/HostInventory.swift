@@ -12,8 +12,10 @@ public struct HostInventory: Sendable, Equatable {
         /// SHA-256 of each managed file the host holds for this agent ("" when missing).
         public var managedFiles: [String: String]
 
-        public init(kind: String, version: String, hookState: String, hookVersion: String = "", managedConfigHash: String = "",
-                    managedFiles: [String: String] = [:]) {
+        public init(
+            kind: String, version: String, hookState: String, hookVersion: String = "", managedConfigHash: String = "",
+            managedFiles: [String: String] = [:]
+        ) {
             self.kind = kind
             self.version = version
             self.hookState = hookState
@@ -65,8 +67,10 @@ public struct HostInventory: Sendable, Equatable {
     public var mcpServers: [MCPServer]
     public var repos: [Repo]
 
-    public init(hostname: String, os: String = "", osVersion: String = "", installerVersion: String = "", provider: String = "",
-                users: [String] = [], agents: [Agent] = [], mcpServers: [MCPServer] = [], repos: [Repo] = []) {
+    public init(
+        hostname: String, os: String = "", osVersion: String = "", installerVersion: String = "", provider: String = "",
+        users: [String] = [], agents: [Agent] = [], mcpServers: [MCPServer] = [], repos: [Repo] = []
+    ) {
         self.hostname = hostname
         self.os = os
         self.osVersion = osVersion

@@ -39,7 +39,8 @@ public struct Surface: RawRepresentable, Sendable, Hashable, Codable, Comparable
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let surface = Surface(rawValue: name) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid surface name '\(name)'"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid surface name '\(name)'"))
         }
         self = surface
     }

@@ -32,9 +32,11 @@ public struct Assignment: Sendable, Hashable, Codable {
     public var description: String
 
     /// Creates an assignment.
-    public init(id: String, pack: String? = nil, version: PackVersionReference = .latest, priority: Int,
-                selector: Selector = Selector(), overrides: [Surface: Level] = [:],
-                validFrom: Date? = nil, validUntil: Date? = nil, description: String = "") {
+    public init(
+        id: String, pack: String? = nil, version: PackVersionReference = .latest, priority: Int,
+        selector: Selector = Selector(), overrides: [Surface: Level] = [:],
+        validFrom: Date? = nil, validUntil: Date? = nil, description: String = ""
+    ) {
         self.id = id
         self.pack = pack
         self.version = version

@@ -125,7 +125,9 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
                     for j in 0..<bytes.count where reachable[j] { next[j + 1] = true }
                 case .anyInSegment:
                     for j in 0...bytes.count {
-                        if reachable[j] || (j > 0 && next[j - 1] && bytes[j - 1] != UInt8(ascii: "/")) { next[j] = true }
+                        if reachable[j] || (j > 0 && next[j - 1] && bytes[j - 1] != UInt8(ascii: "/")) {
+                            next[j] = true
+                        }
                     }
                 case .anyAcrossSegments:
                     var seen = false

@@ -11,7 +11,9 @@ public struct ImpactPreview: Sendable {
         public var verdict: Verdict
         public var count: Int
 
-        public init(context: DecisionContext, pack: String, ruleID: String, surface: Surface, verdict: Verdict, count: Int) {
+        public init(
+            context: DecisionContext, pack: String, ruleID: String, surface: Surface, verdict: Verdict, count: Int
+        ) {
             self.context = context
             self.pack = pack
             self.ruleID = ruleID
@@ -47,7 +49,8 @@ public struct ImpactPreview: Sendable {
     ///   - events: last week's events, grouped.
     ///   - current: the policy in force (nil: none yet).
     ///   - next: the policy to publish.
-    public init(population: [DecisionContext], events: [ObservedEvents], current: PolicySnapshot?, next: PolicySnapshot) {
+    public init(population: [DecisionContext], events: [ObservedEvents], current: PolicySnapshot?, next: PolicySnapshot)
+    {
         contexts = population.count
         for context in population {
             let before = current?.resolve(context)
@@ -55,11 +58,17 @@ public struct ImpactPreview: Sendable {
             for surface in after.surfaces {
                 let old = before?.surface(surface.surface)?.level ?? .off
                 guard old != surface.level else { continue }
-                changes.append(Change(user: context.user, repo: context.repo ?? "", surface: surface.surface, from: old, to: surface.level))
+                changes.append(
+                    Change(
+                        user: context.user, repo: context.repo ?? "", surface: surface.surface, from: old,
+                        to: surface.level))
                 for group in context.groups { byGroupAndSurface[group, default: [:]][surface.surface, default: 0] += 1 }
             }
             for surface in before?.surfaces ?? [] where after.surface(surface.surface) == nil && surface.level != .off {
-                changes.append(Change(user: context.user, repo: context.repo ?? "", surface: surface.surface, from: surface.level, to: .off))
+                changes.append(
+                    Change(
+                        user: context.user, repo: context.repo ?? "", surface: surface.surface, from: surface.level,
+                        to: .off))
                 for group in context.groups { byGroupAndSurface[group, default: [:]][surface.surface, default: 0] += 1 }
             }
         }
@@ -67,7 +76,9 @@ public struct ImpactPreview: Sendable {
             var context = event.context
             context.surfaces = [event.surface]
             func level(under snapshot: PolicySnapshot?) -> Level {
-                snapshot?.resolve(context).surface(event.surface)?.rules.first { $0.pack == event.pack && $0.rule.id == event.ruleID }?.level
+                snapshot?.resolve(context).surface(event.surface)?.rules.first {
+                    $0.pack == event.pack && $0.rule.id == event.ruleID
+                }?.level
                     ?? .off
             }
             let old = level(under: current)
@@ -81,13 +92,17 @@ public struct ImpactPreview: Sendable {
 
     /// The preview for people: totals, counts by group and surface, and some examples.
     public func lines(samples: Int = 10) -> [String] {
-        var lines = ["impact on \(contexts) user × host × repository contexts seen in the last 7 days: \(changes.count) level changes"]
+        var lines = [
+            "impact on \(contexts) user × host × repository contexts seen in the last 7 days: \(changes.count) level changes"
+        ]
         for group in byGroupAndSurface.keys.sorted() {
             for (surface, count) in byGroupAndSurface[group]!.sorted(by: { $0.key < $1.key }) {
                 lines.append("  group \(group), \(surface): \(count)")
             }
         }
-        lines += changes.prefix(samples).map { "  e.g. \($0.user) in \($0.repo.isEmpty ? "no repository" : $0.repo): \($0.surface) \($0.from) → \($0.to)" }
+        lines += changes.prefix(samples).map {
+            "  e.g. \($0.user) in \($0.repo.isEmpty ? "no repository" : $0.repo): \($0.surface) \($0.from) → \($0.to)"
+        }
         lines.append("last week's events that would newly warn: \(newlyWarned), newly block: \(newlyBlocked)")
         return lines
     }

@@ -14,8 +14,10 @@ public struct PolicyBundle: Sendable, Hashable {
     public var roleMappings: [RoleMapping]
 
     /// Creates a bundle.
-    public init(packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
-                roleMappings: [RoleMapping] = []) {
+    public init(
+        packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
+        roleMappings: [RoleMapping] = []
+    ) {
         self.packs = packs
         self.assignments = assignments
         self.ringMappings = ringMappings
@@ -42,7 +44,8 @@ public struct PolicyBundle: Sendable, Hashable {
             }
             var ruleIds: Set<String> = []
             for rule in pack.rules where !ruleIds.insert(rule.id).inserted {
-                problems.append(.init(subject, "pack \(pack.pack) version \(pack.version) has rule id \(rule.id) twice"))
+                problems.append(
+                    .init(subject, "pack \(pack.pack) version \(pack.version) has rule id \(rule.id) twice"))
             }
         }
         var assignmentIds: Set<String> = []
@@ -56,14 +59,20 @@ public struct PolicyBundle: Sendable, Hashable {
                 case .latest:
                     problems.append(.init(subject, "assignment \(assignment.id) names unknown pack '\(pack)'"))
                 case .exact(let number):
-                    problems.append(.init(subject, "assignment \(assignment.id) names pack \(pack) version \(number), which does not exist"))
+                    problems.append(
+                        .init(
+                            subject,
+                            "assignment \(assignment.id) names pack \(pack) version \(number), which does not exist"))
                 }
             }
             if assignment.pack == nil && assignment.overrides.isEmpty {
-                problems.append(.init(.assignment(assignment.id), "assignment \(assignment.id) has neither a pack nor overrides"))
+                problems.append(
+                    .init(.assignment(assignment.id), "assignment \(assignment.id) has neither a pack nor overrides"))
             }
             if let from = assignment.validFrom, let until = assignment.validUntil, from >= until {
-                problems.append(.init(.assignment(assignment.id), "assignment \(assignment.id) has validFrom at or after validUntil"))
+                problems.append(
+                    .init(
+                        .assignment(assignment.id), "assignment \(assignment.id) has validFrom at or after validUntil"))
             }
         }
         return problems

@@ -28,7 +28,8 @@ public struct PolicyDiff: Sendable, Equatable {
     /// - Parameter published: every `pack@version` ever published (empty: treat every
     ///   version missing from `current` as new).
     public init(from current: PolicyBundle?, to next: PolicyBundle, published: Set<String> = []) {
-        let before = Dictionary((current?.assignments ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let before = Dictionary(
+            (current?.assignments ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(next.assignments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         added = after.keys.filter { before[$0] == nil }.sorted()
         removed = before.keys.filter { after[$0] == nil }.sorted()
@@ -39,7 +40,8 @@ public struct PolicyDiff: Sendable, Equatable {
                 let old = current.packVersion(named: pack, assignment.version)?.version
                 let new = next.packVersion(named: pack, assignment.version)?.version
                 guard old != new else { return nil }
-                return "\(assignment.id): \(pack)@\(old.map(String.init) ?? "none") → \(pack)@\(new.map(String.init) ?? "none")"
+                return
+                    "\(assignment.id): \(pack)@\(old.map(String.init) ?? "none") → \(pack)@\(new.map(String.init) ?? "none")"
             }
         }
         let known = Set((current?.packs ?? []).map { "\($0.pack)@\($0.version)" })
@@ -48,7 +50,9 @@ public struct PolicyDiff: Sendable, Equatable {
         newPackVersions = arriving.subtracting(published).sorted()
         returningPackVersions = arriving.intersection(published).sorted()
         removedPackVersions = known.subtracting(incoming).sorted()
-        mappingsChanged = Set(current?.ringMappings ?? []) != Set(next.ringMappings) || Set(current?.roleMappings ?? []) != Set(next.roleMappings)
+        mappingsChanged =
+            Set(current?.ringMappings ?? []) != Set(next.ringMappings)
+            || Set(current?.roleMappings ?? []) != Set(next.roleMappings)
     }
 
     /// Whether publishing would change anything.

@@ -38,8 +38,10 @@ public struct PolicyExpectation: Sendable {
         }
     }
 
-    public init(name: String, file: String, line: Int, context: DecisionContext, ring: Ring? = nil, ringSource: String? = nil,
-                surfaces: [Surface: SurfaceExpectation] = [:], trace: [String: String] = [:]) {
+    public init(
+        name: String, file: String, line: Int, context: DecisionContext, ring: Ring? = nil, ringSource: String? = nil,
+        surfaces: [Surface: SurfaceExpectation] = [:], trace: [String: String] = [:]
+    ) {
         self.name = name
         self.file = file
         self.line = line
@@ -54,7 +56,8 @@ public struct PolicyExpectation: Sendable {
     public func failures(in resolution: Resolution) -> [String] {
         var failures: [String] = []
         if let ring, ring != resolution.ring {
-            failures.append("ring: expected \(ring.number), got \(resolution.ring.number) (from \(resolution.ringSource))")
+            failures.append(
+                "ring: expected \(ring.number), got \(resolution.ring.number) (from \(resolution.ringSource))")
         }
         if let ringSource, ringSource != resolution.ringSource.description {
             failures.append("ring source: expected '\(ringSource)', got '\(resolution.ringSource)'")
@@ -65,7 +68,9 @@ public struct PolicyExpectation: Sendable {
                 continue
             }
             if let level = expected.level, level != actual.level {
-                failures.append("\(surface) level: expected \(level), got \(actual.level) (via \(actual.winningAssignment ?? "none"))")
+                failures.append(
+                    "\(surface) level: expected \(level), got \(actual.level) (via \(actual.winningAssignment ?? "none"))"
+                )
             }
             if let uncapped = expected.uncapped, uncapped != actual.uncappedLevel {
                 failures.append("\(surface) uncapped level: expected \(uncapped), got \(actual.uncappedLevel)")
@@ -76,11 +81,14 @@ public struct PolicyExpectation: Sendable {
             if let rules = expected.rules {
                 let got = Dictionary(actual.rules.map { ("\($0.pack)/\($0.rule.id)", $0.level) }, uniquingKeysWith: max)
                 for key in Set(rules.keys).union(got.keys).sorted() where rules[key] != got[key] {
-                    failures.append("\(surface) rule \(key): expected \(rules[key]?.rawValue ?? "absent"), got \(got[key]?.rawValue ?? "absent")")
+                    failures.append(
+                        "\(surface) rule \(key): expected \(rules[key]?.rawValue ?? "absent"), got \(got[key]?.rawValue ?? "absent")"
+                    )
                 }
             }
         }
-        let lines = Dictionary(resolution.traceLines.map { ($0.assignment, $0) }, uniquingKeysWith: { first, _ in first })
+        let lines = Dictionary(
+            resolution.traceLines.map { ($0.assignment, $0) }, uniquingKeysWith: { first, _ in first })
         for (assignment, outcome) in trace.sorted(by: { $0.key < $1.key }) {
             guard let line = lines[assignment] else {
                 failures.append("trace \(assignment): no such assignment")

@@ -19,8 +19,10 @@ public struct Selector: Sendable, Hashable, Codable {
     public var surfaces: [Surface]
 
     /// Creates a selector; the empty selector matches every context.
-    public init(groups: [String] = [], roles: [String] = [], hostRings: [Ring] = [], hostTags: [String] = [],
-                repos: [String] = [], repoTrust: [RepoTrust] = [], agents: [String] = [], surfaces: [Surface] = []) {
+    public init(
+        groups: [String] = [], roles: [String] = [], hostRings: [Ring] = [], hostTags: [String] = [],
+        repos: [String] = [], repoTrust: [RepoTrust] = [], agents: [String] = [], surfaces: [Surface] = []
+    ) {
         self.groups = groups
         self.roles = roles
         self.hostRings = hostRings

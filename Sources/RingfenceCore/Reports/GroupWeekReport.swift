@@ -24,8 +24,11 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
     /// Policy revisions in force at some moment of the week, oldest first.
     public var revisions: [Int64]
 
-    public init(week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: CoverageHeadline?, volume: Volume,
-                previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64]) {
+    public init(
+        week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: CoverageHeadline?,
+        volume: Volume,
+        previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64]
+    ) {
         self.week = week
         self.group = group
         self.ring = ring
@@ -65,9 +68,12 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
         public var hostsDrifted: Int
         public var driftedFiles: [String: Int]
 
-        public init(members: Int, hostsConnected: Int, hostsStale: Int, hostsSilent: Int, missingMembers: Int,
-                    installerVersions: [String: Int], hookStates: [String: Int], agents: [String: Int], mcpServers: [String: Int],
-                    mcpApproval: [String: Int] = [:], hostsDrifted: Int = 0, driftedFiles: [String: Int] = [:]) {
+        public init(
+            members: Int, hostsConnected: Int, hostsStale: Int, hostsSilent: Int, missingMembers: Int,
+            installerVersions: [String: Int], hookStates: [String: Int], agents: [String: Int],
+            mcpServers: [String: Int],
+            mcpApproval: [String: Int] = [:], hostsDrifted: Int = 0, driftedFiles: [String: Int] = [:]
+        ) {
             self.members = members
             self.hostsConnected = hostsConnected
             self.hostsStale = hostsStale
@@ -127,7 +133,10 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
         /// One event's summary, as an example.
         public var example: String
 
-        public init(pack: String, ruleID: String, surface: String, candidates: Int, usersHit: Int, shareOfMembers: Double, example: String) {
+        public init(
+            pack: String, ruleID: String, surface: String, candidates: Int, usersHit: Int, shareOfMembers: Double,
+            example: String
+        ) {
             self.pack = pack
             self.ruleID = ruleID
             self.surface = surface

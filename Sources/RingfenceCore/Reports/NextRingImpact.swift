@@ -27,7 +27,8 @@ public enum NextRingImpact {
             if newlyWarned == 0 && newlyBlocked == 0 {
                 return "moving \(group) to ring \(toRing) would change nothing for last week's actions"
             }
-            var text = "moving \(group) to ring \(toRing) would newly block \(newlyBlocked) and newly warn on \(newlyWarned) "
+            var text =
+                "moving \(group) to ring \(toRing) would newly block \(newlyBlocked) and newly warn on \(newlyWarned) "
                 + "action\(newlyBlocked + newlyWarned == 1 ? "" : "s") by \(people) \(people == 1 ? "person" : "people")"
             if let topRule {
                 text += ", \(Int((topRule.share * 100).rounded())) % in \(topRule.surface) rule \(topRule.ruleID)"
@@ -45,10 +46,13 @@ public enum NextRingImpact {
     }
 
     /// The summary of `events` one ring above `ring`; nil when `ring` is the last.
-    public static func summarize(events: [ImpactPreview.ObservedEvents], ring: Ring, snapshot: PolicySnapshot) -> Summary? {
+    public static func summarize(events: [ImpactPreview.ObservedEvents], ring: Ring, snapshot: PolicySnapshot)
+        -> Summary?
+    {
         guard let next = Ring(rawValue: ring.rawValue + 1) else { return nil }
-        var summary = Summary(fromRing: ring.number, toRing: next.number, newlyWarned: 0, newlyBlocked: 0, people: 0, repos: 0,
-                              bySurface: [:], topRule: nil)
+        var summary = Summary(
+            fromRing: ring.number, toRing: next.number, newlyWarned: 0, newlyBlocked: 0, people: 0, repos: 0,
+            bySurface: [:], topRule: nil)
         var people = Set<String>()
         var repos = Set<String>()
         struct RuleKey: Hashable { var pack, rule, surface: String }
@@ -89,12 +93,17 @@ public enum NextRingImpact {
         }
         summary.people = people.count
         summary.repos = repos.count
-        let (ranking, total) = summary.newlyBlocked > 0 ? (blockedByRule, summary.newlyBlocked) : (warnedByRule, summary.newlyWarned)
+        let (ranking, total) =
+            summary.newlyBlocked > 0 ? (blockedByRule, summary.newlyBlocked) : (warnedByRule, summary.newlyWarned)
         // Most events first; ties by pack, rule and surface, so the choice is stable.
-        if let top = ranking.max(by: { ($0.value, $1.key.pack, $1.key.rule, $1.key.surface) < ($1.value, $0.key.pack, $0.key.rule, $0.key.surface) }),
-           total > 0 {
-            summary.topRule = TopRule(pack: top.key.pack, ruleID: top.key.rule, surface: top.key.surface,
-                                      share: Double(top.value) / Double(total))
+        if let top = ranking.max(by: {
+            ($0.value, $1.key.pack, $1.key.rule, $1.key.surface) < ($1.value, $0.key.pack, $0.key.rule, $0.key.surface)
+        }),
+            total > 0
+        {
+            summary.topRule = TopRule(
+                pack: top.key.pack, ruleID: top.key.rule, surface: top.key.surface,
+                share: Double(top.value) / Double(total))
         }
         return summary
     }

@@ -43,7 +43,9 @@ public struct WeekAggregates: Sendable {
         var result = GroupWeekReport.Volume(bySurface: [:])
         for member in members {
             for (surface, verdicts) in volume[member] ?? [:] {
-                for (verdict, count) in verdicts { result.bySurface[surface, default: [:]][verdict, default: 0] += count }
+                for (verdict, count) in verdicts {
+                    result.bySurface[surface, default: [:]][verdict, default: 0] += count
+                }
             }
         }
         return result
@@ -59,7 +61,9 @@ public struct WeekAggregates: Sendable {
                 var entry = totals[rule] ?? (0, 0, nil)
                 entry.count += found.count
                 entry.users += 1
-                if !found.example.isEmpty, entry.example.map({ found.example < $0 }) ?? true { entry.example = found.example }
+                if !found.example.isEmpty, entry.example.map({ found.example < $0 }) ?? true {
+                    entry.example = found.example
+                }
                 totals[rule] = entry
             }
         }
@@ -68,10 +72,11 @@ public struct WeekAggregates: Sendable {
             return (a.key.pack, a.key.ruleID, a.key.surface) < (b.key.pack, b.key.ruleID, b.key.surface)
         }
         return ranked.prefix(limit).map { rule, total in
-            GroupWeekReport.NoisyRule(pack: rule.pack, ruleID: rule.ruleID, surface: rule.surface, candidates: total.count,
-                                      usersHit: total.users,
-                                      shareOfMembers: members.isEmpty ? 0 : Double(total.users) / Double(members.count),
-                                      example: total.example ?? "")
+            GroupWeekReport.NoisyRule(
+                pack: rule.pack, ruleID: rule.ruleID, surface: rule.surface, candidates: total.count,
+                usersHit: total.users,
+                shareOfMembers: members.isEmpty ? 0 : Double(total.users) / Double(members.count),
+                example: total.example ?? "")
         }
     }
 

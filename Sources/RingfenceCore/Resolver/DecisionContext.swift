@@ -28,9 +28,11 @@ public struct DecisionContext: Sendable, Hashable {
     public var at: Date
 
     /// Creates a context.
-    public init(user: String, groups: [String] = [], roles: [String] = [], hostRing: Ring? = nil,
-                hostTags: [String] = [], repo: String? = nil, trust: RepoTrust? = nil, agent: String = "",
-                surfaces: [Surface] = [], at: Date = Date()) {
+    public init(
+        user: String, groups: [String] = [], roles: [String] = [], hostRing: Ring? = nil,
+        hostTags: [String] = [], repo: String? = nil, trust: RepoTrust? = nil, agent: String = "",
+        surfaces: [Surface] = [], at: Date = Date()
+    ) {
         self.user = user
         self.groups = Self.normalized(groups)
         self.roles = Self.normalized(roles)
@@ -52,7 +54,8 @@ public struct DecisionContext: Sendable, Hashable {
     static func normalize(_ name: String) -> String {
         // Foundation's trimming is slow and this runs for every group of every fetch:
         // only call it when an end is whitespace.
-        let trimmed = name.first?.isWhitespace == true || name.last?.isWhitespace == true
+        let trimmed =
+            name.first?.isWhitespace == true || name.last?.isWhitespace == true
             ? name.trimmingCharacters(in: .whitespaces) : name
         return trimmed.lowercased()
     }

@@ -88,9 +88,11 @@ extension PolicySnapshot {
             let packOrdinal = Dictionary(uniqueKeysWithValues: packNames.enumerated().map { ($1, $0) })
             packCount = packNames.count
             packVersions = bundle.packs.map {
-                CompiledPackVersion($0, ordinal: packOrdinal[$0.pack]!, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
+                CompiledPackVersion(
+                    $0, ordinal: packOrdinal[$0.pack]!, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
             }
-            let versionIndex = Dictionary(uniqueKeysWithValues: packVersions.enumerated().map { ("\($1.pack)@\($1.version)", $0) })
+            let versionIndex = Dictionary(
+                uniqueKeysWithValues: packVersions.enumerated().map { ("\($1.pack)@\($1.version)", $0) })
 
             let ranked = bundle.assignments.sorted(by: Assignment.ranksBefore)
             assignments = ranked.enumerated().map { rank, assignment in
@@ -98,7 +100,8 @@ extension PolicySnapshot {
                 if let name = assignment.pack, let version = bundle.packVersion(named: name, assignment.version) {
                     pack = (Int32(versionIndex["\(name)@\(version.version)"]!), Int32(packOrdinal[name]!))
                 }
-                return CompiledAssignment(assignment, rank: rank, pack: pack, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
+                return CompiledAssignment(
+                    assignment, rank: rank, pack: pack, surfaceIndex: surfaceIndex, surfaceCount: surfaces.count)
             }
 
             gate = assignments.map { ($0.groups.isEmpty ? 0 : 1) | ($0.roles.isEmpty ? 0 : 2) }
@@ -113,19 +116,24 @@ extension PolicySnapshot {
             for assignment in assignments {
                 for group in assignment.groups { groupIndex[group, default: []].append(Int32(assignment.rank)) }
                 for role in assignment.roles { roleIndex[role, default: []].append(Int32(assignment.rank)) }
-                if assignment.groups.isEmpty && assignment.roles.isEmpty { unconstrained.append(Int32(assignment.rank)) }
+                if assignment.groups.isEmpty && assignment.roles.isEmpty {
+                    unconstrained.append(Int32(assignment.rank))
+                }
             }
             self.roleIndex = roleIndex
             self.unconstrained = unconstrained
 
-            var groups: [String: GroupFacts] = groupIndex.mapValues { GroupFacts(assignments: $0, ring: nil, roles: []) }
+            var groups: [String: GroupFacts] = groupIndex.mapValues {
+                GroupFacts(assignments: $0, ring: nil, roles: [])
+            }
             for mapping in bundle.ringMappings {
                 let group = DecisionContext.normalize(mapping.group)
                 if let existing = groups[group]?.ring, !Self.ringMapping(mapping, beats: existing) { continue }
                 groups[group, default: GroupFacts()].ring = mapping
             }
             for mapping in bundle.roleMappings {
-                groups[DecisionContext.normalize(mapping.group), default: GroupFacts()].roles.append(DecisionContext.normalize(mapping.role))
+                groups[DecisionContext.normalize(mapping.group), default: GroupFacts()].roles.append(
+                    DecisionContext.normalize(mapping.role))
             }
             self.groups = groups
             hasRoleMappings = !bundle.roleMappings.isEmpty
@@ -133,13 +141,17 @@ extension PolicySnapshot {
 
         /// Rule 2: higher priority wins, then the lower ring.
         static func ringMapping(_ candidate: RingMapping, beats current: RingMapping) -> Bool {
-            candidate.priority != current.priority ? candidate.priority > current.priority : candidate.ring < current.ring
+            candidate.priority != current.priority
+                ? candidate.priority > current.priority : candidate.ring < current.ring
         }
 
         var approximateByteCount: Int {
             let rules = packVersions.reduce(0) { $0 + $1.ruleCount } * 160
-            let assignmentBytes = assignments.count * (MemoryLayout<CompiledAssignment>.stride + surfaces.count * 2 + 64)
-            let index = (groups.values.reduce(0) { $0 + $1.assignments.count } + roleIndex.values.reduce(0) { $0 + $1.count }) * 4
+            let assignmentBytes =
+                assignments.count * (MemoryLayout<CompiledAssignment>.stride + surfaces.count * 2 + 64)
+            let index =
+                (groups.values.reduce(0) { $0 + $1.assignments.count } + roleIndex.values.reduce(0) { $0 + $1.count })
+                * 4
                 + (groups.count + roleIndex.count) * 64
             return rules + assignmentBytes + index
         }
@@ -211,8 +223,10 @@ extension PolicySnapshot {
         let validUntil: Date?
         let targeted: Bool
 
-        init(_ assignment: Assignment, rank: Int, pack: (version: Int32, ordinal: Int32)?,
-             surfaceIndex: [Surface: Int], surfaceCount: Int) {
+        init(
+            _ assignment: Assignment, rank: Int, pack: (version: Int32, ordinal: Int32)?,
+            surfaceIndex: [Surface: Int], surfaceCount: Int
+        ) {
             source = assignment
             self.rank = rank
             packVersion = pack?.version

@@ -41,13 +41,16 @@ extension Resolution {
             user: context.user, ring: ring.number, ringSource: ringSource.description, etag: etag, revision: revision,
             at: context.at,
             surfaces: surfaces.map { surface in
-                .init(surface: surface.surface.rawValue, level: surface.level, uncappedLevel: surface.uncappedLevel,
-                      winningAssignment: surface.winningAssignment,
-                      rules: surface.rules.map {
-                          .init(pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match, level: $0.level,
-                                uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description,
-                                assignment: $0.assignment)
-                      })
+                .init(
+                    surface: surface.surface.rawValue, level: surface.level, uncappedLevel: surface.uncappedLevel,
+                    winningAssignment: surface.winningAssignment,
+                    rules: surface.rules.map {
+                        .init(
+                            pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match,
+                            level: $0.level,
+                            uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description,
+                            assignment: $0.assignment)
+                    })
             },
             trace: includeTrace ? traceLines : nil)
     }

@@ -15,9 +15,11 @@ extension Resolution {
         out.append("  groups:   \(groups)")
         out.append("  roles:    \(roles.isEmpty ? "none" : roles.joined(separator: ", "))")
         out.append("  ring:     \(ring) — \(ringSourceExplanation)")
-        var where_ = context.repo.map { "repo \($0)" } ?? "no repository"
-        if let trust = context.trust { where_ += " (\(trust.rawValue))" }
-        out.append("  context:  \(where_), agent \(context.agent.isEmpty ? "unknown" : context.agent), at \(context.at.formatted(.iso8601))")
+        var location = context.repo.map { "repo \($0)" } ?? "no repository"
+        if let trust = context.trust { location += " (\(trust.rawValue))" }
+        out.append(
+            "  context:  \(location), agent \(context.agent.isEmpty ? "unknown" : context.agent), at \(context.at.formatted(.iso8601))"
+        )
         out.append("  revision: \(revision), etag \(etag)")
         out.append("")
         out.append("Surfaces")
@@ -27,7 +29,8 @@ extension Resolution {
             var line = "  \(name)  \(surface.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))"
             if surface.uncappedLevel > surface.level {
                 let verdict = Verdict(applied: surface.level, uncapped: surface.uncappedLevel)
-                line += "  (\(surface.uncappedLevel.rawValue) without the ring's cap; matches report as \(verdict.rawValue))"
+                line +=
+                    "  (\(surface.uncappedLevel.rawValue) without the ring's cap; matches report as \(verdict.rawValue))"
             }
             if let winner = surface.winningAssignment {
                 line += "  via \(winner)"
@@ -46,7 +49,9 @@ extension Resolution {
             out.append("")
             let lines = traceLines
             let shown = matchedOnly ? lines.filter { $0.outcome == "matched" || $0.outcome == "shadowed" } : lines
-            out.append("Trace: \(lines.count) assignments in rank order\(matchedOnly ? ", \(shown.count) matched or shadowed shown" : "")")
+            out.append(
+                "Trace: \(lines.count) assignments in rank order\(matchedOnly ? ", \(shown.count) matched or shadowed shown" : "")"
+            )
             let idWidth = min(40, max(12, shown.map(\.assignment.count).max() ?? 0))
             let rankOf = Dictionary(lines.enumerated().map { ($1.assignment, $0 + 1) }, uniquingKeysWith: { a, _ in a })
             for line in shown {

@@ -67,8 +67,10 @@ public struct SurfaceResolution: Sendable {
             for rule in pack.rulesBySurface[surfaceIndex] {
                 let uncapped = contribution.override ?? rule.level
                 guard uncapped > .off else { continue }
-                result.append(EffectiveRule(pack: pack.pack, packVersion: pack.version, rule: rule, assignment: assignment,
-                                            level: min(uncapped, contribution.cap), uncappedLevel: uncapped))
+                result.append(
+                    EffectiveRule(
+                        pack: pack.pack, packVersion: pack.version, rule: rule, assignment: assignment,
+                        level: min(uncapped, contribution.cap), uncappedLevel: uncapped))
             }
         }
         return result

@@ -5,9 +5,9 @@ extension PolicySnapshot {
     /// numbers appear in the comments below).
     public func resolve(_ context: DecisionContext) -> Resolution {
         let storage = self.storage
-        let facts = context.groups.compactMap { storage.groups[$0] }           // one lookup per group
-        let roles = effectiveRoles(context, facts: facts)                     // rule 1
-        let (ring, ringSource) = chooseRing(context, facts: facts)            // rule 2
+        let facts = context.groups.compactMap { storage.groups[$0] }  // one lookup per group
+        let roles = effectiveRoles(context, facts: facts)  // rule 1
+        let (ring, ringSource) = chooseRing(context, facts: facts)  // rule 2
 
         // Surfaces to resolve: the asked ones (known or not), or all the snapshot knows.
         let requested: [Surface] = context.surfaces.isEmpty ? storage.surfaces : Array(Set(context.surfaces)).sorted()
@@ -34,14 +34,14 @@ extension PolicySnapshot {
 
         let surfaceCount = storage.surfaces.count
         var previous: Int32 = -1
-        for candidate in candidates where candidate != previous {              // rule 3: rank order
+        for candidate in candidates where candidate != previous {  // rule 3: rank order
             previous = candidate
             let rank = Int(candidate)
             let gate = storage.gate[rank]
             // Selecting both groups and roles needs both to match; the other ranks' entries are implied.
             if (gate & 1 != 0 && !groupHit[rank]) || (gate & 2 != 0 && !roleHit[rank]) { continue }
             let assignment = storage.assignments[rank]
-            if let from = assignment.validFrom, context.at < from {            // rule 9
+            if let from = assignment.validFrom, context.at < from {  // rule 9
                 evaluated.append((candidate, .notYetValid(from: from)))
                 continue
             }
@@ -49,11 +49,13 @@ extension PolicySnapshot {
                 evaluated.append((candidate, .expired(until: until)))
                 continue
             }
-            if let field = firstMismatch(assignment, context: context, ring: ring, repo: repoFolded, requested: requestedIndex) {
-                evaluated.append((candidate, .notMatched(field)))                  // rule 4
+            if let field = firstMismatch(
+                assignment, context: context, ring: ring, repo: repoFolded, requested: requestedIndex)
+            {
+                evaluated.append((candidate, .notMatched(field)))  // rule 4
                 continue
             }
-            if let ordinal = assignment.packOrdinal {                          // rule 5
+            if let ordinal = assignment.packOrdinal {  // rule 5
                 let earlier = packApplied[Int(ordinal)]
                 if earlier >= 0 {
                     evaluated.append((candidate, .shadowed(byRank: Int(earlier))))
@@ -63,35 +65,38 @@ extension PolicySnapshot {
             }
             evaluated.append((candidate, .matched))
 
-            for (slot, surfaceIndex) in requestedIndex.enumerated() {         // rule 6
+            for (slot, surfaceIndex) in requestedIndex.enumerated() {  // rule 6
                 guard let surfaceIndex, assignment.surfaceFilter?[surfaceIndex] ?? true else { continue }
                 if state.overrides[slot].level == nil, let level = assignment.overrideBySurface[surfaceIndex] {
                     state.overrides[slot] = (level, rank, assignment.targeted)
                 }
                 guard let packIndex = assignment.packVersion else { continue }
                 let ruleMax = storage.packSurfaceMax[Int(packIndex) * surfaceCount + surfaceIndex]
-                guard ruleMax > .off else { continue }                         // no rule on this surface
+                guard ruleMax > .off else { continue }  // no rule on this surface
                 let (override, overrideRank, overrideTargeted) = state.overrides[slot]
                 let targeted = assignment.targeted || (override != nil && overrideTargeted)
-                let cap = ring.cap(targeted: targeted)                         // rule 7
+                let cap = ring.cap(targeted: targeted)  // rule 7
                 let uncappedMax = override ?? ruleMax
                 guard uncappedMax > .off else { continue }
-                state.contributions[slot].append(Contribution(
-                    rank: Int32(rank), decidedBy: Int32(override == nil ? rank : overrideRank),
-                    packVersion: packIndex, packOrdinal: storage.packOrdinal[Int(packIndex)], override: override,
-                    cap: cap, uncappedMax: uncappedMax, appliedMax: min(uncappedMax, cap)))
+                state.contributions[slot].append(
+                    Contribution(
+                        rank: Int32(rank), decidedBy: Int32(override == nil ? rank : overrideRank),
+                        packVersion: packIndex, packOrdinal: storage.packOrdinal[Int(packIndex)], override: override,
+                        cap: cap, uncappedMax: uncappedMax, appliedMax: min(uncappedMax, cap)))
             }
         }
 
-        var surfaces: [SurfaceResolution] = []                                // rule 8
+        var surfaces: [SurfaceResolution] = []  // rule 8
         surfaces.reserveCapacity(requested.count)
         for (slot, surface) in requested.enumerated() {
-            surfaces.append(state.takeResult(slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], storage: storage))
+            surfaces.append(
+                state.takeResult(slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], storage: storage))
         }
-        let etag = ResolutionDigest.etag(ring: ring, surfaces: surfaces, storage: storage)   // rule 11
+        let etag = ResolutionDigest.etag(ring: ring, surfaces: surfaces, storage: storage)  // rule 11
         let trace = ResolutionTrace(evaluated: evaluated, groupHit: groupHit, roleHit: roleHit, gate: storage.gate)
-        return Resolution(context: context, ring: ring, ringSource: ringSource, surfaces: surfaces, trace: trace,
-                          etag: etag, snapshot: self)
+        return Resolution(
+            context: context, ring: ring, ringSource: ringSource, surfaces: surfaces, trace: trace,
+            etag: etag, snapshot: self)
     }
 
     /// Rule 1: directory roles plus the roles mapped from the context's groups.
@@ -120,18 +125,26 @@ extension PolicySnapshot {
     }
 
     /// Rule 4, for the fields the inverted index did not already decide.
-    private func firstMismatch(_ assignment: CompiledAssignment, context: DecisionContext, ring: Ring,
-                               repo: [UInt8]?, requested: [Int?]) -> Selector.Field? {
+    private func firstMismatch(
+        _ assignment: CompiledAssignment, context: DecisionContext, ring: Ring,
+        repo: [UInt8]?, requested: [Int?]
+    ) -> Selector.Field? {
         if assignment.ringMask != 0 && assignment.ringMask & UInt8(1 << ring.rawValue) == 0 { return .hostRings }
-        if !assignment.hostTags.isEmpty && !context.hostTags.contains(where: assignment.hostTags.contains) { return .hostTags }
+        if !assignment.hostTags.isEmpty && !context.hostTags.contains(where: assignment.hostTags.contains) {
+            return .hostTags
+        }
         if !assignment.repoGlobs.isEmpty {
             guard let repo, assignment.repoGlobs.contains(where: { $0.matches(folded: repo) }) else { return .repos }
         }
         if assignment.trustMask != 0 {
-            guard let trust = context.trust, assignment.trustMask & CompiledAssignment.bit(trust) != 0 else { return .repoTrust }
+            guard let trust = context.trust, assignment.trustMask & CompiledAssignment.bit(trust) != 0 else {
+                return .repoTrust
+            }
         }
         if !assignment.agents.isEmpty && !assignment.agents.contains(context.agent) { return .agents }
-        if let filter = assignment.surfaceFilter, !requested.contains(where: { $0.map { filter[$0] } ?? false }) { return .surfaces }
+        if let filter = assignment.surfaceFilter, !requested.contains(where: { $0.map { filter[$0] } ?? false }) {
+            return .surfaces
+        }
         return nil
     }
 }
@@ -154,7 +167,9 @@ private struct SurfaceAccumulator {
 
     /// Rule 8: level, uncapped level and winner of one surface. Moves the surface's
     /// contributions out of the accumulator, so they are sorted in place without a copy.
-    mutating func takeResult(slot: Int, surface: Surface, surfaceIndex: Int?, storage: PolicySnapshot.Storage) -> SurfaceResolution {
+    mutating func takeResult(slot: Int, surface: Surface, surfaceIndex: Int?, storage: PolicySnapshot.Storage)
+        -> SurfaceResolution
+    {
         var ordered: [Contribution] = []
         swap(&ordered, &contributions[slot])
         var level = Level.off
@@ -170,7 +185,8 @@ private struct SurfaceAccumulator {
         for contribution in ordered where contribution.appliedMax == level {
             let decidedBy = Int(contribution.decidedBy)
             if winner == nil || contribution.uncappedMax > winnerUncapped
-                || (contribution.uncappedMax == winnerUncapped && decidedBy < winner!) {
+                || (contribution.uncappedMax == winnerUncapped && decidedBy < winner!)
+            {
                 winner = decidedBy
                 winnerUncapped = contribution.uncappedMax
             }
@@ -189,7 +205,8 @@ private struct SurfaceAccumulator {
                 ordered[position] = item
             }
         }
-        return SurfaceResolution(surface: surface, level: level, uncappedLevel: uncapped, winnerRank: winner,
-                                 contributions: ordered, surfaceIndex: surfaceIndex, storage: storage)
+        return SurfaceResolution(
+            surface: surface, level: level, uncappedLevel: uncapped, winnerRank: winner,
+            contributions: ordered, surfaceIndex: surfaceIndex, storage: storage)
     }
 }

@@ -40,7 +40,8 @@ public struct ResolutionTrace: RandomAccessCollection, Sendable {
     public var endIndex: Int { gate.count }
 
     public subscript(rank: Int) -> TraceEntry {
-        var low = 0, high = evaluated.count
+        var low = 0
+        var high = evaluated.count
         while low < high {
             let middle = (low + high) / 2
             if Int(evaluated[middle].rank) < rank { low = middle + 1 } else { high = middle }
@@ -74,15 +75,18 @@ extension Resolution {
     /// The trace with names and reasons, in rank order.
     public var traceLines: [TraceLine] {
         var won: [Int: [String]] = [:]
-        for surface in surfaces { if let rank = surface.winnerRank { won[rank, default: []].append(surface.surface.rawValue) } }
+        for surface in surfaces {
+            if let rank = surface.winnerRank { won[rank, default: []].append(surface.surface.rawValue) }
+        }
         let storage = snapshot.storage
         return trace.map { entry in
             let compiled = storage.assignments[entry.rank]
             let assignment = compiled.source
             let pack = compiled.packVersion.map { storage.packVersions[Int($0)] }
             let (outcome, reason) = describe(entry.outcome, assignment: assignment)
-            return TraceLine(assignment: assignment.id, priority: assignment.priority, pack: pack?.pack ?? "",
-                             packVersion: pack?.version ?? 0, outcome: outcome, reason: reason, wonSurfaces: won[entry.rank] ?? [])
+            return TraceLine(
+                assignment: assignment.id, priority: assignment.priority, pack: pack?.pack ?? "",
+                packVersion: pack?.version ?? 0, outcome: outcome, reason: reason, wonSurfaces: won[entry.rank] ?? [])
         }
     }
 
@@ -96,15 +100,23 @@ extension Resolution {
             switch field {
             case .groups: reason = "none of groups [\(selector.groups.joined(separator: ", "))] among the user's groups"
             case .roles: reason = "none of roles [\(selector.roles.joined(separator: ", "))] among the user's roles"
-            case .hostRings: reason = "ring \(ring.number) not in hostRings [\(selector.hostRings.map { String($0.number) }.joined(separator: ", "))]"
+            case .hostRings:
+                reason =
+                    "ring \(ring.number) not in hostRings [\(selector.hostRings.map { String($0.number) }.joined(separator: ", "))]"
             case .hostTags: reason = "none of hostTags [\(selector.hostTags.joined(separator: ", "))] on the host"
             case .repos:
-                reason = context.repo.map { "repository \($0) matches none of [\(selector.repos.joined(separator: ", "))]" }
+                reason =
+                    context.repo.map { "repository \($0) matches none of [\(selector.repos.joined(separator: ", "))]" }
                     ?? "no repository in the context; selects repos [\(selector.repos.joined(separator: ", "))]"
             case .repoTrust:
-                reason = "trust \(context.trust?.rawValue ?? "unknown") not in repoTrust [\(selector.repoTrust.map(\.rawValue).joined(separator: ", "))]"
-            case .agents: reason = "agent \(context.agent.isEmpty ? "unknown" : context.agent) not in agents [\(selector.agents.joined(separator: ", "))]"
-            case .surfaces: reason = "acts on surfaces [\(selector.surfaces.map(\.rawValue).joined(separator: ", "))], none of them resolved"
+                reason =
+                    "trust \(context.trust?.rawValue ?? "unknown") not in repoTrust [\(selector.repoTrust.map(\.rawValue).joined(separator: ", "))]"
+            case .agents:
+                reason =
+                    "agent \(context.agent.isEmpty ? "unknown" : context.agent) not in agents [\(selector.agents.joined(separator: ", "))]"
+            case .surfaces:
+                reason =
+                    "acts on surfaces [\(selector.surfaces.map(\.rawValue).joined(separator: ", "))], none of them resolved"
             }
             return ("not-matched", reason)
         case .notYetValid(let from):
@@ -113,7 +125,10 @@ extension Resolution {
             return ("not-valid", "ended \(until.formatted(.iso8601))")
         case .shadowed(let rank):
             let winner = snapshot.storage.assignments[rank].source
-            return ("shadowed", "pack \(assignment.pack ?? "") already applied by \(winner.id) (priority \(winner.priority))")
+            return (
+                "shadowed",
+                "pack \(assignment.pack ?? "") already applied by \(winner.id) (priority \(winner.priority))"
+            )
         }
     }
 }

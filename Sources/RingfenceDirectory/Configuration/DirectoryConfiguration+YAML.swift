@@ -3,8 +3,10 @@ import RingfenceFiles
 
 extension DirectoryConfiguration {
     /// Keys of the `directory:` section; `roles.groups` is a free map of group to role.
-    static let keys = ["preset", "url", "security", "caFile", "bindDN", "passwordFile", "passwordEnv", "baseDN", "timeouts",
-                       "pageSize", "users", "groups", "roles", "deletionGuard", "schedule"]
+    static let keys = [
+        "preset", "url", "security", "caFile", "bindDN", "passwordFile", "passwordEnv", "baseDN", "timeouts",
+        "pageSize", "users", "groups", "roles", "deletionGuard", "schedule",
+    ]
 
     /// Reads the `directory:` section (docs/directory.md) with the strict reader: every
     /// field is optional but `url`, `bindDN` and the base DNs, the preset supplies the
@@ -18,19 +20,26 @@ extension DirectoryConfiguration {
             return nil
         }
         var configuration = DirectoryConfiguration(
-            preset: fields["preset"]?.choice(Preset.self) ?? .openldap, url: url, bindDN: fields["bindDN"]?.string() ?? "",
+            preset: fields["preset"]?.choice(Preset.self) ?? .openldap, url: url,
+            bindDN: fields["bindDN"]?.string() ?? "",
             baseDN: fields["baseDN"]?.string() ?? "")
-        if let security = fields["security"]?.choice(LDAPConnectionOptions.Security.self) { configuration.security = security }
+        if let security = fields["security"]?.choice(LDAPConnectionOptions.Security.self) {
+            configuration.security = security
+        }
         configuration.caFile = fields["caFile"]?.nonEmptyString()
         configuration.passwordFile = fields["passwordFile"]?.nonEmptyString()
         if let name = fields["passwordEnv"]?.nonEmptyString() { configuration.passwordEnv = name }
         if let timeouts = fields["timeouts"]?.mapping(allowed: ["connect", "operation"]) {
             if let seconds = timeouts["connect"]?.int(in: 1...3_600) { configuration.connectTimeoutSeconds = seconds }
-            if let seconds = timeouts["operation"]?.int(in: 1...86_400) { configuration.operationTimeoutSeconds = seconds }
+            if let seconds = timeouts["operation"]?.int(in: 1...86_400) {
+                configuration.operationTimeoutSeconds = seconds
+            }
         }
         if let size = fields["pageSize"]?.int() { configuration.pageSize = size }
-        if let users = fields["users"]?.mapping(allowed: ["baseDN", "filter", "idAttribute", "usernameAttribute", "emailAttribute",
-                                                          "displayNameAttribute", "disabled"]) {
+        if let users = fields["users"]?.mapping(allowed: [
+            "baseDN", "filter", "idAttribute", "usernameAttribute", "emailAttribute",
+            "displayNameAttribute", "disabled",
+        ]) {
             if let text = users["baseDN"]?.string() { configuration.userBaseDN = text }
             if let text = users["filter"]?.nonEmptyString() { configuration.userFilter = text }
             if let text = users["idAttribute"]?.nonEmptyString() { configuration.userIdAttribute = text }
@@ -39,13 +48,17 @@ extension DirectoryConfiguration {
             if let text = users["displayNameAttribute"]?.nonEmptyString() { configuration.displayNameAttribute = text }
             if let disabled = users["disabled"], let rule = disabledRule(disabled) { configuration.disabled = rule }
         }
-        if let groups = fields["groups"]?.mapping(allowed: ["baseDN", "filter", "idAttribute", "nameAttribute", "descriptionAttribute",
-                                                            "ownerAttribute", "membership", "memberAttribute"]) {
+        if let groups = fields["groups"]?.mapping(allowed: [
+            "baseDN", "filter", "idAttribute", "nameAttribute", "descriptionAttribute",
+            "ownerAttribute", "membership", "memberAttribute",
+        ]) {
             if let text = groups["baseDN"]?.string() { configuration.groupBaseDN = text }
             if let text = groups["filter"]?.nonEmptyString() { configuration.groupFilter = text }
             if let text = groups["idAttribute"]?.nonEmptyString() { configuration.groupIdAttribute = text }
             if let text = groups["nameAttribute"]?.nonEmptyString() { configuration.groupNameAttribute = text }
-            if let text = groups["descriptionAttribute"]?.nonEmptyString() { configuration.groupDescriptionAttribute = text }
+            if let text = groups["descriptionAttribute"]?.nonEmptyString() {
+                configuration.groupDescriptionAttribute = text
+            }
             if let text = groups["ownerAttribute"]?.nonEmptyString() { configuration.groupOwnerAttribute = text }
             if let source = groups["membership"]?.choice(MembershipSource.self) { configuration.membership = source }
             if let text = groups["memberAttribute"]?.nonEmptyString() { configuration.memberAttribute = text }
@@ -61,7 +74,9 @@ extension DirectoryConfiguration {
             if let share = limits["maxShare"]?.double() { configuration.maxDeletionShare = share }
         }
         if let schedule = fields["schedule"]?.mapping(allowed: ["incrementalEvery", "fullEvery"]) {
-            if let seconds = schedule["incrementalEvery"]?.int(in: 1...Int.max) { configuration.incrementalEverySeconds = seconds }
+            if let seconds = schedule["incrementalEvery"]?.int(in: 1...Int.max) {
+                configuration.incrementalEverySeconds = seconds
+            }
             if let seconds = schedule["fullEvery"]?.int(in: 1...Int.max) { configuration.fullEverySeconds = seconds }
         }
         for problem in configuration.problems() {
@@ -85,7 +100,9 @@ extension DirectoryConfiguration {
 
     /// Reads a `directory:` section from its own YAML text (tests, tools); throws every
     /// problem, located in `file`.
-    public static func decode(yaml: String, file: String = "directory") throws(ConfigurationError) -> DirectoryConfiguration {
+    public static func decode(yaml: String, file: String = "directory") throws(ConfigurationError)
+        -> DirectoryConfiguration
+    {
         let errors = YAMLValue.ErrorSink()
         let configuration = read(YAMLValue.root(of: yaml, file: file, path: "directory", errors: errors))
         guard let configuration, errors.errors.isEmpty else { throw ConfigurationError(errors.errors) }

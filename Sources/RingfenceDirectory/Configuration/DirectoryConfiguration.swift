@@ -153,20 +153,26 @@ public struct DirectoryConfiguration: Sendable, Equatable {
 
     /// Connection options for `LDAPConnection`.
     public var connectionOptions: LDAPConnectionOptions {
-        LDAPConnectionOptions(url: url, security: security, caFile: caFile,
-                              connectTimeout: .seconds(connectTimeoutSeconds), operationTimeout: .seconds(operationTimeoutSeconds))
+        LDAPConnectionOptions(
+            url: url, security: security, caFile: caFile,
+            connectTimeout: .seconds(connectTimeoutSeconds), operationTimeout: .seconds(operationTimeoutSeconds))
     }
 
     /// The bind password from `passwordFile` or the `passwordEnv` variable. Never logged.
-    public func password(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DirectoryConfigurationError) -> String {
+    public func password(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(DirectoryConfigurationError) -> String
+    {
         if let passwordFile {
-            guard let data = FileManager.default.contents(atPath: passwordFile), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: passwordFile),
+                let text = String(data: data, encoding: .utf8)
+            else {
                 throw DirectoryConfigurationError("directory.passwordFile: cannot read \(passwordFile)")
             }
             return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
         }
         guard let password = environment[passwordEnv], !password.isEmpty else {
-            throw DirectoryConfigurationError("no LDAP bind password: set directory.passwordFile or the environment variable \(passwordEnv)")
+            throw DirectoryConfigurationError(
+                "no LDAP bind password: set directory.passwordFile or the environment variable \(passwordEnv)")
         }
         return password
     }
@@ -201,7 +207,8 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         if !(0...1).contains(maxDeletionShare) {
             problems.append(("deletionGuard.maxShare", "must be between 0 and 1, got \(maxDeletionShare.formatted())"))
         }
-        for (name, filter) in [("users.filter", userFilter), ("groups.filter", groupFilter)] where !(filter.hasPrefix("(") && filter.hasSuffix(")")) {
+        for (name, filter) in [("users.filter", userFilter), ("groups.filter", groupFilter)]
+        where !(filter.hasPrefix("(") && filter.hasSuffix(")")) {
             problems.append((name, "an LDAP filter must be enclosed in parentheses, got '\(filter)'"))
         }
         if let disabled, disabled.test != .present, disabled.value == nil {

@@ -26,8 +26,10 @@ public struct LDAPConnectionOptions: Sendable, Equatable {
     public var operationTimeout: Duration
 
     /// Creates options; security defaults from the URL scheme.
-    public init(url: String, security: Security? = nil, caFile: String? = nil,
-                connectTimeout: Duration = .seconds(10), operationTimeout: Duration = .seconds(60)) {
+    public init(
+        url: String, security: Security? = nil, caFile: String? = nil,
+        connectTimeout: Duration = .seconds(10), operationTimeout: Duration = .seconds(60)
+    ) {
         self.url = url
         self.security = security ?? (url.lowercased().hasPrefix("ldaps://") ? .ldaps : .none)
         self.caFile = caFile
@@ -78,7 +80,8 @@ public final class LDAPConnection: @unchecked Sendable {
             }
             var version = LDAP_VERSION3
             ldap_set_option(handle, LDAP_OPT_PROTOCOL_VERSION, &version)
-            ldap_set_option(handle, LDAP_OPT_REFERRALS, nil)  // LDAP_OPT_OFF: never chase referrals with our credentials
+            // LDAP_OPT_OFF: never chase referrals with our credentials.
+            ldap_set_option(handle, LDAP_OPT_REFERRALS, nil)
             var network = timeval(options.connectTimeout)
             ldap_set_option(handle, LDAP_OPT_NETWORK_TIMEOUT, &network)
             var operation = timeval(options.operationTimeout)
@@ -157,8 +160,9 @@ public final class LDAPConnection: @unchecked Sendable {
         repeat {
             let cookie = nextCookie
             let page = try await perform { handle in
-                try Self.searchPage(handle: handle, base: base, scope: scope.value, filter: filter,
-                                    attributes: attributes, pageSize: pageSize, cookie: cookie)
+                try Self.searchPage(
+                    handle: handle, base: base, scope: scope.value, filter: filter,
+                    attributes: attributes, pageSize: pageSize, cookie: cookie)
             }
             entries.append(contentsOf: page.entries)
             nextCookie = page.cookie
@@ -186,7 +190,9 @@ public final class LDAPConnection: @unchecked Sendable {
         }
     }
 
-    private static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    private static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T)
+        async throws -> T
+    {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try body() })
@@ -201,15 +207,18 @@ public final class LDAPConnection: @unchecked Sendable {
         var cookie: [UInt8]?
     }
 
-    private static func searchPage(handle: OpaquePointer, base: String, scope: Int32, filter: String,
-                                   attributes: [String], pageSize: Int, cookie: [UInt8]?) throws -> Page {
+    private static func searchPage(
+        handle: OpaquePointer, base: String, scope: Int32, filter: String,
+        attributes: [String], pageSize: Int, cookie: [UInt8]?
+    ) throws -> Page {
         var serverControls: [UnsafeMutablePointer<LDAPControl>?] = []
         var pageControl: UnsafeMutablePointer<LDAPControl>?
         defer { if let pageControl { ldap_control_free(pageControl) } }
         if pageSize > 0 {
             var cookieBytes = (cookie ?? []).map { CChar(bitPattern: $0) }
             let code = cookieBytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
-                var value = berval(bv_len: ber_len_t(buffer.count), bv_val: buffer.count == 0 ? nil : buffer.baseAddress)
+                var value = berval(
+                    bv_len: ber_len_t(buffer.count), bv_val: buffer.count == 0 ? nil : buffer.baseAddress)
                 return ldap_create_page_control(handle, ber_int_t(pageSize), &value, 1, &pageControl)
             }
             guard code == LDAP_SUCCESS else { throw LDAPError(operation: "create page control", code: code) }
@@ -219,12 +228,13 @@ public final class LDAPConnection: @unchecked Sendable {
         var message: OpaquePointer?
         defer { if let message { ldap_msgfree(message) } }
         let attributeStrings = attributes.map { strdup($0) } + [nil]
-        defer { attributeStrings.forEach { free($0) } }
+        defer { for pointer in attributeStrings { free(pointer) } }
         var attributePointers = attributeStrings
         let searchCode = attributePointers.withUnsafeMutableBufferPointer { attrs in
             serverControls.withUnsafeMutableBufferPointer { controls in
-                ldap_search_ext_s(handle, base, scope, filter, attrs.baseAddress, 0,
-                                  controls.isEmpty ? nil : controls.baseAddress, nil, nil, 0, &message)
+                ldap_search_ext_s(
+                    handle, base, scope, filter, attrs.baseAddress, 0,
+                    controls.isEmpty ? nil : controls.baseAddress, nil, nil, 0, &message)
             }
         }
         // ldap_search_ext_s returns the result code; entries may have arrived even on errors.
@@ -242,15 +252,17 @@ public final class LDAPConnection: @unchecked Sendable {
         }
         guard parseCode == LDAP_SUCCESS else { throw LDAPError(operation: "read search result", code: parseCode) }
         guard resultCode == LDAP_SUCCESS else {
-            throw LDAPError(operation: "search \(base) for \(filter)", code: resultCode,
-                            diagnostic: diagnostic.map { String(cString: $0) })
+            throw LDAPError(
+                operation: "search \(base) for \(filter)", code: resultCode,
+                diagnostic: diagnostic.map { String(cString: $0) })
         }
 
         let entries = readEntries(handle: handle, message: message)
 
         var nextCookie: [UInt8]? = nil
         if pageSize > 0, let responseControls,
-           let control = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, responseControls, nil) {
+            let control = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, responseControls, nil)
+        {
             var count: ber_int_t = 0
             var value = berval(bv_len: 0, bv_val: nil)
             let code = ldap_parse_pageresponse_control(handle, control, &count, &value)

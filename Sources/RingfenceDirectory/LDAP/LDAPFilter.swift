@@ -12,7 +12,8 @@ public enum LDAPFilter {
         escaped.reserveCapacity(value.utf8.count)
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), 0, 0x80...0xFF, 0x01...0x1F, 0x7F:
+            case UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), 0, 0x80...0xFF,
+                0x01...0x1F, 0x7F:
                 escaped += "\\" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
             default:
                 escaped.unicodeScalars.append(Unicode.Scalar(byte))

@@ -25,7 +25,8 @@ public struct DeletionGuard: Sendable, Equatable {
 
         public var description: String {
             let share = total > 0 ? Int((Double(removing) / Double(total) * 100).rounded()) : 100
-            let names = sample.prefix(10).joined(separator: ", ") + (sample.count > 10 ? " and \(sample.count - 10) more" : "")
+            let names =
+                sample.prefix(10).joined(separator: ", ") + (sample.count > 10 ? " and \(sample.count - 10) more" : "")
             return "would remove \(removing) of \(total) \(kind) (\(share) %): \(names)"
         }
     }

@@ -23,34 +23,57 @@ public struct DirectoryMapping: Sendable {
 
     public func user(_ entry: LDAPEntry) -> Result<UserRecord, RejectedEntry> {
         let c = configuration
-        guard let dn = Self.clean(entry.dn, limit: Self.maxDNBytes) else { return .failure(reject(entry, "DN is not usable text")) }
-        guard let username = text(entry, c.usernameAttribute, limit: Self.maxNameBytes) else {
-            return .failure(reject(entry, "attribute \(c.usernameAttribute) is missing, empty, not UTF-8, contains NUL or is longer than \(Self.maxNameBytes) bytes"))
+        guard let dn = Self.clean(entry.dn, limit: Self.maxDNBytes) else {
+            return .failure(reject(entry, "DN is not usable text"))
         }
-        let roles = c.roleAttribute.map { entry.values($0).compactMap { Self.clean(bytes: $0, limit: Self.maxNameBytes) } } ?? []
-        return .success(UserRecord(
-            externalID: identity(entry, c.userIdAttribute) ?? dn.lowercased(), dn: dn, username: username,
-            email: text(entry, c.emailAttribute, limit: Self.maxValueBytes),
-            displayName: text(entry, c.displayNameAttribute, limit: Self.maxValueBytes),
-            disabled: isDisabled(entry), roles: Array(Set(roles)).sorted(),
-            memberOf: c.membership == .memberOf ? entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) } : [],
-            modifyTimestamp: text(entry, "modifyTimestamp", limit: 64)))
+        guard let username = text(entry, c.usernameAttribute, limit: Self.maxNameBytes) else {
+            return .failure(
+                reject(
+                    entry,
+                    "attribute \(c.usernameAttribute) is missing, empty, not UTF-8, contains NUL or is longer than \(Self.maxNameBytes) bytes"
+                ))
+        }
+        let roles =
+            c.roleAttribute.map { entry.values($0).compactMap { Self.clean(bytes: $0, limit: Self.maxNameBytes) } }
+            ?? []
+        return .success(
+            UserRecord(
+                externalID: identity(entry, c.userIdAttribute) ?? dn.lowercased(), dn: dn, username: username,
+                email: text(entry, c.emailAttribute, limit: Self.maxValueBytes),
+                displayName: text(entry, c.displayNameAttribute, limit: Self.maxValueBytes),
+                disabled: isDisabled(entry), roles: Array(Set(roles)).sorted(),
+                memberOf: c.membership == .memberOf
+                    ? entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) } : [],
+                modifyTimestamp: text(entry, "modifyTimestamp", limit: 64)))
     }
 
     public func group(_ entry: LDAPEntry) -> Result<GroupRecord, RejectedEntry> {
         let c = configuration
-        guard let dn = Self.clean(entry.dn, limit: Self.maxDNBytes) else { return .failure(reject(entry, "DN is not usable text")) }
+        guard let dn = Self.clean(entry.dn, limit: Self.maxDNBytes) else {
+            return .failure(reject(entry, "DN is not usable text"))
+        }
         guard let name = text(entry, c.groupNameAttribute, limit: Self.maxNameBytes) else {
-            return .failure(reject(entry, "attribute \(c.groupNameAttribute) is missing, empty, not UTF-8, contains NUL or is longer than \(Self.maxNameBytes) bytes"))
+            return .failure(
+                reject(
+                    entry,
+                    "attribute \(c.groupNameAttribute) is missing, empty, not UTF-8, contains NUL or is longer than \(Self.maxNameBytes) bytes"
+                ))
         }
         let memberLimit = c.membership == .memberUsername ? Self.maxNameBytes : Self.maxDNBytes
-        let members = c.membership == .memberOf ? [] : entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: memberLimit) }
-        return .success(GroupRecord(
-            externalID: identity(entry, c.groupIdAttribute) ?? dn.lowercased(), dn: dn, name: name,
-            description: text(entry, c.groupDescriptionAttribute, limit: Self.maxValueBytes),
-            owners: entry.values(c.groupOwnerAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) },
-            members: members,
-            memberOf: c.membership == .memberOf ? entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) } : []))
+        let members =
+            c.membership == .memberOf
+            ? [] : entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: memberLimit) }
+        return .success(
+            GroupRecord(
+                externalID: identity(entry, c.groupIdAttribute) ?? dn.lowercased(), dn: dn, name: name,
+                description: text(entry, c.groupDescriptionAttribute, limit: Self.maxValueBytes),
+                owners: entry.values(c.groupOwnerAttribute).compactMap {
+                    Self.clean(bytes: $0, limit: Self.maxDNBytes)
+                },
+                members: members,
+                memberOf: c.membership == .memberOf
+                    ? entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) } : [])
+        )
     }
 
     /// Maps all entries; refused entries are collected, not fatal.
@@ -106,7 +129,8 @@ public struct DirectoryMapping: Sendable {
     /// UTF-8, no NUL, not blank, at most `limit` bytes; trimmed.
     static func clean(bytes: [UInt8], limit: Int) -> String? {
         guard let first = bytes.first, let last = bytes.last, bytes.count <= limit, !bytes.contains(0),
-              let text = String(validating: bytes, as: UTF8.self) else { return nil }
+            let text = String(validating: bytes, as: UTF8.self)
+        else { return nil }
         // Most values (a million member DNs in a large directory) have nothing to trim;
         // only values that start or end with white space, or with non-ASCII, take the slow path.
         func mayBeSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x80 }

@@ -15,9 +15,13 @@ public struct UserRecord: Sendable, Hashable {
     /// `modifyTimestamp` as the directory wrote it (generalized time), for incremental runs.
     public var modifyTimestamp: String?
 
-    public init(externalID: String, dn: String, username: String, email: String? = nil, displayName: String? = nil,
-                disabled: Bool = false, roles: [String] = [], memberOf: [String] = [], modifyTimestamp: String? = nil) {
-        self.row = UserRow(externalID: externalID, dn: dn, username: username, email: email, displayName: displayName, disabled: disabled)
+    public init(
+        externalID: String, dn: String, username: String, email: String? = nil, displayName: String? = nil,
+        disabled: Bool = false, roles: [String] = [], memberOf: [String] = [], modifyTimestamp: String? = nil
+    ) {
+        self.row = UserRow(
+            externalID: externalID, dn: dn, username: username, email: email, displayName: displayName,
+            disabled: disabled)
         self.roles = roles
         self.memberOf = memberOf
         self.modifyTimestamp = modifyTimestamp
@@ -39,8 +43,10 @@ public struct GroupRecord: Sendable, Hashable {
     /// Group DNs from `memberOf` (member-of source).
     public var memberOf: [String]
 
-    public init(externalID: String, dn: String, name: String, description: String? = nil, owners: [String] = [],
-                members: [String] = [], memberOf: [String] = []) {
+    public init(
+        externalID: String, dn: String, name: String, description: String? = nil, owners: [String] = [],
+        members: [String] = [], memberOf: [String] = []
+    ) {
         self.externalID = externalID
         self.dn = dn
         self.name = name

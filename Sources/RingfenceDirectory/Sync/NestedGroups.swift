@@ -19,7 +19,9 @@ public struct NestedGroups: Sendable {
     public init(groupCount: Int, childGroups: [[Int32]], directUsers: [[Int32]]) {
         let components = Self.stronglyConnectedComponents(count: groupCount, edges: childGroups)
         var componentOf = [Int32](repeating: -1, count: groupCount)
-        for (index, component) in components.enumerated() { for group in component { componentOf[Int(group)] = Int32(index) } }
+        for (index, component) in components.enumerated() {
+            for group in component { componentOf[Int(group)] = Int32(index) }
+        }
 
         var cycles: [[Int32]] = []
         var componentMembers: [[Int32: Int32]] = Array(repeating: [:], count: components.count)
@@ -45,7 +47,9 @@ public struct NestedGroups: Sendable {
             componentMembers[index] = members
         }
         members = (0..<groupCount).map { group in
-            componentMembers[Int(componentOf[group])].map { (user: $0.key, depth: $0.value) }.sorted { $0.user < $1.user }
+            componentMembers[Int(componentOf[group])].map { (user: $0.key, depth: $0.value) }.sorted {
+                $0.user < $1.user
+            }
         }
         self.cycles = cycles.sorted { $0.lexicographicallyPrecedes($1) }
     }

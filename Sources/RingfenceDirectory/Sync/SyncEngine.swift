@@ -1,6 +1,6 @@
-import RingfenceCore
 import Foundation
 import Logging
+import RingfenceCore
 import RingfenceStore
 
 /// Runs one directory sync: read LDAP, compare with PostgreSQL, guard, apply.
@@ -62,21 +62,26 @@ public struct SyncEngine: Sendable {
     let password: String
     let logger: Logger
 
-    public init(configuration: DirectoryConfiguration, store: DirectoryStore, password: String,
-                logger: Logger = Logger(label: "ringfence.sync")) {
+    public init(
+        configuration: DirectoryConfiguration, store: DirectoryStore, password: String,
+        logger: Logger = Logger(label: "ringfence.sync")
+    ) {
         self.configuration = configuration
         self.store = store
         self.password = password
         self.logger = logger
     }
 
-    public func run(_ options: Options = Options(), progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Outcome {
+    public func run(_ options: Options = Options(), progress: @Sendable (Progress) -> Void = { _ in }) async throws
+        -> Outcome
+    {
         let clock = ContinuousClock()
         let started = clock.now
         let previous = try await store.lastRun()
         // With member-of, membership lives on the users: an incremental read would miss the
         // memberships of users it does not return, so such runs are always full.
-        let mode: SyncPlan.Mode = configuration.membership == .memberOf
+        let mode: SyncPlan.Mode =
+            configuration.membership == .memberOf
             ? .full : options.mode ?? (previous?.highWatermark != nil ? .incremental : .full)
         let source = "\(configuration.url) users=\(configuration.userBaseDN) groups=\(configuration.groupBaseDN)"
         let runID = try await store.startRun(mode: mode.rawValue, source: source)
@@ -102,14 +107,19 @@ public struct SyncEngine: Sendable {
             }
             warnings += plan.rejected.prefix(100).map { "rejected \($0)" }
             let counts = Self.counts(plan)
-            let violations = DeletionGuard(maxDeletions: configuration.maxDeletions, maxShare: configuration.maxDeletionShare)
-                .violations(of: plan)
-            var outcome = Outcome(runID: runID, status: .succeeded, mode: mode, summary: plan.summary, violations: violations,
-                                  rejected: plan.rejected, warnings: warnings, elapsed: .zero, phases: [])
+            let violations = DeletionGuard(
+                maxDeletions: configuration.maxDeletions, maxShare: configuration.maxDeletionShare
+            )
+            .violations(of: plan)
+            var outcome = Outcome(
+                runID: runID, status: .succeeded, mode: mode, summary: plan.summary, violations: violations,
+                rejected: plan.rejected, warnings: warnings, elapsed: .zero, phases: [])
             if !violations.isEmpty && !options.allowMassDelete {
-                let message = "deletion guard: " + violations.map(\.description).joined(separator: "; ")
+                let message =
+                    "deletion guard: " + violations.map(\.description).joined(separator: "; ")
                     + ". Nothing was changed; check the base DNs and filters, or re-run with --allow-mass-delete."
-                try await store.finishRun(id: runID, status: .refused, counts: counts, error: message, warnings: warnings)
+                try await store.finishRun(
+                    id: runID, status: .refused, counts: counts, error: message, warnings: warnings)
                 logger.warning("sync refused by the deletion guard", metadata: ["run": "\(runID)"])
                 outcome.status = .refused
             } else if options.dryRun {
@@ -117,11 +127,16 @@ public struct SyncEngine: Sendable {
                 outcome.status = .dryRun
             } else {
                 progress(.applying)
-                let watermark = data.users.compactMap(\.modifyTimestamp).max().map { max($0, previous?.highWatermark ?? "") }
+                let watermark =
+                    data.users.compactMap(\.modifyTimestamp).max().map { max($0, previous?.highWatermark ?? "") }
                     ?? previous?.highWatermark
-                try await store.apply(plan.changes, state: state, runID: runID, counts: counts, highWatermark: watermark, warnings: warnings)
+                try await store.apply(
+                    plan.changes, state: state, runID: runID, counts: counts, highWatermark: watermark,
+                    warnings: warnings)
                 lap("write")
-                outcome.warnings += try await store.mappingsWithoutGroup().map { "\($0) refers to a group that is not in the directory" }
+                outcome.warnings += try await store.mappingsWithoutGroup().map {
+                    "\($0) refers to a group that is not in the directory"
+                }
                 logger.info("sync succeeded", metadata: ["run": "\(runID)"])
             }
             outcome.elapsed = clock.now - started
@@ -135,7 +150,9 @@ public struct SyncEngine: Sendable {
     }
 
     /// Reads users (all, or those modified since the watermark) and all groups.
-    func read(mode: SyncPlan.Mode, since watermark: String?, progress: @Sendable (Progress) -> Void) async throws -> DirectoryData {
+    func read(mode: SyncPlan.Mode, since watermark: String?, progress: @Sendable (Progress) -> Void) async throws
+        -> DirectoryData
+    {
         let connection = try await LDAPConnection.open(configuration.connectionOptions)
         do {
             try await connection.bind(dn: configuration.bindDN, password: password)
@@ -143,12 +160,16 @@ public struct SyncEngine: Sendable {
             if mode == .incremental, let watermark {
                 userFilter = LDAPFilter.and([userFilter, LDAPFilter.greaterOrEqual("modifyTimestamp", watermark)])
             }
-            let users = try await connection.search(base: configuration.userBaseDN, filter: userFilter,
-                                                    attributes: configuration.userAttributes, pageSize: configuration.pageSize) {
+            let users = try await connection.search(
+                base: configuration.userBaseDN, filter: userFilter,
+                attributes: configuration.userAttributes, pageSize: configuration.pageSize
+            ) {
                 progress(.readingUsers($0))
             }
-            let groups = try await connection.search(base: configuration.groupBaseDN, filter: configuration.groupFilter,
-                                                     attributes: configuration.groupAttributes, pageSize: configuration.pageSize) {
+            let groups = try await connection.search(
+                base: configuration.groupBaseDN, filter: configuration.groupFilter,
+                attributes: configuration.groupAttributes, pageSize: configuration.pageSize
+            ) {
                 progress(.readingGroups($0))
             }
             await connection.close()

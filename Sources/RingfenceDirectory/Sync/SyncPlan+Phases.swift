@@ -15,16 +15,21 @@ extension SyncPlan {
     /// Phase 1: users. An incremental run starts from the database's users (it only sees
     /// modified ones); an entry with an identity seen before, or a user name already used,
     /// is rejected.
-    static func wantedUsers(current: DirectoryState, incoming: DirectoryData, mode: Mode, rejected: inout [RejectedEntry]) -> WantedUsers {
+    static func wantedUsers(
+        current: DirectoryState, incoming: DirectoryData, mode: Mode, rejected: inout [RejectedEntry]
+    ) -> WantedUsers {
         var wanted = WantedUsers()
         if mode == .incremental {
             for row in current.users.values { wanted.users[row.externalID] = row }
-            for role in current.roles where role.source == "attribute" { wanted.attributeRoles[role.userExternalID, default: []].append(role.role) }
+            for role in current.roles where role.source == "attribute" {
+                wanted.attributeRoles[role.userExternalID, default: []].append(role.role)
+            }
         }
         var seenIncoming: Set<String> = []
         for record in incoming.users {
             guard seenIncoming.insert(record.externalID).inserted else {
-                rejected.append(RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
+                rejected.append(
+                    RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
                 continue
             }
             wanted.users[record.externalID] = record.row
@@ -35,7 +40,10 @@ extension SyncPlan {
             let row = wanted.users[id]!
             let key = row.username.lowercased()
             if let other = wanted.byUsername[key] {
-                rejected.append(RejectedEntry(dn: row.dn, reason: "user name '\(row.username)' is already used by \(wanted.users[other]!.dn)"))
+                rejected.append(
+                    RejectedEntry(
+                        dn: row.dn, reason: "user name '\(row.username)' is already used by \(wanted.users[other]!.dn)")
+                )
                 wanted.users[id] = nil
             } else {
                 wanted.byUsername[key] = id
@@ -49,7 +57,8 @@ extension SyncPlan {
         var groups: [String: GroupRecord] = [:]
         for record in incoming.groups {
             if groups[record.externalID] != nil {
-                rejected.append(RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
+                rejected.append(
+                    RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
                 continue
             }
             groups[record.externalID] = record
@@ -59,8 +68,11 @@ extension SyncPlan {
 
     /// Phase 3: direct memberships from member references, as the configuration says they
     /// are written; references that match no synced user or group are counted.
-    static func resolveMemberships(users wanted: WantedUsers, groups: [String: GroupRecord], configuration: DirectoryConfiguration)
-        -> (memberships: Set<MembershipKey>, unresolved: Int) {
+    static func resolveMemberships(
+        users wanted: WantedUsers, groups: [String: GroupRecord], configuration: DirectoryConfiguration
+    )
+        -> (memberships: Set<MembershipKey>, unresolved: Int)
+    {
         var userByDN: [String: String] = [:]
         for (id, row) in wanted.users { userByDN[row.dn.lowercased()] = id }
         var groupByDN: [String: String] = [:]
@@ -73,9 +85,12 @@ extension SyncPlan {
                 for member in record.members {
                     let key = member.lowercased()
                     if configuration.membership == .memberDN, let child = groupByDN[key] {
-                        memberships.insert(MembershipKey(groupExternalID: groupID, memberExternalID: child, memberIsGroup: true))
-                    } else if let user = configuration.membership == .memberDN ? userByDN[key] : wanted.byUsername[key] {
-                        memberships.insert(MembershipKey(groupExternalID: groupID, memberExternalID: user, memberIsGroup: false))
+                        memberships.insert(
+                            MembershipKey(groupExternalID: groupID, memberExternalID: child, memberIsGroup: true))
+                    } else if let user = configuration.membership == .memberDN ? userByDN[key] : wanted.byUsername[key]
+                    {
+                        memberships.insert(
+                            MembershipKey(groupExternalID: groupID, memberExternalID: user, memberIsGroup: false))
                     } else {
                         unresolved += 1
                     }
@@ -85,7 +100,8 @@ extension SyncPlan {
             for (userID, parents) in wanted.memberOf {
                 for parent in parents {
                     if let groupID = groupByDN[parent.lowercased()] {
-                        memberships.insert(MembershipKey(groupExternalID: groupID, memberExternalID: userID, memberIsGroup: false))
+                        memberships.insert(
+                            MembershipKey(groupExternalID: groupID, memberExternalID: userID, memberIsGroup: false))
                     } else {
                         unresolved += 1
                     }
@@ -94,7 +110,8 @@ extension SyncPlan {
             for (childID, record) in groups {
                 for parent in record.memberOf {
                     if let groupID = groupByDN[parent.lowercased()] {
-                        memberships.insert(MembershipKey(groupExternalID: groupID, memberExternalID: childID, memberIsGroup: true))
+                        memberships.insert(
+                            MembershipKey(groupExternalID: groupID, memberExternalID: childID, memberIsGroup: true))
                     } else {
                         unresolved += 1
                     }
@@ -106,8 +123,10 @@ extension SyncPlan {
 
     /// Phase 4: users and groups to insert, update and remove (users are removed by full
     /// runs only). Returns the names removed, for the deletion guard's message.
-    static func diffEntries(current: DirectoryState, users: [String: UserRow], groups: [String: GroupRecord], mode: Mode,
-                            into changes: inout DirectoryChanges) -> (users: [String], groups: [String]) {
+    static func diffEntries(
+        current: DirectoryState, users: [String: UserRow], groups: [String: GroupRecord], mode: Mode,
+        into changes: inout DirectoryChanges
+    ) -> (users: [String], groups: [String]) {
         var currentUser: [String: (Int64, UserRow)] = [:]
         for (id, row) in current.users { currentUser[row.externalID] = (id, row) }
         for id in users.keys.sorted() {
@@ -129,7 +148,9 @@ extension SyncPlan {
         for (id, row) in current.groups { currentGroup[row.externalID] = (id, row) }
         for id in groups.keys.sorted() {
             let record = groups[id]!
-            let row = GroupRow(externalID: id, dn: record.dn, name: record.name, description: record.description, owners: record.owners)
+            let row = GroupRow(
+                externalID: id, dn: record.dn, name: record.name, description: record.description, owners: record.owners
+            )
             if let (dbID, existing) = currentGroup[id] {
                 if existing != row { changes.groupsToUpdate.append((dbID, row)) }
             } else {
@@ -146,23 +167,35 @@ extension SyncPlan {
 
     /// Phase 5: memberships to add and remove, with history in DNs as they are (added) or
     /// were (removed). Returns the removed ones as `member in group`.
-    static func diffMemberships(current: DirectoryState, wanted memberships: Set<MembershipKey>, users: [String: UserRow],
-                                groups: [String: GroupRecord], into changes: inout DirectoryChanges) -> [String] {
+    static func diffMemberships(
+        current: DirectoryState, wanted memberships: Set<MembershipKey>, users: [String: UserRow],
+        groups: [String: GroupRecord], into changes: inout DirectoryChanges
+    ) -> [String] {
         var currentDN: [String: String] = [:]
         var currentName: [String: String] = [:]
-        for row in current.users.values { currentDN[row.externalID] = row.dn; currentName[row.externalID] = row.username }
-        for row in current.groups.values { currentDN[row.externalID] = row.dn; currentName[row.externalID] = row.name }
+        for row in current.users.values {
+            currentDN[row.externalID] = row.dn
+            currentName[row.externalID] = row.username
+        }
+        for row in current.groups.values {
+            currentDN[row.externalID] = row.dn
+            currentName[row.externalID] = row.name
+        }
         for key in memberships.subtracting(current.memberships).sorted(by: order) {
             changes.membershipsToAdd.append(key)
             let memberDN = key.memberIsGroup ? groups[key.memberExternalID]!.dn : users[key.memberExternalID]!.dn
-            changes.history.append(MembershipChange(change: .added, groupDN: groups[key.groupExternalID]!.dn, memberDN: memberDN,
-                                                    memberIsGroup: key.memberIsGroup))
+            changes.history.append(
+                MembershipChange(
+                    change: .added, groupDN: groups[key.groupExternalID]!.dn, memberDN: memberDN,
+                    memberIsGroup: key.memberIsGroup))
         }
         var removed: [String] = []
         for key in current.memberships.subtracting(memberships).sorted(by: order) {
             changes.membershipsToRemove.append(key)
-            changes.history.append(MembershipChange(change: .removed, groupDN: currentDN[key.groupExternalID] ?? "?",
-                                                    memberDN: currentDN[key.memberExternalID] ?? "?", memberIsGroup: key.memberIsGroup))
+            changes.history.append(
+                MembershipChange(
+                    change: .removed, groupDN: currentDN[key.groupExternalID] ?? "?",
+                    memberDN: currentDN[key.memberExternalID] ?? "?", memberIsGroup: key.memberIsGroup))
             removed.append("\(currentName[key.memberExternalID] ?? "?") in \(currentName[key.groupExternalID] ?? "?")")
         }
         return removed
@@ -178,9 +211,12 @@ extension SyncPlan {
     /// Phase 6: nested groups flattened into effective memberships — only when they can
     /// have changed (structure), or when role groups need them; on a run with no change
     /// this is the costliest step.
-    static func flatten(users: [String: UserRow], groups: [String: GroupRecord], memberships: Set<MembershipKey>,
-                        changes: inout DirectoryChanges, rolesNeedNesting: Bool) -> Flattened {
-        let structural = !changes.membershipsToAdd.isEmpty || !changes.membershipsToRemove.isEmpty || !changes.usersToInsert.isEmpty
+    static func flatten(
+        users: [String: UserRow], groups: [String: GroupRecord], memberships: Set<MembershipKey>,
+        changes: inout DirectoryChanges, rolesNeedNesting: Bool
+    ) -> Flattened {
+        let structural =
+            !changes.membershipsToAdd.isEmpty || !changes.membershipsToRemove.isEmpty || !changes.usersToInsert.isEmpty
             || !changes.usersToDelete.isEmpty || !changes.groupsToInsert.isEmpty || !changes.groupsToDelete.isEmpty
         var flattened = Flattened(groupIDs: groups.keys.sorted(), userIDs: [], nested: nil)
         guard structural || rolesNeedNesting else { return flattened }
@@ -199,15 +235,18 @@ extension SyncPlan {
                 directUsers[group].append(userIndex[key.memberExternalID]!)
             }
         }
-        let nested = NestedGroups(groupCount: flattened.groupIDs.count, childGroups: childGroups, directUsers: directUsers)
+        let nested = NestedGroups(
+            groupCount: flattened.groupIDs.count, childGroups: childGroups, directUsers: directUsers)
         flattened.nested = nested
         if structural {
             var effective: [EffectiveRow] = []
             effective.reserveCapacity(nested.members.reduce(0) { $0 + $1.count })
             for (group, members) in nested.members.enumerated() {
                 for (user, depth) in members {
-                    effective.append(EffectiveRow(userExternalID: flattened.userIDs[Int(user)], groupExternalID: flattened.groupIDs[group],
-                                                  depth: Int(depth)))
+                    effective.append(
+                        EffectiveRow(
+                            userExternalID: flattened.userIDs[Int(user)], groupExternalID: flattened.groupIDs[group],
+                            depth: Int(depth)))
                 }
             }
             changes.effective = effective
@@ -216,8 +255,11 @@ extension SyncPlan {
     }
 
     /// Phase 7: roles, from the role attribute and from role groups (effective membership).
-    static func roles(users wanted: WantedUsers, groups: [String: GroupRecord], flattened: Flattened, roleGroups: [String: String])
-        -> Set<RoleRow> {
+    static func roles(
+        users wanted: WantedUsers, groups: [String: GroupRecord], flattened: Flattened, roleGroups: [String: String]
+    )
+        -> Set<RoleRow>
+    {
         var roles: Set<RoleRow> = []
         for (user, names) in wanted.attributeRoles where wanted.users[user] != nil {
             for name in names { roles.insert(RoleRow(userExternalID: user, role: name, source: "attribute")) }
@@ -227,9 +269,12 @@ extension SyncPlan {
         for (reference, role) in roleGroups { roleByGroup[reference.lowercased()] = role }
         for (index, id) in flattened.groupIDs.enumerated() {
             let record = groups[id]!
-            guard let role = roleByGroup[record.dn.lowercased()] ?? roleByGroup[record.name.lowercased()] else { continue }
+            guard let role = roleByGroup[record.dn.lowercased()] ?? roleByGroup[record.name.lowercased()] else {
+                continue
+            }
             for (user, _) in nested.members[index] {
-                roles.insert(RoleRow(userExternalID: flattened.userIDs[Int(user)], role: role, source: "group:\(record.dn)"))
+                roles.insert(
+                    RoleRow(userExternalID: flattened.userIDs[Int(user)], role: role, source: "group:\(record.dn)"))
             }
         }
         return roles

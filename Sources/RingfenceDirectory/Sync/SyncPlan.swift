@@ -37,13 +37,21 @@ public struct SyncPlan: Sendable {
         let resolved = Self.resolveMemberships(users: wanted, groups: groups, configuration: configuration)
 
         var changes = DirectoryChanges()
-        let removed = Self.diffEntries(current: current, users: wanted.users, groups: groups, mode: mode, into: &changes)
-        let removedMemberships = Self.diffMemberships(current: current, wanted: resolved.memberships, users: wanted.users, groups: groups,
-                                                      into: &changes)
-        let flattened = Self.flatten(users: wanted.users, groups: groups, memberships: resolved.memberships, changes: &changes,
-                                     rolesNeedNesting: !configuration.roleGroups.isEmpty)
-        let roles = Self.roles(users: wanted, groups: groups, flattened: flattened, roleGroups: configuration.roleGroups)
-        if roles != current.roles { changes.roles = roles.sorted { ($0.userExternalID, $0.role, $0.source) < ($1.userExternalID, $1.role, $1.source) } }
+        let removed = Self.diffEntries(
+            current: current, users: wanted.users, groups: groups, mode: mode, into: &changes)
+        let removedMemberships = Self.diffMemberships(
+            current: current, wanted: resolved.memberships, users: wanted.users, groups: groups,
+            into: &changes)
+        let flattened = Self.flatten(
+            users: wanted.users, groups: groups, memberships: resolved.memberships, changes: &changes,
+            rolesNeedNesting: !configuration.roleGroups.isEmpty)
+        let roles = Self.roles(
+            users: wanted, groups: groups, flattened: flattened, roleGroups: configuration.roleGroups)
+        if roles != current.roles {
+            changes.roles = roles.sorted {
+                ($0.userExternalID, $0.role, $0.source) < ($1.userExternalID, $1.role, $1.source)
+            }
+        }
 
         self.changes = changes
         self.cycles = (flattened.nested?.cycles ?? []).map { $0.map { groups[flattened.groupIDs[Int($0)]]!.name } }
@@ -53,17 +61,22 @@ public struct SyncPlan: Sendable {
         self.removedGroups = removed.groups
         self.removedMemberships = removedMemberships
         self.summary = SyncSummary(
-            usersAdded: changes.usersToInsert.count, usersUpdated: changes.usersToUpdate.count, usersRemoved: changes.usersToDelete.count,
-            groupsAdded: changes.groupsToInsert.count, groupsUpdated: changes.groupsToUpdate.count, groupsRemoved: changes.groupsToDelete.count,
+            usersAdded: changes.usersToInsert.count, usersUpdated: changes.usersToUpdate.count,
+            usersRemoved: changes.usersToDelete.count,
+            groupsAdded: changes.groupsToInsert.count, groupsUpdated: changes.groupsToUpdate.count,
+            groupsRemoved: changes.groupsToDelete.count,
             membershipsAdded: changes.membershipsToAdd.count, membershipsRemoved: changes.membershipsToRemove.count,
             rolesChanged: changes.roles.map { Set($0).symmetricDifference(current.roles).count } ?? 0,
-            usersBefore: current.users.count, groupsBefore: current.groups.count, membershipsBefore: current.memberships.count,
+            usersBefore: current.users.count, groupsBefore: current.groups.count,
+            membershipsBefore: current.memberships.count,
             usersAfter: wanted.users.count, groupsAfter: groups.count, membershipsAfter: resolved.memberships.count,
             effectiveMemberships: changes.effective?.count)
     }
 
     static func order(_ lhs: MembershipKey, _ rhs: MembershipKey) -> Bool {
-        (lhs.groupExternalID, lhs.memberExternalID, lhs.memberIsGroup ? 1 : 0) < (rhs.groupExternalID, rhs.memberExternalID, rhs.memberIsGroup ? 1 : 0)
+        (lhs.groupExternalID, lhs.memberExternalID, lhs.memberIsGroup ? 1 : 0) < (
+            rhs.groupExternalID, rhs.memberExternalID, rhs.memberIsGroup ? 1 : 0
+        )
     }
 }
 

@@ -1,6 +1,6 @@
-import RingfenceCore
 import Foundation
 import Logging
+import RingfenceCore
 import RingfenceStore
 import ServiceLifecycle
 
@@ -16,8 +16,9 @@ public struct SyncService: Service {
 
     public init(engine: SyncEngine, logger: Logger = Logger(label: "ringfence.sync.schedule")) {
         self.engine = engine
-        self.schedule = SyncSchedule(incrementalEvery: TimeInterval(engine.configuration.incrementalEverySeconds),
-                                     fullEvery: TimeInterval(engine.configuration.fullEverySeconds))
+        self.schedule = SyncSchedule(
+            incrementalEvery: TimeInterval(engine.configuration.incrementalEverySeconds),
+            fullEvery: TimeInterval(engine.configuration.fullEverySeconds))
         self.logger = logger
     }
 
@@ -37,13 +38,19 @@ public struct SyncService: Service {
             let started = Date()
             do {
                 let outcome = try await engine.run(.init(mode: mode))
-                logger.notice("scheduled sync finished", metadata: [
-                    "run": "\(outcome.runID)", "mode": "\(mode.rawValue)", "status": "\(outcome.status.rawValue)",
-                    "users_added": "\(outcome.summary.usersAdded)", "users_removed": "\(outcome.summary.usersRemoved)",
-                    "memberships_added": "\(outcome.summary.membershipsAdded)", "memberships_removed": "\(outcome.summary.membershipsRemoved)",
-                ])
+                logger.notice(
+                    "scheduled sync finished",
+                    metadata: [
+                        "run": "\(outcome.runID)", "mode": "\(mode.rawValue)", "status": "\(outcome.status.rawValue)",
+                        "users_added": "\(outcome.summary.usersAdded)",
+                        "users_removed": "\(outcome.summary.usersRemoved)",
+                        "memberships_added": "\(outcome.summary.membershipsAdded)",
+                        "memberships_removed": "\(outcome.summary.membershipsRemoved)",
+                    ])
             } catch {
-                logger.error("scheduled sync failed; the schedule goes on", metadata: ["mode": "\(mode.rawValue)", "error": "\(error)"])
+                logger.error(
+                    "scheduled sync failed; the schedule goes on",
+                    metadata: ["mode": "\(mode.rawValue)", "error": "\(error)"])
             }
             lastRun = started
             if mode == .full { lastFull = started }

@@ -18,8 +18,10 @@ public struct ConfigurationDocument {
 
     /// Reads `text`, refusing sections outside `allowed`, after applying `overrides` from
     /// `environment`.
-    public init(text: String, file: String, allowed: [String], environment: [String: String],
-                overrides: [EnvironmentOverride] = EnvironmentOverride.all) {
+    public init(
+        text: String, file: String, allowed: [String], environment: [String: String],
+        overrides: [EnvironmentOverride] = EnvironmentOverride.all
+    ) {
         self.file = file
         errors = YAMLValue.ErrorSink()
         var root = YAMLValue.documents(text, file: file, errors: errors).first?.node ?? Node.mapping([:])
@@ -55,10 +57,11 @@ public struct ConfigurationDocument {
     /// Throws every problem found, each overridden key named by its variable.
     public func check() throws(ConfigurationError) {
         guard !errors.errors.isEmpty else { return }
-        throw ConfigurationError(errors.errors.map { problem in
-            guard let variable = overridden[problem.path] else { return problem }
-            return FileProblem(file: "$\(variable)", line: 0, path: problem.path, message: problem.message)
-        })
+        throw ConfigurationError(
+            errors.errors.map { problem in
+                guard let variable = overridden[problem.path] else { return problem }
+                return FileProblem(file: "$\(variable)", line: 0, path: problem.path, message: problem.message)
+            })
     }
 
     /// Sets `key` (a path of mapping keys) to a text, creating mappings on the way.

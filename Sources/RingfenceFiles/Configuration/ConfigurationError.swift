@@ -10,7 +10,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     }
 
     public var description: String {
-        (["\(problems.count) problem\(problems.count == 1 ? "" : "s") in the configuration:"] + problems.map { "  " + $0.description })
+        (["\(problems.count) problem\(problems.count == 1 ? "" : "s") in the configuration:"]
+            + problems.map { "  " + $0.description })
             .joined(separator: "\n")
     }
 }

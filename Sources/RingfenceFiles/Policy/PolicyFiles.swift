@@ -1,6 +1,6 @@
-import Yams
 import Foundation
 import RingfenceCore
+import Yams
 
 /// Policy read from YAML files: the bundle, the policy tests, and where everything was written.
 public struct LoadedPolicy: Sendable {
@@ -30,16 +30,24 @@ public enum PolicyFiles {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         } catch {
-            throw PolicyLoadError([FileProblem(file: directory.path, line: 0, path: "", message: "cannot read the directory: \(error.localizedDescription)")])
+            throw PolicyLoadError([
+                FileProblem(
+                    file: directory.path, line: 0, path: "",
+                    message: "cannot read the directory: \(error.localizedDescription)")
+            ])
         }
         guard !names.isEmpty else {
-            throw PolicyLoadError([FileProblem(file: directory.path, line: 0, path: "", message: "no .yaml or .yml files")])
+            throw PolicyLoadError([
+                FileProblem(file: directory.path, line: 0, path: "", message: "no .yaml or .yml files")
+            ])
         }
         var sources: [(String, String)] = []
         var errors: [FileProblem] = []
         for name in names {
             let url = directory.appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: url.path),
+                let text = String(data: data, encoding: .utf8)
+            else {
                 errors.append(FileProblem(file: name, line: 0, path: "", message: "not readable as UTF-8 text"))
                 continue
             }
@@ -51,7 +59,9 @@ public enum PolicyFiles {
 
     /// Parses policy from `(file name, YAML text)` pairs. Pure: expectations without an
     /// `at` are evaluated at `now`.
-    public static func parse(_ sources: [(file: String, text: String)], now: Date) throws(PolicyLoadError) -> LoadedPolicy {
+    public static func parse(_ sources: [(file: String, text: String)], now: Date) throws(PolicyLoadError)
+        -> LoadedPolicy
+    {
         let sink = YAMLValue.ErrorSink()
         var reader = BundleReader(errors: sink, now: now)
         for (file, text) in sources {
@@ -82,7 +92,8 @@ private struct BundleReader {
     }
 
     mutating func read(document: YAMLValue) {
-        guard let sections = document.mapping(allowed: PolicyFiles.sections + ["version", "description", "rules"]) else { return }
+        guard let sections = document.mapping(allowed: PolicyFiles.sections + ["version", "description", "rules"])
+        else { return }
         if let pack = sections["pack"] {
             readPack(document, nameNode: pack)
         } else if let stray = sections["rules"] ?? sections["version"] ?? sections["description"] {
@@ -93,13 +104,15 @@ private struct BundleReader {
         for entry in sections["rings"]?.list() ?? [] {
             guard let fields = entry.mapping(allowed: ["group", "ring", "priority"]) else { continue }
             guard let group = required(fields, "group", in: entry)?.nonEmptyString(),
-                  let ring = required(fields, "ring", in: entry)?.ring() else { continue }
+                let ring = required(fields, "ring", in: entry)?.ring()
+            else { continue }
             bundle.ringMappings.append(RingMapping(group: group, ring: ring, priority: fields["priority"]?.int() ?? 0))
         }
         for entry in sections["roles"]?.list() ?? [] {
             guard let fields = entry.mapping(allowed: ["group", "role"]) else { continue }
             guard let group = required(fields, "group", in: entry)?.nonEmptyString(),
-                  let role = required(fields, "role", in: entry)?.nonEmptyString() else { continue }
+                let role = required(fields, "role", in: entry)?.nonEmptyString()
+            else { continue }
             bundle.roleMappings.append(RoleMapping(group: group, role: role))
         }
         for entry in sections["expectations"]?.list() ?? [] {
@@ -109,10 +122,13 @@ private struct BundleReader {
 
     /// A pack version: either the whole document (`pack:` at top level) or an entry of `packs:`.
     mutating func readPack(_ value: YAMLValue, nameNode: YAMLValue?) {
-        let keys = ["pack", "version", "description", "rules"] + (nameNode == nil ? [] : PolicyFiles.sections.filter { $0 != "pack" })
+        let keys =
+            ["pack", "version", "description", "rules"]
+            + (nameNode == nil ? [] : PolicyFiles.sections.filter { $0 != "pack" })
         guard let fields = value.mapping(allowed: keys) else { return }
         guard let name = required(fields, "pack", in: value)?.nonEmptyString(),
-              let version = required(fields, "version", in: value)?.int(in: 1...1_000_000) else { return }
+            let version = required(fields, "version", in: value)?.int(in: 1...1_000_000)
+        else { return }
         guard isIdentifier(name) else {
             fields["pack"]?.fail("pack names are letters, digits, '-', '_' and '.'")
             return
@@ -122,9 +138,12 @@ private struct BundleReader {
             guard let rule = readRule(entry) else { continue }
             rules.append(rule)
         }
-        let pack = PackVersion(pack: name, version: version, description: fields["description"]?.string() ?? "", rules: rules)
+        let pack = PackVersion(
+            pack: name, version: version, description: fields["description"]?.string() ?? "", rules: rules)
         if let first = places[.pack(name, version)] {
-            fields["version"]?.fail("pack \(name) version \(version) is already defined at \(first.file):\(first.line); publish changes as a new version")
+            fields["version"]?.fail(
+                "pack \(name) version \(version) is already defined at \(first.file):\(first.line); publish changes as a new version"
+            )
             return
         }
         places[.pack(name, version)] = fields["pack"]
@@ -132,23 +151,30 @@ private struct BundleReader {
     }
 
     func readRule(_ value: YAMLValue) -> Rule? {
-        guard let fields = value.mapping(allowed: ["id", "surface", "match", "level", "risk", "description"]) else { return nil }
+        guard let fields = value.mapping(allowed: ["id", "surface", "match", "level", "risk", "description"]) else {
+            return nil
+        }
         let id = required(fields, "id", in: value)?.nonEmptyString()
         let surface = required(fields, "surface", in: value)?.surface()
         let match = required(fields, "match", in: value)?.list { $0.nonEmptyString() } ?? []
         if fields["match"] != nil, match.isEmpty { fields["match"]?.fail("a rule needs at least one pattern") }
         var level = required(fields, "level", in: value)?.level()
         if level == .off {
-            fields["level"]?.fail("a rule's level is observe, warn or block; use an assignment override to switch rules off")
+            fields["level"]?.fail(
+                "a rule's level is observe, warn or block; use an assignment override to switch rules off")
             level = nil
         }
         let risk = fields["risk"].map { $0.choice(Rule.Risk.self) } ?? .medium
         guard let id, let surface, let level, let risk, !match.isEmpty else { return nil }
-        return Rule(id: id, surface: surface, match: match, level: level, risk: risk, description: fields["description"]?.string() ?? "")
+        return Rule(
+            id: id, surface: surface, match: match, level: level, risk: risk,
+            description: fields["description"]?.string() ?? "")
     }
 
     mutating func readAssignment(_ value: YAMLValue) {
-        let keys = ["id", "pack", "version", "priority", "selector", "overrides", "validFrom", "validUntil", "description"]
+        let keys = [
+            "id", "pack", "version", "priority", "selector", "overrides", "validFrom", "validUntil", "description",
+        ]
         guard let fields = value.mapping(allowed: keys) else { return }
         guard let id = required(fields, "id", in: value)?.nonEmptyString() else { return }
         let priority = required(fields, "priority", in: value)?.int(in: -1_000_000...1_000_000)
@@ -167,7 +193,8 @@ private struct BundleReader {
         if let node = fields["overrides"], let entries = node.node.mapping {
             for (key, level) in entries {
                 let keyValue = YAMLValue(node: key, file: node.file, path: node.path, errors: errors)
-                let levelValue = YAMLValue(node: level, file: node.file, path: node.path + "." + (key.scalar?.string ?? "?"), errors: errors)
+                let levelValue = YAMLValue(
+                    node: level, file: node.file, path: node.path + "." + (key.scalar?.string ?? "?"), errors: errors)
                 if let surface = keyValue.surface(), let level = levelValue.level() { overrides[surface] = level }
             }
         } else if let node = fields["overrides"] {
@@ -182,9 +209,10 @@ private struct BundleReader {
         }
         places[.assignment(id)] = fields["id"]
         places[.assignmentPack(id)] = fields["pack"] ?? fields["id"]
-        bundle.assignments.append(Assignment(
-            id: id, pack: pack, version: version, priority: priority, selector: selector, overrides: overrides,
-            validFrom: validFrom, validUntil: validUntil, description: fields["description"]?.string() ?? ""))
+        bundle.assignments.append(
+            Assignment(
+                id: id, pack: pack, version: version, priority: priority, selector: selector, overrides: overrides,
+                validFrom: validFrom, validUntil: validUntil, description: fields["description"]?.string() ?? ""))
     }
 
     func readSelector(_ value: YAMLValue) -> Selector {
@@ -205,9 +233,11 @@ private struct BundleReader {
         guard let fields = value.mapping(allowed: ["name", "context", "expect"]) else { return nil }
         let name = required(fields, "name", in: value)?.nonEmptyString()
         guard let contextNode = required(fields, "context", in: value),
-              let context = contextNode.mapping(allowed: ["user", "groups", "roles", "hostRing", "hostTags", "repo", "trust", "agent", "surfaces", "at"]),
-              let expectNode = required(fields, "expect", in: value),
-              let expect = expectNode.mapping(allowed: ["ring", "ringSource", "surfaces", "trace"])
+            let context = contextNode.mapping(allowed: [
+                "user", "groups", "roles", "hostRing", "hostTags", "repo", "trust", "agent", "surfaces", "at",
+            ]),
+            let expectNode = required(fields, "expect", in: value),
+            let expect = expectNode.mapping(allowed: ["ring", "ringSource", "surfaces", "trace"])
         else { return nil }
         let decision = DecisionContext(
             user: context["user"]?.string() ?? "",
@@ -224,19 +254,24 @@ private struct BundleReader {
         if let node = expect["surfaces"], let entries = node.node.mapping {
             for (key, body) in entries {
                 let keyValue = YAMLValue(node: key, file: node.file, path: node.path, errors: errors)
-                let bodyValue = YAMLValue(node: body, file: node.file, path: node.path + "." + (key.scalar?.string ?? "?"), errors: errors)
+                let bodyValue = YAMLValue(
+                    node: body, file: node.file, path: node.path + "." + (key.scalar?.string ?? "?"), errors: errors)
                 guard let surface = keyValue.surface(),
-                      let spec = bodyValue.mapping(allowed: ["level", "uncapped", "via", "rules"]) else { continue }
+                    let spec = bodyValue.mapping(allowed: ["level", "uncapped", "via", "rules"])
+                else { continue }
                 var rules: [String: Level]? = nil
                 if let rulesNode = spec["rules"] {
                     rules = [:]
                     for (ruleKey, level) in rulesNode.node.mapping ?? [:] {
-                        let levelValue = YAMLValue(node: level, file: node.file, path: rulesNode.path + "." + (ruleKey.scalar?.string ?? "?"), errors: errors)
+                        let levelValue = YAMLValue(
+                            node: level, file: node.file, path: rulesNode.path + "." + (ruleKey.scalar?.string ?? "?"),
+                            errors: errors)
                         if let name = ruleKey.scalar?.string, let level = levelValue.level() { rules?[name] = level }
                     }
                 }
-                surfaces[surface] = .init(level: spec["level"]?.level(), uncapped: spec["uncapped"]?.level(),
-                                          via: spec["via"]?.string(), rules: rules)
+                surfaces[surface] = .init(
+                    level: spec["level"]?.level(), uncapped: spec["uncapped"]?.level(),
+                    via: spec["via"]?.string(), rules: rules)
             }
         }
         var trace: [String: String] = [:]
@@ -244,9 +279,10 @@ private struct BundleReader {
             if let id = key.scalar?.string, let text = outcome.scalar?.string { trace[id] = text }
         }
         guard let name else { return nil }
-        return PolicyExpectation(name: name, file: value.file, line: value.line, context: decision,
-                                 ring: expect["ring"]?.ring(), ringSource: expect["ringSource"]?.string(),
-                                 surfaces: surfaces, trace: trace)
+        return PolicyExpectation(
+            name: name, file: value.file, line: value.line, context: decision,
+            ring: expect["ring"]?.ring(), ringSource: expect["ringSource"]?.string(),
+            surfaces: surfaces, trace: trace)
     }
 
     /// Reports the bundle's cross-file problems at the place they were written.

@@ -36,7 +36,8 @@ public struct PolicyLoadError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     public var description: String {
-        (["\(errors.count) problem\(errors.count == 1 ? "" : "s") in policy files:"] + errors.map { "  " + $0.description })
+        (["\(errors.count) problem\(errors.count == 1 ? "" : "s") in policy files:"]
+            + errors.map { "  " + $0.description })
             .joined(separator: "\n")
     }
 }

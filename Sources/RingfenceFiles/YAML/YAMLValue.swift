@@ -40,7 +40,8 @@ public struct YAMLValue {
     /// Records that the mapping here lacks `key`, under the key's own path
     /// (`reports.out: missing required key 'out' (…)`).
     public func missing(_ key: String, _ hint: String = "") {
-        at(path: path.isEmpty ? key : path + "." + key).fail("missing required key '\(key)'" + (hint.isEmpty ? "" : " (\(hint))"))
+        at(path: path.isEmpty ? key : path + "." + key).fail(
+            "missing required key '\(key)'" + (hint.isEmpty ? "" : " (\(hint))"))
     }
 
     /// Records a problem at this value.
@@ -73,7 +74,9 @@ public struct YAMLValue {
             let entry = child(value, name)
             guard allowed.contains(name) else {
                 let suggestion = allowed.min { editDistance($0, name) < editDistance($1, name) }
-                let hint = suggestion.map { editDistance($0, name) <= max(2, name.count / 4) ? "; did you mean '\($0)'?" : "" } ?? ""
+                let hint =
+                    suggestion.map { editDistance($0, name) <= max(2, name.count / 4) ? "; did you mean '\($0)'?" : "" }
+                    ?? ""
                 YAMLValue(node: key, file: file, path: entry.path, errors: errors)
                     .fail("unknown key '\(name)'\(hint) (allowed: \(allowed.joined(separator: ", ")))")
                 continue
@@ -249,7 +252,8 @@ extension YAMLValue {
             }
             if let error = documents.error { throw error }
         } catch let error as YamlError {
-            errors.errors.append(FileProblem(file: file, line: error.line ?? 0, path: "", message: "not valid YAML: \(error.summary)"))
+            errors.errors.append(
+                FileProblem(file: file, line: error.line ?? 0, path: "", message: "not valid YAML: \(error.summary)"))
         } catch {
             errors.errors.append(FileProblem(file: file, line: 0, path: "", message: "not valid YAML: \(error)"))
         }
@@ -259,7 +263,8 @@ extension YAMLValue {
 
 /// Levenshtein distance, for "did you mean" hints.
 func editDistance(_ lhs: String, _ rhs: String) -> Int {
-    let a = Array(lhs), b = Array(rhs)
+    let a = Array(lhs)
+    let b = Array(rhs)
     guard !a.isEmpty else { return b.count }
     guard !b.isEmpty else { return a.count }
     var previous = Array(0...b.count)
@@ -288,4 +293,3 @@ extension YamlError {
         }
     }
 }
-

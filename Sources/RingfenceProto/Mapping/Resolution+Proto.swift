@@ -39,13 +39,14 @@ extension TraceLine {
         message.priority = Int32(priority)
         message.pack = pack
         message.packVersion = Int32(packVersion)
-        message.outcome = switch outcome {
-        case "matched": .matched
-        case "not-matched": .notMatched
-        case "not-valid": .notValid
-        case "shadowed": .shadowed
-        default: .unspecified
-        }
+        message.outcome =
+            switch outcome {
+            case "matched": .matched
+            case "not-matched": .notMatched
+            case "not-valid": .notValid
+            case "shadowed": .shadowed
+            default: .unspecified
+            }
         message.reason = reason
         message.winningSurfaces = wonSurfaces
         return message

@@ -11,7 +11,9 @@ public struct RequestedContext: Sendable, Equatable {
     public var agentKind: String
     public var surfaces: [Surface]
 
-    public init(user: String, repo: String = "", statedTrust: RepoTrust? = nil, agentKind: String = "", surfaces: [Surface] = []) {
+    public init(
+        user: String, repo: String = "", statedTrust: RepoTrust? = nil, agentKind: String = "", surfaces: [Surface] = []
+    ) {
         self.user = user
         self.repo = repo
         self.statedTrust = statedTrust
@@ -38,9 +40,11 @@ extension Ringfence_V1_DecisionContext {
         var stated: RepoTrust?
         switch repoTrust {
         case .unspecified: stated = nil
-        case .UNRECOGNIZED(let value): throw WireError(field: "context.repo_trust", problem: "has the unknown value \(value)")
+        case .UNRECOGNIZED(let value):
+            throw WireError(field: "context.repo_trust", problem: "has the unknown value \(value)")
         default: stated = RepoTrust(proto: repoTrust)
         }
-        return RequestedContext(user: user, repo: repo, statedTrust: stated, agentKind: agentKind, surfaces: surfaceList)
+        return RequestedContext(
+            user: user, repo: repo, statedTrust: stated, agentKind: agentKind, surfaces: surfaceList)
     }
 }

@@ -10,7 +10,8 @@ extension Ringfence_V1_EnrollRequest {
         try WireText.check(host.osVersion, "host.os_version", limit: WireLimits.osVersion)
         try WireText.check(host.arch, "host.arch", limit: WireLimits.arch)
         try WireText.check(installerVersion, "installer_version", limit: WireLimits.installerVersion)
-        return HostIdentity(machineID: host.machineID, hostname: host.hostname, os: host.os, osVersion: host.osVersion,
-                            arch: host.arch, installerVersion: installerVersion)
+        return HostIdentity(
+            machineID: host.machineID, hostname: host.hostname, os: host.os, osVersion: host.osVersion,
+            arch: host.arch, installerVersion: installerVersion)
     }
 }

@@ -1,6 +1,6 @@
-import SwiftProtobuf
 import Foundation
 import RingfenceCore
+import SwiftProtobuf
 
 extension Ringfence_V1_Inventory {
     /// The host's inventory as the store keeps it, every field checked against
@@ -23,8 +23,9 @@ extension Ringfence_V1_Inventory {
         for server in mcpServers { servers.append(try server.validated()) }
         var repoList: [HostInventory.Repo] = []
         for repo in repos { repoList.append(try repo.validated(now: now)) }
-        return HostInventory(hostname: hostname, os: os, osVersion: osVersion, installerVersion: installerVersion,
-                             provider: provider, users: users, agents: agentList, mcpServers: servers, repos: repoList)
+        return HostInventory(
+            hostname: hostname, os: os, osVersion: osVersion, installerVersion: installerVersion,
+            provider: provider, users: users, agents: agentList, mcpServers: servers, repos: repoList)
     }
 }
 
@@ -34,15 +35,18 @@ extension Ringfence_V1_AgentInstall {
         try WireText.check(version, "inventory.agents.version", limit: WireLimits.agentVersion)
         try WireText.check(hookVersion, "inventory.agents.hook_version", limit: WireLimits.hookVersion)
         try WireText.check(managedConfigHash, "inventory.agents.managed_config_hash", limit: WireLimits.digest)
-        try WireText.checkCount(managedFiles.count, "inventory.agents.managed_files", limit: WireLimits.managedFilesPerAgent)
+        try WireText.checkCount(
+            managedFiles.count, "inventory.agents.managed_files", limit: WireLimits.managedFilesPerAgent)
         var files: [String: String] = [:]
         for file in managedFiles {
-            try WireText.check(file.name, "inventory.agents.managed_files.name", limit: WireLimits.managedFileName, required: true)
+            try WireText.check(
+                file.name, "inventory.agents.managed_files.name", limit: WireLimits.managedFileName, required: true)
             try WireText.check(file.sha256, "inventory.agents.managed_files.sha256", limit: WireLimits.digest)
             files[file.name] = file.sha256
         }
-        return HostInventory.Agent(kind: kind.lowercased(), version: version, hookState: hookState.name, hookVersion: hookVersion,
-                                   managedConfigHash: managedConfigHash, managedFiles: files)
+        return HostInventory.Agent(
+            kind: kind.lowercased(), version: version, hookState: hookState.name, hookVersion: hookVersion,
+            managedConfigHash: managedConfigHash, managedFiles: files)
     }
 }
 
@@ -53,7 +57,8 @@ extension Ringfence_V1_McpServer {
         try WireText.check(transport, "inventory.mcp_servers.transport", limit: WireLimits.mcpTransport)
         try WireText.check(endpoint, "inventory.mcp_servers.endpoint", limit: WireLimits.mcpEndpoint)
         try WireText.check(scope, "inventory.mcp_servers.scope", limit: WireLimits.mcpScope)
-        return .init(agentKind: agentKind.lowercased(), name: name, transport: transport, endpoint: endpoint, scope: scope)
+        return .init(
+            agentKind: agentKind.lowercased(), name: name, transport: transport, endpoint: endpoint, scope: scope)
     }
 }
 

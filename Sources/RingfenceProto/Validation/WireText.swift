@@ -23,6 +23,8 @@ public enum WireText {
 
     /// Throws when a list has more than `limit` entries.
     public static func checkCount(_ count: Int, _ field: String, limit: Int) throws(WireError) {
-        if count > limit { throw WireError(field: field, problem: "has \(count) entries; at most \(limit) are accepted") }
+        if count > limit {
+            throw WireError(field: field, problem: "has \(count) entries; at most \(limit) are accepted")
+        }
     }
 }

@@ -12,8 +12,10 @@ public struct MailMessage: Sendable, Equatable {
     public var date: Date
     public var messageID: String
 
-    public init(from: String, to: [String], subject: String, text: String, html: String, date: Date = Date(),
-                messageID: String = UUID().uuidString.lowercased()) throws(AddressError) {
+    public init(
+        from: String, to: [String], subject: String, text: String, html: String, date: Date = Date(),
+        messageID: String = UUID().uuidString.lowercased()
+    ) throws(AddressError) {
         for address in [from] + to where !Self.isPlainAddress(address) { throw AddressError(address: address) }
         guard !to.isEmpty else { throw AddressError(address: "") }
         self.from = from
@@ -30,13 +32,17 @@ public struct MailMessage: Sendable, Equatable {
     public static func isPlainAddress(_ address: String) -> Bool {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, address.utf8.count <= 254 else { return false }
-        return address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>(),;:\\\"[]".unicodeScalars.contains($0) }
+        return address.unicodeScalars.allSatisfy {
+            $0.value > 0x20 && $0.value < 0x7F && !"<>(),;:\\\"[]".unicodeScalars.contains($0)
+        }
     }
 
     /// A refused address (empty: no recipient at all).
     public struct AddressError: Error, Sendable, Equatable, CustomStringConvertible {
         public var address: String
-        public var description: String { address.isEmpty ? "no recipient" : "not a plain mail address: '\(address.prefix(80))'" }
+        public var description: String {
+            address.isEmpty ? "no recipient" : "not a plain mail address: '\(address.prefix(80))'"
+        }
     }
 
     /// The message as sent after DATA, lines ending in CRLF (not yet dot-stuffed).
@@ -59,7 +65,9 @@ public struct MailMessage: Sendable, Equatable {
             "This is a MIME message: a text and an HTML version of the same report.",
         ]
         for (type, body) in [("text/plain", text), ("text/html", html)] {
-            lines += ["", "--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", ""]
+            lines += [
+                "", "--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", "",
+            ]
             lines += Self.base64Lines(body)
         }
         lines += ["", "--\(boundary)--", ""]

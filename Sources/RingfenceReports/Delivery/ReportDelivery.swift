@@ -1,6 +1,6 @@
-import RingfenceStore
-import RingfenceCore
 import Foundation
+import RingfenceCore
+import RingfenceStore
 
 /// Sends a group's report to the people responsible for it: the group's owners from the
 /// directory, else the configured fallback addresses for the group. One mail per group,
@@ -38,10 +38,15 @@ public struct ReportDelivery: Sendable {
         guard !to.isEmpty else {
             return "\(report.group): no owner with a mail address and no fallback recipient; not sent"
         }
-        let subject = "Ringfence \(report.week): \(report.group) — \(report.nextRing?.readiness(group: report.group) ?? "ring \(report.ring)")"
-        let message = try MailMessage(from: from, to: to, subject: subject, text: try ReportMarkdown.render(report),
-                                      html: try ReportHTML.render(report))
-        if dryRun { return "\(report.group): would mail \(to.joined(separator: ", ")) (\(owners.isEmpty ? "fallback" : "owners"))" }
+        let subject =
+            "Ringfence \(report.week): \(report.group) — \(report.nextRing?.readiness(group: report.group) ?? "ring \(report.ring)")"
+        let message = try MailMessage(
+            from: from, to: to, subject: subject, text: try ReportMarkdown.render(report),
+            html: try ReportHTML.render(report))
+        if dryRun {
+            return
+                "\(report.group): would mail \(to.joined(separator: ", ")) (\(owners.isEmpty ? "fallback" : "owners"))"
+        }
         try await smtp.send(message)
         return "\(report.group): mailed \(to.joined(separator: ", "))"
     }

@@ -59,7 +59,9 @@ public struct SMTPClient: Sendable {
             try await step("greeting", nil, expect: [220])
             try await step("EHLO", "EHLO \(heloName)", expect: [250])
             try await step("MAIL FROM", "MAIL FROM:<\(message.from)>", expect: [250])
-            for recipient in message.to { try await step("RCPT TO \(recipient)", "RCPT TO:<\(recipient)>", expect: [250, 251]) }
+            for recipient in message.to {
+                try await step("RCPT TO \(recipient)", "RCPT TO:<\(recipient)>", expect: [250, 251])
+            }
             try await step("DATA", "DATA", expect: [354])
             try await outbound.write(ByteBuffer(string: Self.dotStuffed(message.rendered) + ".\r\n"))
             try await step("message", nil, expect: [250])
@@ -90,7 +92,9 @@ public struct SMTPClient: Sendable {
                     guard bytes.count >= 3, let code = Int(String(decoding: bytes.prefix(3), as: UTF8.self)) else {
                         throw SMTPError(step: "reply", reply: line)
                     }
-                    if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") { return (code, text.joined(separator: " / ")) }
+                    if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
+                        return (code, text.joined(separator: " / "))
+                    }
                     continue
                 }
                 guard pending.utf8.count < 64 * 1_024 else { throw SMTPError(step: "reply", reply: "reply too long") }

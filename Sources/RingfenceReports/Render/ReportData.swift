@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 
 /// Renders a `GroupWeekReport` as JSON (every field, keys sorted, ISO 8601 dates) and as
 /// CSV (one row per figure: section, key, sub-key, value), with the same numbers as the
@@ -18,12 +18,16 @@ public enum ReportData {
             lines.append([section, key, subkey, value].map(field).joined(separator: ","))
         }
         let c = report.coverage
-        for (key, value) in [("members", c.members), ("hosts_connected", c.hostsConnected), ("hosts_stale", c.hostsStale),
-                             ("hosts_silent", c.hostsSilent), ("hosts_drifted", c.hostsDrifted), ("missing_members", c.missingMembers)] {
+        for (key, value) in [
+            ("members", c.members), ("hosts_connected", c.hostsConnected), ("hosts_stale", c.hostsStale),
+            ("hosts_silent", c.hostsSilent), ("hosts_drifted", c.hostsDrifted), ("missing_members", c.missingMembers),
+        ] {
             add("coverage", key, "", "\(value)")
         }
-        for (name, counts) in [("installer_version", c.installerVersions), ("hook_state", c.hookStates), ("agent", c.agents),
-                               ("mcp_server", c.mcpServers), ("mcp_approval", c.mcpApproval), ("drifted_file", c.driftedFiles)] {
+        for (name, counts) in [
+            ("installer_version", c.installerVersions), ("hook_state", c.hookStates), ("agent", c.agents),
+            ("mcp_server", c.mcpServers), ("mcp_approval", c.mcpApproval), ("drifted_file", c.driftedFiles),
+        ] {
             for key in counts.keys.sorted() { add(name, key, "", "\(counts[key] ?? 0)") }
         }
         if let last = report.previousCoverage {
@@ -32,7 +36,9 @@ public enum ReportData {
             add("previous_coverage", "missing_members", "", "\(last.missingMembers)")
         }
         for surface in report.volume.bySurface.keys.sorted() {
-            for verdict in GroupWeekReport.verdicts { add("volume", surface, verdict, "\(report.volume.bySurface[surface]?[verdict] ?? 0)") }
+            for verdict in GroupWeekReport.verdicts {
+                add("volume", surface, verdict, "\(report.volume.bySurface[surface]?[verdict] ?? 0)")
+            }
         }
         for rule in report.noisyRules {
             add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "candidates", "\(rule.candidates)")

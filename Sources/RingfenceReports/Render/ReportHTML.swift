@@ -1,6 +1,6 @@
-import RingfenceCore
 import Foundation
 import Mustache
+import RingfenceCore
 
 /// Renders a `GroupWeekReport` as one self-contained HTML file: inline CSS, inline SVG
 /// charts (audit volume stacked by verdict, coverage donut, week-over-week totals), no

@@ -1,6 +1,6 @@
-import RingfenceCore
 import Foundation
 import Mustache
+import RingfenceCore
 
 /// Renders a `GroupWeekReport` as Markdown through a Mustache template
 /// (`ReportMarkdown.template`); numbers are formatted by `ReportView`, the layout lives in

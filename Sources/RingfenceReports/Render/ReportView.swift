@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 
 /// What the report templates read: strings only, already formatted, and the charts as
 /// inline SVG. Shared by the Markdown and HTML forms so they show the same numbers.
@@ -75,9 +75,11 @@ struct ReportView {
         hooks = rows(coverage.hookStates)
         agents = rows(coverage.agents)
         mcp = rows(coverage.mcpServers)
-        mcpApproval = "\(coverage.mcpApproval["approved"] ?? 0) approved (managed), \(coverage.mcpApproval["unapproved"] ?? 0) unapproved (user or project)"
+        mcpApproval =
+            "\(coverage.mcpApproval["approved"] ?? 0) approved (managed), \(coverage.mcpApproval["unapproved"] ?? 0) unapproved (user or project)"
         if let last = report.previousCoverage {
-            lastWeek = "The week before: \(last.members) members, \(last.hostsConnected) hosts connected, \(last.missingMembers) members with no host"
+            lastWeek =
+                "The week before: \(last.members) members, \(last.hostsConnected) hosts connected, \(last.missingMembers) members with no host"
         } else {
             lastWeek = "No report was recorded for the week before"
         }
@@ -85,8 +87,9 @@ struct ReportView {
         let volume = report.volume
         surfaces = volume.bySurface.keys.sorted().map { surface in
             let counts = volume.bySurface[surface] ?? [:]
-            return SurfaceRow(surface: surface, counts: GroupWeekReport.verdicts.map { "\(counts[$0] ?? 0)" },
-                              total: "\(counts.values.reduce(0, +))")
+            return SurfaceRow(
+                surface: surface, counts: GroupWeekReport.verdicts.map { "\(counts[$0] ?? 0)" },
+                total: "\(counts.values.reduce(0, +))")
         }
         totals = GroupWeekReport.verdicts.map { "\(volume.count(verdict: $0))" }
         total = "\(volume.total)"
@@ -97,14 +100,19 @@ struct ReportView {
             change = "no events the week before"
         }
         rules = report.noisyRules.map { rule in
-            RuleRow(rule: "\(rule.pack)/\(rule.ruleID)", surface: rule.surface, candidates: "\(rule.candidates)",
-                    users: "\(rule.usersHit) (\(String(format: "%.0f %%", rule.shareOfMembers * 100)))",
-                    example: rule.example, exampleMarkdown: rule.example.replacingOccurrences(of: "|", with: "\\|"))
+            RuleRow(
+                rule: "\(rule.pack)/\(rule.ruleID)", surface: rule.surface, candidates: "\(rule.candidates)",
+                users: "\(rule.usersHit) (\(String(format: "%.0f %%", rule.shareOfMembers * 100)))",
+                example: rule.example, exampleMarkdown: rule.example.replacingOccurrences(of: "|", with: "\\|"))
         }
         hasRules = !rules.isEmpty
         if let next = report.nextRing {
-            impact = [Row(name: "newly blocked", value: "\(next.newlyBlocked)"), Row(name: "newly warned", value: "\(next.newlyWarned)"),
-                      Row(name: "people", value: "\(next.people)"), Row(name: "repositories", value: "\(next.repos)")]
+            impact =
+                [
+                    Row(name: "newly blocked", value: "\(next.newlyBlocked)"),
+                    Row(name: "newly warned", value: "\(next.newlyWarned)"),
+                    Row(name: "people", value: "\(next.people)"), Row(name: "repositories", value: "\(next.repos)"),
+                ]
                 + next.bySurface.keys.sorted().map { surface in
                     let counts = next.bySurface[surface] ?? [:]
                     return Row(name: surface, value: "\(counts["block"] ?? 0) block, \(counts["warn"] ?? 0) warn")
@@ -115,6 +123,7 @@ struct ReportView {
         revisions = report.revisions.isEmpty ? "none" : report.revisions.map { "\($0)" }.joined(separator: ", ")
         volumeChart = ReportCharts.stackedBars(report.volume)
         coverageChart = ReportCharts.coverageDonut(report.coverage)
-        trendChart = ReportCharts.trend(current: report.volume.total, previous: report.previousVolume?.total, week: report.week)
+        trendChart = ReportCharts.trend(
+            current: report.volume.total, previous: report.previousVolume?.total, week: report.week)
     }
 }

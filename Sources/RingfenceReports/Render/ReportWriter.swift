@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 
 /// Writes one report in the asked formats into `<folder>/<group>.<format>`; returns the
 /// paths. Shared by `ringfence report` and the weekly schedule of `ringfence serve`.

@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 
 /// When `ringfence serve` writes the weekly reports: each ISO week's reports are due on a
 /// given weekday and hour (UTC) of the following week — by default Monday 06:00. Pure.

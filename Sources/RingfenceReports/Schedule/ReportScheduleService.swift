@@ -1,8 +1,8 @@
-import RingfenceStore
-import RingfenceCore
 import Foundation
 import Logging
 import PostgresNIO
+import RingfenceCore
+import RingfenceStore
 import ServiceLifecycle
 
 /// The weekly reports of `ringfence serve`: when a week's reports fall due
@@ -18,8 +18,10 @@ public struct ReportScheduleService: Service {
         public var staleAfter: TimeInterval
         public var delivery: ReportDelivery?
 
-        public init(out: String, formats: [String] = ReportWriter.formats, schedule: ReportSchedule = ReportSchedule(),
-                    staleAfter: TimeInterval = 86_400, delivery: ReportDelivery? = nil) {
+        public init(
+            out: String, formats: [String] = ReportWriter.formats, schedule: ReportSchedule = ReportSchedule(),
+            staleAfter: TimeInterval = 86_400, delivery: ReportDelivery? = nil
+        ) {
             self.out = out
             self.formats = formats
             self.schedule = schedule
@@ -32,7 +34,9 @@ public struct ReportScheduleService: Service {
     let configuration: Configuration
     let logger: Logger
 
-    public init(client: PostgresClient, configuration: Configuration, logger: Logger = Logger(label: "ringfence.reports")) {
+    public init(
+        client: PostgresClient, configuration: Configuration, logger: Logger = Logger(label: "ringfence.reports")
+    ) {
         self.client = client
         self.configuration = configuration
         self.logger = logger
@@ -75,10 +79,14 @@ public struct ReportScheduleService: Service {
                 try await records.record(report, formats: configuration.formats, location: folder.path)
                 done.append(group)
             } catch {
-                logger.warning("report failed; will retry", metadata: ["week": "\(week)", "group": "\(group)", "error": "\(error)"])
+                logger.warning(
+                    "report failed; will retry",
+                    metadata: ["week": "\(week)", "group": "\(group)", "error": "\(error)"])
             }
         }
-        logger.notice("weekly reports written", metadata: ["week": "\(week)", "groups": "\(done.count)", "folder": "\(folder.path)"])
+        logger.notice(
+            "weekly reports written",
+            metadata: ["week": "\(week)", "groups": "\(done.count)", "folder": "\(folder.path)"])
         return done
     }
 }

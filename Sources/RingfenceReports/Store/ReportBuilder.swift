@@ -38,7 +38,9 @@ public struct ReportBuilder: Sendable {
     /// Not optimised: Swift 6.3.1 crashes compiling this function with -O (LLVM coroutine
     /// splitting, signal 11); the work is in the queries and the helpers it calls.
     @_optimize(none)
-    public func build(groups: [String], week: ISOWeek, now: Date = Date()) async throws -> [(String, Result<GroupWeekReport, BuildError>)] {
+    public func build(groups: [String], week: ISOWeek, now: Date = Date()) async throws -> [(
+        String, Result<GroupWeekReport, BuildError>
+    )] {
         let queries = ReportQueries(client: client)
         let members = try await Self.members(of: groups, queries: queries)
         let moment = min(week.end, now)
@@ -49,7 +51,8 @@ public struct ReportBuilder: Sendable {
         // One group: only its members' events; several: one pass over everyone's.
         let users = groups.count == 1 ? members[groups[0]] ?? [] : nil
         let current = try await queries.aggregates(from: week.start, until: week.end, users: users)
-        let previous = try await queries.aggregates(from: week.previous.start, until: week.previous.end, users: users, matches: false)
+        let previous = try await queries.aggregates(
+            from: week.previous.start, until: week.previous.end, users: users, matches: false)
         let revisions = try await queries.revisions(from: week.start, until: week.end)
         var reports: [(String, Result<GroupWeekReport, BuildError>)] = []
         for group in groups {
@@ -59,9 +62,10 @@ public struct ReportBuilder: Sendable {
             }
             let coverage = try await queries.coverage(members: people, asOf: asOf, staleAfter: staleAfter)
             let lastWeek = try await ReportRecords(client: client).coverageHeadline(week: week.previous, group: group)
-            let report = Self.report(group: group, members: people, week: week, moment: moment, asOf: asOf, coverage: coverage,
-                                     previousCoverage: lastWeek,
-                                     current: current, previous: previous, snapshot: snapshot!, revisions: revisions)
+            let report = Self.report(
+                group: group, members: people, week: week, moment: moment, asOf: asOf, coverage: coverage,
+                previousCoverage: lastWeek,
+                current: current, previous: previous, snapshot: snapshot!, revisions: revisions)
             reports.append((group, .success(report)))
         }
         return reports
@@ -70,13 +74,17 @@ public struct ReportBuilder: Sendable {
     /// One group's report from what was loaded for all. (Synchronous and separate: Swift
     /// 6.3.1 crashes in release builds — LLVM coroutine splitting — when this is inline
     /// in the async loop above.)
-    static func report(group: String, members: [String], week: ISOWeek, moment: Date, asOf: Date,
-                       coverage: GroupWeekReport.Coverage, previousCoverage: GroupWeekReport.CoverageHeadline?, current: WeekAggregates, previous: WeekAggregates,
-                       snapshot: PolicySnapshot, revisions: [Int64]) -> GroupWeekReport {
+    static func report(
+        group: String, members: [String], week: ISOWeek, moment: Date, asOf: Date,
+        coverage: GroupWeekReport.Coverage, previousCoverage: GroupWeekReport.CoverageHeadline?,
+        current: WeekAggregates, previous: WeekAggregates,
+        snapshot: PolicySnapshot, revisions: [Int64]
+    ) -> GroupWeekReport {
         let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
         let previousVolume = previous.volume(of: members)
         return GroupWeekReport(
-            week: week.description, group: group, ring: ring.number, asOf: asOf, coverage: coverage, previousCoverage: previousCoverage,
+            week: week.description, group: group, ring: ring.number, asOf: asOf, coverage: coverage,
+            previousCoverage: previousCoverage,
             volume: current.volume(of: members), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
             noisyRules: current.noisyRules(of: members),
             nextRing: NextRingImpact.summarize(events: current.matches(of: members), ring: ring, snapshot: snapshot),
@@ -94,7 +102,8 @@ public struct ReportBuilder: Sendable {
 
     /// The groups the policy in force at the end of `week` (or `now`, if earlier) maps to a
     /// ring, sorted; nil when no policy was published by then.
-    public static func mappedGroups(week: ISOWeek, now: Date = Date(), client: PostgresClient) async throws -> [String]? {
+    public static func mappedGroups(week: ISOWeek, now: Date = Date(), client: PostgresClient) async throws -> [String]?
+    {
         let store = PolicyStore(client: client)
         guard let revision = try await store.revision(at: min(week.end, now)) else { return nil }
         return Array(Set(try await store.bundle(revision: revision).ringMappings.map(\.group))).sorted()

@@ -1,7 +1,7 @@
-import RingfenceCore
-import Logging
 import Foundation
 import GRPCCore
+import Logging
+import RingfenceCore
 import RingfenceProto
 import RingfenceStore
 import SwiftProtobuf
@@ -11,9 +11,11 @@ extension AgentService {
     /// its first API key. Not authenticated by a key (the token is the credential);
     /// limited per client address.
     public func enroll(request: ServerRequest<Ringfence_V1_EnrollRequest>, context: ServerContext) async throws
-        -> ServerResponse<Ringfence_V1_EnrollResponse> {
+        -> ServerResponse<Ringfence_V1_EnrollResponse>
+    {
         if let wait = enrollLimiter.admit(Self.clientAddress(context.remotePeer)) {
-            throw RPCError(code: .resourceExhausted, message: "too many enrolment attempts; \(RetryAfter.text(seconds: wait))")
+            throw RPCError(
+                code: .resourceExhausted, message: "too many enrolment attempts; \(RetryAfter.text(seconds: wait))")
         }
         guard let token = EnrollmentToken(parsing: request.message.enrollmentToken) else {
             throw RPCError(code: .unauthenticated, message: "malformed enrolment token: expected rfe_<43 characters>")
@@ -25,13 +27,17 @@ extension AgentService {
         let enrollment: Enrollment
         do {
             enrollment = try await dependencies.fleet.enroll(
-                tokenHash: token.hash, host: host, keyPrefix: key.prefix, keyHash: key.hash, keyExpiresAt: expires, now: now)
+                tokenHash: token.hash, host: host, keyPrefix: key.prefix, keyHash: key.hash, keyExpiresAt: expires,
+                now: now)
         } catch FleetStore.EnrollmentError.invalidToken {
             throw RPCError(code: .unauthenticated, message: "the enrolment token is unknown, already used or expired")
         }
-        logger.notice("host enrolled", metadata: [
-            "host": "\(enrollment.hostID)", "hostname": "\(host.hostname)", "key": "\(key.prefix)", "reenrolled": "\(enrollment.reenrolled)",
-        ])
+        logger.notice(
+            "host enrolled",
+            metadata: [
+                "host": "\(enrollment.hostID)", "hostname": "\(host.hostname)", "key": "\(key.prefix)",
+                "reenrolled": "\(enrollment.reenrolled)",
+            ])
         var response = Ringfence_V1_EnrollResponse()
         response.hostID = enrollment.hostID.uuidString.lowercased()
         response.apiKey = key.text

@@ -1,23 +1,27 @@
-import RingfenceStore
-import Logging
 import Foundation
 import GRPCCore
+import Logging
 import RingfenceAdapters
 import RingfenceCore
 import RingfenceProto
+import RingfenceStore
 
 extension AgentService {
     /// FetchPolicy: the effective policy of the request's context, resolved from the
     /// in-memory snapshot; `not_modified` when the agent's etag still holds; the trace
     /// and the agent's native files when asked for.
-    public func fetchPolicy(request: ServerRequest<Ringfence_V1_FetchPolicyRequest>, context: ServerContext) async throws
-        -> ServerResponse<Ringfence_V1_FetchPolicyResponse> {
+    public func fetchPolicy(request: ServerRequest<Ringfence_V1_FetchPolicyRequest>, context: ServerContext)
+        async throws
+        -> ServerResponse<Ringfence_V1_FetchPolicyResponse>
+    {
         let caller = try AgentCaller.authenticated()
         let message = request.message
         try caller.requireHost(message.hostID)
         let requested = try message.context.validatedRequest()
         guard let snapshot = await dependencies.snapshots.current else {
-            throw RPCError(code: .unavailable, message: "no policy is loaded yet (none published, or PostgreSQL not reached); retry")
+            throw RPCError(
+                code: .unavailable,
+                message: "no policy is loaded yet (none published, or PostgreSQL not reached); retry")
         }
         let now = Date()
         let decision = try await facts.context(for: requested, hostID: caller.hostID, now: now)
@@ -36,7 +40,8 @@ extension AgentService {
         response.surfaces = resolution.surfaces.map(\.proto)
         if message.includeTrace { response.trace = resolution.traceLines.map(\.proto) }
         if message.includeNativeConfig {
-            response.nativeFiles = try await nativeFiles(for: resolution, agentKind: requested.agentKind, hostID: caller.hostID, now: now)
+            response.nativeFiles = try await nativeFiles(
+                for: resolution, agentKind: requested.agentKind, hostID: caller.hostID, now: now)
         }
         return ServerResponse(message: response)
     }
@@ -45,9 +50,12 @@ extension AgentService {
     /// the trace text is built only the first time this resolution is stored.
     func noteResolution(_ resolution: Resolution, context: DecisionContext, hostID: UUID, now: Date) -> UUID {
         let fingerprint = context.fingerprint
-        let traceID = EvidenceRecorder.traceID(hostID: hostID, fingerprint: fingerprint, etag: resolution.etag,
-                                               revision: resolution.revision)
-        dependencies.evidence.noteResolution(id: traceID, hostID: hostID, resolution: resolution, fingerprint: fingerprint, at: now) {
+        let traceID = EvidenceRecorder.traceID(
+            hostID: hostID, fingerprint: fingerprint, etag: resolution.etag,
+            revision: resolution.revision)
+        dependencies.evidence.noteResolution(
+            id: traceID, hostID: hostID, resolution: resolution, fingerprint: fingerprint, at: now
+        ) {
             TraceLine.json(resolution.traceLines)
         }
         return traceID
@@ -57,17 +65,23 @@ extension AgentService {
     /// host (for drift checks). A failure to record is logged, not the caller's problem:
     /// the host then keeps being compared with what it was served before.
     func nativeFiles(for resolution: Resolution, agentKind: String, hostID: UUID, now: Date) async throws
-        -> [Ringfence_V1_NativeConfigFile] {
+        -> [Ringfence_V1_NativeConfigFile]
+    {
         guard let agent = AgentKind(name: agentKind) else {
-            throw WireError(field: "context.agent_kind", problem: "must be one of "
-                + AgentKind.allCases.map(\.rawValue).joined(separator: ", ") + " with include_native_config; got '\(agentKind.prefix(64))'")
+            throw WireError(
+                field: "context.agent_kind",
+                problem: "must be one of "
+                    + AgentKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    + " with include_native_config; got '\(agentKind.prefix(64))'")
         }
         let rendered = NativeAdapters.render(agent, policy: AgentPolicy(resolution), options: configuration.adapters)
         do {
             try await dependencies.fleet.recordServedNativeFiles(
-                hostID: hostID, agentKind: agent.rawValue, files: rendered.files.map { ($0.name, $0.sha256) }, etag: resolution.etag, at: now)
+                hostID: hostID, agentKind: agent.rawValue, files: rendered.files.map { ($0.name, $0.sha256) },
+                etag: resolution.etag, at: now)
         } catch {
-            logger.warning("could not record the native files served", metadata: ["host": "\(hostID)", "error": "\(error)"])
+            logger.warning(
+                "could not record the native files served", metadata: ["host": "\(hostID)", "error": "\(error)"])
         }
         return rendered.files.map { $0.proto(agent: agent) }
     }

@@ -1,10 +1,10 @@
-import RingfenceStore
-import Logging
 import Foundation
 import GRPCCore
+import Logging
 import RingfenceAdapters
 import RingfenceCore
 import RingfenceProto
+import RingfenceStore
 import SwiftProtobuf
 
 extension AgentService {
@@ -12,17 +12,22 @@ extension AgentService {
     /// `host_changes`, managed files that differ from what was served mark the host
     /// drifted; the answer says when to come back and the policy revision in force.
     public func heartbeat(request: ServerRequest<Ringfence_V1_HeartbeatRequest>, context: ServerContext) async throws
-        -> ServerResponse<Ringfence_V1_HeartbeatResponse> {
+        -> ServerResponse<Ringfence_V1_HeartbeatResponse>
+    {
         let caller = try AgentCaller.authenticated()
         try caller.requireHost(request.message.hostID)
         let now = Date()
         let inventory = try request.message.inventory.validated(now: now)
         let drifted = try await driftedFiles(hostID: caller.hostID, inventory: inventory)
-        let changes = try await dependencies.fleet.recordHeartbeat(hostID: caller.hostID, inventory: inventory, drifted: drifted, at: now)
+        let changes = try await dependencies.fleet.recordHeartbeat(
+            hostID: caller.hostID, inventory: inventory, drifted: drifted, at: now)
         if !changes.isEmpty {
-            logger.info("host inventory changed", metadata: [
-                "host": "\(caller.hostID)", "changes": "\(changes.map { "\($0.field): \($0.oldValue ?? "-") → \($0.newValue ?? "-")" })",
-            ])
+            logger.info(
+                "host inventory changed",
+                metadata: [
+                    "host": "\(caller.hostID)",
+                    "changes": "\(changes.map { "\($0.field): \($0.oldValue ?? "-") → \($0.newValue ?? "-")" })",
+                ])
         }
         var response = Ringfence_V1_HeartbeatResponse()
         response.serverTime = Google_Protobuf_Timestamp(date: now)

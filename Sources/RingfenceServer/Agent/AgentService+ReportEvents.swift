@@ -1,7 +1,7 @@
-import Logging
 import CoreMetrics
 import Foundation
 import GRPCCore
+import Logging
 import RingfenceCore
 import RingfenceProto
 import RingfenceStore
@@ -10,10 +10,13 @@ extension AgentService {
     /// ReportEvents: a stream of event batches from the caller's host, validated and
     /// written in batches of `server.eventBatchSize`; answered once, after everything
     /// was committed, with what was stored, what was a duplicate and what was refused.
-    public func reportEvents(request: StreamingServerRequest<Ringfence_V1_ReportEventsRequest>, context: ServerContext) async throws
-        -> ServerResponse<Ringfence_V1_ReportEventsResponse> {
+    public func reportEvents(request: StreamingServerRequest<Ringfence_V1_ReportEventsRequest>, context: ServerContext)
+        async throws
+        -> ServerResponse<Ringfence_V1_ReportEventsResponse>
+    {
         let caller = try AgentCaller.authenticated()
-        var intake = EventStreamIntake(validator: validator, hostID: caller.hostID, batchSize: configuration.eventBatchSize)
+        var intake = EventStreamIntake(
+            validator: validator, hostID: caller.hostID, batchSize: configuration.eventBatchSize)
         for try await message in request.messages {
             try caller.requireHost(message.hostID)
             if let batch = intake.receive(message.events, now: Date()) { try await write(batch, into: &intake) }
@@ -23,8 +26,12 @@ extension AgentService {
         metrics.eventsDuplicate.increment(by: intake.duplicatesInStream)
         metrics.eventsRejected.increment(by: intake.rejectedCount)
         if intake.rejectedCount > 0 {
-            logger.info("events rejected", metadata: ["host": "\(caller.hostID)", "count": "\(intake.rejectedCount)",
-                                                      "first": "\(intake.response.rejected.first?.reason ?? "")"])
+            logger.info(
+                "events rejected",
+                metadata: [
+                    "host": "\(caller.hostID)", "count": "\(intake.rejectedCount)",
+                    "first": "\(intake.response.rejected.first?.reason ?? "")",
+                ])
         }
         return ServerResponse(message: intake.response)
     }
@@ -36,8 +43,10 @@ extension AgentService {
             outcome = try await dependencies.events.store(batch)
         } catch {
             logger.error("could not store events", metadata: ["error": "\(String(reflecting: error))"])
-            throw RPCError(code: .unavailable, message: "could not store events now (\(intake.response.stored) of this stream were stored; "
-                + "resend the rest — ids make resending safe); retry")
+            throw RPCError(
+                code: .unavailable,
+                message: "could not store events now (\(intake.response.stored) of this stream were stored; "
+                    + "resend the rest — ids make resending safe); retry")
         }
         intake.stored(outcome.stored, duplicates: outcome.duplicates)
         dependencies.metrics.eventsStored.increment(by: outcome.stored)

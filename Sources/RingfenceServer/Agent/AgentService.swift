@@ -27,8 +27,10 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
         public var evidence: EvidenceRecorder
         public var metrics: ServerMetrics
 
-        public init(fleet: FleetStore, directory: DirectoryStore, events: EventStore, snapshots: PolicySnapshotCache,
-                    evidence: EvidenceRecorder, metrics: ServerMetrics) {
+        public init(
+            fleet: FleetStore, directory: DirectoryStore, events: EventStore, snapshots: PolicySnapshotCache,
+            evidence: EvidenceRecorder, metrics: ServerMetrics
+        ) {
             self.fleet = fleet
             self.directory = directory
             self.events = events
@@ -47,15 +49,18 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
     let facts: DecisionFacts
     let logger: Logger
 
-    public init(configuration: AgentServerConfiguration, dependencies: Dependencies, authenticator: AgentAuthenticator,
-                logger: Logger = Logger(label: "ringfence.agent-service")) {
+    public init(
+        configuration: AgentServerConfiguration, dependencies: Dependencies, authenticator: AgentAuthenticator,
+        logger: Logger = Logger(label: "ringfence.agent-service")
+    ) {
         self.configuration = configuration
         self.dependencies = dependencies
         self.authenticator = authenticator
         self.enrollLimiter = RateLimiter(rate: configuration.enrollPerSecond, burst: configuration.enrollBurst)
         self.validator = AuditEventValidator(maxAge: configuration.eventMaxAge, maxFuture: configuration.eventMaxFuture)
-        self.facts = DecisionFacts(fleet: dependencies.fleet, directory: dependencies.directory,
-                                   cacheSeconds: configuration.cacheSeconds)
+        self.facts = DecisionFacts(
+            fleet: dependencies.fleet, directory: dependencies.directory,
+            cacheSeconds: configuration.cacheSeconds)
         self.logger = logger
     }
 

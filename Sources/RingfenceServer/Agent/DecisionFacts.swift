@@ -43,8 +43,9 @@ struct DecisionFacts: Sendable {
             let slug = requested.repo
             repoTrust = try await trust.value(for: slug, now: now) { try await fleet.repoTrust(slug: slug) }
         }
-        return DecisionContext(user: requested.user, groups: user.groups, roles: user.roles, hostRing: host?.ring,
-                               hostTags: host?.tags ?? [], repo: requested.repo, trust: repoTrust, agent: requested.agentKind,
-                               surfaces: requested.surfaces, at: now)
+        return DecisionContext(
+            user: requested.user, groups: user.groups, roles: user.roles, hostRing: host?.ring,
+            hostTags: host?.tags ?? [], repo: requested.repo, trust: repoTrust, agent: requested.agentKind,
+            surfaces: requested.surfaces, at: now)
     }
 }

@@ -36,11 +36,15 @@ public final class EvidenceRecorder: Sendable {
 
     /// The id under which the resolution served to `hostID` is stored.
     public static func traceID(hostID: UUID, fingerprint: String, etag: String, revision: Int64) -> UUID {
-        var bytes = Array(SHA256.hash(data: Data("\(hostID.uuidString)|\(fingerprint)|\(etag)|\(revision)".utf8)).prefix(16))
+        var bytes = Array(
+            SHA256.hash(data: Data("\(hostID.uuidString)|\(fingerprint)|\(etag)|\(revision)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8: custom, name-based
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     /// Notes a fetch; the latest per host is written at the next flush.
@@ -49,15 +53,18 @@ public final class EvidenceRecorder: Sendable {
     }
 
     /// Queues a resolution unless it was queued lately. `trace` is only called when it is new.
-    public func noteResolution(id: UUID, hostID: UUID, resolution: Resolution, fingerprint: String, at: Date,
-                               trace: () -> String) {
+    public func noteResolution(
+        id: UUID, hostID: UUID, resolution: Resolution, fingerprint: String, at: Date,
+        trace: () -> String
+    ) {
         let isNew = pending.withLock { state -> Bool in
             if state.seen.count > 200_000 { state.seen.removeAll(keepingCapacity: true) }
             return state.seen.insert(id).inserted
         }
         guard isNew else { return }
         let row = ResolutionStore.StoredResolution(
-            id: id, at: at, hostID: hostID, user: resolution.context.user, contextHash: fingerprint, etag: resolution.etag,
+            id: id, at: at, hostID: hostID, user: resolution.context.user, contextHash: fingerprint,
+            etag: resolution.etag,
             revision: resolution.revision, ring: Int16(resolution.ring.number), traceJSON: trace())
         pending.withLock { $0.resolutions.append(row) }
     }
@@ -66,7 +73,10 @@ public final class EvidenceRecorder: Sendable {
     /// (bounded: fetch stamps are per host; resolutions beyond 100,000 are dropped with a log line).
     public func flush() async throws {
         let (fetches, rows) = pending.withLock { state in
-            defer { state.fetches = [:]; state.resolutions = [] }
+            defer {
+                state.fetches = [:]
+                state.resolutions = []
+            }
             return (Array(state.fetches.values), state.resolutions)
         }
         do {
@@ -76,11 +86,15 @@ public final class EvidenceRecorder: Sendable {
             }
         } catch {
             pending.withLock { state in
-                for fetch in fetches where (state.fetches[fetch.hostID]?.at ?? .distantPast) < fetch.at { state.fetches[fetch.hostID] = fetch }
+                for fetch in fetches where (state.fetches[fetch.hostID]?.at ?? .distantPast) < fetch.at {
+                    state.fetches[fetch.hostID] = fetch
+                }
                 if state.resolutions.count + rows.count <= 100_000 {
                     state.resolutions.insert(contentsOf: rows, at: 0)
                 } else {
-                    logger.warning("dropping served-resolution records after repeated write failures", metadata: ["count": "\(rows.count)"])
+                    logger.warning(
+                        "dropping served-resolution records after repeated write failures",
+                        metadata: ["count": "\(rows.count)"])
                     for row in rows { state.seen.remove(row.id) }
                 }
             }

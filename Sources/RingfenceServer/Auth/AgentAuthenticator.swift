@@ -38,7 +38,8 @@ public struct AgentAuthenticator: Sendable {
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", let key = APIKey(parsing: String(parts[1])) else {
-            throw RPCError(code: .unauthenticated, message: "malformed authorization: expected 'Bearer rf_<prefix>_<secret>'")
+            throw RPCError(
+                code: .unauthenticated, message: "malformed authorization: expected 'Bearer rf_<prefix>_<secret>'")
         }
         let stored: StoredAPIKey?
         do {
@@ -51,15 +52,22 @@ public struct AgentAuthenticator: Sendable {
         guard let stored, key.matches(storedHash: stored.hash) else {
             throw RPCError(code: .unauthenticated, message: "unknown API key \(key.prefix)")
         }
-        if stored.revokedAt != nil { throw RPCError(code: .unauthenticated, message: "API key \(key.prefix) was revoked") }
-        if stored.expiresAt <= now { throw RPCError(code: .unauthenticated, message: "API key \(key.prefix) expired; enrol again") }
+        if stored.revokedAt != nil {
+            throw RPCError(code: .unauthenticated, message: "API key \(key.prefix) was revoked")
+        }
+        if stored.expiresAt <= now {
+            throw RPCError(code: .unauthenticated, message: "API key \(key.prefix) expired; enrol again")
+        }
         guard stored.kind == .agent, let hostID = stored.hostID else {
             throw RPCError(code: .permissionDenied, message: "API key \(key.prefix) is not an agent key")
         }
-        if stored.hostRetired { throw RPCError(code: .unauthenticated, message: "the host of API key \(key.prefix) was retired") }
+        if stored.hostRetired {
+            throw RPCError(code: .unauthenticated, message: "the host of API key \(key.prefix) was retired")
+        }
         if let wait = limiter.admit(key.prefix, now: now) {
-            throw RPCError(code: .resourceExhausted,
-                           message: "rate limit of API key \(key.prefix) exceeded; \(RetryAfter.text(seconds: wait))")
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "rate limit of API key \(key.prefix) exceeded; \(RetryAfter.text(seconds: wait))")
         }
         return AgentCaller(hostID: hostID, keyPrefix: key.prefix)
     }

@@ -22,7 +22,8 @@ public struct AgentCaller: Sendable, Equatable {
     /// authentication interceptor (a wiring mistake, never the client's).
     public static func authenticated() throws(RPCError) -> AgentCaller {
         guard let current else {
-            throw RPCError(code: .internalError, message: "this method is served without authentication; this is a server bug")
+            throw RPCError(
+                code: .internalError, message: "this method is served without authentication; this is a server bug")
         }
         return current
     }

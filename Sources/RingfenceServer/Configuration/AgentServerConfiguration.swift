@@ -50,23 +50,39 @@ public struct AgentServerConfiguration: Sendable, Equatable {
     public func problems() -> [(key: String, message: String)] {
         var problems: [(key: String, message: String)] = []
         if !(0...65_535).contains(port) { problems.append(("server.listen", "port \(port) is out of range")) }
-        if let metricsPort, !(0...65_535).contains(metricsPort) { problems.append(("server.metrics", "port \(metricsPort) is out of range")) }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            problems.append(("server.metrics", "port \(metricsPort) is out of range"))
+        }
         if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
             problems.append(("server.tls", "give both certificateFile and keyFile, or neither"))
         }
         if maxMessageBytes < 1_024 || maxMessageBytes > 64 << 20 {
             problems.append(("server.maxMessageBytes", "expected 1024 to 67108864, got \(maxMessageBytes)"))
         }
-        if rateLimitPerSecond <= 0 || rateLimitBurst < 1 { problems.append(("server.rateLimit", "perSecond must be > 0 and burst ≥ 1")) }
-        if enrollPerSecond <= 0 || enrollBurst < 1 { problems.append(("server.enrollRateLimit", "perSecond must be > 0 and burst ≥ 1")) }
+        if rateLimitPerSecond <= 0 || rateLimitBurst < 1 {
+            problems.append(("server.rateLimit", "perSecond must be > 0 and burst ≥ 1"))
+        }
+        if enrollPerSecond <= 0 || enrollBurst < 1 {
+            problems.append(("server.enrollRateLimit", "perSecond must be > 0 and burst ≥ 1"))
+        }
         if keyLifetime < 3_600 { problems.append(("server.keyLifetimeDays", "at least one hour")) }
-        if rotationOverlap < 0 || rotationOverlap > keyLifetime { problems.append(("server.rotationOverlapHours", "between 0 and the key lifetime")) }
+        if rotationOverlap < 0 || rotationOverlap > keyLifetime {
+            problems.append(("server.rotationOverlapHours", "between 0 and the key lifetime"))
+        }
         if cacheSeconds < 0 || cacheSeconds > 300 { problems.append(("server.cacheSeconds", "expected 0 to 300")) }
         if heartbeatSeconds < 10 { problems.append(("server.heartbeatSeconds", "at least 10")) }
-        if eventBatchSize < 1 || eventBatchSize > 10_000 { problems.append(("server.eventBatchSize", "expected 1 to 10000")) }
-        if !adapters.hookExecutable.hasPrefix("/") { problems.append(("server.agents.hookExecutable", "expected an absolute path")) }
-        if !adapters.cacheDirectory.hasPrefix("/") { problems.append(("server.agents.cacheDirectory", "expected an absolute path")) }
-        if !(1...60).contains(adapters.hookTimeoutSeconds) { problems.append(("server.agents.hookTimeoutSeconds", "expected 1 to 60")) }
+        if eventBatchSize < 1 || eventBatchSize > 10_000 {
+            problems.append(("server.eventBatchSize", "expected 1 to 10000"))
+        }
+        if !adapters.hookExecutable.hasPrefix("/") {
+            problems.append(("server.agents.hookExecutable", "expected an absolute path"))
+        }
+        if !adapters.cacheDirectory.hasPrefix("/") {
+            problems.append(("server.agents.cacheDirectory", "expected an absolute path"))
+        }
+        if !(1...60).contains(adapters.hookTimeoutSeconds) {
+            problems.append(("server.agents.hookTimeoutSeconds", "expected 1 to 60"))
+        }
         return problems
     }
 }

@@ -14,7 +14,8 @@ public struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
     }
 
     public func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
-        -> Grpc_Health_V1_HealthCheckResponse {
+        -> Grpc_Health_V1_HealthCheckResponse
+    {
         var response = Grpc_Health_V1_HealthCheckResponse()
         switch request.service {
         case "":

@@ -5,7 +5,8 @@ public enum CallDeadline {
     /// The timeout a `grpc-timeout` value gives; nil when malformed.
     public static func parse(_ value: String) -> Duration? {
         guard let unit = value.last, value.count >= 2, value.count <= 9,
-              let amount = Int64(value.dropLast()), amount >= 0 else { return nil }
+            let amount = Int64(value.dropLast()), amount >= 0
+        else { return nil }
         switch unit {
         case "H": return .seconds(amount * 3_600)
         case "M": return .seconds(amount * 60)

@@ -60,11 +60,16 @@ public enum CallFailure: Equatable, Sendable {
         switch self {
         case .answered(let error): error
         case .cancelled: RPCError(code: .cancelled, message: "the call was cancelled by the client")
-        case .deadlineExceeded: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it was answered")
+        case .deadlineExceeded:
+            RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it was answered")
         case .requestTooLarge:
-            RPCError(code: .resourceExhausted,
-                     message: "a request message is larger than \(maxMessageBytes) bytes (server.maxMessageBytes) or could not be deframed")
-        case .unavailable: RPCError(code: .unavailable, message: "\(method) could not be completed now (a dependency failed); retry")
+            RPCError(
+                code: .resourceExhausted,
+                message:
+                    "a request message is larger than \(maxMessageBytes) bytes (server.maxMessageBytes) or could not be deframed"
+            )
+        case .unavailable:
+            RPCError(code: .unavailable, message: "\(method) could not be completed now (a dependency failed); retry")
         }
     }
 }

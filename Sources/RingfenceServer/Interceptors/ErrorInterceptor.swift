@@ -26,21 +26,29 @@ public struct ErrorInterceptor: ServerInterceptor {
         var marked = request
         marked.messages = RPCAsyncSequence(wrapping: InboundMessages(base: request.messages))
         let started = ContinuousClock.now
-        let deadline = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true }).flatMap(CallDeadline.parse)
+        let deadline = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true }).flatMap(
+            CallDeadline.parse)
         func deadlinePassed() -> Bool { deadline.map { ContinuousClock.now - started >= $0 } ?? false }
         let response: StreamingServerResponse<Output>
         do {
             response = try await next(marked, context)
         } catch {
-            let failure = CallFailure.classify(error, cancelled: context.cancellation.isCancelled, deadlinePassed: deadlinePassed())
+            let failure = CallFailure.classify(
+                error, cancelled: context.cancellation.isCancelled, deadlinePassed: deadlinePassed())
             let method = context.descriptor.method
             if failure == .unavailable {
-                logger.error("call failed", metadata: ["method": "\(method)", "peer": "\(context.remotePeer)",
-                                                       "error": "\(String(reflecting: error))"])
+                logger.error(
+                    "call failed",
+                    metadata: [
+                        "method": "\(method)", "peer": "\(context.remotePeer)",
+                        "error": "\(String(reflecting: error))",
+                    ])
             }
             throw failure.rpcError(method: method, maxMessageBytes: maxMessageBytes)
         }
-        if let unheard = CallFailure.unheard(cancelled: context.cancellation.isCancelled, deadlinePassed: deadlinePassed()) {
+        if let unheard = CallFailure.unheard(
+            cancelled: context.cancellation.isCancelled, deadlinePassed: deadlinePassed())
+        {
             throw unheard.rpcError(method: context.descriptor.method, maxMessageBytes: maxMessageBytes)
         }
         return response

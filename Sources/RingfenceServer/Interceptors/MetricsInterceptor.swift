@@ -23,14 +23,16 @@ public struct MetricsInterceptor: ServerInterceptor {
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            let code: RPCError.Code? = switch response.accepted {
-            case .success: nil
-            case .failure(let error): error.code
-            }
+            let code: RPCError.Code? =
+                switch response.accepted {
+                case .success: nil
+                case .failure(let error): error.code
+                }
             metrics.record(method: method, code: code, elapsed: ContinuousClock.now - started)
             return response
         } catch {
-            let code = (error as? RPCError)?.code ?? (error as? any RPCErrorConvertible).map { RPCError($0).code } ?? .unknown
+            let code =
+                (error as? RPCError)?.code ?? (error as? any RPCErrorConvertible).map { RPCError($0).code } ?? .unknown
             metrics.record(method: method, code: code, elapsed: ContinuousClock.now - started)
             throw error
         }

@@ -16,7 +16,10 @@ public final class MetricsEndpoint: Service, Sendable {
     private let bound: Mutex<EventLoopPromise<Int>?>
     private let boundFuture: EventLoopFuture<Int>
 
-    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger = Logger(label: "ringfence.metrics")) {
+    public init(
+        host: String, port: Int, registry: PrometheusCollectorRegistry,
+        logger: Logger = Logger(label: "ringfence.metrics")
+    ) {
         self.host = host
         self.port = port
         self.registry = registry
@@ -42,7 +45,10 @@ public final class MetricsEndpoint: Service, Sendable {
             }
             .bind(host: host, port: port).get()
         let port = channel.localAddress?.port ?? self.port
-        bound.withLock { $0?.succeed(port); $0 = nil }
+        bound.withLock {
+            $0?.succeed(port)
+            $0 = nil
+        }
         logger.notice("metrics listening", metadata: ["address": "http://\(host):\(port)/metrics"])
         try await withGracefulShutdownHandler {
             try await channel.closeFuture.get()
@@ -72,10 +78,14 @@ final class MetricsHandler: ChannelInboundHandler, Sendable {
         let found = head.method == .GET && (head.uri == "/metrics" || head.uri.hasPrefix("/metrics?"))
         let body = found ? registry.emitToBuffer() : Array("not found: try /metrics\n".utf8)
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8")
+        headers.add(
+            name: "Content-Type",
+            value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(body.count))
         let status: HTTPResponseStatus = found ? .ok : .notFound
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+            promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

@@ -38,7 +38,8 @@ public final class ServerMetrics: Sendable {
 
     /// Counts and times one finished call (`MetricsInterceptor`); `code` nil is OK.
     public func record(method: String, code: RPCError.Code?, elapsed: Duration) {
-        timer(method: method).recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        timer(method: method).recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         requestCounter(method: method, code: code.map(Self.name) ?? "ok").increment()
     }
 
@@ -52,8 +53,9 @@ public final class ServerMetrics: Sendable {
 
     private func timer(method: String) -> CoreMetrics.Timer {
         if let timer = timers.withLock({ $0[method] }) { return timer }
-        let timer = Timer(label: "ringfence_rpc_duration_seconds", dimensions: [("method", method)], preferredDisplayUnit: .seconds,
-                          factory: factory)
+        let timer = Timer(
+            label: "ringfence_rpc_duration_seconds", dimensions: [("method", method)], preferredDisplayUnit: .seconds,
+            factory: factory)
         timers.withLock { $0[method] = timer }
         return timer
     }
@@ -63,7 +65,8 @@ public final class ServerMetrics: Sendable {
     private func requestCounter(method: String, code: String) -> Counter {
         let key = method + "\u{0}" + code
         if let counter = counters.withLock({ $0[key] }) { return counter }
-        let counter = Counter(label: "ringfence_rpc_requests_total", dimensions: [("method", method), ("code", code)], factory: factory)
+        let counter = Counter(
+            label: "ringfence_rpc_requests_total", dimensions: [("method", method), ("code", code)], factory: factory)
         counters.withLock { $0[key] = counter }
         return counter
     }

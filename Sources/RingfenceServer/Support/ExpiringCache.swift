@@ -43,7 +43,8 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
     /// The cached value if it is still fresh at `now`.
     public func fresh(_ key: Key, now: Date = Date()) -> Value? {
         entries.withLock { entries in
-            guard let entry = entries[key], let value = entry.value, now.timeIntervalSince(entry.loaded) < lifetime else { return nil }
+            guard let entry = entries[key], let value = entry.value, now.timeIntervalSince(entry.loaded) < lifetime
+            else { return nil }
             return value
         }
     }
@@ -64,7 +65,9 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
 
     /// The fresh value, or the one `load` returns (then cached). Concurrent callers that
     /// miss the same key share one `load`.
-    public func value(for key: Key, now: Date = Date(), load: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    public func value(for key: Key, now: Date = Date(), load: @escaping @Sendable () async throws -> Value) async throws
+        -> Value
+    {
         guard lifetime > 0 else { return try await load() }
         let step = entries.withLock { entries -> Step in
             let entry = entries[key]

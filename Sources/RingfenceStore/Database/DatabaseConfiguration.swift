@@ -21,7 +21,10 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var requireTLS: Bool
 
     /// Creates a configuration from its parts.
-    public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String, requireTLS: Bool = false) {
+    public init(
+        host: String, port: Int = 5432, username: String, password: String? = nil, database: String,
+        requireTLS: Bool = false
+    ) {
         self.host = host
         self.port = port
         self.username = username
@@ -36,7 +39,9 @@ public struct DatabaseConfiguration: Sendable, Equatable {
             components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, !host.isEmpty
         else {
-            throw DatabaseURLError(key: "database.url", message: "expected postgres://user@host:port/database, got '\(Self.redacted(text))'")
+            throw DatabaseURLError(
+                key: "database.url",
+                message: "expected postgres://user@host:port/database, got '\(Self.redacted(text))'")
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty else {

@@ -30,10 +30,12 @@ extension DatabaseConfiguration {
     /// now, with its reason (`DatabaseUnreachable`).
     public func probe(logger: Logger = quietPostgresLogger) async throws(DatabaseUnreachable) {
         do {
-            let tls: PostgresConnection.Configuration.TLS = requireTLS
+            let tls: PostgresConnection.Configuration.TLS =
+                requireTLS
                 ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
-            var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
-                                                                 database: database, tls: tls)
+            var configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password,
+                database: database, tls: tls)
             configuration.options.connectTimeout = .seconds(5)
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try await connection.close()

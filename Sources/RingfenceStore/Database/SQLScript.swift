@@ -48,7 +48,8 @@ public struct SQLScript: Sendable, Hashable {
                 index = skipBlockComment(bytes, from: index)
                 continue
             case UInt8(ascii: "'"):
-                let escapes = index > 0 && (bytes[index - 1] | 0x20) == UInt8(ascii: "e")
+                let escapes =
+                    index > 0 && (bytes[index - 1] | 0x20) == UInt8(ascii: "e")
                     && !isIdentifierByte(index > 1 ? bytes[index - 2] : 0)
                 index = skipQuoted(bytes, from: index, quote: UInt8(ascii: "'"), backslashEscapes: escapes)
                 hasContent = true

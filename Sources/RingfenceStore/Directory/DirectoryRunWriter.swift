@@ -39,9 +39,12 @@ struct DirectoryRunWriter {
     func removeMemberships(_ removed: [MembershipKey]) async throws {
         guard !removed.isEmpty else { return }
         try await connection.query(
-            "CREATE TEMP TABLE sync_removed_members (group_id bigint, member_id bigint, is_group boolean) ON COMMIT DROP", logger: logger)
-        try await connection.copyRows(into: "sync_removed_members", columns: ["group_id", "member_id", "is_group"], removed,
-                                      logger: logger) { encoder, key in
+            "CREATE TEMP TABLE sync_removed_members (group_id bigint, member_id bigint, is_group boolean) ON COMMIT DROP",
+            logger: logger)
+        try await connection.copyRows(
+            into: "sync_removed_members", columns: ["group_id", "member_id", "is_group"], removed,
+            logger: logger
+        ) { encoder, key in
             encoder.field(groupID[key.groupExternalID])
             encoder.field(key.memberIsGroup ? groupID[key.memberExternalID] : userID[key.memberExternalID])
             encoder.field(key.memberIsGroup)
@@ -61,8 +64,10 @@ struct DirectoryRunWriter {
             CREATE TEMP TABLE sync_user_updates (id bigint, dn text, username text, email text, display_name text,
                                                 disabled boolean) ON COMMIT DROP
             """, logger: logger)
-        try await connection.copyRows(into: "sync_user_updates", columns: ["id", "dn", "username", "email", "display_name", "disabled"],
-                                      updates, logger: logger) { encoder, update in
+        try await connection.copyRows(
+            into: "sync_user_updates", columns: ["id", "dn", "username", "email", "display_name", "disabled"],
+            updates, logger: logger
+        ) { encoder, update in
             encoder.field(update.id)
             encoder.field(update.row.dn)
             encoder.field(update.row.username)
@@ -83,8 +88,10 @@ struct DirectoryRunWriter {
         try await connection.query(
             "CREATE TEMP TABLE sync_group_updates (id bigint, dn text, name text, description text, owners text[]) ON COMMIT DROP",
             logger: logger)
-        try await connection.copyRows(into: "sync_group_updates", columns: ["id", "dn", "name", "description", "owners"], updates,
-                                      logger: logger) { encoder, update in
+        try await connection.copyRows(
+            into: "sync_group_updates", columns: ["id", "dn", "name", "description", "owners"], updates,
+            logger: logger
+        ) { encoder, update in
             encoder.field(update.id)
             encoder.field(update.row.dn)
             encoder.field(update.row.name)
@@ -103,7 +110,10 @@ struct DirectoryRunWriter {
     mutating func insertUsers(_ rows: [UserRow]) async throws {
         guard !rows.isEmpty else { return }
         try await connection.copyRows(
-            into: "directory_users", columns: ["external_id", "dn", "username", "email", "display_name", "disabled", "first_seen_run", "last_seen_run"],
+            into: "directory_users",
+            columns: [
+                "external_id", "dn", "username", "email", "display_name", "disabled", "first_seen_run", "last_seen_run",
+            ],
             rows, logger: logger
         ) { encoder, row in
             encoder.field(row.externalID)
@@ -116,7 +126,8 @@ struct DirectoryRunWriter {
             encoder.field(run)
         }
         let inserted = try await connection.query(
-            "SELECT id, external_id FROM directory_users WHERE first_seen_run = \(run) AND deleted_at IS NULL", logger: logger)
+            "SELECT id, external_id FROM directory_users WHERE first_seen_run = \(run) AND deleted_at IS NULL",
+            logger: logger)
         for try await (id, external) in inserted.decode((Int64, String).self) { userID[external] = id }
     }
 
@@ -124,7 +135,8 @@ struct DirectoryRunWriter {
     mutating func insertGroups(_ rows: [GroupRow]) async throws {
         guard !rows.isEmpty else { return }
         try await connection.copyRows(
-            into: "directory_groups", columns: ["external_id", "dn", "name", "description", "owners", "first_seen_run", "last_seen_run"],
+            into: "directory_groups",
+            columns: ["external_id", "dn", "name", "description", "owners", "first_seen_run", "last_seen_run"],
             rows, logger: logger
         ) { encoder, row in
             encoder.field(row.externalID)
@@ -136,13 +148,16 @@ struct DirectoryRunWriter {
             encoder.field(run)
         }
         let inserted = try await connection.query(
-            "SELECT id, external_id FROM directory_groups WHERE first_seen_run = \(run) AND deleted_at IS NULL", logger: logger)
+            "SELECT id, external_id FROM directory_groups WHERE first_seen_run = \(run) AND deleted_at IS NULL",
+            logger: logger)
         for try await (id, external) in inserted.decode((Int64, String).self) { groupID[external] = id }
     }
 
     func addMemberships(_ added: [MembershipKey]) async throws {
-        try await connection.copyRows(into: "group_members", columns: ["group_id", "member_user_id", "member_group_id", "added_run"], added,
-                                      logger: logger) { encoder, key in
+        try await connection.copyRows(
+            into: "group_members", columns: ["group_id", "member_user_id", "member_group_id", "added_run"], added,
+            logger: logger
+        ) { encoder, key in
             encoder.field(groupID[key.groupExternalID])
             encoder.field(key.memberIsGroup ? nil : userID[key.memberExternalID])
             encoder.field(key.memberIsGroup ? groupID[key.memberExternalID] : nil)
@@ -151,8 +166,10 @@ struct DirectoryRunWriter {
     }
 
     func recordHistory(_ history: [MembershipChange]) async throws {
-        try await connection.copyRows(into: "membership_history", columns: ["sync_run_id", "change", "group_dn", "member_dn", "member_kind"],
-                                      history, logger: logger) { encoder, change in
+        try await connection.copyRows(
+            into: "membership_history", columns: ["sync_run_id", "change", "group_dn", "member_dn", "member_kind"],
+            history, logger: logger
+        ) { encoder, change in
             encoder.field(run)
             encoder.field(change.change.rawValue)
             encoder.field(change.groupDN)
@@ -164,8 +181,10 @@ struct DirectoryRunWriter {
     /// Replaces every role (roles are recomputed whole on each run).
     func replaceRoles(_ roles: [RoleRow]) async throws {
         try await connection.query("DELETE FROM user_roles", logger: logger)
-        try await connection.copyRows(into: "user_roles", columns: ["user_id", "role", "source"],
-                                      roles.filter { userID[$0.userExternalID] != nil }, logger: logger) { encoder, role in
+        try await connection.copyRows(
+            into: "user_roles", columns: ["user_id", "role", "source"],
+            roles.filter { userID[$0.userExternalID] != nil }, logger: logger
+        ) { encoder, role in
             encoder.field(userID[role.userExternalID])
             encoder.field(role.role)
             encoder.field(role.source)
@@ -175,8 +194,10 @@ struct DirectoryRunWriter {
     /// Replaces the flattened memberships (recomputed whole on each run).
     func replaceEffectiveMemberships(_ effective: [EffectiveRow]) async throws {
         try await connection.query("TRUNCATE effective_memberships", logger: logger)
-        try await connection.copyRows(into: "effective_memberships", columns: ["user_id", "group_id", "depth"], effective,
-                                      logger: logger) { encoder, row in
+        try await connection.copyRows(
+            into: "effective_memberships", columns: ["user_id", "group_id", "depth"], effective,
+            logger: logger
+        ) { encoder, row in
             encoder.field(userID[row.userExternalID])
             encoder.field(groupID[row.groupExternalID])
             encoder.field(Int64(row.depth))

@@ -47,17 +47,21 @@ public struct DirectoryStore: Sendable {
     }
 
     /// Marks a run failed, refused or dry-run, with counts and the reason.
-    public func finishRun(id: Int64, status: SyncRunStatus, counts: RunCounts, error: String?, warnings: [String]) async throws {
+    public func finishRun(id: Int64, status: SyncRunStatus, counts: RunCounts, error: String?, warnings: [String])
+        async throws
+    {
         try await client.withConnection { connection in
-            try await Self.finish(connection, id: id, status: status, counts: counts, error: error, warnings: warnings,
-                                  highWatermark: nil, logger: logger)
+            try await Self.finish(
+                connection, id: id, status: status, counts: counts, error: error, warnings: warnings,
+                highWatermark: nil, logger: logger)
         }
     }
 
     /// The latest run with this status, if any.
     public func lastRun(status: SyncRunStatus = .succeeded) async throws -> Run? {
         try await firstRun(
-            "SELECT id, status, mode, high_watermark, error FROM sync_runs WHERE status = \(status.rawValue) ORDER BY id DESC LIMIT 1")
+            "SELECT id, status, mode, high_watermark, error FROM sync_runs WHERE status = \(status.rawValue) ORDER BY id DESC LIMIT 1"
+        )
     }
 
     /// A run by id.
@@ -67,7 +71,9 @@ public struct DirectoryStore: Sendable {
 
     private func firstRun(_ query: PostgresQuery) async throws -> Run? {
         let rows = try await client.query(query, logger: logger)
-        for try await (id, status, mode, watermark, error) in rows.decode((Int64, String, String, String?, String?).self) {
+        for try await (id, status, mode, watermark, error) in rows.decode(
+            (Int64, String, String, String?, String?).self)
+        {
             guard let status = SyncRunStatus(rawValue: status) else {
                 throw PostgresStoreError("sync_runs \(id) has the unknown status '\(status)'")
             }
@@ -88,8 +94,12 @@ public struct DirectoryStore: Sendable {
                 SELECT id, coalesce(external_id, lower(dn)), dn, username, email, display_name, disabled
                 FROM directory_users WHERE deleted_at IS NULL
                 """, logger: logger)
-            for try await (id, external, dn, username, email, display, disabled) in rows.decode((Int64, String, String, String, String?, String?, Bool).self) {
-                state.users[id] = UserRow(externalID: external, dn: dn, username: username, email: email, displayName: display, disabled: disabled)
+            for try await (id, external, dn, username, email, display, disabled) in rows.decode(
+                (Int64, String, String, String, String?, String?, Bool).self)
+            {
+                state.users[id] = UserRow(
+                    externalID: external, dn: dn, username: username, email: email, displayName: display,
+                    disabled: disabled)
                 userExternal[id] = external
             }
             rows = try await connection.query(
@@ -98,16 +108,22 @@ public struct DirectoryStore: Sendable {
                 FROM directory_groups WHERE deleted_at IS NULL
                 """, logger: logger)
             var groupExternal: [Int64: String] = [:]
-            for try await (id, external, dn, name, description, owners) in rows.decode((Int64, String, String, String, String?, [String]).self) {
-                state.groups[id] = GroupRow(externalID: external, dn: dn, name: name, description: description, owners: owners)
+            for try await (id, external, dn, name, description, owners) in rows.decode(
+                (Int64, String, String, String, String?, [String]).self)
+            {
+                state.groups[id] = GroupRow(
+                    externalID: external, dn: dn, name: name, description: description, owners: owners)
                 groupExternal[id] = external
             }
             rows = try await connection.query(
                 "SELECT group_id, coalesce(member_user_id, member_group_id), member_group_id IS NOT NULL FROM group_members",
                 logger: logger)
             for try await (group, member, isGroup) in rows.decode((Int64, Int64, Bool).self) {
-                guard let groupID = groupExternal[group], let memberID = isGroup ? groupExternal[member] : userExternal[member] else { continue }
-                state.memberships.insert(MembershipKey(groupExternalID: groupID, memberExternalID: memberID, memberIsGroup: isGroup))
+                guard let groupID = groupExternal[group],
+                    let memberID = isGroup ? groupExternal[member] : userExternal[member]
+                else { continue }
+                state.memberships.insert(
+                    MembershipKey(groupExternalID: groupID, memberExternalID: memberID, memberIsGroup: isGroup))
             }
             rows = try await connection.query("SELECT user_id, role, source FROM user_roles", logger: logger)
             for try await (user, role, source) in rows.decode((Int64, String, String).self) {
@@ -123,8 +139,10 @@ public struct DirectoryStore: Sendable {
     /// Writes the changes and marks the run succeeded, all in one transaction, step by
     /// step (`DirectoryRunWriter`): deletions first, then updates, inserts (learning the
     /// new rows' ids), memberships, history, roles and effective memberships.
-    public func apply(_ changes: DirectoryChanges, state: DirectoryState, runID: Int64, counts: RunCounts,
-                      highWatermark: String?, warnings: [String]) async throws {
+    public func apply(
+        _ changes: DirectoryChanges, state: DirectoryState, runID: Int64, counts: RunCounts,
+        highWatermark: String?, warnings: [String]
+    ) async throws {
         try await client.transaction(logger: logger) { connection in
             var writer = DirectoryRunWriter(connection: connection, run: runID, state: state, logger: logger)
             try await writer.markDeleted(users: changes.usersToDelete, groups: changes.groupsToDelete)
@@ -137,13 +155,16 @@ public struct DirectoryStore: Sendable {
             try await writer.recordHistory(changes.history)
             if let roles = changes.roles { try await writer.replaceRoles(roles) }
             if let effective = changes.effective { try await writer.replaceEffectiveMemberships(effective) }
-            try await Self.finish(connection, id: runID, status: .succeeded, counts: counts, error: nil, warnings: warnings,
-                                  highWatermark: highWatermark, logger: logger)
+            try await Self.finish(
+                connection, id: runID, status: .succeeded, counts: counts, error: nil, warnings: warnings,
+                highWatermark: highWatermark, logger: logger)
         }
     }
 
-    static func finish(_ connection: PostgresConnection, id: Int64, status: SyncRunStatus, counts: RunCounts, error: String?,
-                       warnings: [String], highWatermark: String?, logger: Logger) async throws {
+    static func finish(
+        _ connection: PostgresConnection, id: Int64, status: SyncRunStatus, counts: RunCounts, error: String?,
+        warnings: [String], highWatermark: String?, logger: Logger
+    ) async throws {
         let warningsJSON = String(decoding: try JSONEncoder().encode(warnings), as: UTF8.self)
         try await connection.query(
             """

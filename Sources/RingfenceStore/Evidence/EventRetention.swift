@@ -34,7 +34,9 @@ public struct EventRetention: Sendable {
             ORDER BY 2
             """, logger: logger)
         var result: [Partition] = []
-        for try await (name, start) in rows.decode((String, Date).self) { result.append(Partition(name: name, weekStart: start)) }
+        for try await (name, start) in rows.decode((String, Date).self) {
+            result.append(Partition(name: name, weekStart: start))
+        }
         return result
     }
 

@@ -29,8 +29,10 @@ public struct ResolutionStore: Sendable {
         /// The trace as JSON text.
         public var traceJSON: String
 
-        public init(id: UUID, at: Date, hostID: UUID?, user: String, contextHash: String, etag: String, revision: Int64,
-                    ring: Int16, traceJSON: String) {
+        public init(
+            id: UUID, at: Date, hostID: UUID?, user: String, contextHash: String, etag: String, revision: Int64,
+            ring: Int16, traceJSON: String
+        ) {
             self.id = id
             self.at = at
             self.hostID = hostID

@@ -14,7 +14,9 @@ public struct StoredAPIKey: Sendable, Equatable {
     /// Whether the host the key belongs to was retired.
     public var hostRetired: Bool
 
-    public init(prefix: String, hash: [UInt8], kind: Kind, hostID: UUID?, expiresAt: Date, revokedAt: Date?, hostRetired: Bool) {
+    public init(
+        prefix: String, hash: [UInt8], kind: Kind, hostID: UUID?, expiresAt: Date, revokedAt: Date?, hostRetired: Bool
+    ) {
         self.prefix = prefix
         self.hash = hash
         self.kind = kind

@@ -9,7 +9,8 @@ extension FleetStore {
     // MARK: Enrolment
 
     /// Stores a one-time enrolment token by its digest; returns its id.
-    public func createEnrollmentToken(hash: [UInt8], ring: Ring?, tags: [String], expiresAt: Date) async throws -> Int64 {
+    public func createEnrollmentToken(hash: [UInt8], ring: Ring?, tags: [String], expiresAt: Date) async throws -> Int64
+    {
         let ringValue = ring.map { Int16($0.number) }
         let rows = try await client.query(
             """
@@ -31,8 +32,10 @@ extension FleetStore {
     /// Consumes a token and enrols the host, storing its first API key — all in one
     /// transaction. A machine that is already enrolled (same machine id) keeps its host id;
     /// its earlier keys are revoked.
-    public func enroll(tokenHash: [UInt8], host: HostIdentity, keyPrefix: String, keyHash: [UInt8],
-                       keyExpiresAt: Date, now: Date = Date()) async throws -> Enrollment {
+    public func enroll(
+        tokenHash: [UInt8], host: HostIdentity, keyPrefix: String, keyHash: [UInt8],
+        keyExpiresAt: Date, now: Date = Date()
+    ) async throws -> Enrollment {
         try await client.transaction(logger: logger) { connection in
             let tokenRows = try await connection.query(
                 """
@@ -59,7 +62,8 @@ extension FleetStore {
                     WHERE id = \(hostID)
                     """, logger: logger)
                 try await connection.query(
-                    "UPDATE api_keys SET revoked_at = \(now) WHERE host_id = \(hostID) AND revoked_at IS NULL", logger: logger)
+                    "UPDATE api_keys SET revoked_at = \(now) WHERE host_id = \(hostID) AND revoked_at IS NULL",
+                    logger: logger)
             } else {
                 try await connection.query(
                     """
@@ -75,7 +79,8 @@ extension FleetStore {
                 INSERT INTO api_keys (key_prefix, key_hash, kind, host_id, label, created_at, expires_at)
                 VALUES (\(keyPrefix), \(ByteBuffer(bytes: keyHash)), 'agent', \(hostID), 'enrolment', \(now), \(keyExpiresAt))
                 """, logger: logger)
-            return Enrollment(hostID: hostID, ring: ringValue.flatMap { Ring(number: Int($0)) }, reenrolled: existing != nil)
+            return Enrollment(
+                hostID: hostID, ring: ringValue.flatMap { Ring(number: Int($0)) }, reenrolled: existing != nil)
         }
     }
 }

@@ -6,8 +6,10 @@ import RingfenceCore
 
 /// Heartbeats: a host's inventory replacing the stored one, with its changes kept.
 extension FleetStore {
-    public func recordHeartbeat(hostID: UUID, inventory: HostInventory, drifted: [String] = [], at now: Date = Date()) async throws
-        -> [InventoryChange] {
+    public func recordHeartbeat(hostID: UUID, inventory: HostInventory, drifted: [String] = [], at now: Date = Date())
+        async throws
+        -> [InventoryChange]
+    {
         try await client.transaction(logger: logger) { connection in
             var installer: String??
             var oldDrifted: [String] = []
@@ -22,8 +24,11 @@ extension FleetStore {
             let agentRows = try await connection.query(
                 "SELECT kind, version, hook_state, coalesce(hook_version, ''), coalesce(managed_config_hash, '') FROM host_agents WHERE host_id = \(hostID)",
                 logger: logger)
-            for try await (kind, version, state, hookVersion, hash) in agentRows.decode((String, String, String, String, String).self) {
-                oldAgents[kind] = .init(kind: kind, version: version, hookState: state, hookVersion: hookVersion, managedConfigHash: hash)
+            for try await (kind, version, state, hookVersion, hash) in agentRows.decode(
+                (String, String, String, String, String).self)
+            {
+                oldAgents[kind] = .init(
+                    kind: kind, version: version, hookState: state, hookVersion: hookVersion, managedConfigHash: hash)
             }
             var newAgents: [String: HostInventory.Agent] = [:]
             for agent in inventory.agents { newAgents[agent.kind] = agent }
@@ -32,8 +37,10 @@ extension FleetStore {
                 .init(installerVersion: inventory.installerVersion, agents: newAgents))
             let drifted = drifted.sorted()
             if drifted != oldDrifted.sorted() {
-                changes.append(InventoryChange(field: "drifted_files", oldValue: oldDrifted.sorted().joined(separator: " "),
-                                               newValue: drifted.joined(separator: " ")))
+                changes.append(
+                    InventoryChange(
+                        field: "drifted_files", oldValue: oldDrifted.sorted().joined(separator: " "),
+                        newValue: drifted.joined(separator: " ")))
             }
 
             let users = Array(Set(inventory.users.filter { !$0.isEmpty })).sorted()

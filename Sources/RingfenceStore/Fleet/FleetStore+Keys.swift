@@ -16,9 +16,11 @@ extension FleetStore {
             FROM api_keys k LEFT JOIN hosts h ON h.id = k.host_id WHERE k.key_prefix = \(prefix)
             """, logger: logger)
         for try await (prefix, hash, kind, host, expires, revoked, retired)
-            in rows.decode((String, ByteBuffer, String, UUID?, Date, Date?, Bool).self) {
-            return StoredAPIKey(prefix: prefix, hash: Array(hash.readableBytesView), kind: StoredAPIKey.Kind(rawValue: kind) ?? .agent,
-                                hostID: host, expiresAt: expires, revokedAt: revoked, hostRetired: retired)
+            in rows.decode((String, ByteBuffer, String, UUID?, Date, Date?, Bool).self)
+        {
+            return StoredAPIKey(
+                prefix: prefix, hash: Array(hash.readableBytesView), kind: StoredAPIKey.Kind(rawValue: kind) ?? .agent,
+                hostID: host, expiresAt: expires, revokedAt: revoked, hostRetired: retired)
         }
         return nil
     }
@@ -26,8 +28,10 @@ extension FleetStore {
     /// Stores a new agent key for a host and shortens the presenting key's life to the
     /// overlap window (it keeps working until `previousValidUntil`, never longer than it
     /// would have anyway).
-    public func rotateKey(hostID: UUID, presentedPrefix: String, newPrefix: String, newHash: [UInt8], expiresAt: Date,
-                          previousValidUntil: Date, now: Date = Date()) async throws -> Date {
+    public func rotateKey(
+        hostID: UUID, presentedPrefix: String, newPrefix: String, newHash: [UInt8], expiresAt: Date,
+        previousValidUntil: Date, now: Date = Date()
+    ) async throws -> Date {
         try await client.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 """
@@ -37,7 +41,9 @@ extension FleetStore {
                 """, logger: logger)
             var validUntil: Date?
             for try await date in rows.decode(Date.self) { validUntil = date }
-            guard let validUntil else { throw PostgresStoreError("the presenting key is not an active key of host \(hostID)") }
+            guard let validUntil else {
+                throw PostgresStoreError("the presenting key is not an active key of host \(hostID)")
+            }
             try await connection.query(
                 """
                 INSERT INTO api_keys (key_prefix, key_hash, kind, host_id, label, created_at, expires_at)
@@ -99,9 +105,12 @@ extension FleetStore {
             """, logger: logger)
         var result: [KeyListing] = []
         for try await (prefix, kind, host, hostname, label, created, expires, revoked)
-            in rows.decode((String, String, UUID?, String?, String?, Date, Date, Date?).self) {
-            result.append(KeyListing(prefix: prefix, kind: kind, hostID: host, hostname: hostname, label: label,
-                                     createdAt: created, expiresAt: expires, revokedAt: revoked))
+            in rows.decode((String, String, UUID?, String?, String?, Date, Date, Date?).self)
+        {
+            result.append(
+                KeyListing(
+                    prefix: prefix, kind: kind, hostID: host, hostname: hostname, label: label,
+                    createdAt: created, expiresAt: expires, revokedAt: revoked))
         }
         return result
     }

@@ -11,17 +11,22 @@ extension FleetStore {
         let rows = try await client.query(
             "SELECT agent_kind, name, sha256 FROM served_native_files WHERE host_id = \(hostID)", logger: logger)
         var served: [String: [String: String]] = [:]
-        for try await (agent, name, sha) in rows.decode((String, String, String).self) { served[agent, default: [:]][name] = sha }
+        for try await (agent, name, sha) in rows.decode((String, String, String).self) {
+            served[agent, default: [:]][name] = sha
+        }
         return served
     }
 
     /// Records the managed files FetchPolicy served a host for one agent; they replace
     /// the ones served before.
-    public func recordServedNativeFiles(hostID: UUID, agentKind: String, files: [(name: String, sha256: String)], etag: String,
-                                        at now: Date = Date()) async throws {
+    public func recordServedNativeFiles(
+        hostID: UUID, agentKind: String, files: [(name: String, sha256: String)], etag: String,
+        at now: Date = Date()
+    ) async throws {
         try await client.transaction(logger: logger) { connection in
             try await connection.query(
-                "DELETE FROM served_native_files WHERE host_id = \(hostID) AND agent_kind = \(agentKind)", logger: logger)
+                "DELETE FROM served_native_files WHERE host_id = \(hostID) AND agent_kind = \(agentKind)",
+                logger: logger)
             guard !files.isEmpty else { return }
             try await connection.query(
                 """

@@ -41,7 +41,8 @@ public struct FleetStore: Sendable {
     /// Number of live hosts whose managed files drifted.
     public func driftedHosts() async throws -> Int {
         let rows = try await client.query(
-            "SELECT count(*)::bigint FROM hosts WHERE retired_at IS NULL AND cardinality(drifted_files) > 0", logger: logger)
+            "SELECT count(*)::bigint FROM hosts WHERE retired_at IS NULL AND cardinality(drifted_files) > 0",
+            logger: logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }
         return 0
     }
@@ -63,7 +64,9 @@ public struct FleetStore: Sendable {
     /// (the latest fetch per host wins).
     public func recordPolicyFetches(_ fetches: [PolicyFetch]) async throws {
         var latest: [UUID: PolicyFetch] = [:]
-        for fetch in fetches where (latest[fetch.hostID]?.at ?? .distantPast) <= fetch.at { latest[fetch.hostID] = fetch }
+        for fetch in fetches where (latest[fetch.hostID]?.at ?? .distantPast) <= fetch.at {
+            latest[fetch.hostID] = fetch
+        }
         guard !latest.isEmpty else { return }
         let rows = Array(latest.values)
         try await client.query(
@@ -77,7 +80,8 @@ public struct FleetStore: Sendable {
     /// Number of live hosts with a heartbeat since `since`.
     public func connectedHosts(since: Date) async throws -> Int {
         let rows = try await client.query(
-            "SELECT count(*)::bigint FROM hosts WHERE retired_at IS NULL AND last_heartbeat_at >= \(since)", logger: logger)
+            "SELECT count(*)::bigint FROM hosts WHERE retired_at IS NULL AND last_heartbeat_at >= \(since)",
+            logger: logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }
         return 0
     }
@@ -102,10 +106,15 @@ public struct FleetStore: Sendable {
             """, logger: logger)
         var hosts: [FleetHost] = []
         for try await (id, hostname, installer, os, ring, users, heartbeat, fetch, drifted)
-            in rows.decode((UUID, String, String, String, Int16?, [String], Date?, Date?, [String]).self) {
+            in rows.decode((UUID, String, String, String, Int16?, [String], Date?, Date?, [String]).self)
+        {
             let status: FleetHost.Status = heartbeat.map { $0 >= threshold ? .connected : .stale } ?? .never
-            hosts.append(FleetHost(id: id, hostname: hostname, os: os, installerVersion: installer, ring: ring.flatMap { Ring(number: Int($0)) },
-                                   users: users, lastHeartbeat: heartbeat, lastPolicyFetch: fetch, status: status, driftedFiles: drifted))
+            hosts.append(
+                FleetHost(
+                    id: id, hostname: hostname, os: os, installerVersion: installer,
+                    ring: ring.flatMap { Ring(number: Int($0)) },
+                    users: users, lastHeartbeat: heartbeat, lastPolicyFetch: fetch, status: status,
+                    driftedFiles: drifted))
         }
         let missingRows = try await client.query(
             """

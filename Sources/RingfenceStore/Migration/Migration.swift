@@ -1,6 +1,6 @@
 import Crypto
-import RingfenceCore
 import Foundation
+import RingfenceCore
 
 /// One schema migration: a file `NNN_name.sql` from `sql/`.
 ///

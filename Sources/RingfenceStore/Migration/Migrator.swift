@@ -91,9 +91,10 @@ public struct Migrator: Sendable {
     }
 
     private func readApplied(on connection: PostgresConnection) async throws -> [AppliedMigration] {
-        let exists = try await connection.query(
-            "SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger
-        ).collect().first?.decode(Bool.self) ?? false
+        let exists =
+            try await connection.query(
+                "SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
         guard exists else { return [] }
         var applied: [AppliedMigration] = []
         let rows = try await connection.query(

@@ -8,7 +8,9 @@ import RingfenceCore
 extension PolicyStore {
     /// Pack versions not stored yet; a stored version must have the same content (published
     /// versions never change).
-    static func insertPackVersions(_ packs: [PackVersion], revision: Int64, connection: PostgresConnection, logger: Logger) async throws {
+    static func insertPackVersions(
+        _ packs: [PackVersion], revision: Int64, connection: PostgresConnection, logger: Logger
+    ) async throws {
         guard !packs.isEmpty else { return }
         let existing = try await connection.query(
             """
@@ -19,7 +21,7 @@ extension PolicyStore {
         for try await (pack, version, json) in existing.decode((String, Int, String).self) {
             let content = try JSONDecoder().decode(PackContent.self, from: Data(json.utf8))
             guard let incoming = packs.first(where: { $0.pack == pack && $0.version == version }),
-                  content.description == incoming.description, content.rules == incoming.rules
+                content.description == incoming.description, content.rules == incoming.rules
             else { throw PolicyStoreError.packVersionChanged(pack: pack, version: version) }
             stored.insert("\(pack)@\(version)")
         }
@@ -29,7 +31,10 @@ extension PolicyStore {
         encoder.outputFormatting = [.sortedKeys]
         var contents: [String] = []
         for pack in new {
-            contents.append(String(decoding: try encoder.encode(PackContent(description: pack.description, rules: pack.rules)), as: UTF8.self))
+            contents.append(
+                String(
+                    decoding: try encoder.encode(PackContent(description: pack.description, rules: pack.rules)),
+                    as: UTF8.self))
         }
         try await connection.query(
             """
@@ -47,8 +52,10 @@ extension PolicyStore {
 
     /// The revision's assignments, and the history of what changed against the previous
     /// revision (added, changed, removed, with before and after).
-    static func insertAssignments(_ assignments: [Assignment], revision: Int64, previousRevision: Int64?, actor: String,
-                                  connection: PostgresConnection, logger: Logger) async throws {
+    static func insertAssignments(
+        _ assignments: [Assignment], revision: Int64, previousRevision: Int64?, actor: String,
+        connection: PostgresConnection, logger: Logger
+    ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var previous: [String: (json: String, value: Assignment)] = [:]
@@ -63,8 +70,14 @@ extension PolicyStore {
             }
         }
         var next: [String: (json: String, value: Assignment)] = [:]
-        var ids: [String] = [], packs: [String] = [], versions: [Int] = [], priorities: [Int] = [], selectors: [String] = []
-        var overrides: [String] = [], validFrom: [String] = [], validUntil: [String] = []
+        var ids: [String] = []
+        var packs: [String] = []
+        var versions: [Int] = []
+        var priorities: [Int] = []
+        var selectors: [String] = []
+        var overrides: [String] = []
+        var validFrom: [String] = []
+        var validUntil: [String] = []
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         for assignment in assignments {
@@ -74,7 +87,8 @@ extension PolicyStore {
             if case .exact(let number) = assignment.version { versions.append(number) } else { versions.append(0) }
             priorities.append(assignment.priority)
             selectors.append(String(decoding: try encoder.encode(assignment.selector), as: UTF8.self))
-            let levels = Dictionary(uniqueKeysWithValues: assignment.overrides.map { ($0.key.rawValue, $0.value.rawValue) })
+            let levels = Dictionary(
+                uniqueKeysWithValues: assignment.overrides.map { ($0.key.rawValue, $0.value.rawValue) })
             overrides.append(String(decoding: try encoder.encode(levels), as: UTF8.self))
             validFrom.append(assignment.validFrom.map(iso.string(from:)) ?? "")
             validUntil.append(assignment.validUntil.map(iso.string(from:)) ?? "")
@@ -90,14 +104,18 @@ extension PolicyStore {
                      AS a(id, pack, version, priority, selector, overrides, valid_from, valid_until)
                 """, logger: logger)
         }
-        var changedIDs: [String] = [], changes: [String] = [], befores: [String] = [], afters: [String] = []
+        var changedIDs: [String] = []
+        var changes: [String] = []
+        var befores: [String] = []
+        var afters: [String] = []
         for id in Set(previous.keys).union(next.keys).sorted() {
-            let before = previous[id], after = next[id]
+            let before = previous[id]
+            let after = next[id]
             let change: String
             switch (before, after) {
             case (nil, _?): change = "added"
             case (_?, nil): change = "removed"
-            case let (old?, new?) where old.value != new.value: change = "changed"
+            case (let old?, let new?) where old.value != new.value: change = "changed"
             default: continue
             }
             changedIDs.append(id)

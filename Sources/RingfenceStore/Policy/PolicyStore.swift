@@ -76,7 +76,8 @@ public struct PolicyStore: Sendable {
             """, logger: logger)
         var result: [Revision] = []
         for try await (number, at, by, comment, from) in rows.decode((Int64, Date, String, String?, Int64?).self) {
-            result.append(Revision(number: number, createdAt: at, createdBy: by, comment: comment, rolledBackFrom: from))
+            result.append(
+                Revision(number: number, createdAt: at, createdBy: by, comment: comment, rolledBackFrom: from))
         }
         return result
     }
@@ -91,7 +92,8 @@ public struct PolicyStore: Sendable {
 
     /// The bundle of a revision.
     public func bundle(revision: Int64) async throws -> PolicyBundle {
-        let rows = try await client.query("SELECT state::text FROM policy_revisions WHERE revision = \(revision)", logger: logger)
+        let rows = try await client.query(
+            "SELECT state::text FROM policy_revisions WHERE revision = \(revision)", logger: logger)
         var text: String?
         for try await value in rows.decode(String.self) { text = value }
         guard let text else { throw PolicyStoreError.unknownRevision(revision) }
@@ -99,13 +101,18 @@ public struct PolicyStore: Sendable {
         var packs: [PackVersion] = []
         for reference in state.packs {
             let packRows = try await client.query(
-                "SELECT rules::text FROM pack_versions WHERE pack = \(reference.pack) AND version = \(reference.version)", logger: logger)
+                "SELECT rules::text FROM pack_versions WHERE pack = \(reference.pack) AND version = \(reference.version)",
+                logger: logger)
             for try await rules in packRows.decode(String.self) {
                 let content = try JSONDecoder().decode(PackContent.self, from: Data(rules.utf8))
-                packs.append(PackVersion(pack: reference.pack, version: reference.version, description: content.description, rules: content.rules))
+                packs.append(
+                    PackVersion(
+                        pack: reference.pack, version: reference.version, description: content.description,
+                        rules: content.rules))
             }
         }
-        return PolicyBundle(packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles)
+        return PolicyBundle(
+            packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles)
     }
 
     /// Every pack version ever published, as `pack@version`.
@@ -130,8 +137,13 @@ public struct PolicyStore: Sendable {
             ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)
         var result: [HistoryEntry] = []
-        for try await (revision, at, actor, id, change, before, after) in rows.decode((Int64, Date, String, String, String, String?, String?).self) {
-            result.append(HistoryEntry(revision: revision, at: at, actor: actor, assignment: id, change: change, before: before, after: after))
+        for try await (revision, at, actor, id, change, before, after) in rows.decode(
+            (Int64, Date, String, String, String, String?, String?).self)
+        {
+            result.append(
+                HistoryEntry(
+                    revision: revision, at: at, actor: actor, assignment: id, change: change, before: before,
+                    after: after))
         }
         return result
     }
@@ -147,14 +159,18 @@ public struct PolicyStore: Sendable {
     ///   - rolledBackFrom: set by ``rollback(to:actor:expectedCurrent:)``.
     /// - Returns: the new revision number.
     @discardableResult
-    public func publish(_ bundle: PolicyBundle, actor: String, comment: String? = nil, expectedCurrent: Int64?,
-                        rolledBackFrom: Int64? = nil) async throws -> Int64 {
+    public func publish(
+        _ bundle: PolicyBundle, actor: String, comment: String? = nil, expectedCurrent: Int64?,
+        rolledBackFrom: Int64? = nil
+    ) async throws -> Int64 {
         let problems = bundle.validate()
         guard problems.isEmpty else { throw PolicyStoreError.invalid(problems.map(\.message)) }
         let state = State(
             assignments: bundle.assignments.sorted { $0.id < $1.id },
             rings: bundle.ringMappings, roles: bundle.roleMappings,
-            packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted { ($0.pack, $0.version) < ($1.pack, $1.version) })
+            packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted {
+                ($0.pack, $0.version) < ($1.pack, $1.version)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
@@ -163,10 +179,14 @@ public struct PolicyStore: Sendable {
         let revision = try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             var current: Int64?
-            for try await value in try await connection.query("SELECT max(revision) FROM policy_revisions", logger: logger).decode(Int64?.self) {
+            for try await value in try await connection.query(
+                "SELECT max(revision) FROM policy_revisions", logger: logger
+            ).decode(Int64?.self) {
                 current = value
             }
-            guard current == expectedCurrent else { throw PolicyStoreError.revisionMoved(expected: expectedCurrent, current: current) }
+            guard current == expectedCurrent else {
+                throw PolicyStoreError.revisionMoved(expected: expectedCurrent, current: current)
+            }
             let revision = (current ?? 0) + 1
 
             try await connection.query(
@@ -176,8 +196,9 @@ public struct PolicyStore: Sendable {
                 """, logger: logger)
 
             try await Self.insertPackVersions(bundle.packs, revision: revision, connection: connection, logger: logger)
-            try await Self.insertAssignments(state.assignments, revision: revision, previousRevision: current, actor: actor,
-                                             connection: connection, logger: logger)
+            try await Self.insertAssignments(
+                state.assignments, revision: revision, previousRevision: current, actor: actor,
+                connection: connection, logger: logger)
             try await Self.replaceMappings(bundle, connection: connection, logger: logger)
             try await connection.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
             return revision
@@ -190,8 +211,9 @@ public struct PolicyStore: Sendable {
     @discardableResult
     public func rollback(to revision: Int64, actor: String, expectedCurrent: Int64?) async throws -> Int64 {
         let bundle = try await bundle(revision: revision)
-        return try await publish(bundle, actor: actor, comment: "rollback to revision \(revision)",
-                                 expectedCurrent: expectedCurrent, rolledBackFrom: revision)
+        return try await publish(
+            bundle, actor: actor, comment: "rollback to revision \(revision)",
+            expectedCurrent: expectedCurrent, rolledBackFrom: revision)
     }
 }
 

@@ -19,8 +19,10 @@ public struct PolicyWatcher: Sendable {
 
     /// Runs until cancelled, calling `deliver` with every new snapshot (never the same
     /// revision twice in a row) and `state` when the connection is lost or regained.
-    public func run(deliver: @Sendable (PolicySnapshot) async -> Void,
-                    connected: @Sendable (Bool) async -> Void = { _ in }) async {
+    public func run(
+        deliver: @Sendable (PolicySnapshot) async -> Void,
+        connected: @Sendable (Bool) async -> Void = { _ in }
+    ) async {
         let store = PolicyStore(client: client, logger: logger)
         var delivered: Int64?
         var delay: Duration = .milliseconds(200)
@@ -45,15 +47,18 @@ public struct PolicyWatcher: Sendable {
             // notification stream without an error): not live until listening again.
             if Task.isCancelled { return }
             await connected(false)
-            logger.warning("policy watcher lost PostgreSQL; serving the last snapshot and retrying",
-                           metadata: ["error": "\(lost)", "retry_in": "\(delay)"])
+            logger.warning(
+                "policy watcher lost PostgreSQL; serving the last snapshot and retrying",
+                metadata: ["error": "\(lost)", "retry_in": "\(delay)"])
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(5))
         }
     }
 
-    private func deliverLatest(_ store: PolicyStore, delivered: inout Int64?,
-                               deliver: @Sendable (PolicySnapshot) async -> Void) async throws {
+    private func deliverLatest(
+        _ store: PolicyStore, delivered: inout Int64?,
+        deliver: @Sendable (PolicySnapshot) async -> Void
+    ) async throws {
         guard let revision = try await store.currentRevision()?.number, revision != delivered else { return }
         let snapshot = try await store.snapshot(revision: revision)
         delivered = revision

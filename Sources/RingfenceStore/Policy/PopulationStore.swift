@@ -34,8 +34,10 @@ public struct PopulationStore: Sendable {
             guard let host = hosts[hostID] else { continue }
             for user in host.users.sorted() {
                 for slug in slugs.sorted() {
-                    contexts.append(DecisionContext(user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
-                                                    hostRing: host.ring, hostTags: host.tags, repo: slug, trust: trust[slug]))
+                    contexts.append(
+                        DecisionContext(
+                            user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
+                            hostRing: host.ring, hostTags: host.tags, repo: slug, trust: trust[slug]))
                 }
             }
         }
@@ -63,13 +65,18 @@ public struct PopulationStore: Sendable {
             """, logger: logger)
         var result: [ImpactPreview.ObservedEvents] = []
         for try await (user, hostID, repo, surfaceName, pack, rule, verdictName, count)
-            in rows.decode((String, UUID, String, String, String, String, String, Int).self) {
-            guard let surface = Surface(rawValue: surfaceName), let verdict = Verdict(rawValue: verdictName) else { continue }
+            in rows.decode((String, UUID, String, String, String, String, String, Int).self)
+        {
+            guard let surface = Surface(rawValue: surfaceName), let verdict = Verdict(rawValue: verdictName) else {
+                continue
+            }
             let host = hosts[hostID]
-            let context = DecisionContext(user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
-                                          hostRing: host?.ring, hostTags: host?.tags ?? [], repo: repo.isEmpty ? nil : repo,
-                                          trust: trust[repo])
-            result.append(.init(context: context, pack: pack, ruleID: rule, surface: surface, verdict: verdict, count: count))
+            let context = DecisionContext(
+                user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
+                hostRing: host?.ring, hostTags: host?.tags ?? [], repo: repo.isEmpty ? nil : repo,
+                trust: trust[repo])
+            result.append(
+                .init(context: context, pack: pack, ruleID: rule, surface: surface, verdict: verdict, count: count))
         }
         return result
     }
@@ -90,13 +97,16 @@ public struct PopulationStore: Sendable {
             logger: logger)
         for try await (user, role) in rows.decode((String, String).self) { roles[user, default: []].append(role) }
         var hosts: [UUID: Host] = [:]
-        let hostRows = try await client.query("SELECT id, ring, tags, users FROM hosts WHERE retired_at IS NULL", logger: logger)
+        let hostRows = try await client.query(
+            "SELECT id, ring, tags, users FROM hosts WHERE retired_at IS NULL", logger: logger)
         for try await (id, ring, tags, users) in hostRows.decode((UUID, Int16?, [String], [String]).self) {
             hosts[id] = Host(ring: ring.flatMap { Ring(number: Int($0)) }, tags: tags, users: users)
         }
         var trust: [String: RepoTrust] = [:]
         let repoRows = try await client.query("SELECT slug, trust FROM repos", logger: logger)
-        for try await (slug, value) in repoRows.decode((String, String).self) { trust[slug] = RepoTrust(rawValue: value) }
+        for try await (slug, value) in repoRows.decode((String, String).self) {
+            trust[slug] = RepoTrust(rawValue: value)
+        }
         return (groups, roles, hosts, trust)
     }
 }

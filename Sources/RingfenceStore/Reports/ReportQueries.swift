@@ -34,10 +34,13 @@ public struct ReportQueries: Sendable {
 
     /// Coverage of `members` as of `asOf`: hosts where any of them was seen, by freshness
     /// of their last heartbeat, and what those hosts run.
-    public func coverage(members: [String], asOf: Date, staleAfter: TimeInterval) async throws -> GroupWeekReport.Coverage {
+    public func coverage(members: [String], asOf: Date, staleAfter: TimeInterval) async throws
+        -> GroupWeekReport.Coverage
+    {
         let fresh = asOf.addingTimeInterval(-staleAfter)
-        var coverage = GroupWeekReport.Coverage(members: members.count, hostsConnected: 0, hostsStale: 0, hostsSilent: 0,
-                                                missingMembers: 0, installerVersions: [:], hookStates: [:], agents: [:], mcpServers: [:])
+        var coverage = GroupWeekReport.Coverage(
+            members: members.count, hostsConnected: 0, hostsStale: 0, hostsSilent: 0,
+            missingMembers: 0, installerVersions: [:], hookStates: [:], agents: [:], mcpServers: [:])
         var rows = try await client.query(
             """
             SELECT count(*) FILTER (WHERE h.last_heartbeat_at >= \(fresh)),
@@ -48,7 +51,9 @@ public struct ReportQueries: Sendable {
             WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
             """, logger: logger)
         for try await (connected, stale, silent, drifted) in rows.decode((Int, Int, Int, Int).self) {
-            (coverage.hostsConnected, coverage.hostsStale, coverage.hostsSilent, coverage.hostsDrifted) = (connected, stale, silent, drifted)
+            (coverage.hostsConnected, coverage.hostsStale, coverage.hostsSilent, coverage.hostsDrifted) = (
+                connected, stale, silent, drifted
+            )
         }
         if coverage.hostsDrifted > 0 {
             rows = try await client.query(
@@ -96,7 +101,9 @@ public struct ReportQueries: Sendable {
     /// rule candidates with the smallest summary as example, and (with `matches`) rule
     /// matches grouped by context. `users` (lower-cased) restricts it; nil takes everyone,
     /// one pass over the week for all groups.
-    public func aggregates(from: Date, until: Date, users: [String]?, matches: Bool = true) async throws -> WeekAggregates {
+    public func aggregates(from: Date, until: Date, users: [String]?, matches: Bool = true) async throws
+        -> WeekAggregates
+    {
         var result = WeekAggregates()
         let everyone = users == nil
         var rows = try await client.query(
@@ -116,8 +123,11 @@ public struct ReportQueries: Sendable {
               AND verdict IN ('warn-candidate', 'block-candidate') AND rule_id IS NOT NULL
             GROUP BY 1, 2, 3, 4
             """, logger: logger)
-        for try await (user, pack, rule, surface, count, example) in rows.decode((String, String, String, String, Int, String).self) {
-            result.candidates[user, default: [:]][.init(pack: pack, ruleID: rule, surface: surface)] = .init(count: count, example: example)
+        for try await (user, pack, rule, surface, count, example) in rows.decode(
+            (String, String, String, String, Int, String).self)
+        {
+            result.candidates[user, default: [:]][.init(pack: pack, ruleID: rule, surface: surface)] = .init(
+                count: count, example: example)
         }
         for event in try await PopulationStore(client: client).events(from: from, until: until, users: users) {
             result.matches[event.context.user.lowercased(), default: []].append(event)

@@ -1,7 +1,7 @@
-import RingfenceCore
 import Foundation
 import Logging
 import PostgresNIO
+import RingfenceCore
 
 /// The `reports` table: one row per group report written, with its formats, folder and
 /// headline figures (JSON), so the schedule knows which weeks are done.
@@ -30,7 +30,8 @@ public struct ReportRecords: Sendable {
 
     /// Groups whose report of `week` was already recorded.
     public func recordedGroups(week: ISOWeek) async throws -> Set<String> {
-        let rows = try await client.query("SELECT DISTINCT group_name FROM reports WHERE week = \(week.description)", logger: logger)
+        let rows = try await client.query(
+            "SELECT DISTINCT group_name FROM reports WHERE week = \(week.description)", logger: logger)
         let groups = Set(try await rows.decode(String.self).collect())
         return groups
     }
@@ -44,7 +45,8 @@ public struct ReportRecords: Sendable {
             """, logger: logger)
         for try await (members, connected, missing) in rows.decode((Int?, Int?, Int?).self) {
             guard let members, let connected, let missing else { return nil }
-            return GroupWeekReport.CoverageHeadline(members: members, hostsConnected: connected, missingMembers: missing)
+            return GroupWeekReport.CoverageHeadline(
+                members: members, hostsConnected: connected, missingMembers: missing)
         }
         return nil
     }

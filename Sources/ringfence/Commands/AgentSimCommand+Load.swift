@@ -9,14 +9,18 @@ extension AgentSimCommand {
     /// for a fixed time; prints throughput and latency percentiles (and JSON with --json).
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load a running server: one call in a loop over many connections, then report throughput and latency.")
+            abstract:
+                "Load a running server: one call in a loop over many connections, then report throughput and latency.")
 
         enum Call: String, ExpressibleByArgument, CaseIterable {
             case fetch, events, health
         }
 
         @OptionGroup var connection: Connection
-        @Option(help: "What to call: fetch (FetchPolicy), events (ReportEvents streams), health (Health/Check, the trivial baseline).")
+        @Option(
+            help:
+                "What to call: fetch (FetchPolicy), events (ReportEvents streams), health (Health/Check, the trivial baseline)."
+        )
         var call: Call = .fetch
         @Option(help: "Concurrent HTTP/2 connections, one simulated host each.")
         var connections: Int = 200
@@ -26,7 +30,11 @@ extension AgentSimCommand {
         var eventsPerStream: Int = 5_000
         @Option(help: "Events per stream message (events call).")
         var batch: Int = 500
-        @Option(name: .customLong("first-host"), help: "Number of the first simulated host (machine ids sim-N…), so that loads run side by side do not re-enrol each other's hosts.")
+        @Option(
+            name: .customLong("first-host"),
+            help:
+                "Number of the first simulated host (machine ids sim-N…), so that loads run side by side do not re-enrol each other's hosts."
+        )
         var firstHost: Int = 0
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
@@ -71,16 +79,20 @@ extension AgentSimCommand {
                                     case .health:
                                         _ = try await health.check(Grpc_Health_V1_HealthCheckRequest())
                                     case .events:
-                                        let report = try await host.reportEvents(agent, count: eventsPerStream, batchSize: batch,
-                                                                                 firstSequence: sequence * eventsPerStream, etag: etag,
-                                                                                 at: Date(), idPrefix: "load-\(nonce)")
+                                        let report = try await host.reportEvents(
+                                            agent, count: eventsPerStream, batchSize: batch,
+                                            firstSequence: sequence * eventsPerStream, etag: etag,
+                                            at: Date(), idPrefix: "load-\(nonce)")
                                         events += Int(report.stored)
                                     }
                                     let elapsed = ContinuousClock.now - begin
                                     latencies.append(elapsed.seconds)
                                 } catch {
                                     errors += 1
-                                    if errors == 1 { FileHandle.standardError.write(Data("agent-sim: connection \(index): \(error)\n".utf8)) }
+                                    if errors == 1 {
+                                        FileHandle.standardError.write(
+                                            Data("agent-sim: connection \(index): \(error)\n".utf8))
+                                    }
                                 }
                                 sequence += 1
                             }
@@ -102,11 +114,17 @@ extension AgentSimCommand {
             let rate = Double(summary.count) / seconds
             let eventRate = Double(r.events) / seconds
             if json {
-                print(String(format: #"{"call":"%@","connections":%d,"seconds":%.2f,"requests":%d,"errors":%d,"requests_per_second":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,"events_stored":%d,"events_per_second":%.1f}"#,
-                             call.rawValue, connections, seconds, summary.count, r.errors, rate, summary.p50 * 1e3, summary.p90 * 1e3,
-                             summary.p99 * 1e3, summary.max * 1e3, r.events, eventRate))
+                print(
+                    String(
+                        format:
+                            #"{"call":"%@","connections":%d,"seconds":%.2f,"requests":%d,"errors":%d,"requests_per_second":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,"events_stored":%d,"events_per_second":%.1f}"#,
+                        call.rawValue, connections, seconds, summary.count, r.errors, rate, summary.p50 * 1e3,
+                        summary.p90 * 1e3,
+                        summary.p99 * 1e3, summary.max * 1e3, r.events, eventRate))
             } else {
-                print("call:        \(call.rawValue) over \(connections) connections for \(String(format: "%.1f", seconds)) s")
+                print(
+                    "call:        \(call.rawValue) over \(connections) connections for \(String(format: "%.1f", seconds)) s"
+                )
                 print("requests:    \(summary.count) ok, \(r.errors) failed — \(String(format: "%.0f", rate))/s")
                 print("latency:     \(summary.description)")
                 if call == .events { print("events:      \(r.events) stored — \(String(format: "%.0f", eventRate))/s") }

@@ -10,7 +10,9 @@ extension AgentSimCommand {
     /// the server's resident memory sampled over time (must stay flat).
     struct Soak: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a simulated fleet for a bounded time; report throughput, latency, errors and the server's memory over time.")
+            abstract:
+                "Run a simulated fleet for a bounded time; report throughput, latency, errors and the server's memory over time."
+        )
 
         @OptionGroup var connection: Connection
         @Option(help: "Simulated hosts (each enrolled with its own token and key).")
@@ -23,9 +25,13 @@ extension AgentSimCommand {
         var tick: TimeSpan = TimeSpan(seconds: 60)
         @Option(name: .customLong("events-per-tick"), help: "Events each host sends per tick (one stream).")
         var eventsPerTick: Int = 20
-        @Option(name: .customLong("fetch-every"), help: "Ticks between a host's policy fetches (with its etag: mostly 'not modified').")
+        @Option(
+            name: .customLong("fetch-every"),
+            help: "Ticks between a host's policy fetches (with its etag: mostly 'not modified').")
         var fetchEvery: Int = 5
-        @Option(name: .customLong("server-pid"), help: "Process id of the server, to sample its resident memory (Linux /proc).")
+        @Option(
+            name: .customLong("server-pid"),
+            help: "Process id of the server, to sample its resident memory (Linux /proc).")
         var serverPID: Int32?
         @Option(name: .customLong("sample-every"), help: "Interval of the memory samples.")
         var sampleEvery: TimeSpan = TimeSpan(seconds: 30)
@@ -35,8 +41,12 @@ extension AgentSimCommand {
         var json = false
 
         func validate() throws {
-            guard hosts >= 1, connections >= 1, connections <= hosts else { throw ValidationError("need 1 ≤ --connections ≤ --hosts") }
-            guard eventsPerTick >= 1, fetchEvery >= 1 else { throw ValidationError("--events-per-tick and --fetch-every must be ≥ 1") }
+            guard hosts >= 1, connections >= 1, connections <= hosts else {
+                throw ValidationError("need 1 ≤ --connections ≤ --hosts")
+            }
+            guard eventsPerTick >= 1, fetchEvery >= 1 else {
+                throw ValidationError("--events-per-tick and --fetch-every must be ≥ 1")
+            }
         }
 
         /// What one connection's hosts did.
@@ -62,7 +72,9 @@ extension AgentSimCommand {
             let tokens = try connection.readTokens(needed: hosts)
             let userList = ContextOptions.split([users])
             let nonce = String(UInt64(Date().timeIntervalSince1970 * 1_000), radix: 36)
-            let (hosts, connections, eventsPerTick, fetchEvery) = (self.hosts, self.connections, self.eventsPerTick, self.fetchEvery)
+            let (hosts, connections, eventsPerTick, fetchEvery) = (
+                self.hosts, self.connections, self.eventsPerTick, self.fetchEvery
+            )
             let tickSeconds = tick.seconds
             let connection = self.connection
             let enrolled = Locked(0)
@@ -99,7 +111,8 @@ extension AgentSimCommand {
                                 enrolled.withLock { $0 += 1 }
                             }
                             // Everyone starts together once all hosts are enrolled.
-                            let begin = try await Self.waitForStart(startGate, enrolled: enrolled, hosts: hosts, clock: clock)
+                            let begin = try await Self.waitForStart(
+                                startGate, enrolled: enrolled, hosts: hosts, clock: clock)
                             let deadline = begin + .seconds(runSeconds)
                             var local = Tally()
                             var etags = [String](repeating: "", count: mine.count)
@@ -107,24 +120,42 @@ extension AgentSimCommand {
                             let slot = tickSeconds / Double(mine.count)
                             outer: while true {
                                 for (position, host) in mine.enumerated() {
-                                    let due = begin + .seconds(Double(tickNumber) * tickSeconds + Double(position) * slot
-                                                               + Double(index) * slot / Double(connections))
+                                    let due =
+                                        begin
+                                        + .seconds(
+                                            Double(tickNumber) * tickSeconds + Double(position) * slot
+                                                + Double(index) * slot / Double(connections))
                                     if due >= deadline { break outer }
                                     if clock.now < due { try await Task.sleep(until: due, clock: clock) }
-                                    await Self.timed("Heartbeat", into: &local, clock: clock) { try await host.heartbeat(agent) }
+                                    await Self.timed("Heartbeat", into: &local, clock: clock) {
+                                        try await host.heartbeat(agent)
+                                    }
                                     if tickNumber % fetchEvery == position % fetchEvery {
                                         let held = etags[position]
-                                        if let answer = await Self.timed("FetchPolicy", into: &local, clock: clock, {
-                                            try await host.fetchPolicy(agent, user: host.users[0], ifNoneMatch: held)
-                                        }) {
-                                            if answer.notModified { local.notModified += 1 } else { etags[position] = answer.etag }
+                                        if let answer = await Self.timed(
+                                            "FetchPolicy", into: &local, clock: clock,
+                                            {
+                                                try await host.fetchPolicy(
+                                                    agent, user: host.users[0], ifNoneMatch: held)
+                                            })
+                                        {
+                                            if answer.notModified {
+                                                local.notModified += 1
+                                            } else {
+                                                etags[position] = answer.etag
+                                            }
                                         }
                                     }
                                     let (first, etag) = (tickNumber * eventsPerTick, etags[position])
-                                    if let report = await Self.timed("ReportEvents", into: &local, clock: clock, {
-                                        try await host.reportEvents(agent, count: eventsPerTick, batchSize: eventsPerTick, firstSequence: first,
-                                                                    etag: etag, at: Date(), idPrefix: "soak-\(nonce)")
-                                    }) {
+                                    if let report = await Self.timed(
+                                        "ReportEvents", into: &local, clock: clock,
+                                        {
+                                            try await host.reportEvents(
+                                                agent, count: eventsPerTick, batchSize: eventsPerTick,
+                                                firstSequence: first,
+                                                etag: etag, at: Date(), idPrefix: "soak-\(nonce)")
+                                        })
+                                    {
                                         local.eventsStored += Int(report.stored)
                                         local.duplicates += Int(report.duplicates)
                                     }
@@ -140,13 +171,17 @@ extension AgentSimCommand {
                 group.cancelAll()
             }
             let enrolSeconds = ((startGate.withLock { $0 } ?? clock.now) - enrolStart).seconds
-            report(tally: tally.withLock { $0 }, samples: samples.withLock { $0 }, enrolSeconds: enrolSeconds, runSeconds: runSeconds)
+            report(
+                tally: tally.withLock { $0 }, samples: samples.withLock { $0 }, enrolSeconds: enrolSeconds,
+                runSeconds: runSeconds)
             if !tally.withLock({ $0.errors.isEmpty }) { throw ExitCode(1) }
         }
 
         /// Waits until every host is enrolled; the first worker to see it fixes the start.
-        static func waitForStart(_ gate: Locked<ContinuousClock.Instant?>, enrolled: Locked<Int>, hosts: Int,
-                                 clock: ContinuousClock) async throws -> ContinuousClock.Instant {
+        static func waitForStart(
+            _ gate: Locked<ContinuousClock.Instant?>, enrolled: Locked<Int>, hosts: Int,
+            clock: ContinuousClock
+        ) async throws -> ContinuousClock.Instant {
             while enrolled.withLock({ $0 }) < hosts {
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -158,8 +193,10 @@ extension AgentSimCommand {
 
         /// Runs one call, recording its latency or its error; nil when it failed.
         @discardableResult
-        static func timed<Value>(_ method: String, into tally: inout Tally, clock: ContinuousClock,
-                                 _ body: () async throws -> Value) async -> Value? {
+        static func timed<Value>(
+            _ method: String, into tally: inout Tally, clock: ContinuousClock,
+            _ body: () async throws -> Value
+        ) async -> Value? {
             let begin = clock.now
             do {
                 let value = try await body()
@@ -176,13 +213,15 @@ extension AgentSimCommand {
         /// VmRSS of a process in KiB, from /proc.
         static func residentKiB(pid: Int32) -> Int? {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            else { return nil }
             return line.split(separator: " ").compactMap { Int($0) }.first
         }
 
         func report(tally: Tally, samples: [(Double, Int)], enrolSeconds: Double, runSeconds: Double) {
             let methods = ["Heartbeat", "FetchPolicy", "ReportEvents"]
-            let summaries = Dictionary(uniqueKeysWithValues: methods.map { ($0, LatencySummary(tally.latencies[$0] ?? [])) })
+            let summaries = Dictionary(
+                uniqueKeysWithValues: methods.map { ($0, LatencySummary(tally.latencies[$0] ?? [])) })
             let calls = summaries.values.reduce(0) { $0 + $1.count }
             let errors = tally.errors.values.reduce(0, +)
             // Growth is measured from the first sample after a minute (caches and pools warm).
@@ -190,30 +229,49 @@ extension AgentSimCommand {
             let last = samples.last
             if json {
                 var fields: [String] = [
-                    #""hosts":\#(hosts)"#, #""connections":\#(connections)"#, String(format: #""seconds":%.0f"#, runSeconds),
-                    String(format: #""enrol_seconds":%.1f"#, enrolSeconds), #""calls":\#(calls)"#, #""errors":\#(errors)"#,
+                    #""hosts":\#(hosts)"#, #""connections":\#(connections)"#,
+                    String(format: #""seconds":%.0f"#, runSeconds),
+                    String(format: #""enrol_seconds":%.1f"#, enrolSeconds), #""calls":\#(calls)"#,
+                    #""errors":\#(errors)"#,
                     String(format: #""calls_per_second":%.1f"#, Double(calls) / runSeconds),
-                    #""events_sent":\#(tally.eventsSent)"#, #""events_stored":\#(tally.eventsStored)"#, #""duplicates":\#(tally.duplicates)"#,
+                    #""events_sent":\#(tally.eventsSent)"#, #""events_stored":\#(tally.eventsStored)"#,
+                    #""duplicates":\#(tally.duplicates)"#,
                     #""not_modified":\#(tally.notModified)"#,
                 ]
                 for method in methods {
                     let s = summaries[method]!
-                    fields.append(String(format: #""%@":{"count":%d,"p50_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f}"#, method, s.count,
-                                         s.p50 * 1e3, s.p99 * 1e3, s.max * 1e3))
+                    fields.append(
+                        String(
+                            format: #""%@":{"count":%d,"p50_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f}"#, method, s.count,
+                            s.p50 * 1e3, s.p99 * 1e3, s.max * 1e3))
                 }
-                fields.append(#""rss_kib":[\#(samples.map { String(format: "[%.0f,%d]", $0.0, $0.1) }.joined(separator: ","))]"#)
+                fields.append(
+                    #""rss_kib":[\#(samples.map { String(format: "[%.0f,%d]", $0.0, $0.1) }.joined(separator: ","))]"#)
                 print("{" + fields.joined(separator: ",") + "}")
                 return
             }
-            print("fleet:       \(hosts) hosts over \(connections) connections, enrolled in \(String(format: "%.1f", enrolSeconds)) s")
-            print("ran:         \(String(format: "%.0f", runSeconds)) s, tick \(String(format: "%.0f", tick.seconds)) s, \(eventsPerTick) events per tick, fetch every \(fetchEvery) ticks")
-            print("calls:       \(calls) ok (\(String(format: "%.0f", Double(calls) / runSeconds))/s), \(errors) failed")
-            for method in methods { print("  \(method.padding(toLength: 13, withPad: " ", startingAt: 0)) \(summaries[method]!.count) calls, \(summaries[method]!.description)") }
-            print("events:      \(tally.eventsSent) sent, \(tally.eventsStored) stored, \(tally.duplicates) duplicates; \(tally.notModified) fetches not modified")
+            print(
+                "fleet:       \(hosts) hosts over \(connections) connections, enrolled in \(String(format: "%.1f", enrolSeconds)) s"
+            )
+            print(
+                "ran:         \(String(format: "%.0f", runSeconds)) s, tick \(String(format: "%.0f", tick.seconds)) s, \(eventsPerTick) events per tick, fetch every \(fetchEvery) ticks"
+            )
+            print(
+                "calls:       \(calls) ok (\(String(format: "%.0f", Double(calls) / runSeconds))/s), \(errors) failed")
+            for method in methods {
+                print(
+                    "  \(method.padding(toLength: 13, withPad: " ", startingAt: 0)) \(summaries[method]!.count) calls, \(summaries[method]!.description)"
+                )
+            }
+            print(
+                "events:      \(tally.eventsSent) sent, \(tally.eventsStored) stored, \(tally.duplicates) duplicates; \(tally.notModified) fetches not modified"
+            )
             for (code, count) in tally.errors.sorted(by: { $0.key < $1.key }) { print("  error \(code): \(count)") }
             if let warm, let last {
                 let peak = samples.map(\.1).max() ?? 0
-                print("server RSS:  \(warm.1 / 1_024) MiB at \(Int(warm.0)) s → \(last.1 / 1_024) MiB at \(Int(last.0)) s (peak \(peak / 1_024) MiB, \(samples.count) samples)")
+                print(
+                    "server RSS:  \(warm.1 / 1_024) MiB at \(Int(warm.0)) s → \(last.1 / 1_024) MiB at \(Int(last.0)) s (peak \(peak / 1_024) MiB, \(samples.count) samples)"
+                )
                 print("  samples:   " + samples.map { "\(Int($0.0))s \($0.1 / 1_024)" }.joined(separator: ", "))
             }
         }

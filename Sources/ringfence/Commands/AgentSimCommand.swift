@@ -21,11 +21,18 @@ struct AgentSimCommand: AsyncParsableCommand {
         var tokens: String?
 
         func readTokens(needed: Int) throws -> [String] {
-            guard let tokens else { throw ValidationError("--tokens FILE is needed to enrol \(needed) simulated host(s)") }
-            guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else { throw ValidationError("cannot read \(tokens)") }
-            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard let tokens else {
+                throw ValidationError("--tokens FILE is needed to enrol \(needed) simulated host(s)")
+            }
+            guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else {
+                throw ValidationError("cannot read \(tokens)")
+            }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             guard lines.count >= needed else {
-                throw ValidationError("\(tokens) has \(lines.count) token(s); \(needed) needed (one per simulated host)")
+                throw ValidationError(
+                    "\(tokens) has \(lines.count) token(s); \(needed) needed (one per simulated host)")
             }
             return Array(lines.prefix(needed))
         }
@@ -41,7 +48,8 @@ struct AgentSimCommand: AsyncParsableCommand {
     /// `agent-sim run`: N hosts, each enrolling, reporting inventory, fetching its users'
     /// policy (then again with the etag: "not modified") and streaming M events.
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Simulate a fleet once: enrol, heartbeat, fetch, events.")
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate a fleet once: enrol, heartbeat, fetch, events.")
 
         @OptionGroup var connection: Connection
         @Option(help: "Number of simulated hosts.")
@@ -56,12 +64,16 @@ struct AgentSimCommand: AsyncParsableCommand {
         var concurrency: Int = 16
 
         func validate() throws {
-            if hosts < 1 || eventsPerHost < 0 || batch < 1 || concurrency < 1 { throw ValidationError("counts must be positive") }
+            if hosts < 1 || eventsPerHost < 0 || batch < 1 || concurrency < 1 {
+                throw ValidationError("counts must be positive")
+            }
         }
 
         func run() async throws {
             let tokens = try connection.readTokens(needed: hosts)
-            let names = users.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = users.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             let start = ContinuousClock.now
             let totals = Locked(Totals())
             let connection = self.connection
@@ -87,7 +99,8 @@ struct AgentSimCommand: AsyncParsableCommand {
                                 if again.notModified { notModified += 1 }
                                 etag = first.etag
                             }
-                            let report = try await host.reportEvents(client, count: eventsPerHost, batchSize: batch, etag: etag, at: Date())
+                            let report = try await host.reportEvents(
+                                client, count: eventsPerHost, batchSize: batch, etag: etag, at: Date())
                             totals.withLock {
                                 $0.hosts += 1
                                 $0.fetches += fetches
@@ -100,9 +113,15 @@ struct AgentSimCommand: AsyncParsableCommand {
                         }
                     }
                 }
-                while next < min(concurrency, hosts) { launch(next); next += 1 }
+                while next < min(concurrency, hosts) {
+                    launch(next)
+                    next += 1
+                }
                 while try await group.next() != nil {
-                    if next < hosts { launch(next); next += 1 }
+                    if next < hosts {
+                        launch(next)
+                        next += 1
+                    }
                 }
             }
             let elapsed = ContinuousClock.now - start
@@ -110,7 +129,9 @@ struct AgentSimCommand: AsyncParsableCommand {
             let t = totals.withLock { $0 }
             print("simulated hosts: \(t.hosts) (enrolled, heartbeat sent)")
             print("policy fetches:  \(t.fetches) (\(t.notModified) answered 'not modified')")
-            print("events:          \(t.received) sent, \(t.stored) stored, \(t.duplicates) duplicates, \(t.rejected) rejected")
+            print(
+                "events:          \(t.received) sent, \(t.stored) stored, \(t.duplicates) duplicates, \(t.rejected) rejected"
+            )
             print(String(format: "elapsed:         %.2f s", seconds))
         }
 

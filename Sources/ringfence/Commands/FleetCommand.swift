@@ -1,6 +1,6 @@
-import RingfenceCore
 import ArgumentParser
 import Foundation
+import RingfenceCore
 import RingfenceStore
 
 /// `ringfence fleet`: hosts connected, stale and never heard from, hosts whose managed
@@ -8,7 +8,8 @@ import RingfenceStore
 struct FleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
-        abstract: "Show the fleet: connected, stale and silent hosts, drifted agent files, and users with no host (missing)."
+        abstract:
+            "Show the fleet: connected, stale and silent hosts, drifted agent files, and users with no host (missing)."
     )
 
     @Option(name: .customLong("stale-after"), help: "A host without a heartbeat for this long is stale: 30m, 24h, 7d.")
@@ -32,10 +33,13 @@ struct FleetCommand: AsyncParsableCommand {
         if hosts {
             for host in summary.hosts {
                 let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
-                print("  \(host.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map { String($0.number) } ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))"
-                      + (host.driftedFiles.isEmpty ? "" : "  drifted \(host.driftedFiles.joined(separator: ","))"))
+                print(
+                    "  \(host.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map { String($0.number) } ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))"
+                        + (host.driftedFiles.isEmpty ? "" : "  drifted \(host.driftedFiles.joined(separator: ","))"))
             }
-            if !summary.missingUsers.isEmpty { print("  missing users: \(summary.missingUsers.joined(separator: ", "))") }
+            if !summary.missingUsers.isEmpty {
+                print("  missing users: \(summary.missingUsers.joined(separator: ", "))")
+            }
         }
     }
 }

@@ -21,12 +21,15 @@ struct HookCommand: ParsableCommand {
     var agent: String
     @Option(help: "Workstation cache directory (policy.rfp, queue/).")
     var cache: String = "/var/lib/ringfence"
-    @Option(name: .customLong("fail-closed"), help: "Surfaces that refuse actions when no cached policy can be read (comma-separated).")
+    @Option(
+        name: .customLong("fail-closed"),
+        help: "Surfaces that refuse actions when no cached policy can be read (comma-separated).")
     var failClosed: [String] = []
 
     func arguments() throws -> HookProcess.Arguments {
         do {
-            return HookProcess.Arguments(agent: try HookProcess.Arguments.agent(agent), cache: cache, failClosed: try Self.surfaces(failClosed))
+            return HookProcess.Arguments(
+                agent: try HookProcess.Arguments.agent(agent), cache: cache, failClosed: try Self.surfaces(failClosed))
         } catch let error as WorkstationError {
             throw ValidationError(error.description)
         }

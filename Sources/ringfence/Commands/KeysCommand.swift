@@ -14,7 +14,9 @@ struct KeysCommand: AsyncParsableCommand {
 
     /// The host id of a `--host` flag.
     static func hostID(_ text: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw ValidationError("--host: '\(text)' is not a host id (UUID)") }
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationError("--host: '\(text)' is not a host id (UUID)")
+        }
         return id
     }
 
@@ -23,7 +25,8 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "enrol-token",
             abstract: "Print one-time enrolment tokens (one per line) for installers and MDM recipes.",
-            discussion: "Each token enrols one host. Only its SHA-256 is stored: keep the printed token secret until used."
+            discussion:
+                "Each token enrols one host. Only its SHA-256 is stored: keep the printed token secret until used."
         )
 
         @Option(help: "Ring 1-4 to enrol hosts into (default: decided by their users' groups).")
@@ -44,7 +47,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ring = self.ring.flatMap(Ring.init(number:))
-            let tags = self.tags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            let tags = self.tags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty }
             let expiresAt = Date().addingTimeInterval(expires.seconds)
             let count = self.count
             let tokens = try await withPostgres(try database.configuration()) { client in
@@ -52,14 +56,17 @@ struct KeysCommand: AsyncParsableCommand {
                 var tokens: [String] = []
                 for _ in 0..<count {
                     let token = EnrollmentToken.generate()
-                    _ = try await fleet.createEnrollmentToken(hash: token.hash, ring: ring, tags: tags, expiresAt: expiresAt)
+                    _ = try await fleet.createEnrollmentToken(
+                        hash: token.hash, ring: ring, tags: tags, expiresAt: expiresAt)
                     tokens.append(token.text)
                 }
                 return tokens
             }
             for token in tokens { print(token) }
-            FileHandle.standardError.write(Data(
-                "made \(tokens.count) enrolment token(s), valid until \(expiresAt.formatted(.iso8601))\(ring.map { ", ring \($0.number)" } ?? "")\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "made \(tokens.count) enrolment token(s), valid until \(expiresAt.formatted(.iso8601))\(ring.map { ", ring \($0.number)" } ?? "")\n"
+                        .utf8))
         }
     }
 
@@ -81,7 +88,9 @@ struct KeysCommand: AsyncParsableCommand {
             for key in keys {
                 let state = key.revokedAt != nil ? "revoked" : key.expiresAt <= now ? "expired" : "active"
                 let host = key.hostID.map { "\($0.uuidString.lowercased()) \(key.hostname ?? "")" } ?? (key.label ?? "")
-                print("\(key.prefix)  \(key.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(state.padding(toLength: 8, withPad: " ", startingAt: 0)) \(key.expiresAt.formatted(.iso8601))  \(host)")
+                print(
+                    "\(key.prefix)  \(key.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(state.padding(toLength: 8, withPad: " ", startingAt: 0)) \(key.expiresAt.formatted(.iso8601))  \(host)"
+                )
             }
         }
     }
@@ -99,18 +108,24 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            guard (prefix == nil) != (host == nil) else { throw ValidationError("give exactly one of --prefix and --host") }
+            guard (prefix == nil) != (host == nil) else {
+                throw ValidationError("give exactly one of --prefix and --host")
+            }
         }
 
         func run() async throws {
             let configuration = try database.configuration()
             if let prefix {
-                let revoked = try await withPostgres(configuration) { try await FleetStore(client: $0).revokeKey(prefix: prefix) }
+                let revoked = try await withPostgres(configuration) {
+                    try await FleetStore(client: $0).revokeKey(prefix: prefix)
+                }
                 guard revoked else { throw ValidationError("no active key with prefix \(prefix)") }
                 print("revoked key \(prefix)")
             } else if let host {
                 let id = try KeysCommand.hostID(host)
-                let count = try await withPostgres(configuration) { try await FleetStore(client: $0).revokeKeys(hostID: id) }
+                let count = try await withPostgres(configuration) {
+                    try await FleetStore(client: $0).revokeKeys(hostID: id)
+                }
                 print("revoked \(count) key(s) of host \(host)")
             }
         }

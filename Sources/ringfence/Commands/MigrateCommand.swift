@@ -18,7 +18,9 @@ struct MigrateCommand: AsyncParsableCommand {
             try await migrator.apply(on: client)
         }
         if report.applied.isEmpty {
-            print("schema is up to date at version \(report.schemaVersion) (\(report.alreadyApplied) migrations applied earlier)")
+            print(
+                "schema is up to date at version \(report.schemaVersion) (\(report.alreadyApplied) migrations applied earlier)"
+            )
         } else {
             for name in report.applied { print("applied \(name)") }
             print("schema is now at version \(report.schemaVersion)")

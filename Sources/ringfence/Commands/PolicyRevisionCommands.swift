@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import RingfenceFiles
 import RingfenceCore
+import RingfenceFiles
 import RingfenceStore
 
 /// Who is acting, for the history: `--actor`, else `$USER`, else `unknown`.
@@ -14,7 +14,9 @@ struct ActorOption: ParsableArguments {
 /// Asks before publishing unless `--yes`; refuses without a terminal.
 func confirm(_ question: String, yes: Bool) throws {
     if yes { return }
-    guard isatty(STDIN_FILENO) != 0 else { throw ValidationError("\(question) Not asking without a terminal: re-run with --yes.") }
+    guard isatty(STDIN_FILENO) != 0 else {
+        throw ValidationError("\(question) Not asking without a terminal: re-run with --yes.")
+    }
     print("\(question) [y/N] ", terminator: "")
     guard let answer = readLine(), answer.lowercased() == "y" || answer.lowercased() == "yes" else {
         throw ValidationError("not published")
@@ -31,20 +33,25 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customShort("f"), help: "Directory of policy YAML files.") var directory: String
     @Option(help: "Comment recorded with the revision.") var comment: String?
     @Flag(help: "Publish without asking.") var yes = false
-    @Flag(help: "Show the diff and the impact on last week's users, hosts, repositories and events; publish nothing.") var preview = false
+    @Flag(help: "Show the diff and the impact on last week's users, hosts, repositories and events; publish nothing.")
+    var preview = false
     @OptionGroup var actor: ActorOption
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let policy = try PolicyFiles.load(directory: URL(fileURLWithPath: directory))
         _ = try PolicySnapshot(bundle: policy.bundle)
-        let actor = actor.name, comment = comment, yes = yes, previewOnly = preview
+        let actor = actor.name
+        let comment = comment
+        let yes = yes
+        let previewOnly = preview
         try await withPostgres(try database.configuration()) { client in
             let store = PolicyStore(client: client)
             let current = try await store.currentRevision()
             var currentBundle: PolicyBundle?
             if let current { currentBundle = try await store.bundle(revision: current.number) }
-            let diff = PolicyDiff(from: currentBundle, to: policy.bundle, published: try await store.publishedPackVersions())
+            let diff = PolicyDiff(
+                from: currentBundle, to: policy.bundle, published: try await store.publishedPackVersions())
             guard !diff.isEmpty else {
                 print("nothing to publish: \(directory) equals revision \(current?.number ?? 0)")
                 return
@@ -54,15 +61,18 @@ struct ApplyCommand: AsyncParsableCommand {
             let since = Date().addingTimeInterval(-7 * 86_400)
             let population = PopulationStore(client: client)
             let impact = ImpactPreview(
-                population: try await population.population(since: since), events: try await population.recentEvents(since: since),
-                current: try currentBundle.map { try PolicySnapshot(bundle: $0) }, next: try PolicySnapshot(bundle: policy.bundle))
+                population: try await population.population(since: since),
+                events: try await population.recentEvents(since: since),
+                current: try currentBundle.map { try PolicySnapshot(bundle: $0) },
+                next: try PolicySnapshot(bundle: policy.bundle))
             for line in impact.lines() { print(line) }
             if previewOnly {
                 print("preview only: nothing was published")
                 return
             }
             try confirm("Publish revision \((current?.number ?? 0) + 1)?", yes: yes)
-            let revision = try await store.publish(policy.bundle, actor: actor, comment: comment, expectedCurrent: current?.number)
+            let revision = try await store.publish(
+                policy.bundle, actor: actor, comment: comment, expectedCurrent: current?.number)
             print("published revision \(revision)")
         }
     }
@@ -70,7 +80,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
 /// `ringfence revisions`: the published revisions, newest first.
 struct RevisionsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revisions", abstract: "List policy revisions, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "revisions", abstract: "List policy revisions, newest first.")
 
     @Option(help: "How many.") var limit = 50
     @OptionGroup var database: DatabaseOptions
@@ -92,20 +103,24 @@ struct RevisionsCommand: AsyncParsableCommand {
 
 /// `ringfence history`: assignment changes, newest first.
 struct HistoryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Show assignment changes (append-only), newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show assignment changes (append-only), newest first.")
 
     @Option(help: "Only this assignment.") var assignment: String?
     @Option(help: "How many.") var limit = 200
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let assignment = assignment, limit = limit
+        let assignment = assignment
+        let limit = limit
         let entries = try await withPostgres(try database.configuration()) { client in
             try await PolicyStore(client: client).history(assignment: assignment, limit: limit)
         }
         if entries.isEmpty { print("no assignment history") }
         for entry in entries {
-            print("revision \(entry.revision)  \(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.change) \(entry.assignment)")
+            print(
+                "revision \(entry.revision)  \(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.change) \(entry.assignment)"
+            )
         }
     }
 }
@@ -123,12 +138,17 @@ struct RollbackCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let target = to, actor = actor.name, yes = yes
+        let target = to
+        let actor = actor.name
+        let yes = yes
         try await withPostgres(try database.configuration()) { client in
             let store = PolicyStore(client: client)
-            guard let current = try await store.currentRevision() else { throw ValidationError("no policy published yet") }
-            let diff = PolicyDiff(from: try await store.bundle(revision: current.number), to: try await store.bundle(revision: target),
-                                  published: try await store.publishedPackVersions())
+            guard let current = try await store.currentRevision() else {
+                throw ValidationError("no policy published yet")
+            }
+            let diff = PolicyDiff(
+                from: try await store.bundle(revision: current.number), to: try await store.bundle(revision: target),
+                published: try await store.publishedPackVersions())
             print("rolling back from revision \(current.number) to the content of revision \(target):")
             for line in diff.isEmpty ? ["(no difference)"] : diff.lines { print("  \(line)") }
             try confirm("Publish revision \(current.number + 1) equal to revision \(target)?", yes: yes)

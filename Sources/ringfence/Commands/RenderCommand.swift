@@ -1,10 +1,10 @@
-import RingfenceServer
 import ArgumentParser
 import Foundation
 import RingfenceAdapters
-import RingfenceWorkstation
 import RingfenceCore
+import RingfenceServer
 import RingfenceStore
+import RingfenceWorkstation
 
 /// `ringfence render`: an agent's native managed files for one user/host, written to a
 /// directory for MDM recipes (Jamf, Intune, Ansible; docs/agents.md), with the list of
@@ -25,15 +25,21 @@ struct RenderCommand: AsyncParsableCommand {
     var host: String?
     @Option(help: "Directory to write the files to (created if needed).")
     var out: String
-    @Option(name: .customLong("config"), help: "Configuration file whose server.agents section says how files call the hook.")
+    @Option(
+        name: .customLong("config"),
+        help: "Configuration file whose server.agents section says how files call the hook.")
     var configPath: String?
     @Option(name: .customLong("hook-executable"), help: "Path of ringfence on workstations.")
     var hookExecutable: String?
     @Option(name: .customLong("cache-directory"), help: "Workstation cache directory the hook reads.")
     var cacheDirectory: String?
-    @Option(name: .customLong("fail-closed"), help: "Surfaces whose hook refuses actions without a cached policy (comma-separated).")
+    @Option(
+        name: .customLong("fail-closed"),
+        help: "Surfaces whose hook refuses actions without a cached policy (comma-separated).")
     var failClosed: [String] = []
-    @Option(name: .customLong("hook-cache"), help: "Also write the hook's policy.rfp and policy.json into this directory (for hosts managed by MDM only).")
+    @Option(
+        name: .customLong("hook-cache"),
+        help: "Also write the hook's policy.rfp and policy.json into this directory (for hosts managed by MDM only).")
     var hookCache: String?
 
     func validate() throws {
@@ -69,7 +75,9 @@ struct RenderCommand: AsyncParsableCommand {
             try Data(file.content.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent(file.name))
             print("wrote \(out)/\(file.name)  sha256 \(file.sha256)")
         }
-        print("\(kind) for \(decision.user): ring \(resolution.ring.number), policy \(resolution.etag) (revision \(resolution.revision))")
+        print(
+            "\(kind) for \(decision.user): ring \(resolution.ring.number), policy \(resolution.etag) (revision \(resolution.revision))"
+        )
         if !rendered.files.isEmpty { print("managed_config_hash \(rendered.digest)") }
         if let hookCache {
             let cache = WorkstationCache(directory: hookCache)
@@ -96,16 +104,22 @@ struct RenderCommand: AsyncParsableCommand {
         }
         var result = context
         if result.groups.isEmpty && result.roles.isEmpty {
-            guard let facts else { throw ValidationError("user '\(user)' is not in the directory mirror (run ringfence sync, or pass --groups)") }
-            result = DecisionContext(user: user, groups: facts.groups, roles: facts.roles, hostRing: result.hostRing,
-                                     hostTags: result.hostTags, repo: result.repo, trust: result.trust, agent: result.agent,
-                                     surfaces: result.surfaces, at: result.at)
+            guard let facts else {
+                throw ValidationError(
+                    "user '\(user)' is not in the directory mirror (run ringfence sync, or pass --groups)")
+            }
+            result = DecisionContext(
+                user: user, groups: facts.groups, roles: facts.roles, hostRing: result.hostRing,
+                hostTags: result.hostTags, repo: result.repo, trust: result.trust, agent: result.agent,
+                surfaces: result.surfaces, at: result.at)
         }
         if let hostID {
             guard let hostFacts else { throw ValidationError("--host \(hostID): no such enrolled host") }
-            result = DecisionContext(user: result.user, groups: result.groups, roles: result.roles, hostRing: result.hostRing ?? hostFacts.ring,
-                                     hostTags: result.hostTags.isEmpty ? hostFacts.tags : result.hostTags, repo: result.repo,
-                                     trust: result.trust, agent: result.agent, surfaces: result.surfaces, at: result.at)
+            result = DecisionContext(
+                user: result.user, groups: result.groups, roles: result.roles,
+                hostRing: result.hostRing ?? hostFacts.ring,
+                hostTags: result.hostTags.isEmpty ? hostFacts.tags : result.hostTags, repo: result.repo,
+                trust: result.trust, agent: result.agent, surfaces: result.surfaces, at: result.at)
         }
         return result
     }

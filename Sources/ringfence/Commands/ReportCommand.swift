@@ -1,6 +1,6 @@
-import RingfenceCore
 import ArgumentParser
 import Foundation
+import RingfenceCore
 import RingfenceReports
 import RingfenceStore
 
@@ -29,7 +29,9 @@ struct ReportCommand: AsyncParsableCommand {
     var smtp: String = "127.0.0.1:25"
     @Option(help: "Sender address for --mail.")
     var from: String?
-    @Option(name: .customLong("fallback-recipient"), help: "GROUP=ADDRESS: who gets GROUP's report when no owner has an address; repeat.")
+    @Option(
+        name: .customLong("fallback-recipient"),
+        help: "GROUP=ADDRESS: who gets GROUP's report when no owner has an address; repeat.")
     var fallbackRecipients: [String] = []
     @Flag(help: "With --mail: print who would get which report, send nothing.")
     var dryRun = false
@@ -38,10 +40,14 @@ struct ReportCommand: AsyncParsableCommand {
     static let formats = ReportWriter.formats
 
     func validate() throws {
-        if week.map(ISOWeek.init) == .some(nil) { throw ValidationError("--week: expected an ISO week like 2026-W47, got '\(week ?? "")'") }
+        if week.map(ISOWeek.init) == .some(nil) {
+            throw ValidationError("--week: expected an ISO week like 2026-W47, got '\(week ?? "")'")
+        }
         if group.isEmpty == !allGroups { throw ValidationError("give --group G (one or more) or --all-groups") }
         if mail {
-            guard let from, MailMessage.isPlainAddress(from) else { throw ValidationError("--mail needs --from ADDRESS (a plain local@domain)") }
+            guard let from, MailMessage.isPlainAddress(from) else {
+                throw ValidationError("--mail needs --from ADDRESS (a plain local@domain)")
+            }
             _ = try delivery()
         } else if dryRun {
             throw ValidationError("--dry-run goes with --mail")
@@ -62,13 +68,16 @@ struct ReportCommand: AsyncParsableCommand {
     func delivery() throws -> ReportDelivery? {
         guard mail else { return nil }
         let (host, port) = try smtpAddress()
-        return ReportDelivery(smtp: SMTPClient(host: host, port: port), from: from ?? "", fallbacks: try fallbacks(), dryRun: dryRun)
+        return ReportDelivery(
+            smtp: SMTPClient(host: host, port: port), from: from ?? "", fallbacks: try fallbacks(), dryRun: dryRun)
     }
 
     func fallbacks() throws -> [String: [String]] {
         var result: [String: [String]] = [:]
         for entry in fallbackRecipients {
-            guard let equals = entry.firstIndex(of: "="), MailMessage.isPlainAddress(String(entry[entry.index(after: equals)...])) else {
+            guard let equals = entry.firstIndex(of: "="),
+                MailMessage.isPlainAddress(String(entry[entry.index(after: equals)...]))
+            else {
                 throw ValidationError("--fallback-recipient: expected GROUP=ADDRESS, got '\(entry)'")
             }
             result[String(entry[..<equals]), default: []].append(String(entry[entry.index(after: equals)...]))
@@ -76,7 +85,9 @@ struct ReportCommand: AsyncParsableCommand {
         return result
     }
 
-    var requestedFormats: [String] { format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+    var requestedFormats: [String] {
+        format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
 
     func run() async throws {
         let week = self.week.flatMap(ISOWeek.init) ?? ISOWeek(containing: Date()).previous
@@ -103,11 +114,13 @@ struct ReportCommand: AsyncParsableCommand {
                 case .failure(let error):
                     // A group named on the command line must exist; a mapped one may not be in this directory.
                     if !all { throw ValidationError("\(error)") }
-                    FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): skipped: \(error)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("[\(index + 1)/\(groups.count)] \(name): skipped: \(error)\n".utf8))
                     continue
                 }
                 written += try ReportWriter.write(report, formats: formats, into: folder)
-                FileHandle.standardError.write(Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
+                FileHandle.standardError.write(
+                    Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
                 if let delivery {
                     let outcome = try await delivery.deliver(report, ownersFrom: ReportQueries(client: client))
                     FileHandle.standardError.write(Data("  \(outcome)\n".utf8))

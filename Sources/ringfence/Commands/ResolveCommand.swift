@@ -17,7 +17,9 @@ struct ResolveCommand: AsyncParsableCommand {
         print(try Self.render(try await policy.resolve(context), format: format, includeTrace: false))
     }
 
-    static func render(_ resolution: Resolution, format: OutputFormat, includeTrace: Bool, matchedOnly: Bool = false) throws -> String {
+    static func render(_ resolution: Resolution, format: OutputFormat, includeTrace: Bool, matchedOnly: Bool = false)
+        throws -> String
+    {
         switch format {
         case .text:
             return resolution.explanation(includeTrace: includeTrace, matchedOnly: matchedOnly)
@@ -41,9 +43,12 @@ struct ExplainCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicySource
     @OptionGroup var context: ContextOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
-    @Flag(name: .customLong("matched-only"), help: "List only assignments that matched or were shadowed.") var matchedOnly = false
+    @Flag(name: .customLong("matched-only"), help: "List only assignments that matched or were shadowed.")
+    var matchedOnly = false
 
     func run() async throws {
-        print(try ResolveCommand.render(try await policy.resolve(context), format: format, includeTrace: true, matchedOnly: matchedOnly))
+        print(
+            try ResolveCommand.render(
+                try await policy.resolve(context), format: format, includeTrace: true, matchedOnly: matchedOnly))
     }
 }

@@ -1,4 +1,3 @@
-import UnixSignals
 import ArgumentParser
 import Logging
 import Metrics
@@ -9,6 +8,7 @@ import RingfenceReports
 import RingfenceServer
 import RingfenceStore
 import ServiceLifecycle
+import UnixSignals
 
 /// `ringfence serve`: the long-running service — the agent service over gRPC (with the
 /// health service), Prometheus metrics on `/metrics`, the latest published policy
@@ -25,7 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try config.load()
-        guard let database = file.database else { throw ValidationError("no database: set database.url or RINGFENCE_DATABASE_URL") }
+        guard let database = file.database else {
+            throw ValidationError("no database: set database.url or RINGFENCE_DATABASE_URL")
+        }
         let logger = Logger(label: "ringfence.serve")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -37,8 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
         let snapshots = PolicySnapshotCache()
         let fleet = FleetStore(client: client)
         let dependencies = AgentService.Dependencies(
-            fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client), snapshots: snapshots,
-            evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)), metrics: ServerMetrics())
+            fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client),
+            snapshots: snapshots,
+            evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)),
+            metrics: ServerMetrics())
         var services: [any Service] = [
             client,
             PolicyWatcherService(client: client, cache: snapshots),
@@ -51,15 +55,17 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(ReportScheduleService(client: client, configuration: reports))
         }
         if let directory = file.directory {
-            let engine = SyncEngine(configuration: directory, store: DirectoryStore(client: client), password: try directory.password())
+            let engine = SyncEngine(
+                configuration: directory, store: DirectoryStore(client: client), password: try directory.password())
             services.append(SyncService(engine: engine))
         } else {
             logger.warning("no 'directory' section: directory sync is off")
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         logger.notice("ringfence serving", metadata: ["database": "\(database.redactedDescription)"])
         try await group.run()
     }

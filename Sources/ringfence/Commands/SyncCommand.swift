@@ -1,6 +1,6 @@
-import RingfenceCore
 import ArgumentParser
 import Foundation
+import RingfenceCore
 import RingfenceDirectory
 import RingfenceStore
 
@@ -19,8 +19,10 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigurationOptions
     @Flag(help: "Read every user, and remove users that left the directory.") var full = false
     @Flag(help: "Read only users modified since the last successful run.") var incremental = false
-    @Flag(name: .customLong("dry-run"), help: "Compute and print the changes; write nothing but the run record.") var dryRun = false
-    @Flag(name: .customLong("allow-mass-delete"), help: "Apply even when the deletion guard objects.") var allowMassDelete = false
+    @Flag(name: .customLong("dry-run"), help: "Compute and print the changes; write nothing but the run record.")
+    var dryRun = false
+    @Flag(name: .customLong("allow-mass-delete"), help: "Apply even when the deletion guard objects.")
+    var allowMassDelete = false
 
     func validate() throws {
         if full && incremental { throw ValidationError("--full and --incremental exclude each other") }
@@ -28,11 +30,16 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try config.load()
-        guard let database = file.database else { throw ValidationError("no database: set database.url or RINGFENCE_DATABASE_URL") }
-        guard let directory = file.directory else { throw ValidationError("the configuration has no 'directory' section") }
+        guard let database = file.database else {
+            throw ValidationError("no database: set database.url or RINGFENCE_DATABASE_URL")
+        }
+        guard let directory = file.directory else {
+            throw ValidationError("the configuration has no 'directory' section")
+        }
         let password = try directory.password()
-        let options = SyncEngine.Options(mode: full ? .full : incremental ? .incremental : nil, dryRun: dryRun,
-                                         allowMassDelete: allowMassDelete)
+        let options = SyncEngine.Options(
+            mode: full ? .full : incremental ? .incremental : nil, dryRun: dryRun,
+            allowMassDelete: allowMassDelete)
         let progress = ProgressPrinter()
         let outcome = try await withPostgres(database) { client in
             try await SyncEngine(configuration: directory, store: DirectoryStore(client: client), password: password)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import RingfenceFiles
 import RingfenceCore
+import RingfenceFiles
 
 /// `ringfence test-policy DIR`: runs the policy's expectation files like unit tests.
 struct TestPolicyCommand: ParsableCommand {
@@ -17,7 +17,8 @@ struct TestPolicyCommand: ParsableCommand {
         let policy = try PolicyFiles.load(directory: URL(fileURLWithPath: directory))
         let snapshot = try PolicySnapshot(bundle: policy.bundle)
         guard !policy.expectations.isEmpty else {
-            throw ValidationError("no expectations in \(directory): add an 'expectations:' section (see docs/policy.md)")
+            throw ValidationError(
+                "no expectations in \(directory): add an 'expectations:' section (see docs/policy.md)")
         }
         let results = Self.run(policy.expectations, on: snapshot)
         print(results.report)
@@ -32,7 +33,8 @@ struct TestPolicyCommand: ParsableCommand {
 
     static func run(_ expectations: [PolicyExpectation], on snapshot: PolicySnapshot) -> Results {
         var lines: [String] = []
-        var passed = 0, failed = 0
+        var passed = 0
+        var failed = 0
         for expectation in expectations {
             let failures = expectation.failures(in: snapshot.resolve(expectation.context))
             if failures.isEmpty {

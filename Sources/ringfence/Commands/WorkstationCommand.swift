@@ -3,9 +3,9 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import RingfenceAdapters
-import RingfenceWorkstation
 import RingfenceCore
 import RingfenceProto
+import RingfenceWorkstation
 import SwiftProtobuf
 
 /// `ringfence workstation`: the reference agent side, run by a service account on each
@@ -32,7 +32,9 @@ struct WorkstationCommand: AsyncParsableCommand {
         }
 
         func client<Result: Sendable>(
-            _ body: @Sendable (Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>, Metadata) async throws -> Result
+            _ body:
+                @Sendable (Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>, Metadata) async throws ->
+                Result
         ) async throws -> Result {
             let identity = try identity()
             let metadata: Metadata = ["authorization": "Bearer \(identity.apiKey)"]
@@ -44,14 +46,16 @@ struct WorkstationCommand: AsyncParsableCommand {
 
     static func agentKind(_ name: String) throws -> AgentKind {
         guard let kind = AgentKind(name: name) else {
-            throw ValidationError("--agent must be one of \(AgentKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+            throw ValidationError(
+                "--agent must be one of \(AgentKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
         }
         return kind
     }
 
     /// `workstation enrol`: trades a one-time token for this host's API key.
     struct Enrol: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enrol this host with a one-time token; keeps the key in identity.json (0600).")
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol this host with a one-time token; keeps the key in identity.json (0600).")
 
         @OptionGroup var common: Common
         @Option(help: "Enrolment token (ringfence keys enrol-token).")
@@ -60,7 +64,8 @@ struct WorkstationCommand: AsyncParsableCommand {
         var machineID: String?
 
         func run() async throws {
-            let machine = machineID ?? (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?
+            let machine =
+                machineID ?? (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard !machine.isEmpty else { throw ValidationError("no machine id: pass --machine-id") }
             var request = Ringfence_V1_EnrollRequest()
@@ -74,15 +79,19 @@ struct WorkstationCommand: AsyncParsableCommand {
                 try await Ringfence_V1_AgentService.Client(wrapping: grpc).enroll(message)
             }
             let identity = WorkstationCache.Identity(hostID: response.hostID, apiKey: response.apiKey)
-            try WorkstationCache.writeAtomically(try WorkstationCache.json(identity), to: common.store.identityPath, mode: 0o600)
-            print("enrolled as host \(response.hostID) (ring \(response.ring == 0 ? "from users' groups" : "\(response.ring)")); key in \(common.store.identityPath)")
+            try WorkstationCache.writeAtomically(
+                try WorkstationCache.json(identity), to: common.store.identityPath, mode: 0o600)
+            print(
+                "enrolled as host \(response.hostID) (ring \(response.ring == 0 ? "from users' groups" : "\(response.ring)")); key in \(common.store.identityPath)"
+            )
         }
     }
 
     /// `workstation fetch`: the user's resolved policy for the hook, and the agent's native
     /// files, installed where the agent reads them.
     struct Fetch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fetch the user's policy (policy.rfp, policy.json) and an agent's native managed files.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the user's policy (policy.rfp, policy.json) and an agent's native managed files.")
 
         @OptionGroup var common: Common
         @Option(help: "Agent to fetch native files for: claude-code, cursor or copilot.")
@@ -91,7 +100,9 @@ struct WorkstationCommand: AsyncParsableCommand {
         var user: String?
         @Option(help: "Repository slug to resolve for, if any.")
         var repo: String = ""
-        @Option(name: .customLong("install-dir"), help: "Where the agent reads its managed files, e.g. /etc/claude-code (default: <cache>/native/<agent>).")
+        @Option(
+            name: .customLong("install-dir"),
+            help: "Where the agent reads its managed files, e.g. /etc/claude-code (default: <cache>/native/<agent>).")
         var installDirectory: String?
 
         func run() async throws {
@@ -106,13 +117,17 @@ struct WorkstationCommand: AsyncParsableCommand {
             request.context.repo = repo
             request.includeNativeConfig = true
             let message = request
-            let response = try await common.client { client, metadata in try await client.fetchPolicy(message, metadata: metadata) }
+            let response = try await common.client { client, metadata in
+                try await client.fetchPolicy(message, metadata: metadata)
+            }
             let policy = try AgentPolicy(response, user: user)
             let store = common.store
             try store.storePolicy(policy)
             let directory = installDirectory ?? "\(common.cache)/native/\(kind.rawValue)"
             for file in response.nativeFiles {
-                guard !file.name.contains("/"), !file.name.hasPrefix(".") else { throw WorkstationError("refusing file name '\(file.name)'") }
+                guard !file.name.contains("/"), !file.name.hasPrefix(".") else {
+                    throw WorkstationError("refusing file name '\(file.name)'")
+                }
                 guard NativeFile.sha256Hex(Array(file.content)) == file.sha256 else {
                     throw WorkstationError("\(file.name): content does not match its sha256; nothing installed")
                 }
@@ -120,10 +135,13 @@ struct WorkstationCommand: AsyncParsableCommand {
             for file in response.nativeFiles {
                 try WorkstationCache.writeAtomically(file.content, to: directory + "/" + file.name)
             }
-            let install = WorkstationCache.ManagedInstall(directory: directory, files: response.nativeFiles.map { $0.name }.sorted(),
-                                                          etag: response.etag)
+            let install = WorkstationCache.ManagedInstall(
+                directory: directory, files: response.nativeFiles.map { $0.name }.sorted(),
+                etag: response.etag)
             try WorkstationCache.writeAtomically(try WorkstationCache.json(install), to: store.managedPath(kind))
-            print("policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(store.binaryPolicyPath) and policy.json")
+            print(
+                "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(store.binaryPolicyPath) and policy.json"
+            )
             for file in response.nativeFiles { print("  \(directory)/\(file.name)  sha256 \(file.sha256)") }
             if response.nativeFiles.isEmpty { print("  no native files for \(kind) (see docs/agents.md)") }
         }
@@ -132,7 +150,8 @@ struct WorkstationCommand: AsyncParsableCommand {
     /// `workstation heartbeat`: reports the host, and per agent with installed native files
     /// the SHA-256 of each file as it is now on disk (drift detection).
     struct Heartbeat: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a heartbeat with the hashes of the installed native files.")
+        static let configuration = CommandConfiguration(
+            abstract: "Send a heartbeat with the hashes of the installed native files.")
 
         @OptionGroup var common: Common
         @Option(help: "Directory users of this host (default $USER; comma-separated).")
@@ -140,9 +159,9 @@ struct WorkstationCommand: AsyncParsableCommand {
 
         static var osName: String {
             #if os(macOS)
-            "macos"
+                "macos"
             #else
-            "linux"
+                "linux"
             #endif
         }
 
@@ -156,9 +175,11 @@ struct WorkstationCommand: AsyncParsableCommand {
             request.inventory.os = Self.osName
             request.inventory.installerVersion = Ringfence.configuration.version
             let users = ContextOptions.split(self.users)
-            request.inventory.users = users.isEmpty ? [ProcessInfo.processInfo.environment["USER"] ?? ""].filter { !$0.isEmpty } : users
+            request.inventory.users =
+                users.isEmpty ? [ProcessInfo.processInfo.environment["USER"] ?? ""].filter { !$0.isEmpty } : users
             for kind in AgentKind.allCases {
-                guard let install = try? store.read(WorkstationCache.ManagedInstall.self, at: store.managedPath(kind)) else { continue }
+                guard let install = try? store.read(WorkstationCache.ManagedInstall.self, at: store.managedPath(kind))
+                else { continue }
                 var agent = Ringfence_V1_AgentInstall()
                 agent.kind = kind.rawValue
                 agent.hookState = .installed
@@ -166,7 +187,8 @@ struct WorkstationCommand: AsyncParsableCommand {
                 agent.managedFiles = install.files.map { name in
                     var file = Ringfence_V1_ManagedFile()
                     file.name = name
-                    file.sha256 = FileManager.default.contents(atPath: install.directory + "/" + name)
+                    file.sha256 =
+                        FileManager.default.contents(atPath: install.directory + "/" + name)
                         .map { NativeFile.sha256Hex(Array($0)) } ?? ""
                     return file
                 }
@@ -174,15 +196,20 @@ struct WorkstationCommand: AsyncParsableCommand {
                 request.inventory.agents.append(agent)
             }
             let message = request
-            let response = try await common.client { client, metadata in try await client.heartbeat(message, metadata: metadata) }
-            print("heartbeat sent (\(request.inventory.agents.count) agent(s)); server policy revision \(response.policyRevision), next in \(response.nextHeartbeatSeconds) s")
+            let response = try await common.client { client, metadata in
+                try await client.heartbeat(message, metadata: metadata)
+            }
+            print(
+                "heartbeat sent (\(request.inventory.agents.count) agent(s)); server policy revision \(response.policyRevision), next in \(response.nextHeartbeatSeconds) s"
+            )
         }
     }
 
     /// `workstation send`: sends the events the hook queued, batch by batch; a batch is
     /// deleted only once the server has stored it (ids make resending safe).
     struct Send: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send the audit events the hook queued (ReportEvents).")
+        static let configuration = CommandConfiguration(
+            abstract: "Send the audit events the hook queued (ReportEvents).")
 
         @OptionGroup var common: Common
 
@@ -200,7 +227,9 @@ struct WorkstationCommand: AsyncParsableCommand {
                     }
                 }
                 let hostID = identity.hostID
-                let chunks = stride(from: 0, to: events.count, by: 500).map { Array(events[$0..<min($0 + 500, events.count)]) }
+                let chunks = stride(from: 0, to: events.count, by: 500).map {
+                    Array(events[$0..<min($0 + 500, events.count)])
+                }
                 if !chunks.isEmpty {
                     let response = try await common.client { client, metadata in
                         try await client.reportEvents(metadata: metadata) { writer in
@@ -215,13 +244,16 @@ struct WorkstationCommand: AsyncParsableCommand {
                     totals.stored += response.stored
                     totals.duplicates += response.duplicates
                     totals.rejected += response.rejected.count
-                    for rejected in response.rejected.prefix(5) { print("  rejected \(rejected.eventID): \(rejected.reason)") }
+                    for rejected in response.rejected.prefix(5) {
+                        print("  rejected \(rejected.eventID): \(rejected.reason)")
+                    }
                 }
                 totals.events += events.count
                 try FileManager.default.removeItem(atPath: batch)
             }
-            print("sent \(totals.events) event(s): \(totals.stored) stored, \(totals.duplicates) duplicate, \(totals.rejected) rejected"
-                  + (totals.unreadable > 0 ? ", \(totals.unreadable) unreadable line(s) dropped" : ""))
+            print(
+                "sent \(totals.events) event(s): \(totals.stored) stored, \(totals.duplicates) duplicate, \(totals.rejected) rejected"
+                    + (totals.unreadable > 0 ? ", \(totals.unreadable) unreadable line(s) dropped" : ""))
         }
     }
 }

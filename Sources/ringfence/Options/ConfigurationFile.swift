@@ -22,10 +22,15 @@ struct ConfigurationFile {
     var server = AgentServerConfiguration()
 
     /// Reads and validates a file; environment variables override what it says.
-    static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws -> ConfigurationFile {
+    static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws
+        -> ConfigurationFile
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (permission denied?)" : "does not exist"
-            throw ConfigurationError([FileProblem(file: path, line: 0, path: "", message: "the configuration file \(reason)")])
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "cannot be read (permission denied?)" : "does not exist"
+            throw ConfigurationError([
+                FileProblem(file: path, line: 0, path: "", message: "the configuration file \(reason)")
+            ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError([FileProblem(file: path, line: 0, path: "", message: "not UTF-8 text")])
@@ -35,7 +40,9 @@ struct ConfigurationFile {
 
     /// Reads a configuration from its text: every section with the strict reader, every
     /// problem of the whole file reported at once (`ConfigurationError`).
-    static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigurationError) -> ConfigurationFile {
+    static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigurationError)
+        -> ConfigurationFile
+    {
         let document = ConfigurationDocument(text: text, file: file, allowed: sections, environment: environment)
         var result = ConfigurationFile()
         if let database = document.sections["database"]?.mapping(allowed: ["url"]), let url = database["url"] {
@@ -60,7 +67,9 @@ struct ConfigurationFile {
 
 /// `--config FILE`, defaulting to `$RINGFENCE_CONFIG`.
 struct ConfigurationOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file (YAML).", discussion: "Defaults to $RINGFENCE_CONFIG."))
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("Configuration file (YAML).", discussion: "Defaults to $RINGFENCE_CONFIG."))
     var path: String?
 
     func load(environment: [String: String] = EnvironmentReader.current) throws -> ConfigurationFile {
@@ -69,7 +78,9 @@ struct ConfigurationOptions: ParsableArguments {
             if environment["RINGFENCE_DATABASE_URL"] != nil {
                 return try ConfigurationFile.parse("", file: "(environment)", environment: environment)
             }
-            throw ValidationError("no configuration: pass --config FILE, set RINGFENCE_CONFIG, or set RINGFENCE_DATABASE_URL (see docs/configuration.md)")
+            throw ValidationError(
+                "no configuration: pass --config FILE, set RINGFENCE_CONFIG, or set RINGFENCE_DATABASE_URL (see docs/configuration.md)"
+            )
         }
         return try ConfigurationFile.load(path: path, environment: environment)
     }

@@ -42,32 +42,43 @@ struct ContextOptions: ParsableArguments {
     func context() throws -> DecisionContext {
         var ring: Ring?
         if let hostRing {
-            guard let value = Ring(number: hostRing) else { throw ValidationError("--host-ring must be 1, 2, 3 or 4, got \(hostRing)") }
+            guard let value = Ring(number: hostRing) else {
+                throw ValidationError("--host-ring must be 1, 2, 3 or 4, got \(hostRing)")
+            }
             ring = value
         }
         var repoTrust: RepoTrust?
         if let trust {
             guard let value = RepoTrust(rawValue: trust) else {
-                throw ValidationError("--trust must be one of \(RepoTrust.allCases.map(\.rawValue).joined(separator: ", ")), got '\(trust)'")
+                throw ValidationError(
+                    "--trust must be one of \(RepoTrust.allCases.map(\.rawValue).joined(separator: ", ")), got '\(trust)'"
+                )
             }
             repoTrust = value
         }
         let surfaceList = try Self.split(surfaces).map { name in
-            guard let surface = Surface(rawValue: name) else { throw ValidationError("--surface '\(name)' is not a surface name (e.g. risky_shell)") }
+            guard let surface = Surface(rawValue: name) else {
+                throw ValidationError("--surface '\(name)' is not a surface name (e.g. risky_shell)")
+            }
             return surface
         }
         var moment = Date()
         if let at {
-            guard let date = ISO8601DateFormatter().date(from: at) else { throw ValidationError("--at must look like 2026-11-20T10:00:00Z, got '\(at)'") }
+            guard let date = ISO8601DateFormatter().date(from: at) else {
+                throw ValidationError("--at must look like 2026-11-20T10:00:00Z, got '\(at)'")
+            }
             moment = date
         }
-        return DecisionContext(user: user, groups: Self.split(groups), roles: Self.split(roles), hostRing: ring,
-                               hostTags: Self.split(hostTags), repo: repo, trust: repoTrust, agent: agent,
-                               surfaces: surfaceList, at: moment)
+        return DecisionContext(
+            user: user, groups: Self.split(groups), roles: Self.split(roles), hostRing: ring,
+            hostTags: Self.split(hostTags), repo: repo, trust: repoTrust, agent: agent,
+            surfaces: surfaceList, at: moment)
     }
 
     static func split(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter {
+            !$0.isEmpty
+        }
     }
 }
 

@@ -1,9 +1,14 @@
+import ArgumentParser
+import RingfenceFiles
+
 /// `host:port` as written in flags and configuration (IPv6 as `[::1]:port`; port 0 asks
 /// for any free port).
 enum HostPort {
     /// The host and port, or nil when `text` is not of that form.
     static func parse(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
             return nil
         }
         var host = String(text[..<colon])
@@ -17,9 +22,6 @@ enum HostPort {
         return address
     }
 }
-
-import ArgumentParser
-import RingfenceFiles
 
 extension YAMLValue {
     /// A `host:port` value.

@@ -1,16 +1,20 @@
 import ArgumentParser
 import Foundation
-import RingfenceFiles
 import RingfenceCore
+import RingfenceFiles
 import RingfenceStore
 
 /// Where policy comes from: `--policy DIR` (YAML files), or PostgreSQL — the current
 /// revision, `--revision N`, or the revision in force at the context's `--at`.
 struct PolicySource: ParsableArguments {
-    @Option(name: .customLong("policy"), help: "Directory of policy YAML files; without it, policy is read from PostgreSQL.")
+    @Option(
+        name: .customLong("policy"), help: "Directory of policy YAML files; without it, policy is read from PostgreSQL."
+    )
     var directory: String?
 
-    @Option(name: .customLong("revision"), help: "Policy revision to use from PostgreSQL (default: the one in force at --at, or the latest).")
+    @Option(
+        name: .customLong("revision"),
+        help: "Policy revision to use from PostgreSQL (default: the one in force at --at, or the latest).")
     var revision: Int64?
 
     @OptionGroup var database: DatabaseOptions
@@ -40,7 +44,9 @@ struct PolicySource: ParsableArguments {
     /// The snapshot of `revision`, else of the revision in force at `moment`, else of the latest.
     /// (A function of its own, not inline in the closure above: Swift 6.3.1 crashes in
     /// release builds — LLVM coroutine splitting — on the inline form.)
-    private static func snapshot(from store: PolicyStore, revision: Int64?, at moment: Date?) async throws -> PolicySnapshot {
+    private static func snapshot(from store: PolicyStore, revision: Int64?, at moment: Date?) async throws
+        -> PolicySnapshot
+    {
         let chosen: Int64?
         if let revision {
             chosen = revision

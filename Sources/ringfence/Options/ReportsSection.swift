@@ -16,7 +16,8 @@ enum ReportsSection {
             let names = formats.list { item -> String? in
                 guard let name = item.string() else { return nil }
                 guard ReportWriter.formats.contains(name) else {
-                    item.fail("unknown format '\(name)'; expected some of \(ReportWriter.formats.joined(separator: ", "))")
+                    item.fail(
+                        "unknown format '\(name)'; expected some of \(ReportWriter.formats.joined(separator: ", "))")
                     return nil
                 }
                 return name
@@ -25,10 +26,16 @@ enum ReportsSection {
         }
         var weekday = 1
         if let day = fields["weekday"], let text = day.string() {
-            if let number = ReportSchedule.weekday(named: text) { weekday = number } else { day.fail("expected monday … sunday, got '\(text)'") }
+            if let number = ReportSchedule.weekday(named: text) {
+                weekday = number
+            } else {
+                day.fail("expected monday … sunday, got '\(text)'")
+            }
         }
         let hour = fields["hour"]?.int(in: 0...23) ?? 6
-        if let hours = fields["staleAfterHours"]?.double(in: 0.001...(24 * 365)) { configuration.staleAfter = hours * 3_600 }
+        if let hours = fields["staleAfterHours"]?.double(in: 0.001...(24 * 365)) {
+            configuration.staleAfter = hours * 3_600
+        }
         if let mail = fields["mail"] { configuration.delivery = self.mail(mail) }
         configuration.schedule = ReportSchedule(weekday: weekday, hour: hour)
         return out == nil ? nil : configuration

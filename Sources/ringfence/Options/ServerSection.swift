@@ -1,16 +1,18 @@
-import Yams
 import Foundation
 import RingfenceAdapters
 import RingfenceCore
 import RingfenceFiles
 import RingfenceServer
+import Yams
 
 /// Reads the `server:` section of the configuration file into an
 /// `AgentServerConfiguration` (keys in docs/configuration.md), with the strict reader:
 /// unknown keys, wrong types and values that cannot work are located problems.
 enum ServerSection {
-    static let keys = ["listen", "metrics", "tls", "maxMessageBytes", "rateLimit", "enrollRateLimit", "keyLifetimeDays",
-                       "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize", "agents"]
+    static let keys = [
+        "listen", "metrics", "tls", "maxMessageBytes", "rateLimit", "enrollRateLimit", "keyLifetimeDays",
+        "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize", "agents",
+    ]
 
     static func read(_ value: YAMLValue?, document: ConfigurationDocument) -> AgentServerConfiguration {
         var configuration = AgentServerConfiguration()
@@ -57,7 +59,10 @@ enum ServerSection {
     /// `server.agents`: how the native files rendered for agents call the hook.
     static func adapters(_ value: YAMLValue) -> AdapterOptions {
         var options = AdapterOptions()
-        guard let fields = value.mapping(allowed: ["hookExecutable", "cacheDirectory", "failClosed", "managedHooksOnly", "hookTimeoutSeconds"])
+        guard
+            let fields = value.mapping(allowed: [
+                "hookExecutable", "cacheDirectory", "failClosed", "managedHooksOnly", "hookTimeoutSeconds",
+            ])
         else { return options }
         if let path = fields["hookExecutable"]?.nonEmptyString() { options.hookExecutable = path }
         if let path = fields["cacheDirectory"]?.nonEmptyString() { options.cacheDirectory = path }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Percentiles of a set of latencies, computed once from the sorted samples.
 struct LatencySummary: Sendable, Equatable {
     var count: Int

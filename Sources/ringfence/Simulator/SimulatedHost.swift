@@ -81,7 +81,9 @@ struct SimulatedHost: Sendable {
         return try await client.heartbeat(request, metadata: metadata, options: Self.options)
     }
 
-    func fetchPolicy(_ client: Client, user: String, ifNoneMatch: String = "") async throws -> Ringfence_V1_FetchPolicyResponse {
+    func fetchPolicy(_ client: Client, user: String, ifNoneMatch: String = "") async throws
+        -> Ringfence_V1_FetchPolicyResponse
+    {
         var request = Ringfence_V1_FetchPolicyRequest()
         request.hostID = hostID
         request.context.user = user
@@ -93,9 +95,12 @@ struct SimulatedHost: Sendable {
 
     /// Streams `count` events in batches of `batchSize`; ids are derived from the host and
     /// a sequence number, so running the same simulation again stores nothing new.
-    func reportEvents(_ client: Client, count: Int, batchSize: Int, firstSequence: Int = 0, etag: String = "", at: Date,
-                      idPrefix: String = "sim")
-        async throws -> Ringfence_V1_ReportEventsResponse {
+    func reportEvents(
+        _ client: Client, count: Int, batchSize: Int, firstSequence: Int = 0, etag: String = "", at: Date,
+        idPrefix: String = "sim"
+    )
+        async throws -> Ringfence_V1_ReportEventsResponse
+    {
         let hostID = self.hostID
         let users = self.users
         let index = self.index
@@ -105,7 +110,9 @@ struct SimulatedHost: Sendable {
                 var batch = Ringfence_V1_ReportEventsRequest()
                 batch.hostID = hostID
                 let end = min(firstSequence + count, sequence + batchSize)
-                batch.events = (sequence..<end).map { Self.event(host: index, sequence: $0, users: users, etag: etag, at: at, idPrefix: idPrefix) }
+                batch.events = (sequence..<end).map {
+                    Self.event(host: index, sequence: $0, users: users, etag: etag, at: at, idPrefix: idPrefix)
+                }
                 try await writer.write(batch)
                 sequence = end
             }
@@ -113,18 +120,21 @@ struct SimulatedHost: Sendable {
     }
 
     static let repos = ["payments/api", "payments/web", "platform/infra", "data/pipelines", "mobile/app"]
-    static let shapes: [(surface: String, rule: String, pack: String, verdict: Ringfence_V1_Verdict, uncapped: Ringfence_V1_Level)] = [
-        ("risky_shell", "", "", .pass, .off),
-        ("risky_shell", "RS-2", "shell-baseline", .warnCandidate, .warn),
-        ("risky_shell", "RS-1", "shell-baseline", .blockCandidate, .block),
-        ("sensitive_path_read", "SP-1", "secrets-baseline", .blockCandidate, .block),
-        ("sensitive_path_read", "", "", .pass, .off),
-        ("mcp_tool", "MCP-1", "mcp-governance", .warnCandidate, .warn),
-        ("credential_exfiltration", "CE-1", "secrets-baseline", .blockCandidate, .block),
-        ("risky_shell", "", "", .pass, .off),
-    ]
+    static let shapes:
+        [(surface: String, rule: String, pack: String, verdict: Ringfence_V1_Verdict, uncapped: Ringfence_V1_Level)] = [
+            ("risky_shell", "", "", .pass, .off),
+            ("risky_shell", "RS-2", "shell-baseline", .warnCandidate, .warn),
+            ("risky_shell", "RS-1", "shell-baseline", .blockCandidate, .block),
+            ("sensitive_path_read", "SP-1", "secrets-baseline", .blockCandidate, .block),
+            ("sensitive_path_read", "", "", .pass, .off),
+            ("mcp_tool", "MCP-1", "mcp-governance", .warnCandidate, .warn),
+            ("credential_exfiltration", "CE-1", "secrets-baseline", .blockCandidate, .block),
+            ("risky_shell", "", "", .pass, .off),
+        ]
 
-    static func event(host: Int, sequence: Int, users: [String], etag: String, at: Date, idPrefix: String = "sim") -> Ringfence_V1_AuditEvent {
+    static func event(host: Int, sequence: Int, users: [String], etag: String, at: Date, idPrefix: String = "sim")
+        -> Ringfence_V1_AuditEvent
+    {
         let shape = shapes[(host &* 31 &+ sequence) % shapes.count]
         var event = Ringfence_V1_AuditEvent()
         event.eventID = "\(idPrefix)-\(host)-\(sequence)"

@@ -1,28 +1,35 @@
+import Foundation
 import RingfenceAdapters
-import RingfenceWorkstation
 import RingfenceCore
 import RingfenceProto
+import RingfenceWorkstation
 import SwiftProtobuf
-import Foundation
 
 extension AgentPolicy {
     /// The policy of a FetchPolicy answer, as the hook's cache keeps it.
     init(_ response: Ringfence_V1_FetchPolicyResponse, user: String) throws(WorkstationError) {
         var surfaces: [SurfacePolicy] = []
         for surface in response.surfaces {
-            guard let name = Surface(rawValue: surface.surface) else { throw WorkstationError("the server sent surface '\(surface.surface)'") }
+            guard let name = Surface(rawValue: surface.surface) else {
+                throw WorkstationError("the server sent surface '\(surface.surface)'")
+            }
             let rules = try surface.rules.map { (rule: Ringfence_V1_PolicyRule) throws(WorkstationError) -> Rule in
                 guard let level = Level(proto: rule.level), let uncapped = Level(proto: rule.uncappedLevel) else {
                     throw WorkstationError("rule \(rule.ruleID) has no level")
                 }
-                return Rule(pack: rule.pack, packVersion: Int(rule.packVersion), id: rule.ruleID, match: rule.match, level: level,
-                            uncappedLevel: uncapped, risk: RingfenceCore.Rule.Risk(rawValue: rule.risk) ?? .medium,
-                            description: rule.description_p)
+                return Rule(
+                    pack: rule.pack, packVersion: Int(rule.packVersion), id: rule.ruleID, match: rule.match,
+                    level: level,
+                    uncappedLevel: uncapped, risk: RingfenceCore.Rule.Risk(rawValue: rule.risk) ?? .medium,
+                    description: rule.description_p)
             }
-            surfaces.append(SurfacePolicy(surface: name, level: Level(proto: surface.level) ?? .off,
-                                          uncappedLevel: Level(proto: surface.uncappedLevel) ?? .off, rules: rules))
+            surfaces.append(
+                SurfacePolicy(
+                    surface: name, level: Level(proto: surface.level) ?? .off,
+                    uncappedLevel: Level(proto: surface.uncappedLevel) ?? .off, rules: rules))
         }
-        self.init(user: user, ring: Int(response.ring), revision: response.revision, etag: response.etag, surfaces: surfaces)
+        self.init(
+            user: user, ring: Int(response.ring), revision: response.revision, etag: response.etag, surfaces: surfaces)
     }
 }
 

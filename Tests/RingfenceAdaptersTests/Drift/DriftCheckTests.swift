@@ -16,10 +16,17 @@ struct DriftCheckTests {
         let name = "managed-settings.json"
         let good = served.files[0].sha256
         #expect(check.drifted([.init(agent: "claude-code", digest: served.digest, files: [name: good])]).isEmpty)
-        #expect(check.drifted([.init(agent: "claude-code", digest: "", files: [name: String(repeating: "0", count: 64)])])
-            == ["claude-code/managed-settings.json"])
-        #expect(check.drifted([.init(agent: "claude-code", digest: "", files: [name: ""])]) == ["claude-code/managed-settings.json"])
-        #expect(check.drifted([.init(agent: "claude-code", digest: "", files: ["other.json": good])]) == ["claude-code/managed-settings.json"])
+        #expect(
+            check.drifted([.init(agent: "claude-code", digest: "", files: [name: String(repeating: "0", count: 64)])])
+                == ["claude-code/managed-settings.json"])
+        #expect(
+            check.drifted([.init(agent: "claude-code", digest: "", files: [name: ""])]) == [
+                "claude-code/managed-settings.json"
+            ])
+        #expect(
+            check.drifted([.init(agent: "claude-code", digest: "", files: ["other.json": good])]) == [
+                "claude-code/managed-settings.json"
+            ])
     }
 
     @Test("only a digest: compared as a whole; nothing reported or never served: not judged")

@@ -14,9 +14,11 @@ struct HookInputFuzzTests {
 
     static let recorded: [Data] = {
         let directory = Fixtures.directory.appendingPathComponent("hooks")
-        return ["claude-code/bash-rm-rf.json", "claude-code/read-dotenv.json", "claude-code/mcp-github-delete.json",
-                "cursor/shell-kubectl.json", "cursor/read-pem.json", "cursor/mcp-drop-database.json"]
-            .map { try! Data(contentsOf: directory.appendingPathComponent($0)) }
+        return [
+            "claude-code/bash-rm-rf.json", "claude-code/read-dotenv.json", "claude-code/mcp-github-delete.json",
+            "cursor/shell-kubectl.json", "cursor/read-pem.json", "cursor/mcp-drop-database.json",
+        ]
+        .map { try! Data(contentsOf: directory.appendingPathComponent($0)) }
     }()
 
     @Test("mutated and random hook inputs")
@@ -38,8 +40,9 @@ struct HookInputFuzzTests {
             }
             for agent in [AgentKind.claudeCode, .cursor] {
                 guard let invocation = try? HookInvocation(agent: agent, json: Data(bytes)) else { continue }
-                let run = HookRun(invocation: invocation, policy: .available(SamplePolicy.policy), failClosed: [.riskyShell],
-                                  home: "/home/alice", user: "alice", eventID: "e", now: 0)
+                let run = HookRun(
+                    invocation: invocation, policy: .available(SamplePolicy.policy), failClosed: [.riskyShell],
+                    home: "/home/alice", user: "alice", eventID: "e", now: 0)
                 #expect(run.answer.exitCode == 0, "seed \(seed)")
             }
         }
@@ -53,7 +56,9 @@ struct HookInputFuzzTests {
             var bytes = valid
             for _ in 0..<(1 + draw.next(4)) { bytes[draw.next(bytes.count)] = UInt8(draw.next(256)) }
             if let policy = try? AgentPolicy(binary: bytes) {
-                #expect(try! AgentPolicy(binary: policy.binary) == policy, "seed \(seed): what decodes encodes and decodes the same")
+                #expect(
+                    try! AgentPolicy(binary: policy.binary) == policy,
+                    "seed \(seed): what decodes encodes and decodes the same")
             }
         }
     }

@@ -19,32 +19,51 @@ struct HookRunTests {
     static let claude = #"{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"#
 
     static let cases: [Case] = [
-        Case(fixture: "claude-code/bash-rm-rf.json",
-             stdout: claude + #""deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system."}}"# + "\n",
-             verdict: .block, rule: "RS-1"),
-        Case(fixture: "claude-code/bash-curl-sh.json",
-             stdout: claude + #""ask","permissionDecisionReason":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network."}}"# + "\n",
-             verdict: .warn, rule: "RS-2"),
+        Case(
+            fixture: "claude-code/bash-rm-rf.json",
+            stdout: claude
+                + #""deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system."}}"#
+                + "\n",
+            verdict: .block, rule: "RS-1"),
+        Case(
+            fixture: "claude-code/bash-curl-sh.json",
+            stdout: claude
+                + #""ask","permissionDecisionReason":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network."}}"#
+                + "\n",
+            verdict: .warn, rule: "RS-2"),
         Case(fixture: "claude-code/bash-ls.json", stdout: "", verdict: .pass, rule: ""),
-        Case(fixture: "claude-code/read-dotenv.json",
-             stdout: claude + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}}"# + "\n",
-             verdict: .block, rule: "SP-1"),
+        Case(
+            fixture: "claude-code/read-dotenv.json",
+            stdout: claude
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}}"#
+                + "\n",
+            verdict: .block, rule: "SP-1"),
         Case(fixture: "claude-code/mcp-github-delete.json", stdout: "", verdict: .blockCandidate, rule: "MCP-1"),
         Case(fixture: "claude-code/edit.json", stdout: "", verdict: nil, rule: ""),
         Case(fixture: "cursor/shell-kubectl.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""),
-        Case(fixture: "cursor/shell-git-status.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""),
-        Case(fixture: "cursor/shell-curl-sh.json",
-             stdout: #"{"permission":"ask","user_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network.","agent_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network."}"# + "\n",
-             verdict: .warn, rule: "RS-2"),
-        Case(fixture: "cursor/read-pem.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .warnCandidate, rule: "SP-3"),
-        Case(fixture: "cursor/mcp-drop-database.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .blockCandidate, rule: "MCP-1"),
+        Case(
+            fixture: "cursor/shell-git-status.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""
+        ),
+        Case(
+            fixture: "cursor/shell-curl-sh.json",
+            stdout:
+                #"{"permission":"ask","user_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network.","agent_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network."}"#
+                + "\n",
+            verdict: .warn, rule: "RS-2"),
+        Case(
+            fixture: "cursor/read-pem.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .warnCandidate,
+            rule: "SP-3"),
+        Case(
+            fixture: "cursor/mcp-drop-database.json", stdout: #"{"permission":"allow"}"# + "\n",
+            verdict: .blockCandidate, rule: "MCP-1"),
     ]
 
     static func run(_ fixture: String, policy: HookRun.CachedPolicy, failClosed: Set<Surface> = []) throws -> HookRun {
         let agent = AgentKind(name: String(fixture.prefix { $0 != "/" }))!
         let invocation = try HookInvocation(agent: agent, json: try Fixtures.data("hooks/" + fixture))
-        return HookRun(invocation: invocation, policy: policy, failClosed: failClosed, home: "/home/alice", user: "alice-from-env",
-                       eventID: "e-1", now: 1_795_000_000)
+        return HookRun(
+            invocation: invocation, policy: policy, failClosed: failClosed, home: "/home/alice", user: "alice-from-env",
+            eventID: "e-1", now: 1_795_000_000)
     }
 
     @Test("answers and queued events", arguments: cases)
@@ -59,15 +78,20 @@ struct HookRunTests {
             #expect(event.policyETag == "etag-sample")
             #expect(event.agentKind == String(testCase.fixture.prefix { $0 != "/" }))
             #expect(!event.sessionID.isEmpty)
-            #expect(!event.summary.contains("postgresql") && !event.summary.contains("BEGIN"), "no arguments or content in the summary")
+            #expect(
+                !event.summary.contains("postgresql") && !event.summary.contains("BEGIN"),
+                "no arguments or content in the summary")
         }
     }
 
-    @Test("the kubectl rule of the example packs is not in the sample policy, so the cursor kubectl case passes; with it, it blocks")
+    @Test(
+        "the kubectl rule of the example packs is not in the sample policy, so the cursor kubectl case passes; with it, it blocks"
+    )
     func kubectl() throws {
         var policy = SamplePolicy.policy
         let index = policy.surfaces.firstIndex { $0.surface == .riskyShell }!
-        policy.surfaces[index].rules.append(SamplePolicy.rule("shell-baseline", "RS-12", ["kubectl * --context prod*"], .block))
+        policy.surfaces[index].rules.append(
+            SamplePolicy.rule("shell-baseline", "RS-12", ["kubectl * --context prod*"], .block))
         let run = try Self.run("cursor/shell-kubectl.json", policy: .available(policy))
         #expect(run.answer.stdout.hasPrefix(#"{"permission":"deny","user_message":"Ringfence shell-baseline RS-12"#))
         #expect(run.event?.verdict == .block)
@@ -94,11 +118,16 @@ struct HookRunTests {
         #expect(cursor.answer.stdout == #"{"permission":"deny"}"# + "\n")
     }
 
-    @Test("unreadable inputs are refused with a reason", arguments: [
-        ("not json", "not a JSON object"),
-        (#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#, "no tool_input.command"),
-        (#"{"hook_event_name":"PreToolUse","tool_name":"mcp__weird","tool_input":{}}"#, "is not mcp__<server>__<tool>"),
-    ])
+    @Test(
+        "unreadable inputs are refused with a reason",
+        arguments: [
+            ("not json", "not a JSON object"),
+            (#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#, "no tool_input.command"),
+            (
+                #"{"hook_event_name":"PreToolUse","tool_name":"mcp__weird","tool_input":{}}"#,
+                "is not mcp__<server>__<tool>"
+            ),
+        ])
     func badInput(json: String, reason: String) {
         #expect {
             _ = try HookInvocation(agent: .claudeCode, json: Data(json.utf8))
@@ -109,7 +138,8 @@ struct HookRunTests {
 
     @Test("a relative read path is taken from the agent's working directory")
     func relative() throws {
-        let json = #"{"hook_event_name":"PreToolUse","cwd":"/home/alice/src/api","tool_name":"Read","tool_input":{"file_path":"./.env"}}"#
+        let json =
+            #"{"hook_event_name":"PreToolUse","cwd":"/home/alice/src/api","tool_name":"Read","tool_input":{"file_path":"./.env"}}"#
         let invocation = try HookInvocation(agent: .claudeCode, json: Data(json.utf8))
         #expect(invocation.action == .readFile(path: "/home/alice/src/api/.env"))
     }

@@ -17,7 +17,8 @@ struct CursorAdapterTests {
 
     @Test("version 1, the three before-hooks, each running ringfence hook for cursor")
     func parsed() throws {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(configuration.files[0].content.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(configuration.files[0].content.utf8)) as? [String: Any])
         #expect(object["version"] as? Int == 1)
         let hooks = try #require(object["hooks"] as? [String: [[String: String]]])
         #expect(Set(hooks.keys) == ["beforeShellExecution", "beforeMCPExecution", "beforeReadFile"])

@@ -10,15 +10,21 @@ import Testing
 @Suite("Adapters: a higher ring never renders a looser file")
 struct RingMonotonicityTests {
     static let snapshot: PolicySnapshot = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        return try! PolicySnapshot(bundle: try! PolicyFiles.load(directory: root.appendingPathComponent("examples/policy")).bundle)
+            .deletingLastPathComponent()
+        return try! PolicySnapshot(
+            bundle: try! PolicyFiles.load(directory: root.appendingPathComponent("examples/policy")).bundle)
     }()
 
     static let contexts: [DecisionContext] = [
         DecisionContext(user: "alice", groups: ["engineering"], agent: "claude-code"),
-        DecisionContext(user: "bob", groups: ["engineering", "ai-pilot"], repo: "payments/api", trust: .production, agent: "claude-code"),
-        DecisionContext(user: "carol", groups: ["contractors"], roles: ["contractor"], repo: "sandbox/x", trust: .sandbox, agent: "cursor"),
+        DecisionContext(
+            user: "bob", groups: ["engineering", "ai-pilot"], repo: "payments/api", trust: .production,
+            agent: "claude-code"),
+        DecisionContext(
+            user: "carol", groups: ["contractors"], roles: ["contractor"], repo: "sandbox/x", trust: .sandbox,
+            agent: "cursor"),
         DecisionContext(user: "dave", groups: ["security"], roles: ["admin"], agent: "claude-code"),
     ]
 
@@ -28,7 +34,9 @@ struct RingMonotonicityTests {
         for ring in Ring.allCases.sorted() {
             var ringContext = context
             ringContext.hostRing = ring
-            let file = ClaudeCodeAdapter.render(AgentPolicy(Self.snapshot.resolve(ringContext)), options: AdapterOptions()).files[0]
+            let file = ClaudeCodeAdapter.render(
+                AgentPolicy(Self.snapshot.resolve(ringContext)), options: AdapterOptions()
+            ).files[0]
             let object = try #require(try JSONSerialization.jsonObject(with: Data(file.content.utf8)) as? [String: Any])
             let permissions = try #require(object["permissions"] as? [String: [String]])
             let current = (deny: Set(permissions["deny"] ?? []), ask: Set(permissions["ask"] ?? []))

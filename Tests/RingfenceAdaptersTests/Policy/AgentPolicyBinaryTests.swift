@@ -13,7 +13,9 @@ struct AgentPolicyBinaryTests {
             let (policy, _) = StricterPolicyPropertyTests.pair(seed: seed)
             #expect(try! AgentPolicy(binary: policy.binary) == policy, "seed \(seed)")
             let only = try! AgentPolicy(binary: policy.binary, only: [.mcpTool])
-            #expect(only.surfaces.map(\.surface) == [.mcpTool] && only.rules(of: .mcpTool) == policy.rules(of: .mcpTool), "seed \(seed)")
+            #expect(
+                only.surfaces.map(\.surface) == [.mcpTool] && only.rules(of: .mcpTool) == policy.rules(of: .mcpTool),
+                "seed \(seed)")
         }
         #expect(try! AgentPolicy(binary: SamplePolicy.policy.binary) == SamplePolicy.policy)
     }

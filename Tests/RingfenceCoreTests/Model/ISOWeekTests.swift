@@ -37,7 +37,9 @@ struct ISOWeekTests {
         #expect(ISOWeek("2025-W53") == nil)
     }
 
-    @Test("malformed weeks are refused", arguments: ["", "2026", "2026-47", "2026-W", "2026-W00", "2026-W54", "26-W01", "2026-w01", "2026-W1"])
+    @Test(
+        "malformed weeks are refused",
+        arguments: ["", "2026", "2026-47", "2026-W", "2026-W00", "2026-W54", "26-W01", "2026-w01", "2026-W1"])
     func malformed(text: String) {
         #expect(ISOWeek(text) == nil)
     }

@@ -10,12 +10,14 @@ struct RingTests {
         #expect(max(Level.warn, .observe) == .warn)
     }
 
-    @Test("ring caps follow the rollout stages", arguments: [
-        (Ring.inventory, false, Level.off), (.inventory, true, .off),
-        (.audit, false, .observe), (.audit, true, .observe),
-        (.target, false, .observe), (.target, true, .block),
-        (.enforce, false, .block), (.enforce, true, .block),
-    ])
+    @Test(
+        "ring caps follow the rollout stages",
+        arguments: [
+            (Ring.inventory, false, Level.off), (.inventory, true, .off),
+            (.audit, false, .observe), (.audit, true, .observe),
+            (.target, false, .observe), (.target, true, .block),
+            (.enforce, false, .block), (.enforce, true, .block),
+        ])
     func caps(ring: Ring, targeted: Bool, cap: Level) {
         #expect(ring.cap(targeted: targeted) == cap)
     }
@@ -40,16 +42,18 @@ struct RingTests {
 
 @Suite("Verdict")
 struct VerdictTests {
-    @Test("the applied level decides; a stronger uncapped level makes a candidate", arguments: [
-        (Level.off, Level.off, Verdict.pass),
-        (.observe, .observe, .pass),
-        (.observe, .warn, .warnCandidate),
-        (.observe, .block, .blockCandidate),
-        (.off, .block, .blockCandidate),
-        (.warn, .warn, .warn),
-        (.warn, .block, .warn),
-        (.block, .block, .block),
-    ])
+    @Test(
+        "the applied level decides; a stronger uncapped level makes a candidate",
+        arguments: [
+            (Level.off, Level.off, Verdict.pass),
+            (.observe, .observe, .pass),
+            (.observe, .warn, .warnCandidate),
+            (.observe, .block, .blockCandidate),
+            (.off, .block, .blockCandidate),
+            (.warn, .warn, .warn),
+            (.warn, .block, .warn),
+            (.block, .block, .block),
+        ])
     func verdicts(applied: Level, uncapped: Level, verdict: Verdict) {
         #expect(Verdict(applied: applied, uncapped: uncapped) == verdict)
     }
@@ -62,11 +66,13 @@ struct VerdictTests {
 
 @Suite("Surface")
 struct SurfaceTests {
-    @Test("surface names are lowercase identifiers", arguments: [
-        ("risky_shell", true), ("mcp_tool", true), ("a1", true),
-        ("", false), ("Risky", false), ("1abc", false), ("risky-shell", false), ("risky shell", false),
-        (String(repeating: "a", count: 65), false),
-    ])
+    @Test(
+        "surface names are lowercase identifiers",
+        arguments: [
+            ("risky_shell", true), ("mcp_tool", true), ("a1", true),
+            ("", false), ("Risky", false), ("1abc", false), ("risky-shell", false), ("risky shell", false),
+            (String(repeating: "a", count: 65), false),
+        ])
     func names(name: String, valid: Bool) {
         #expect((Surface(rawValue: name) != nil) == valid)
     }

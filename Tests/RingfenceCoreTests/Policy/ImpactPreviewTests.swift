@@ -8,16 +8,21 @@ struct ImpactPreviewTests {
     static let at = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func bundle(level: Level, description: String = "") -> PolicyBundle {
-        let pack = PackVersion(pack: "p", version: 1, description: description,
-                               rules: [Rule(id: "R", surface: .riskyShell, match: ["rm -rf *"], level: level, risk: .high)])
+        let pack = PackVersion(
+            pack: "p", version: 1, description: description,
+            rules: [Rule(id: "R", surface: .riskyShell, match: ["rm -rf *"], level: level, risk: .high)])
         return PolicyBundle(packs: [pack], assignments: [Assignment(id: "all", pack: "p", priority: 1)])
     }
 
-    static let context = DecisionContext(user: "alice", groups: ["eng"], hostRing: .enforce, repo: "payments/api", agent: "claude-code", at: at)
+    static let context = DecisionContext(
+        user: "alice", groups: ["eng"], hostRing: .enforce, repo: "payments/api", agent: "claude-code", at: at)
 
     /// Events recorded as `pass` under an older policy, for a rule that blocks today.
-    static let events = [ImpactPreview.ObservedEvents(context: context, pack: "p", ruleID: "R", surface: .riskyShell, verdict: .pass,
-                                                      count: 874)]
+    static let events = [
+        ImpactPreview.ObservedEvents(
+            context: context, pack: "p", ruleID: "R", surface: .riskyShell, verdict: .pass,
+            count: 874)
+    ]
 
     @Test("a description-only edit changes nothing: no level changes, no newly warned or blocked events")
     func descriptionOnly() throws {

@@ -4,23 +4,31 @@ import Testing
 
 @Suite("PolicyDiff")
 struct PolicyDiffTests {
-    let pack = PackVersion(pack: "p", version: 1, rules: [Rule(id: "R", surface: .riskyShell, match: ["x"], level: .warn, risk: .low)])
+    let pack = PackVersion(
+        pack: "p", version: 1, rules: [Rule(id: "R", surface: .riskyShell, match: ["x"], level: .warn, risk: .low)])
 
     @Test("added, changed, removed assignments, new pack versions and mapping changes")
     func diff() {
-        let current = PolicyBundle(packs: [pack], assignments: [Assignment(id: "a", pack: "p", priority: 1), Assignment(id: "b", pack: "p", priority: 1)])
+        let current = PolicyBundle(
+            packs: [pack],
+            assignments: [Assignment(id: "a", pack: "p", priority: 1), Assignment(id: "b", pack: "p", priority: 1)])
         var pack2 = pack
         pack2.version = 2
-        let next = PolicyBundle(packs: [pack, pack2],
-                                assignments: [Assignment(id: "a", pack: "p", priority: 2), Assignment(id: "c", pack: "p", priority: 1)],
-                                ringMappings: [RingMapping(group: "g", ring: .audit)])
+        let next = PolicyBundle(
+            packs: [pack, pack2],
+            assignments: [Assignment(id: "a", pack: "p", priority: 2), Assignment(id: "c", pack: "p", priority: 1)],
+            ringMappings: [RingMapping(group: "g", ring: .audit)])
         let diff = PolicyDiff(from: current, to: next)
-        #expect(diff.lines == ["+ assignment c", "~ assignment a", "- assignment b", "+ pack version p@2", "~ ring/role mappings"])
+        #expect(
+            diff.lines == [
+                "+ assignment c", "~ assignment a", "- assignment b", "+ pack version p@2", "~ ring/role mappings",
+            ])
         #expect(PolicyDiff(from: next, to: next).isEmpty)
         #expect(PolicyDiff(from: nil, to: current).added == ["a", "b"])
     }
 
-    @Test("a rollback that only drops the latest pack version is a difference: the assignments now use the older version")
+    @Test(
+        "a rollback that only drops the latest pack version is a difference: the assignments now use the older version")
     func rollbackToOlderVersion() {
         var pack2 = pack
         pack2.version = 2
@@ -42,10 +50,15 @@ struct PolicyDiffTests {
         let files = PolicyBundle(packs: [pack2], assignments: [assignment])
         let diff = PolicyDiff(from: rolledBack, to: files, published: ["p@1", "p@2"])
         #expect(diff.newPackVersions.isEmpty)
-        #expect(diff.lines == ["~ assignment a: p@1 → p@2", "+ pack version p@2 (published before; back in force)", "- pack version p@1"])
+        #expect(
+            diff.lines == [
+                "~ assignment a: p@1 → p@2", "+ pack version p@2 (published before; back in force)",
+                "- pack version p@1",
+            ])
         var pack3 = pack
         pack3.version = 3
-        let fresh = PolicyDiff(from: rolledBack, to: PolicyBundle(packs: [pack3], assignments: [assignment]), published: ["p@1", "p@2"])
+        let fresh = PolicyDiff(
+            from: rolledBack, to: PolicyBundle(packs: [pack3], assignments: [assignment]), published: ["p@1", "p@2"])
         #expect(fresh.newPackVersions == ["p@3"])
     }
 }

@@ -7,10 +7,12 @@ import Testing
 struct DecisionContextFingerprintTests {
     @Test("the fingerprint is SHA-256 of the documented canonical text, with , and \\ escaped")
     func canonicalText() {
-        let context = DecisionContext(user: "Alice", groups: ["Payments,Eng", " ai-pilot "], roles: ["dev\\ops"], hostRing: .audit,
-                                      hostTags: ["macos"], repo: "payments/api", trust: .production, agent: "claude-code",
-                                      surfaces: [.riskyShell, .mcpTool])
-        let text = "v1\nuser=alice\ngroups=ai-pilot,payments\\,eng\nroles=dev\\\\ops\nring=2\ntags=macos\nrepo=payments/api"
+        let context = DecisionContext(
+            user: "Alice", groups: ["Payments,Eng", " ai-pilot "], roles: ["dev\\ops"], hostRing: .audit,
+            hostTags: ["macos"], repo: "payments/api", trust: .production, agent: "claude-code",
+            surfaces: [.riskyShell, .mcpTool])
+        let text =
+            "v1\nuser=alice\ngroups=ai-pilot,payments\\,eng\nroles=dev\\\\ops\nring=2\ntags=macos\nrepo=payments/api"
             + "\ntrust=production\nagent=claude-code\nsurfaces=mcp_tool,risky_shell"
         #expect(context.fingerprint == sha256Hex(text))
     }

@@ -1,8 +1,8 @@
 import Foundation
+import RingfenceFiles
 import Testing
 
 @testable import RingfenceCore
-import RingfenceFiles
 
 /// Runs every ```yaml block of docs/resolution.md that starts with `# example:` exactly as
 /// written: its packs, assignments and mappings form a policy, its expectations must hold.
@@ -17,7 +17,8 @@ struct DocumentationExamplesTests {
 
     static let examples: [Example] = {
         let docs = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("docs/resolution.md")
         let text = (try? String(contentsOf: docs, encoding: .utf8)) ?? ""
         var examples: [Example] = []
@@ -27,7 +28,9 @@ struct DocumentationExamplesTests {
                 current = []
             } else if line == "```", let block = current {
                 if let first = block.first, first.hasPrefix("# example: ") {
-                    examples.append(Example(name: String(first.dropFirst("# example: ".count)), yaml: block.joined(separator: "\n")))
+                    examples.append(
+                        Example(name: String(first.dropFirst("# example: ".count)), yaml: block.joined(separator: "\n"))
+                    )
                 }
                 current = nil
             } else {

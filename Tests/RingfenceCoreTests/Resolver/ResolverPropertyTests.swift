@@ -19,8 +19,11 @@ struct ResolverPropertyTests {
             ring = resolution.ring
             etag = resolution.etag
             surfaces = resolution.surfaces.map { surface in
-                let rules = surface.rules.map { "\($0.pack)@\($0.packVersion)/\($0.rule.id)=\($0.level)/\($0.uncappedLevel)" }
-                return "\(surface.surface) \(surface.level)/\(surface.uncappedLevel) via \(surface.winningAssignment ?? "-") \(rules)"
+                let rules = surface.rules.map {
+                    "\($0.pack)@\($0.packVersion)/\($0.rule.id)=\($0.level)/\($0.uncappedLevel)"
+                }
+                return
+                    "\(surface.surface) \(surface.level)/\(surface.uncappedLevel) via \(surface.winningAssignment ?? "-") \(rules)"
             }
         }
     }
@@ -38,7 +41,8 @@ struct ResolverPropertyTests {
             let shuffled = try! PolicySnapshot(bundle: reordered)
             for _ in 0..<5 {
                 let context = random.context()
-                let a = original.resolve(context), b = shuffled.resolve(context)
+                let a = original.resolve(context)
+                let b = shuffled.resolve(context)
                 #expect(Outcome(a) == Outcome(b), "seed \(seed)")
                 #expect(a.traceLines == b.traceLines, "seed \(seed)")
             }
@@ -56,7 +60,9 @@ struct ResolverPropertyTests {
                 var ringContext = context
                 ringContext.hostRing = ring
                 for surface in snapshot.resolve(ringContext).surfaces {
-                    #expect(surface.level >= previous[surface.surface, default: .off], "seed \(seed), \(surface.surface) in ring \(ring)")
+                    #expect(
+                        surface.level >= previous[surface.surface, default: .off],
+                        "seed \(seed), \(surface.surface) in ring \(ring)")
                     previous[surface.surface] = surface.level
                 }
             }
@@ -116,7 +122,9 @@ struct ResolverPropertyTests {
             let snapshot = try! PolicySnapshot(bundle: bundle)
             let resolution = snapshot.resolve(random.context())
             #expect(resolution.trace.map(\.rank) == Array(0..<bundle.assignments.count), "seed \(seed)")
-            #expect(resolution.traceLines.map(\.assignment).sorted() == bundle.assignments.map(\.id).sorted(), "seed \(seed)")
+            #expect(
+                resolution.traceLines.map(\.assignment).sorted() == bundle.assignments.map(\.id).sorted(),
+                "seed \(seed)")
             #expect(resolution.traceLines.map(\.assignment) == snapshot.rankedAssignments.map(\.id), "seed \(seed)")
         }
     }

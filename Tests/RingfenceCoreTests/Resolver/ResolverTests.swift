@@ -6,49 +6,70 @@ import Testing
 /// Example-based tests, one group per rule of docs/resolution.md.
 @Suite("Resolver rules")
 struct ResolverTests {
-    static let shell = PackVersion(pack: "shell", version: 1, rules: [
-        Rule(id: "RS-1", surface: .riskyShell, match: ["rm -rf /*"], level: .block, risk: .critical),
-        Rule(id: "RS-2", surface: .riskyShell, match: ["curl * | sh"], level: .warn, risk: .high),
-    ])
-    static let shell2 = PackVersion(pack: "shell", version: 2, rules: [
-        Rule(id: "RS-1", surface: .riskyShell, match: ["rm -rf /*"], level: .warn, risk: .critical),
-    ])
-    static let secrets = PackVersion(pack: "secrets", version: 1, rules: [
-        Rule(id: "SP-1", surface: .sensitivePathRead, match: ["**/.env"], level: .block, risk: .high),
-    ])
+    static let shell = PackVersion(
+        pack: "shell", version: 1,
+        rules: [
+            Rule(id: "RS-1", surface: .riskyShell, match: ["rm -rf /*"], level: .block, risk: .critical),
+            Rule(id: "RS-2", surface: .riskyShell, match: ["curl * | sh"], level: .warn, risk: .high),
+        ])
+    static let shell2 = PackVersion(
+        pack: "shell", version: 2,
+        rules: [
+            Rule(id: "RS-1", surface: .riskyShell, match: ["rm -rf /*"], level: .warn, risk: .critical)
+        ])
+    static let secrets = PackVersion(
+        pack: "secrets", version: 1,
+        rules: [
+            Rule(id: "SP-1", surface: .sensitivePathRead, match: ["**/.env"], level: .block, risk: .high)
+        ])
 
-    func snapshot(_ assignments: [Assignment], rings: [RingMapping] = [], roles: [RoleMapping] = [], revision: Int64 = 0) throws -> PolicySnapshot {
-        try PolicySnapshot(bundle: PolicyBundle(packs: [Self.shell, Self.shell2, Self.secrets], assignments: assignments,
-                                                ringMappings: rings, roleMappings: roles), revision: revision)
+    func snapshot(
+        _ assignments: [Assignment], rings: [RingMapping] = [], roles: [RoleMapping] = [], revision: Int64 = 0
+    ) throws -> PolicySnapshot {
+        try PolicySnapshot(
+            bundle: PolicyBundle(
+                packs: [Self.shell, Self.shell2, Self.secrets], assignments: assignments,
+                ringMappings: rings, roleMappings: roles), revision: revision)
     }
 
     // Rule 1
     @Test("roles come from the directory and from role mappings of the user's groups")
     func roles() throws {
-        let policy = try snapshot([Assignment(id: "admins", pack: "shell", version: .exact(1), priority: 1, selector: Selector(roles: ["admin"]))],
-                                  roles: [RoleMapping(group: "Platform-Admins", role: "Admin")])
-        #expect(policy.resolve(DecisionContext(user: "k", groups: ["platform-admins"], hostRing: .enforce)).surface(.riskyShell)?.level == .block)
-        #expect(policy.resolve(DecisionContext(user: "k", roles: ["ADMIN"], hostRing: .enforce)).surface(.riskyShell)?.level == .block)
+        let policy = try snapshot(
+            [
+                Assignment(
+                    id: "admins", pack: "shell", version: .exact(1), priority: 1, selector: Selector(roles: ["admin"]))
+            ],
+            roles: [RoleMapping(group: "Platform-Admins", role: "Admin")])
+        #expect(
+            policy.resolve(DecisionContext(user: "k", groups: ["platform-admins"], hostRing: .enforce)).surface(
+                .riskyShell)?.level == .block)
+        #expect(
+            policy.resolve(DecisionContext(user: "k", roles: ["ADMIN"], hostRing: .enforce)).surface(.riskyShell)?.level
+                == .block)
         let outsider = policy.resolve(DecisionContext(user: "x", groups: ["devs"], hostRing: .enforce))
         #expect(outsider.traceLines.first?.outcome == "not-matched")
         #expect(outsider.traceLines.first?.reason.contains("roles [admin]") == true)
     }
 
     // Rule 4
-    @Test("each selector field can be the one that fails, and the trace names it", arguments: [
-        (Selector(groups: ["payments-eng"]), "groups"),
-        (Selector(roles: ["lead"]), "roles"),
-        (Selector(hostRings: [.enforce]), "ring 3 not in hostRings [4]"),
-        (Selector(hostTags: ["ci"]), "hostTags"),
-        (Selector(repos: ["payments/*"]), "repository core/lib matches none of [payments/*]"),
-        (Selector(repoTrust: [.production]), "trust internal not in repoTrust [production]"),
-        (Selector(agents: ["cursor"]), "agent claude-code not in agents [cursor]"),
-        (Selector(surfaces: [.mcpTool]), "none of them resolved"),
-    ])
+    @Test(
+        "each selector field can be the one that fails, and the trace names it",
+        arguments: [
+            (Selector(groups: ["payments-eng"]), "groups"),
+            (Selector(roles: ["lead"]), "roles"),
+            (Selector(hostRings: [.enforce]), "ring 3 not in hostRings [4]"),
+            (Selector(hostTags: ["ci"]), "hostTags"),
+            (Selector(repos: ["payments/*"]), "repository core/lib matches none of [payments/*]"),
+            (Selector(repoTrust: [.production]), "trust internal not in repoTrust [production]"),
+            (Selector(agents: ["cursor"]), "agent claude-code not in agents [cursor]"),
+            (Selector(surfaces: [.mcpTool]), "none of them resolved"),
+        ])
     func selectorFields(selector: Selector, reason: String) throws {
         let policy = try snapshot([Assignment(id: "a", pack: "shell", priority: 1, selector: selector)])
-        let context = DecisionContext(user: "u", groups: ["core-eng"], roles: ["dev"], hostRing: .target, hostTags: ["laptop"],
-                                      repo: "core/lib", trust: .internal, agent: "Claude-Code", surfaces: [.riskyShell])
+        let context = DecisionContext(
+            user: "u", groups: ["core-eng"], roles: ["dev"], hostRing: .target, hostTags: ["laptop"],
+            repo: "core/lib", trust: .internal, agent: "Claude-Code", surfaces: [.riskyShell])
         let line = try #require(policy.resolve(context).traceLines.first)
         #expect(line.outcome == "not-matched")
         #expect(line.reason.contains(reason), "\(line.reason)")
@@ -83,7 +104,8 @@ struct ResolverTests {
     @Test("latest means the highest version in the snapshot")
     func latestVersion() throws {
         let policy = try snapshot([Assignment(id: "a", pack: "shell", priority: 1)])
-        let rules = try #require(policy.resolve(DecisionContext(user: "u", hostRing: .enforce)).surface(.riskyShell)).rules
+        let rules = try #require(policy.resolve(DecisionContext(user: "u", hostRing: .enforce)).surface(.riskyShell))
+            .rules
         #expect(rules.map(\.packVersion) == [2])
     }
 
@@ -103,8 +125,9 @@ struct ResolverTests {
     func surfaceNarrowing() throws {
         let policy = try snapshot([
             Assignment(id: "secrets", pack: "secrets", priority: 1),
-            Assignment(id: "shell-only-exemption", priority: 9, selector: Selector(surfaces: [.riskyShell]),
-                       overrides: [.riskyShell: .off, .sensitivePathRead: .off]),
+            Assignment(
+                id: "shell-only-exemption", priority: 9, selector: Selector(surfaces: [.riskyShell]),
+                overrides: [.riskyShell: .off, .sensitivePathRead: .off]),
         ])
         let resolution = policy.resolve(DecisionContext(user: "u", hostRing: .enforce))
         #expect(resolution.surface(.sensitivePathRead)?.level == .block)
@@ -115,10 +138,16 @@ struct ResolverTests {
     func targetedOverrideLiftsCap() throws {
         let policy = try snapshot([
             Assignment(id: "baseline", pack: "secrets", priority: 1),
-            Assignment(id: "payments-harden", priority: 5, selector: Selector(groups: ["payments-eng"]), overrides: [.sensitivePathRead: .block]),
+            Assignment(
+                id: "payments-harden", priority: 5, selector: Selector(groups: ["payments-eng"]),
+                overrides: [.sensitivePathRead: .block]),
         ])
-        #expect(policy.resolve(DecisionContext(user: "u", groups: ["payments-eng"], hostRing: .target)).surface(.sensitivePathRead)?.level == .block)
-        #expect(policy.resolve(DecisionContext(user: "u", groups: ["data-eng"], hostRing: .target)).surface(.sensitivePathRead)?.level == .observe)
+        #expect(
+            policy.resolve(DecisionContext(user: "u", groups: ["payments-eng"], hostRing: .target)).surface(
+                .sensitivePathRead)?.level == .block)
+        #expect(
+            policy.resolve(DecisionContext(user: "u", groups: ["data-eng"], hostRing: .target)).surface(
+                .sensitivePathRead)?.level == .observe)
     }
 
     // Rule 8
@@ -128,7 +157,8 @@ struct ResolverTests {
             Assignment(id: "low-block", pack: "secrets", priority: 1),
             Assignment(id: "high-shell", pack: "shell", version: .exact(1), priority: 9),
         ])
-        let resolution = policy.resolve(DecisionContext(user: "u", hostRing: .enforce, surfaces: [.riskyShell, .sensitivePathRead, .mcpTool]))
+        let resolution = policy.resolve(
+            DecisionContext(user: "u", hostRing: .enforce, surfaces: [.riskyShell, .sensitivePathRead, .mcpTool]))
         #expect(resolution.surface(.riskyShell)?.winningAssignment == "high-shell")
         #expect(resolution.surface(.sensitivePathRead)?.winningAssignment == "low-block")
         #expect(resolution.surface(.mcpTool)?.level == .off)
@@ -141,16 +171,25 @@ struct ResolverTests {
     func etag() throws {
         let context = DecisionContext(user: "u", groups: ["g"], hostRing: .enforce)
         let a = try snapshot([Assignment(id: "one", pack: "secrets", priority: 1)], revision: 1).resolve(context)
-        let b = try snapshot([Assignment(id: "two", pack: "secrets", priority: 77, selector: Selector(groups: ["g"])),
-                              Assignment(id: "other", priority: 1, selector: Selector(groups: ["nobody"]), overrides: [.mcpTool: .block])],
-                             revision: 9).resolve(context)
+        let b = try snapshot(
+            [
+                Assignment(id: "two", pack: "secrets", priority: 77, selector: Selector(groups: ["g"])),
+                Assignment(
+                    id: "other", priority: 1, selector: Selector(groups: ["nobody"]), overrides: [.mcpTool: .block]),
+            ],
+            revision: 9
+        ).resolve(context)
         #expect(a.etag == b.etag)
         #expect(a.etag.count == 32)
         // An override that changes nothing (every rule already blocks) does not change the etag either.
-        let c = try snapshot([Assignment(id: "x", pack: "secrets", priority: 1, overrides: [.sensitivePathRead: .block])]).resolve(context)
+        let c = try snapshot([
+            Assignment(id: "x", pack: "secrets", priority: 1, overrides: [.sensitivePathRead: .block])
+        ]).resolve(context)
         #expect(c.etag == a.etag)
         // Content changes do.
-        let warn = try snapshot([Assignment(id: "x", pack: "secrets", priority: 1, overrides: [.sensitivePathRead: .warn])]).resolve(context)
+        let warn = try snapshot([
+            Assignment(id: "x", pack: "secrets", priority: 1, overrides: [.sensitivePathRead: .warn])
+        ]).resolve(context)
         #expect(warn.etag != a.etag)
         var ring2 = context
         ring2.hostRing = .audit

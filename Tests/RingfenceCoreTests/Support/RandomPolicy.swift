@@ -25,7 +25,9 @@ struct RandomPolicy {
         for p in 0..<rng.int(1...5) {
             for version in 1...rng.int(1...2) {
                 let rules = (0..<rng.int(1...6)).map { r in
-                    Rule(id: "R\(r)", surface: pick(Self.surfaces), match: ["pattern-\(p)-\(r)"], level: pick(Self.levels), risk: .medium)
+                    Rule(
+                        id: "R\(r)", surface: pick(Self.surfaces), match: ["pattern-\(p)-\(r)"],
+                        level: pick(Self.levels), risk: .medium)
                 }
                 packs.append(PackVersion(pack: "pack\(p)", version: version, rules: rules))
             }
@@ -50,9 +52,10 @@ struct RandomPolicy {
             var until: Date? = nil
             if rng.chance(0.15) { from = Self.base.addingTimeInterval(Double(rng.int(-3...3)) * 86_400) }
             if rng.chance(0.15) { until = (from ?? Self.base).addingTimeInterval(Double(rng.int(1...4)) * 86_400) }
-            assignments.append(Assignment(
-                id: "a\(a)", pack: pack?.pack, version: pack == nil ? .latest : version, priority: rng.int(0...5),
-                selector: selector, overrides: overrides, validFrom: from, validUntil: until))
+            assignments.append(
+                Assignment(
+                    id: "a\(a)", pack: pack?.pack, version: pack == nil ? .latest : version, priority: rng.int(0...5),
+                    selector: selector, overrides: overrides, validFrom: from, validUntil: until))
         }
         let rings = (0..<rng.int(0...3)).map { _ in
             RingMapping(group: pick(Self.groups), ring: pick(Ring.allCases), priority: rng.int(0...3))
@@ -64,7 +67,8 @@ struct RandomPolicy {
     mutating func context(ring: Ring? = nil) -> DecisionContext {
         DecisionContext(
             user: "u", groups: some(Self.groups), roles: rng.chance(0.5) ? some(Self.roles) : [],
-            hostRing: ring ?? (rng.chance(0.5) ? pick(Ring.allCases) : nil), hostTags: rng.chance(0.5) ? some(Self.tags) : [],
+            hostRing: ring ?? (rng.chance(0.5) ? pick(Ring.allCases) : nil),
+            hostTags: rng.chance(0.5) ? some(Self.tags) : [],
             repo: rng.chance(0.8) ? pick(Self.repos) : nil, trust: rng.chance(0.8) ? pick(RepoTrust.allCases) : nil,
             agent: pick(Self.agents), at: Self.base.addingTimeInterval(Double(rng.int(-5...5)) * 86_400))
     }

@@ -1,5 +1,5 @@
-import RingfenceFiles
 import Foundation
+import RingfenceFiles
 import Testing
 
 @testable import RingfenceDirectory
@@ -8,14 +8,15 @@ import Testing
 struct DirectoryConfigurationTests {
     @Test("a preset fills in everything; explicit keys win")
     func presets() throws {
-        let configuration = try DirectoryConfiguration.decode(yaml: """
-            preset: active-directory
-            url: ldaps://dc.corp.example:636/
-            bindDN: CN=svc,DC=corp
-            baseDN: DC=corp
-            users: { usernameAttribute: userPrincipalName }
-            deletionGuard: { maxShare: 0.25 }
-            """)
+        let configuration = try DirectoryConfiguration.decode(
+            yaml: """
+                preset: active-directory
+                url: ldaps://dc.corp.example:636/
+                bindDN: CN=svc,DC=corp
+                baseDN: DC=corp
+                users: { usernameAttribute: userPrincipalName }
+                deletionGuard: { maxShare: 0.25 }
+                """)
         #expect(configuration.security == .ldaps)
         #expect(configuration.userFilter == "(&(objectCategory=person)(objectClass=user))")
         #expect(configuration.usernameAttribute == "userPrincipalName")
@@ -25,16 +26,33 @@ struct DirectoryConfigurationTests {
         #expect(configuration.maxDeletions == 500)
     }
 
-    @Test("unknown keys, bad values and missing essentials are clear errors", arguments: [
-        ("url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\nusers: { baseDn: dc=y }", "directory:4 directory.users.baseDn: unknown key 'baseDn'; did you mean 'baseDN'?"),
-        ("url: http://x/\nbindDN: cn=x\nbaseDN: dc=x", "directory:1 directory.url: expected ldap://"),
-        ("bindDN: cn=x\nbaseDN: dc=x", "directory:1 directory.url: missing required key 'url'"),
-        ("url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\npreset: novell", "directory:4 directory.preset: unknown value 'novell'; expected one of openldap, active-directory"),
-        ("url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ndeletionGuard: { maxShare: 2 }", "directory:4 directory.deletionGuard.maxShare: must be between 0 and 1, got 2"),
-        ("url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\nusers: { filter: objectClass=person }", "directory:4 directory.users.filter: an LDAP filter must be enclosed in parentheses"),
-        ("url: ldap://x/\nbindDN: cn=x", "directory:1 directory.users.baseDN: required"),
-        ("url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ngroups: { memberAttribute: [member, uniqueMember] }", "directory:4 directory.groups.memberAttribute: expected a text value"),
-    ])
+    @Test(
+        "unknown keys, bad values and missing essentials are clear errors",
+        arguments: [
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\nusers: { baseDn: dc=y }",
+                "directory:4 directory.users.baseDn: unknown key 'baseDn'; did you mean 'baseDN'?"
+            ),
+            ("url: http://x/\nbindDN: cn=x\nbaseDN: dc=x", "directory:1 directory.url: expected ldap://"),
+            ("bindDN: cn=x\nbaseDN: dc=x", "directory:1 directory.url: missing required key 'url'"),
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\npreset: novell",
+                "directory:4 directory.preset: unknown value 'novell'; expected one of openldap, active-directory"
+            ),
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ndeletionGuard: { maxShare: 2 }",
+                "directory:4 directory.deletionGuard.maxShare: must be between 0 and 1, got 2"
+            ),
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\nusers: { filter: objectClass=person }",
+                "directory:4 directory.users.filter: an LDAP filter must be enclosed in parentheses"
+            ),
+            ("url: ldap://x/\nbindDN: cn=x", "directory:1 directory.users.baseDN: required"),
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ngroups: { memberAttribute: [member, uniqueMember] }",
+                "directory:4 directory.groups.memberAttribute: expected a text value"
+            ),
+        ])
     func errors(yaml: String, message: String) {
         do {
             _ = try DirectoryConfiguration.decode(yaml: yaml)

@@ -6,7 +6,8 @@ import Testing
 
 /// Runs against the slapd of scripts/test: the sample directory of fixtures/ldap, with a
 /// size limit of 20 entries for ordinary accounts.
-@Suite("LDAPConnection against slapd", .enabled(if: TestServers.ldapEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "LDAPConnection against slapd", .enabled(if: TestServers.ldapEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct LDAPConnectionTests {
     func connect() async throws -> (LDAPConnection, LDAPTestServer) {
         let server = try TestServers.ldap()
@@ -19,13 +20,15 @@ struct LDAPConnectionTests {
     func fixtureIsSearchable() async throws {
         let (connection, server) = try await connect()
         let people = try await connection.search(
-            base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid", "cn", "mail"], pageSize: 10)
+            base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)",
+            attributes: ["uid", "cn", "mail"], pageSize: 10)
         #expect(people.count == 50)
         #expect(Set(people.compactMap { $0.string("uid") }).count == 50)
         #expect(people.first { $0.string("uid") == "zoe" }?.string("cn") == "Zoë Ångström")
 
         let groups = try await connection.search(
-            base: "ou=groups,\(server.baseDN)", filter: "(objectClass=groupOfNames)", attributes: ["cn", "member", "owner"])
+            base: "ou=groups,\(server.baseDN)", filter: "(objectClass=groupOfNames)",
+            attributes: ["cn", "member", "owner"])
         #expect(groups.count == 11)
         let engineering = try #require(groups.first { $0.string("cn") == "engineering" })
         #expect(engineering.strings("member").allSatisfy { $0.hasPrefix("cn=") })
@@ -37,14 +40,18 @@ struct LDAPConnectionTests {
     func pagingBeatsSizeLimit() async throws {
         let (connection, server) = try await connect()
         await #expect {
-            try await connection.search(base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid"], pageSize: 0)
+            try await connection.search(
+                base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid"],
+                pageSize: 0)
         } throws: { error in
             (error as? LDAPError)?.isSizeLimitExceeded == true
         }
         let pages = PageCounter()
         // The fixture's own people only: other tests add subtrees of their own while this runs.
-        let all = try await connection.search(base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid"],
-                                              pageSize: 7) { count in pages.record(count) }
+        let all = try await connection.search(
+            base: "ou=people,\(server.baseDN)", filter: "(objectClass=inetOrgPerson)", attributes: ["uid"],
+            pageSize: 7
+        ) { count in pages.record(count) }
         #expect(all.count == 50)
         #expect(pages.counts == [7, 14, 21, 28, 35, 42, 49, 50])
     }
@@ -55,7 +62,8 @@ struct LDAPConnectionTests {
         let hostile = try await connection.search(
             base: "ou=people,\(server.baseDN)", filter: LDAPFilter.equals("uid", "*)(uid=*"), attributes: ["uid"])
         #expect(hostile.isEmpty)
-        let exact = try await connection.search(base: "ou=people,\(server.baseDN)", filter: LDAPFilter.equals("uid", "alice"), attributes: ["uid"])
+        let exact = try await connection.search(
+            base: "ou=people,\(server.baseDN)", filter: LDAPFilter.equals("uid", "alice"), attributes: ["uid"])
         #expect(exact.map(\.dn) == ["uid=alice,ou=people,\(server.baseDN)"])
     }
 

@@ -4,9 +4,11 @@ import Testing
 
 @Suite("LDAPFilter (RFC 4515 escaping)")
 struct LDAPFilterTests {
-    @Test("the five special characters are escaped", arguments: [
-        ("*", "\\2a"), ("(", "\\28"), (")", "\\29"), ("\\", "\\5c"), ("\u{0}", "\\00"),
-    ])
+    @Test(
+        "the five special characters are escaped",
+        arguments: [
+            ("*", "\\2a"), ("(", "\\28"), (")", "\\29"), ("\\", "\\5c"), ("\u{0}", "\\00"),
+        ])
     func specials(input: String, escaped: String) {
         #expect(LDAPFilter.escape(input) == escaped)
     }

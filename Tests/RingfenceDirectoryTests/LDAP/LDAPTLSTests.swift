@@ -11,7 +11,8 @@ struct LDAPTLSTests {
         let server = try TestServers.ldap()
         let connection = try await LDAPConnection.open(options)
         try await connection.bind(dn: server.bindDN, password: server.password)
-        let groups = try await connection.search(base: "ou=groups,\(server.baseDN)", filter: "(objectClass=groupOfNames)", attributes: ["cn"])
+        let groups = try await connection.search(
+            base: "ou=groups,\(server.baseDN)", filter: "(objectClass=groupOfNames)", attributes: ["cn"])
         await connection.close()
         return groups.count
     }
@@ -19,7 +20,9 @@ struct LDAPTLSTests {
     @Test("StartTLS with the CA file binds and searches")
     func startTLS() async throws {
         let server = try TestServers.ldap()
-        #expect(try await bindAndSearch(LDAPConnectionOptions(url: server.url, security: .startTLS, caFile: server.caFile)) == 11)
+        #expect(
+            try await bindAndSearch(LDAPConnectionOptions(url: server.url, security: .startTLS, caFile: server.caFile))
+                == 11)
     }
 
     @Test("ldaps:// with the CA file binds and searches")

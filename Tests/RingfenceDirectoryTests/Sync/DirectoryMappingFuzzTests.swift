@@ -1,6 +1,6 @@
-import RingfenceCore
 import Foundation
 import PropertyBased
+import RingfenceCore
 import Testing
 
 @testable import RingfenceDirectory
@@ -12,11 +12,15 @@ import Testing
 @Suite("Fuzz: LDAP attribute handling")
 struct DirectoryMappingFuzzTests {
     static let iterations = Int(ProcessInfo.processInfo.environment["RINGFENCE_FUZZ_ITERATIONS"] ?? "") ?? 1_000
-    static let attributes = ["uid", "cn", "entryUUID", "mail", "displayName", "member", "memberOf", "owner", "description",
-                             "employeeType", "pwdAccountLockedTime", "modifyTimestamp"]
-    static let pieces: [[UInt8]] = [[0], [0xFF, 0xFE], [0xC3], Array(" ".utf8), Array("alice".utf8), Array("ü".utf8),
-                                    Array("uid=x,dc=example,dc=com".utf8), Array(repeating: 0x61, count: 300),
-                                    Array(repeating: 0x62, count: 5_000), Array("000001010000Z".utf8)]
+    static let attributes = [
+        "uid", "cn", "entryUUID", "mail", "displayName", "member", "memberOf", "owner", "description",
+        "employeeType", "pwdAccountLockedTime", "modifyTimestamp",
+    ]
+    static let pieces: [[UInt8]] = [
+        [0], [0xFF, 0xFE], [0xC3], Array(" ".utf8), Array("alice".utf8), Array("ü".utf8),
+        Array("uid=x,dc=example,dc=com".utf8), Array(repeating: 0x61, count: 300),
+        Array(repeating: 0x62, count: 5_000), Array("000001010000Z".utf8),
+    ]
 
     static func clean(_ text: String, limit: Int) -> Bool { !text.utf8.contains(0) && text.utf8.count <= limit }
 
@@ -26,7 +30,8 @@ struct DirectoryMappingFuzzTests {
         configuration.roleAttribute = "employeeType"
         let mapping = DirectoryMapping(configuration)
         // Each number picks an attribute and a piece of value for it.
-        await propertyCheck(count: Self.iterations, input: Gen.int(in: 0...Int(Int32.max)).array(of: 1...24)) { numbers in
+        await propertyCheck(count: Self.iterations, input: Gen.int(in: 0...Int(Int32.max)).array(of: 1...24)) {
+            numbers in
             var attributes: [String: [[UInt8]]] = [:]
             for number in numbers {
                 let name = Self.attributes[number % Self.attributes.count]
@@ -42,17 +47,25 @@ struct DirectoryMappingFuzzTests {
             let entry = LDAPEntry(dn: dn, attributes: attributes)
             switch mapping.user(entry) {
             case .success(let user):
-                #expect(Self.clean(user.username, limit: DirectoryMapping.maxNameBytes) && !user.username.isEmpty, "\(numbers)")
+                #expect(
+                    Self.clean(user.username, limit: DirectoryMapping.maxNameBytes) && !user.username.isEmpty,
+                    "\(numbers)")
                 #expect(Self.clean(user.dn, limit: DirectoryMapping.maxDNBytes), "\(numbers)")
-                #expect([user.row.email, user.row.displayName].compactMap { $0 }.allSatisfy { Self.clean($0, limit: DirectoryMapping.maxValueBytes) })
+                #expect(
+                    [user.row.email, user.row.displayName].compactMap { $0 }.allSatisfy {
+                        Self.clean($0, limit: DirectoryMapping.maxValueBytes)
+                    })
                 #expect(user.roles.allSatisfy { Self.clean($0, limit: DirectoryMapping.maxNameBytes) }, "\(numbers)")
             case .failure(let rejection):
                 #expect(!rejection.reason.isEmpty)
             }
             switch mapping.group(entry) {
             case .success(let group):
-                #expect(Self.clean(group.name, limit: DirectoryMapping.maxNameBytes) && !group.name.isEmpty, "\(numbers)")
-                #expect((group.members + group.owners).allSatisfy { Self.clean($0, limit: DirectoryMapping.maxDNBytes) }, "\(numbers)")
+                #expect(
+                    Self.clean(group.name, limit: DirectoryMapping.maxNameBytes) && !group.name.isEmpty, "\(numbers)")
+                #expect(
+                    (group.members + group.owners).allSatisfy { Self.clean($0, limit: DirectoryMapping.maxDNBytes) },
+                    "\(numbers)")
                 #expect(group.description.map { Self.clean($0, limit: DirectoryMapping.maxValueBytes) } ?? true)
             case .failure(let rejection):
                 #expect(!rejection.reason.isEmpty)

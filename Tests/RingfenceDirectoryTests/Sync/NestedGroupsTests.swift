@@ -11,7 +11,7 @@ struct NestedGroupsTests {
         #expect(nested.cycles.isEmpty)
         #expect(nested.members[2].map { "\($0.user)@\($0.depth)" } == ["0@0"])
         #expect(nested.members[1].map { "\($0.user)@\($0.depth)" } == ["0@1", "1@0"])
-        #expect(nested.members[0].map { "\($0.user)@\($0.depth)" } == ["0@0", "1@1"])   // direct wins over nested
+        #expect(nested.members[0].map { "\($0.user)@\($0.depth)" } == ["0@0", "1@1"])  // direct wins over nested
     }
 
     @Test("cycles are reported and their groups share members")
@@ -26,8 +26,9 @@ struct NestedGroupsTests {
     @Test("deep nesting does not overflow the stack")
     func deep() {
         let count = 200_000
-        let nested = NestedGroups(groupCount: count, childGroups: (0..<count).map { $0 + 1 < count ? [Int32($0 + 1)] : [] },
-                                  directUsers: (0..<count).map { $0 == count - 1 ? [7] : [] })
+        let nested = NestedGroups(
+            groupCount: count, childGroups: (0..<count).map { $0 + 1 < count ? [Int32($0 + 1)] : [] },
+            directUsers: (0..<count).map { $0 == count - 1 ? [7] : [] })
         #expect(nested.members[0].map(\.depth) == [Int32(count - 1)])
     }
 }

@@ -1,6 +1,6 @@
-import RingfenceCore
 import Foundation
 import PostgresNIO
+import RingfenceCore
 import RingfenceStore
 import RingfenceTestSupport
 import Testing
@@ -9,12 +9,14 @@ import Testing
 
 /// Directory sync against the real slapd and PostgreSQL of scripts/test. Each test works in
 /// its own LDAP subtree and its own database.
-@Suite("Directory sync against slapd and PostgreSQL",
-       .enabled(if: TestServers.ldapEnabled && TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Directory sync against slapd and PostgreSQL",
+    .enabled(if: TestServers.ldapEnabled && TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct SyncIntegrationTests {
     func configuration(_ directory: LDAPTestDirectory) -> DirectoryConfiguration {
-        var configuration = DirectoryConfiguration(preset: .openldap, url: directory.server.url, bindDN: directory.server.bindDN,
-                                                   baseDN: directory.baseDN)
+        var configuration = DirectoryConfiguration(
+            preset: .openldap, url: directory.server.url, bindDN: directory.server.bindDN,
+            baseDN: directory.baseDN)
         configuration.userBaseDN = directory.peopleDN
         configuration.groupBaseDN = directory.groupsDN
         configuration.pageSize = 7
@@ -24,22 +26,25 @@ struct SyncIntegrationTests {
     }
 
     func engine(_ configuration: DirectoryConfiguration, _ client: PostgresClient) -> SyncEngine {
-        SyncEngine(configuration: configuration, store: DirectoryStore(client: client), password: try! TestServers.ldap().password)
+        SyncEngine(
+            configuration: configuration, store: DirectoryStore(client: client),
+            password: try! TestServers.ldap().password)
     }
 
     /// alice, bob, carol, dave (disabled), erin; all ⊃ eng ⊃ pay ⊃ {alice, bob}; eng ⊃ carol; ops ⊃ dave, erin.
     func seed(_ directory: LDAPTestDirectory) throws {
-        try directory.modify([
-            directory.person("alice", extra: ["employeeType: lead"]),
-            directory.person("bob", extra: ["employeeType: developer"]),
-            directory.person("carol"),
-            directory.person("dave", extra: ["pwdAccountLockedTime: 000001010000Z"]),
-            directory.person("erin"),
-            directory.group("pay", users: ["alice", "bob"]),
-            directory.group("eng", users: ["carol"], groups: ["pay"]),
-            directory.group("all", groups: ["eng"], extra: ["owner: \(directory.userDN("alice"))"]),
-            directory.group("ops", users: ["dave", "erin"]),
-        ].joined(separator: "\n\n"))
+        try directory.modify(
+            [
+                directory.person("alice", extra: ["employeeType: lead"]),
+                directory.person("bob", extra: ["employeeType: developer"]),
+                directory.person("carol"),
+                directory.person("dave", extra: ["pwdAccountLockedTime: 000001010000Z"]),
+                directory.person("erin"),
+                directory.group("pay", users: ["alice", "bob"]),
+                directory.group("eng", users: ["carol"], groups: ["pay"]),
+                directory.group("all", groups: ["eng"], extra: ["owner: \(directory.userDN("alice"))"]),
+                directory.group("ops", users: ["dave", "erin"]),
+            ].joined(separator: "\n\n"))
     }
 
     func effective(_ client: PostgresClient) async throws -> Set<String> {
@@ -55,7 +60,8 @@ struct SyncIntegrationTests {
 
     func history(_ client: PostgresClient, run: Int64) async throws -> [String] {
         let rows = try await client.query(
-            "SELECT change || ' ' || member_dn || ' → ' || group_dn FROM membership_history WHERE sync_run_id = \(run) ORDER BY 1")
+            "SELECT change || ' ' || member_dn || ' → ' || group_dn FROM membership_history WHERE sync_run_id = \(run) ORDER BY 1"
+        )
         var result: [String] = []
         for try await text in rows.decode(String.self) { result.append(text) }
         return result
@@ -75,7 +81,11 @@ struct SyncIntegrationTests {
             #expect(outcome.warnings.isEmpty, "\(outcome.warnings)")
 
             let effective = try await effective(client)
-            #expect(effective.isSuperset(of: ["alice in pay at 0", "alice in eng at 1", "alice in all at 2", "carol in all at 1", "dave in ops at 0"]))
+            #expect(
+                effective.isSuperset(of: [
+                    "alice in pay at 0", "alice in eng at 1", "alice in all at 2", "carol in all at 1",
+                    "dave in ops at 0",
+                ]))
             #expect(effective.count == 10)  // pay 2, eng 3, all 3, ops 2
 
             let rows = try await client.query("SELECT username, disabled FROM directory_users ORDER BY username")
@@ -83,7 +93,8 @@ struct SyncIntegrationTests {
             for try await (name, flag) in rows.decode((String, Bool).self) { disabled[name] = flag }
             #expect(disabled == ["alice": false, "bob": false, "carol": false, "dave": true, "erin": false])
 
-            let roles = try await client.query("SELECT u.username, r.role FROM user_roles r JOIN directory_users u ON u.id = r.user_id ORDER BY 1")
+            let roles = try await client.query(
+                "SELECT u.username, r.role FROM user_roles r JOIN directory_users u ON u.id = r.user_id ORDER BY 1")
             var roleList: [String] = []
             for try await (name, role) in roles.decode((String, String).self) { roleList.append("\(name):\(role)") }
             #expect(roleList == ["alice:lead", "bob:developer"])
@@ -107,7 +118,8 @@ struct SyncIntegrationTests {
             var opsID: Int64 = 0
             for try await id in groupIDs.decode(Int64.self) { opsID = id }
 
-            try directory.modify("""
+            try directory.modify(
+                """
                 dn: \(directory.groupDN("pay"))
                 changetype: modify
                 add: member
@@ -135,12 +147,14 @@ struct SyncIntegrationTests {
             #expect(outcome.summary.groupsUpdated == 1)
             #expect(outcome.summary.groupsAdded == 0 && outcome.summary.groupsRemoved == 0)
             #expect(outcome.summary.usersUpdated == 1)
-            #expect(try await history(client, run: outcome.runID) == [
-                "added \(directory.userDN("erin")) → \(directory.groupDN("pay"))",
-                "removed \(directory.userDN("dave")) → \(directory.groupDN("ops"))",
-            ])
+            #expect(
+                try await history(client, run: outcome.runID) == [
+                    "added \(directory.userDN("erin")) → \(directory.groupDN("pay"))",
+                    "removed \(directory.userDN("dave")) → \(directory.groupDN("ops"))",
+                ])
             // The renamed group keeps its identity (and id).
-            let renamed = try await client.query("SELECT id, dn FROM directory_groups WHERE name = 'operations' AND deleted_at IS NULL")
+            let renamed = try await client.query(
+                "SELECT id, dn FROM directory_groups WHERE name = 'operations' AND deleted_at IS NULL")
             for try await (id, dn) in renamed.decode((Int64, String).self) {
                 #expect(id == opsID)
                 #expect(dn == "cn=operations,\(directory.groupsDN)")
@@ -173,7 +187,8 @@ struct SyncIntegrationTests {
         try await TestServers.withMigratedDatabase { client, _ in
             let engine = engine(configuration(directory), client)
             _ = try await engine.run()
-            try directory.modify("""
+            try directory.modify(
+                """
                 dn: \(directory.userDN("bob"))
                 changetype: modify
                 replace: mail
@@ -205,7 +220,10 @@ struct SyncIntegrationTests {
     @Test("a directory larger than the server's size limit syncs completely")
     func pagedSync() async throws {
         let directory = try LDAPTestDirectory.create()
-        try directory.modify(((0..<45).map { directory.person("user\($0)") } + [directory.group("big", users: (0..<45).map { "user\($0)" })])
+        try directory.modify(
+            ((0..<45).map { directory.person("user\($0)") } + [
+                directory.group("big", users: (0..<45).map { "user\($0)" })
+            ])
             .joined(separator: "\n\n"))
         try await TestServers.withMigratedDatabase { client, _ in
             var unpaged = configuration(directory)
@@ -220,12 +238,14 @@ struct SyncIntegrationTests {
     @Test("a cycle of nested groups is reported, not looped, and members are still resolved")
     func cycle() async throws {
         let directory = try LDAPTestDirectory.create()
-        try directory.modify([
-            directory.person("ann"), directory.person("ben"),
-            directory.group("a", users: ["ann"]),
-            directory.group("b", users: ["ben"], groups: ["a"]),
-        ].joined(separator: "\n\n"))
-        try directory.modify("""
+        try directory.modify(
+            [
+                directory.person("ann"), directory.person("ben"),
+                directory.group("a", users: ["ann"]),
+                directory.group("b", users: ["ben"], groups: ["a"]),
+            ].joined(separator: "\n\n"))
+        try directory.modify(
+            """
             dn: \(directory.groupDN("a"))
             changetype: modify
             add: member
@@ -248,7 +268,7 @@ struct SyncIntegrationTests {
             _ = try await engine(configuration(directory), client).run()
             let before = try await DirectoryStore(client: client).loadState()
             var wrong = configuration(directory)
-            wrong.userBaseDN = directory.groupsDN   // exists, holds no people
+            wrong.userBaseDN = directory.groupsDN  // exists, holds no people
             // Incremental runs never remove users; the guard matters for full runs.
             let outcome = try await engine(wrong, client).run(.init(mode: .full))
             #expect(outcome.status == .refused)
@@ -271,14 +291,18 @@ struct SyncIntegrationTests {
         let directory = try LDAPTestDirectory.create()
         try seed(directory)
         try await TestServers.withMigratedDatabase { client, _ in
-            try await client.query("INSERT INTO ring_mappings (group_ref, ring, priority) VALUES ('PAY', 3, 1), ('gone-team', 2, 1)")
-            try await client.query("INSERT INTO role_mappings (group_ref, role) VALUES (\(directory.groupDN("ops")), 'ops'), ('cn=old,dc=x', 'admin')")
+            try await client.query(
+                "INSERT INTO ring_mappings (group_ref, ring, priority) VALUES ('PAY', 3, 1), ('gone-team', 2, 1)")
+            try await client.query(
+                "INSERT INTO role_mappings (group_ref, role) VALUES (\(directory.groupDN("ops")), 'ops'), ('cn=old,dc=x', 'admin')"
+            )
             let outcome = try await engine(configuration(directory), client).run()
             let reported = outcome.warnings.filter { $0.contains("refers to a group that is not in the directory") }
-            #expect(reported == [
-                "ring mapping gone-team refers to a group that is not in the directory",
-                "role mapping cn=old,dc=x → admin refers to a group that is not in the directory",
-            ])
+            #expect(
+                reported == [
+                    "ring mapping gone-team refers to a group that is not in the directory",
+                    "role mapping cn=old,dc=x → admin refers to a group that is not in the directory",
+                ])
         }
     }
 
@@ -298,11 +322,14 @@ struct SyncIntegrationTests {
     func hostileValues() async throws {
         let directory = try LDAPTestDirectory.create()
         let huge = String(repeating: "x", count: 1 << 20)
-        try directory.modify([
-            directory.person("*)(uid=*", cn: "Robert'); DROP TABLE directory_users;--", extra: ["displayName: \"quoted\" \\ back\\slash\ttab"]),
-            directory.person("longname", extra: ["displayName: \(huge)"]),
-            directory.group("g", users: ["*)(uid=*", "longname"]),
-        ].joined(separator: "\n\n"))
+        try directory.modify(
+            [
+                directory.person(
+                    "*)(uid=*", cn: "Robert'); DROP TABLE directory_users;--",
+                    extra: ["displayName: \"quoted\" \\ back\\slash\ttab"]),
+                directory.person("longname", extra: ["displayName: \(huge)"]),
+                directory.group("g", users: ["*)(uid=*", "longname"]),
+            ].joined(separator: "\n\n"))
         try await TestServers.withMigratedDatabase { client, _ in
             let outcome = try await engine(configuration(directory), client).run()
             #expect(outcome.status == .succeeded)
@@ -311,7 +338,7 @@ struct SyncIntegrationTests {
             var users: [String: String?] = [:]
             for try await (name, display) in rows.decode((String, String?).self) { users[name] = display }
             #expect(users["*)(uid=*"] == .some("\"quoted\" \\ back\\slash\ttab"))
-            #expect(users["longname"] == .some(nil))   // a 1 MiB display name is dropped, the user kept
+            #expect(users["longname"] == .some(nil))  // a 1 MiB display name is dropped, the user kept
             #expect(users.count == 2)
             let count = try await client.query("SELECT count(*) FROM directory_users")
             for try await n in count.decode(Int.self) { #expect(n == 2) }

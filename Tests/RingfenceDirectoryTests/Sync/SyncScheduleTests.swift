@@ -16,7 +16,8 @@ struct SyncScheduleTests {
 
     @Test("incremental runs every interval after the last run")
     func incremental() {
-        let next = schedule.next(lastFull: now.addingTimeInterval(-3_600), lastRun: now.addingTimeInterval(-100), now: now)
+        let next = schedule.next(
+            lastFull: now.addingTimeInterval(-3_600), lastRun: now.addingTimeInterval(-100), now: now)
         #expect(next.mode == .incremental)
         #expect(next.at == now.addingTimeInterval(800))
     }

@@ -14,15 +14,19 @@ struct PolicyFilesFuzzTests {
     static let iterations = Int(ProcessInfo.processInfo.environment["RINGFENCE_FUZZ_ITERATIONS"] ?? "") ?? 500
 
     static let sources: [(file: String, text: String)] = {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/policy")
         return ["packs.yaml", "assignments.yaml", "mappings.yaml"].map { name in
             (name, try! String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
         }
     }()
 
-    static let noise: [String] = [":", "- ", "{", "}", "[", "]", "&a", "*a", "!!binary", "\t", "'", "\"", "~", "null", "off", "9999999999999999999",
-                                  "-1", "\u{0}", "\u{FEFF}", "🙂", "<<: *a", "---", "...", "%YAML 1.1", "? ", "|", ">"]
+    static let noise: [String] = [
+        ":", "- ", "{", "}", "[", "]", "&a", "*a", "!!binary", "\t", "'", "\"", "~", "null", "off",
+        "9999999999999999999",
+        "-1", "\u{0}", "\u{FEFF}", "🙂", "<<: *a", "---", "...", "%YAML 1.1", "? ", "|", ">",
+    ]
 
     /// One edit of a file; line and column numbers are taken modulo the file's size.
     struct Edit: Sendable, CustomStringConvertible {
@@ -65,7 +69,8 @@ struct PolicyFilesFuzzTests {
 
     @Test("mutated example files parse to a policy that compiles, or fail with problems naming their file")
     func mutated() async {
-        await propertyCheck(count: Self.iterations, input: Self.edits, Self.edits, Self.edits) { packs, assignments, mappings in
+        await propertyCheck(count: Self.iterations, input: Self.edits, Self.edits, Self.edits) {
+            packs, assignments, mappings in
             let sources = Self.mutate([packs, assignments, mappings])
             do {
                 let loaded = try PolicyFiles.parse(sources, now: Date(timeIntervalSince1970: 1_800_000_000))

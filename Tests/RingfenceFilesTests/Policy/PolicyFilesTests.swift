@@ -1,7 +1,7 @@
 import Foundation
+import RingfenceCore
 import Testing
 
-import RingfenceCore
 @testable import RingfenceFiles
 
 @Suite("Policy files")
@@ -77,9 +77,10 @@ struct PolicyFilesTests {
                 selector:
                   repoTrust: [prod]
             """
-        #expect(errors([("packs.yaml", pack), ("assignments.yaml", assignments)]) == [
-            "assignments.yaml:6 assignments[0].selector.repoTrust[0]: unknown value 'prod'; expected one of sandbox, internal, production, unmanaged"
-        ])
+        #expect(
+            errors([("packs.yaml", pack), ("assignments.yaml", assignments)]) == [
+                "assignments.yaml:6 assignments[0].selector.repoTrust[0]: unknown value 'prod'; expected one of sandbox, internal, production, unmanaged"
+            ])
     }
 
     @Test("typos in keys are errors with a suggestion")
@@ -91,7 +92,10 @@ struct PolicyFilesTests {
                 priorty: 1
             """
         let found = errors([("packs.yaml", pack), ("a.yaml", assignments)])
-        #expect(found.contains { $0.hasPrefix("a.yaml:4 assignments[0].priorty: unknown key 'priorty'; did you mean 'priority'?") })
+        #expect(
+            found.contains {
+                $0.hasPrefix("a.yaml:4 assignments[0].priorty: unknown key 'priorty'; did you mean 'priority'?")
+            })
         #expect(found.contains { $0.hasPrefix("a.yaml:2 assignments[0]: missing required key 'priority'") })
     }
 
@@ -111,20 +115,29 @@ struct PolicyFilesTests {
             """
         let found = errors([("packs.yaml", pack), ("assignments.yaml", assignments)])
         #expect(found.contains("assignments.yaml:3 assignments[0].pack: assignment a names unknown pack 'shel'"))
-        #expect(found.contains("assignments.yaml:6 assignments[1].pack: assignment b names pack shell version 7, which does not exist"))
-        #expect(found.contains("assignments.yaml:9 assignments[2].id: assignment id a is already used at assignments.yaml:2"))
+        #expect(
+            found.contains(
+                "assignments.yaml:6 assignments[1].pack: assignment b names pack shell version 7, which does not exist")
+        )
+        #expect(
+            found.contains(
+                "assignments.yaml:9 assignments[2].id: assignment id a is already used at assignments.yaml:2"))
         #expect(found.count == 3)
     }
 
-    @Test("bad values in rules are all reported at once", arguments: [
-        ("level: maybe", "unknown value 'maybe'; expected one of off, observe, warn, block"),
-        ("level: off", "a rule's level is observe, warn or block"),
-        ("surface: Risky-Shell", "invalid surface 'Risky-Shell'"),
-        ("risk: huge", "unknown value 'huge'; expected one of low, medium, high, critical"),
-    ])
+    @Test(
+        "bad values in rules are all reported at once",
+        arguments: [
+            ("level: maybe", "unknown value 'maybe'; expected one of off, observe, warn, block"),
+            ("level: off", "a rule's level is observe, warn or block"),
+            ("surface: Risky-Shell", "invalid surface 'Risky-Shell'"),
+            ("risk: huge", "unknown value 'huge'; expected one of low, medium, high, critical"),
+        ])
     func badRuleValues(line: String, message: String) {
         let key = line.split(separator: ":")[0]
-        let broken = pack.replacingOccurrences(of: pack.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(key):") }!, with: "    " + line)
+        let broken = pack.replacingOccurrences(
+            of: pack.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(key):") }!,
+            with: "    " + line)
         let found = errors([("packs.yaml", broken)])
         #expect(found.count == 1)
         #expect(found.first?.contains(message) == true, "\(found)")
@@ -148,7 +161,10 @@ struct PolicyFilesTests {
               - { id: a, pack: shell, priority: 1, validFrom: yesterday }
             """
         let found = errors([("packs.yaml", pack), ("x.yaml", text)])
-        #expect(found.contains { $0.hasPrefix("x.yaml:2 rings[0].ring:") && $0.contains("out of range") || $0.contains("unknown ring") })
+        #expect(
+            found.contains {
+                $0.hasPrefix("x.yaml:2 rings[0].ring:") && $0.contains("out of range") || $0.contains("unknown ring")
+            })
         #expect(found.contains { $0.hasPrefix("x.yaml:4 assignments[0].validFrom: expected a timestamp") })
     }
 }

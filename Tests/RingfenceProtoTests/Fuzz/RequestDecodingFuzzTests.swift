@@ -42,8 +42,10 @@ struct RequestDecodingFuzzTests {
         events.events = [event, event]
         var rotate = Ringfence_V1_RotateKeyRequest()
         rotate.hostID = UUID().uuidString
-        return [try! enroll.serializedBytes(), try! heartbeat.serializedBytes(), try! fetch.serializedBytes(),
-                try! events.serializedBytes(), try! rotate.serializedBytes()]
+        return [
+            try! enroll.serializedBytes(), try! heartbeat.serializedBytes(), try! fetch.serializedBytes(),
+            try! events.serializedBytes(), try! rotate.serializedBytes(),
+        ]
     }()
 
     static func decodeAll(_ bytes: [UInt8]) {
@@ -85,7 +87,7 @@ struct RequestDecodingFuzzTests {
                 case 1: bytes = Array(bytes[..<at])
                 case 2: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 1 + draw(16))], at: at)
                 case 3: bytes[at] = [0x00, 0x7F, 0x80, 0xFF][draw(4)]
-                default: bytes.insert(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF, 0x0F], at: at)   // a huge varint
+                default: bytes.insert(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF, 0x0F], at: at)  // a huge varint
                 }
             }
             Self.decodeAll(bytes)

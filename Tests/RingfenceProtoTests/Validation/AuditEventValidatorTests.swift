@@ -34,8 +34,17 @@ struct AuditEventValidatorTests {
         ("id with space", { $0.eventID = "a b" }, "spaces or control"),
         ("id with control", { $0.eventID = "a\u{7}" }, "spaces or control"),
         ("no time", { $0.clearOccurredAt() }, "occurred_at is not set"),
-        ("too old", { $0.occurredAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: 1_800_000_000 - 8 * 86_400)) }, "days old"),
-        ("future", { $0.occurredAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: 1_800_000_000 + 7_200)) }, "in the future"),
+        (
+            "too old",
+            {
+                $0.occurredAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: 1_800_000_000 - 8 * 86_400))
+            }, "days old"
+        ),
+        (
+            "future",
+            { $0.occurredAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: 1_800_000_000 + 7_200)) },
+            "in the future"
+        ),
         ("no user", { $0.user = "" }, "user is empty"),
         ("no agent", { $0.agentKind = "" }, "agent_kind is empty"),
         ("long repo", { $0.repo = String(repeating: "r", count: 257) }, "repo is longer"),

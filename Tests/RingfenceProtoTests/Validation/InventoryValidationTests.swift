@@ -24,14 +24,28 @@ struct InventoryValidationTests {
         TextField(path: "inventory.users", limit: WireLimits.userName) { $0.users = [$1] },
         TextField(path: "inventory.agents.kind", limit: WireLimits.agentKind) { $0.agents[0].kind = $1 },
         TextField(path: "inventory.agents.version", limit: WireLimits.agentVersion) { $0.agents[0].version = $1 },
-        TextField(path: "inventory.agents.hook_version", limit: WireLimits.hookVersion) { $0.agents[0].hookVersion = $1 },
-        TextField(path: "inventory.agents.managed_config_hash", limit: WireLimits.digest) { $0.agents[0].managedConfigHash = $1 },
-        TextField(path: "inventory.agents.managed_files.name", limit: WireLimits.managedFileName) { $0.agents[0].managedFiles[0].name = $1 },
-        TextField(path: "inventory.agents.managed_files.sha256", limit: WireLimits.digest) { $0.agents[0].managedFiles[0].sha256 = $1 },
+        TextField(path: "inventory.agents.hook_version", limit: WireLimits.hookVersion) {
+            $0.agents[0].hookVersion = $1
+        },
+        TextField(path: "inventory.agents.managed_config_hash", limit: WireLimits.digest) {
+            $0.agents[0].managedConfigHash = $1
+        },
+        TextField(path: "inventory.agents.managed_files.name", limit: WireLimits.managedFileName) {
+            $0.agents[0].managedFiles[0].name = $1
+        },
+        TextField(path: "inventory.agents.managed_files.sha256", limit: WireLimits.digest) {
+            $0.agents[0].managedFiles[0].sha256 = $1
+        },
         TextField(path: "inventory.mcp_servers.name", limit: WireLimits.mcpServerName) { $0.mcpServers[0].name = $1 },
-        TextField(path: "inventory.mcp_servers.agent_kind", limit: WireLimits.agentKind) { $0.mcpServers[0].agentKind = $1 },
-        TextField(path: "inventory.mcp_servers.transport", limit: WireLimits.mcpTransport) { $0.mcpServers[0].transport = $1 },
-        TextField(path: "inventory.mcp_servers.endpoint", limit: WireLimits.mcpEndpoint) { $0.mcpServers[0].endpoint = $1 },
+        TextField(path: "inventory.mcp_servers.agent_kind", limit: WireLimits.agentKind) {
+            $0.mcpServers[0].agentKind = $1
+        },
+        TextField(path: "inventory.mcp_servers.transport", limit: WireLimits.mcpTransport) {
+            $0.mcpServers[0].transport = $1
+        },
+        TextField(path: "inventory.mcp_servers.endpoint", limit: WireLimits.mcpEndpoint) {
+            $0.mcpServers[0].endpoint = $1
+        },
         TextField(path: "inventory.mcp_servers.scope", limit: WireLimits.mcpScope) { $0.mcpServers[0].scope = $1 },
         TextField(path: "inventory.repos.slug", limit: WireLimits.repoSlug) { $0.repos[0].slug = $1 },
         TextField(path: "inventory.repos.remote_url", limit: WireLimits.remoteURL) { $0.repos[0].remoteURL = $1 },
@@ -115,7 +129,8 @@ struct InventoryValidationTests {
         inventory.agents = Array(repeating: inventory.agents[0], count: WireLimits.agents + 1)
         #expect(throws: WireError.self) { try inventory.validated(now: now) }
         inventory = Self.sample()
-        inventory.agents[0].managedFiles = Array(repeating: inventory.agents[0].managedFiles[0], count: WireLimits.managedFilesPerAgent + 1)
+        inventory.agents[0].managedFiles = Array(
+            repeating: inventory.agents[0].managedFiles[0], count: WireLimits.managedFilesPerAgent + 1)
         #expect(throws: WireError.self) { try inventory.validated(now: now) }
         inventory = Self.sample()
         inventory.mcpServers = Array(repeating: inventory.mcpServers[0], count: WireLimits.mcpServers + 1)
@@ -146,11 +161,18 @@ struct InventoryValidationTests {
         var wire = Self.sample()
         wire.agents[0].hookState = .UNRECOGNIZED(42)
         let inventory = try wire.validated(now: now)
-        #expect(inventory.agents == [HostInventory.Agent(
-            kind: "claude-code", version: "2.0.1", hookState: "unknown",
-            managedFiles: ["managed-settings.json": String(repeating: "a", count: 64)])])
-        #expect(inventory.repos == [HostInventory.Repo(slug: "payments/api", remoteURL: "git@example.com:payments/api.git", managed: false,
-                                                       lastSeen: now)])
+        #expect(
+            inventory.agents == [
+                HostInventory.Agent(
+                    kind: "claude-code", version: "2.0.1", hookState: "unknown",
+                    managedFiles: ["managed-settings.json": String(repeating: "a", count: 64)])
+            ])
+        #expect(
+            inventory.repos == [
+                HostInventory.Repo(
+                    slug: "payments/api", remoteURL: "git@example.com:payments/api.git", managed: false,
+                    lastSeen: now)
+            ])
         #expect(inventory.mcpServers.first?.endpoint == "https://mcp.example.com")
         #expect(inventory.users == ["alice"])
     }

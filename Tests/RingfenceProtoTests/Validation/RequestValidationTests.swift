@@ -8,7 +8,10 @@ import Testing
 struct RequestValidationTests {
     @Test("host_id: empty and malformed are invalid input with a reason; a UUID in any case is parsed")
     func hostID() throws {
-        #expect(throws: WireError(field: "host_id", problem: "is empty; it must be the id of the host the API key belongs to")) {
+        #expect(
+            throws: WireError(
+                field: "host_id", problem: "is empty; it must be the id of the host the API key belongs to")
+        ) {
             try WireHostID.parse("")
         }
         #expect(throws: WireError(field: "host_id", problem: "'nope' is not a UUID")) { try WireHostID.parse("nope") }
@@ -30,16 +33,22 @@ struct RequestValidationTests {
         request.host.hostname = "dev-1"
         request.host.os = "linux"
         request.installerVersion = "1.2.3"
-        #expect(try request.validatedHost() == HostIdentity(machineID: "m-1", hostname: "dev-1", os: "linux", installerVersion: "1.2.3"))
+        #expect(
+            try request.validatedHost()
+                == HostIdentity(machineID: "m-1", hostname: "dev-1", os: "linux", installerVersion: "1.2.3"))
         var broken = request
         broken.host.machineID = ""
         #expect(throws: WireError(field: "host.machine_id", problem: "is empty")) { try broken.validatedHost() }
         broken = request
         broken.host.arch = String(repeating: "x", count: WireLimits.arch + 1)
-        #expect(throws: WireError(field: "host.arch", problem: "is longer than \(WireLimits.arch) bytes")) { try broken.validatedHost() }
+        #expect(throws: WireError(field: "host.arch", problem: "is longer than \(WireLimits.arch) bytes")) {
+            try broken.validatedHost()
+        }
         broken = request
         broken.installerVersion = "1\u{0}"
-        #expect(throws: WireError(field: "installer_version", problem: "contains a NUL character")) { try broken.validatedHost() }
+        #expect(throws: WireError(field: "installer_version", problem: "contains a NUL character")) {
+            try broken.validatedHost()
+        }
     }
 
     @Test("policy context: user required, surfaces by name, an unknown trust named by its number")
@@ -50,17 +59,24 @@ struct RequestValidationTests {
         wire.agentKind = "claude-code"
         wire.surfaces = ["risky_shell"]
         wire.groups = ["admins"]  // ignored: the server reads groups from the directory
-        #expect(try wire.validatedRequest() == RequestedContext(user: "alice", repo: "payments/api", agentKind: "claude-code",
-                                                                surfaces: [.riskyShell]))
+        #expect(
+            try wire.validatedRequest()
+                == RequestedContext(
+                    user: "alice", repo: "payments/api", agentKind: "claude-code",
+                    surfaces: [.riskyShell]))
         var broken = wire
         broken.user = ""
         #expect(throws: WireError(field: "context.user", problem: "is empty")) { try broken.validatedRequest() }
         broken = wire
         broken.surfaces = ["Risky Shell"]
-        #expect(throws: WireError(field: "context.surfaces", problem: "'Risky Shell' is not a surface name")) { try broken.validatedRequest() }
+        #expect(throws: WireError(field: "context.surfaces", problem: "'Risky Shell' is not a surface name")) {
+            try broken.validatedRequest()
+        }
         broken = wire
         broken.repoTrust = .UNRECOGNIZED(9)
-        #expect(throws: WireError(field: "context.repo_trust", problem: "has the unknown value 9")) { try broken.validatedRequest() }
+        #expect(throws: WireError(field: "context.repo_trust", problem: "has the unknown value 9")) {
+            try broken.validatedRequest()
+        }
         broken = wire
         broken.repoTrust = .production
         #expect(try broken.validatedRequest().statedTrust == .production)

@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 import SwiftProtobuf
 import Testing
 
@@ -48,12 +48,14 @@ struct MessageRoundTripTests {
     func roundTrip(box: MessageTypeBox) throws {
         let type = box.type
         let payload = try Self.descriptors.fullyPopulatedPayload(for: type.protoMessageName)
-        let decoded = try type.init(serializedBytes: payload, extensions: nil, partial: false, options: BinaryDecodingOptions())
+        let decoded = try type.init(
+            serializedBytes: payload, extensions: nil, partial: false, options: BinaryDecodingOptions())
         #expect(decoded.unknownFields.data.isEmpty, "Swift type misses fields of \(type.protoMessageName)")
         #expect(!decoded.isEqualTo(message: type.init()), "payload set no field")
 
         let binary: Data = try decoded.serializedBytes()
-        let again = try type.init(serializedBytes: binary, extensions: nil, partial: false, options: BinaryDecodingOptions())
+        let again = try type.init(
+            serializedBytes: binary, extensions: nil, partial: false, options: BinaryDecodingOptions())
         #expect(again.isEqualTo(message: decoded))
 
         let json = try decoded.jsonUTF8Data()
@@ -110,7 +112,9 @@ struct DescriptorIndex: @unchecked Sendable {
         return out
     }
 
-    private func append(_ field: Google_Protobuf_FieldDescriptorProto, index: Int, depth: Int, to out: inout Data) throws {
+    private func append(_ field: Google_Protobuf_FieldDescriptorProto, index: Int, depth: Int, to out: inout Data)
+        throws
+    {
         let number = UInt64(field.number)
         switch field.type {
         case .string, .bytes:
@@ -121,7 +125,8 @@ struct DescriptorIndex: @unchecked Sendable {
         case .message:
             let typeName = String(field.typeName.dropFirst())
             // google.protobuf.Timestamp must hold a valid time for JSON.
-            let body = typeName == "google.protobuf.Timestamp"
+            let body =
+                typeName == "google.protobuf.Timestamp"
                 ? timestamp(seconds: 1_790_000_000 + UInt64(index), nanos: 5)
                 : (depth < 4 ? try fullyPopulatedPayload(for: typeName, depth: depth + 1) : Data())
             varint(number << 3 | 2, &out)

@@ -6,9 +6,11 @@ import Testing
 
 @Suite("Report mail")
 struct MailMessageTests {
-    @Test("addresses that could inject headers or SMTP commands are refused", arguments: [
-        "a@b\r\nBcc: x@y", "a b@c", "<a@b>", "a@b,c@d", "ab", "@b", "a@", "a@b>\r\nRCPT TO:<c@d",
-    ])
+    @Test(
+        "addresses that could inject headers or SMTP commands are refused",
+        arguments: [
+            "a@b\r\nBcc: x@y", "a b@c", "<a@b>", "a@b,c@d", "ab", "@b", "a@", "a@b>\r\nRCPT TO:<c@d",
+        ])
     func refused(address: String) {
         #expect(throws: MailMessage.AddressError.self) {
             _ = try MailMessage(from: "ringfence@example.com", to: [address], subject: "s", text: "t", html: "h")
@@ -17,8 +19,9 @@ struct MailMessageTests {
 
     @Test("the rendered mail has CRLF lines, an encoded subject and both parts in base64")
     func rendered() throws {
-        let message = try MailMessage(from: "ringfence@example.com", to: ["lead@example.com"], subject: "Rapport — équipe",
-                                      text: "line one\n.line two", html: "<p>é</p>", messageID: "m-1")
+        let message = try MailMessage(
+            from: "ringfence@example.com", to: ["lead@example.com"], subject: "Rapport — équipe",
+            text: "line one\n.line two", html: "<p>é</p>", messageID: "m-1")
         let text = message.rendered
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(text.contains("Subject: =?utf-8?B?\(Data("Rapport — équipe".utf8).base64EncodedString())?=\r\n"))
@@ -31,8 +34,9 @@ struct MailMessageTests {
 
     @Test("owners get the report; without owners, the group's fallback addresses; else nobody")
     func recipients() {
-        let delivery = ReportDelivery(smtp: SMTPClient(host: "127.0.0.1", port: 25), from: "r@example.com",
-                                      fallbacks: ["eng": ["b@example.com", "a@example.com", "a@example.com"]])
+        let delivery = ReportDelivery(
+            smtp: SMTPClient(host: "127.0.0.1", port: 25), from: "r@example.com",
+            fallbacks: ["eng": ["b@example.com", "a@example.com", "a@example.com"]])
         #expect(delivery.recipients(group: "eng", owners: ["o@example.com"]) == ["o@example.com"])
         #expect(delivery.recipients(group: "eng", owners: []) == ["a@example.com", "b@example.com"])
         #expect(delivery.recipients(group: "ops", owners: []).isEmpty)
@@ -42,14 +46,19 @@ struct MailMessageTests {
     static func parts(_ mail: String) throws -> [String: String] {
         let normalized = mail.replacingOccurrences(of: "\r\n", with: "\n")
         guard let boundaryRange = normalized.range(of: "boundary=\""),
-              let end = normalized[boundaryRange.upperBound...].firstIndex(of: "\"") else { throw CocoaError(.fileReadCorruptFile) }
+            let end = normalized[boundaryRange.upperBound...].firstIndex(of: "\"")
+        else { throw CocoaError(.fileReadCorruptFile) }
         let boundary = String(normalized[boundaryRange.upperBound..<end])
         var result: [String: String] = [:]
         for section in normalized.components(separatedBy: "--\(boundary)").dropFirst() where !section.hasPrefix("--") {
             let pieces = section.components(separatedBy: "\n\n")
             guard pieces.count >= 2 else { continue }
             let headers = pieces[0]
-            guard let typeLine = headers.split(separator: "\n").first(where: { $0.lowercased().hasPrefix("content-type:") }) else { continue }
+            guard
+                let typeLine = headers.split(separator: "\n").first(where: {
+                    $0.lowercased().hasPrefix("content-type:")
+                })
+            else { continue }
             let type = typeLine.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces)
             let body = pieces.dropFirst().joined(separator: "\n\n").replacingOccurrences(of: "\n", with: "")
             guard let data = Data(base64Encoded: body) else { throw CocoaError(.fileReadCorruptFile) }
@@ -59,9 +68,11 @@ struct MailMessageTests {
     }
 }
 
-@Suite("Report mail through a real SMTP server (aiosmtpd)",
-       .enabled(if: ProcessInfo.processInfo.environment["RINGFENCE_TEST_SMTP"] != nil || TestServers.isCI,
-                "set RINGFENCE_TEST_SMTP and RINGFENCE_TEST_MAILDIR (scripts/test does) to run"))
+@Suite(
+    "Report mail through a real SMTP server (aiosmtpd)",
+    .enabled(
+        if: ProcessInfo.processInfo.environment["RINGFENCE_TEST_SMTP"] != nil || TestServers.isCI,
+        "set RINGFENCE_TEST_SMTP and RINGFENCE_TEST_MAILDIR (scripts/test does) to run"))
 struct SMTPDeliveryTests {
     @Test("a report mail reaches the server with both parts intact and every recipient")
     func delivered() async throws {
@@ -73,14 +84,17 @@ struct SMTPDeliveryTests {
         let report = ReportHTMLTests.report(group: "payments-eng", example: ".dot at the start | pipe")
         let text = try ReportMarkdown.render(report)
         let html = try ReportHTML.render(report)
-        let message = try MailMessage(from: "ringfence@example.com", to: ["lead@example.com", "deputy@example.com"],
-                                      subject: "Ringfence 2026-W47: payments-eng", text: text, html: html, messageID: id)
+        let message = try MailMessage(
+            from: "ringfence@example.com", to: ["lead@example.com", "deputy@example.com"],
+            subject: "Ringfence 2026-W47: payments-eng", text: text, html: html, messageID: id)
         try await SMTPClient(host: host, port: port).send(message)
 
         // aiosmtpd's Mailbox handler has stored the mail by the time it answered 250.
         let folder = URL(fileURLWithPath: maildir).appendingPathComponent("new")
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-        let stored = try files.map { try String(contentsOf: $0, encoding: .utf8) }.filter { $0.contains("<\(id)@example.com>") }
+        let stored = try files.map { try String(contentsOf: $0, encoding: .utf8) }.filter {
+            $0.contains("<\(id)@example.com>")
+        }
         try #require(stored.count == 1, "the mail is stored once")
         let mail = stored[0]
         #expect(mail.contains("To: lead@example.com, deputy@example.com"))

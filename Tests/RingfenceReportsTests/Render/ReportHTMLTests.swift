@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 import Testing
 
 @testable import RingfenceReports
@@ -9,17 +9,24 @@ struct ReportHTMLTests {
     static func report(group: String, example: String) -> GroupWeekReport {
         GroupWeekReport(
             week: "2026-W47", group: group, ring: 2, asOf: Date(timeIntervalSince1970: 1_795_000_000),
-            coverage: .init(members: 4, hostsConnected: 2, hostsStale: 1, hostsSilent: 0, missingMembers: 1, installerVersions: ["1.4.0": 3],
-                            hookStates: ["installed": 3], agents: ["claude-code 2.0.1": 3], mcpServers: [:]),
-            previousCoverage: nil, volume: .init(bySurface: ["risky_shell": ["pass": 5, "block-candidate": 2]]), previousVolume: nil,
-            noisyRules: [.init(pack: "shell-baseline", ruleID: "RS-1", surface: "risky_shell", candidates: 2, usersHit: 1,
-                               shareOfMembers: 0.25, example: example)],
+            coverage: .init(
+                members: 4, hostsConnected: 2, hostsStale: 1, hostsSilent: 0, missingMembers: 1,
+                installerVersions: ["1.4.0": 3],
+                hookStates: ["installed": 3], agents: ["claude-code 2.0.1": 3], mcpServers: [:]),
+            previousCoverage: nil, volume: .init(bySurface: ["risky_shell": ["pass": 5, "block-candidate": 2]]),
+            previousVolume: nil,
+            noisyRules: [
+                .init(
+                    pack: "shell-baseline", ruleID: "RS-1", surface: "risky_shell", candidates: 2, usersHit: 1,
+                    shareOfMembers: 0.25, example: example)
+            ],
             nextRing: nil, revisions: [3])
     }
 
     @Test("text from the directory and from agents is escaped; the charts are inline SVG")
     func escaping() throws {
-        let html = try ReportHTML.render(Self.report(group: "<script>alert(1)</script>", example: "cat a | grep \"b\" && rm -rf <x>"))
+        let html = try ReportHTML.render(
+            Self.report(group: "<script>alert(1)</script>", example: "cat a | grep \"b\" && rm -rf <x>"))
         #expect(!html.contains("<script>"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(html.contains("cat a | grep &quot;b&quot; &amp;&amp; rm -rf &lt;x&gt;"))

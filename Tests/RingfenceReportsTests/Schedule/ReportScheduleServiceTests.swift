@@ -8,20 +8,24 @@ import Testing
 
 @testable import RingfenceReports
 
-@Suite("Weekly report schedule against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Weekly report schedule against PostgreSQL",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct ReportScheduleServiceTests {
     @Test("a due week writes every mapped group's report once, records it, and a second run does nothing")
     func runWeek() async throws {
         try await TestServers.withMigratedDatabase { client, _ in
             try await ReportBuilderTests.seedDirectory(client)
-            try await client.query("INSERT INTO directory_groups (id, dn, name) VALUES (2, 'cn=ai-pilot,dc=example,dc=com', 'ai-pilot')")
+            try await client.query(
+                "INSERT INTO directory_groups (id, dn, name) VALUES (2, 'cn=ai-pilot,dc=example,dc=com', 'ai-pilot')")
             let files = try PolicyFiles.load(directory: TestServers.repositoryRoot.appending(path: "examples/policy"))
             _ = try await PolicyStore(client: client).publish(files.bundle, actor: "test", expectedCurrent: nil)
             let now = Date()
             let week = ISOWeek(containing: now)
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("rf-reports-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: out) }
-            let service = ReportScheduleService(client: client, configuration: .init(out: out.path, formats: ["json", "md"]))
+            let service = ReportScheduleService(
+                client: client, configuration: .init(out: out.path, formats: ["json", "md"]))
 
             let done = try await service.runWeek(week, now: now)
             // The example policy maps engineering, contractors, ai-pilot and security; only two are in this directory.

@@ -8,7 +8,9 @@ import Testing
 
 @testable import RingfenceReports
 
-@Suite("Weekly report against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Weekly report against PostgreSQL",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct ReportBuilderTests {
     /// One generated event, as the test knows it.
     struct Generated {
@@ -57,17 +59,24 @@ struct ReportBuilderTests {
                 let shape = Self.shapes[(index / 4) % Self.shapes.count]
                 let summary = "action \(index)"
                 let at = week.start.addingTimeInterval(span * Double(index) / 700)
-                rows.append(AuditEventRecord(hostID: host, eventID: "w-\(index)", occurredAt: at, user: user, agentKind: "claude-code",
-                                          surface: shape.surface, pack: shape.pack, packVersion: shape.pack.isEmpty ? 0 : 1,
-                                          ruleID: shape.rule, repo: "payments/api", verdict: shape.verdict, appliedLevel: .observe,
-                                          uncappedLevel: shape.verdict == .pass ? .off : .block, summary: summary))
-                generated.append(Generated(user: user, surface: shape.surface.rawValue, verdict: shape.verdict, pack: shape.pack,
-                                           rule: shape.rule, summary: summary))
+                rows.append(
+                    AuditEventRecord(
+                        hostID: host, eventID: "w-\(index)", occurredAt: at, user: user, agentKind: "claude-code",
+                        surface: shape.surface, pack: shape.pack, packVersion: shape.pack.isEmpty ? 0 : 1,
+                        ruleID: shape.rule, repo: "payments/api", verdict: shape.verdict, appliedLevel: .observe,
+                        uncappedLevel: shape.verdict == .pass ? .off : .block, summary: summary))
+                generated.append(
+                    Generated(
+                        user: user, surface: shape.surface.rawValue, verdict: shape.verdict, pack: shape.pack,
+                        rule: shape.rule, summary: summary))
             }
             for index in 0..<40 {
-                rows.append(AuditEventRecord(hostID: host, eventID: "p-\(index)", occurredAt: week.previous.start.addingTimeInterval(86_400 + Double(index)),
-                                          user: "alice", agentKind: "claude-code", surface: .riskyShell, verdict: .pass,
-                                          appliedLevel: .observe, uncappedLevel: .off))
+                rows.append(
+                    AuditEventRecord(
+                        hostID: host, eventID: "p-\(index)",
+                        occurredAt: week.previous.start.addingTimeInterval(86_400 + Double(index)),
+                        user: "alice", agentKind: "claude-code", surface: .riskyShell, verdict: .pass,
+                        appliedLevel: .observe, uncappedLevel: .off))
             }
             _ = try await EventStore(client: client).store(rows)
 
@@ -77,11 +86,14 @@ struct ReportBuilderTests {
 
             // Coverage, counted by hand from the seed.
             #expect(report.coverage.members == 3)
-            #expect(report.coverage.hostsConnected == 1 && report.coverage.hostsStale == 1 && report.coverage.hostsSilent == 1)
+            #expect(
+                report.coverage.hostsConnected == 1 && report.coverage.hostsStale == 1
+                    && report.coverage.hostsSilent == 1)
             #expect(report.coverage.missingMembers == 1)
             #expect(report.coverage.hostsDrifted == 1)
             #expect(report.coverage.driftedFiles == ["claude-code/managed-settings.json": 1])
-            #expect(try ReportMarkdown.render(report).contains("Drifted: `claude-code/managed-settings.json` on 1 host(s)"))
+            #expect(
+                try ReportMarkdown.render(report).contains("Drifted: `claude-code/managed-settings.json` on 1 host(s)"))
             #expect(ReportData.csv(report).contains("coverage,hosts_drifted,,1"))
             #expect(report.coverage.installerVersions == ["1.4.0": 1, "1.3.2": 1, "unknown": 1])
             #expect(report.coverage.agents == ["claude-code 2.0.1": 2])
@@ -102,8 +114,10 @@ struct ReportBuilderTests {
             let candidates = members.filter { $0.verdict == .warnCandidate || $0.verdict == .blockCandidate }
             // Most candidates first; ties by pack, then rule (as the report orders them).
             let byRule = Dictionary(grouping: candidates) { "\($0.pack)\u{0}\($0.rule)" }
-            let expectedRules = byRule.map { ($0.value[0].rule, $0.value.count, Set($0.value.map(\.user)).count, $0.key) }
-                .sorted { ($1.1, $0.3) < ($0.1, $1.3) }
+            let expectedRules = byRule.map {
+                ($0.value[0].rule, $0.value.count, Set($0.value.map(\.user)).count, $0.key)
+            }
+            .sorted { ($1.1, $0.3) < ($0.1, $1.3) }
             #expect(report.noisyRules.map { ($0.ruleID) } == expectedRules.map(\.0))
             #expect(report.noisyRules.map(\.candidates) == expectedRules.map(\.1))
             #expect(report.noisyRules.map(\.usersHit) == expectedRules.map(\.2))
@@ -119,10 +133,15 @@ struct ReportBuilderTests {
             lastWeek.coverage.missingMembers = 2
             try await ReportRecords(client: client).record(lastWeek, formats: ["md"], location: "/tmp")
             let again = try await ReportBuilder(client: client).build(group: "engineering", week: week, now: now)
-            #expect(again.previousCoverage == GroupWeekReport.CoverageHeadline(members: 2, hostsConnected: 0, missingMembers: 2))
-            #expect(try ReportMarkdown.render(again).contains("The week before: 2 members, 0 hosts connected, 2 members with no host."))
+            #expect(
+                again.previousCoverage
+                    == GroupWeekReport.CoverageHeadline(members: 2, hostsConnected: 0, missingMembers: 2))
+            #expect(
+                try ReportMarkdown.render(again).contains(
+                    "The week before: 2 members, 0 hosts connected, 2 members with no host."))
             // Several groups at once (one pass over everyone's events) give the same report.
-            let together = try await ReportBuilder(client: client).build(groups: ["nobody", "engineering"], week: week, now: now)
+            let together = try await ReportBuilder(client: client).build(
+                groups: ["nobody", "engineering"], week: week, now: now)
             #expect(together.map(\.0) == ["nobody", "engineering"])
             #expect(try together[1].1.get() == again)
             if case .success = together[0].1 { Issue.record("an unknown group has no report") }
@@ -134,21 +153,28 @@ struct ReportBuilderTests {
             // Cross-check with the impact preview of `apply` (separate code): the members' grouped
             // matches with the host ring set to 3, under the same policy.
             let snapshot = try await PolicyStore(client: client).snapshot(revision: 1)
-            var grouped = try await PopulationStore(client: client).events(from: week.start, until: week.end, users: ["alice", "bob", "carol"])
+            var grouped = try await PopulationStore(client: client).events(
+                from: week.start, until: week.end, users: ["alice", "bob", "carol"])
             for index in grouped.indices { grouped[index].context.hostRing = .target }
             let preview = ImpactPreview(population: [], events: grouped, current: nil, next: snapshot)
             #expect(next.newlyBlocked == preview.newlyBlocked)
             #expect(next.newlyWarned == preview.newlyWarned)
             #expect(next.newlyBlocked > 0, "the example policy blocks in ring 3 what ring 2 only observes")
             // People, repositories and surfaces, from the preview of each event group alone.
-            var people = Set<String>(), repos = Set<String>(), bySurface: [String: [String: Int]] = [:]
+            var people = Set<String>()
+            var repos = Set<String>()
+            var bySurface: [String: [String: Int]] = [:]
             for event in grouped {
                 let alone = ImpactPreview(population: [], events: [event], current: nil, next: snapshot)
                 guard alone.newlyBlocked + alone.newlyWarned > 0 else { continue }
                 people.insert(event.context.user)
                 if let repo = event.context.repo { repos.insert(repo) }
-                if alone.newlyBlocked > 0 { bySurface[event.surface.rawValue, default: [:]]["block", default: 0] += alone.newlyBlocked }
-                if alone.newlyWarned > 0 { bySurface[event.surface.rawValue, default: [:]]["warn", default: 0] += alone.newlyWarned }
+                if alone.newlyBlocked > 0 {
+                    bySurface[event.surface.rawValue, default: [:]]["block", default: 0] += alone.newlyBlocked
+                }
+                if alone.newlyWarned > 0 {
+                    bySurface[event.surface.rawValue, default: [:]]["warn", default: 0] += alone.newlyWarned
+                }
             }
             #expect(next.people == people.count)
             #expect(next.repos == repos.count)
@@ -167,9 +193,14 @@ struct ReportBuilderTests {
             #expect(html.contains(#"<tr><th>members with no host</th><td class="n">1</td></tr>"#))
             for (surface, counts) in expected {
                 let cells = GroupWeekReport.verdicts.map { #"<td class="n">\#(counts[$0] ?? 0)</td>"# }.joined()
-                #expect(html.contains("<tr><td>\(surface)</td>\(cells)<td class=\"n\">\(counts.values.reduce(0, +))</td></tr>"), "\(surface)")
+                #expect(
+                    html.contains(
+                        "<tr><td>\(surface)</td>\(cells)<td class=\"n\">\(counts.values.reduce(0, +))</td></tr>"),
+                    "\(surface)")
             }
-            #expect(html.contains("<svg") && !html.contains("{{") && !html.contains("http-equiv") && !html.contains("<script"))
+            #expect(
+                html.contains("<svg") && !html.contains("{{") && !html.contains("http-equiv")
+                    && !html.contains("<script"))
             let csv = ReportData.csv(report)
             #expect(csv.contains("coverage,missing_members,,1\n"))
             for rule in report.noisyRules {
@@ -216,8 +247,10 @@ struct ReportBuilderTests {
               (1, 'uid=alice,dc=example,dc=com', 'alice'), (2, 'uid=bob,dc=example,dc=com', 'bob'),
               (3, 'uid=carol,dc=example,dc=com', 'carol'), (4, 'uid=dave,dc=example,dc=com', 'dave')
             """)
-        try await client.query("INSERT INTO directory_groups (id, dn, name) VALUES (1, 'cn=engineering,dc=example,dc=com', 'engineering')")
-        try await client.query("INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0), (2, 1, 0), (3, 1, 0)")
+        try await client.query(
+            "INSERT INTO directory_groups (id, dn, name) VALUES (1, 'cn=engineering,dc=example,dc=com', 'engineering')")
+        try await client.query(
+            "INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0), (2, 1, 0), (3, 1, 0)")
     }
 
     /// alice's host is connected, one of bob's is stale, the other never sent a heartbeat;

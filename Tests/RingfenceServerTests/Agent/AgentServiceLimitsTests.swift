@@ -12,7 +12,9 @@ struct RawBytesSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
 }
 
-@Suite("Agent service limits, health and metrics", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Agent service limits, health and metrics",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct AgentServiceLimitsTests {
     @Test("a malformed message gets INVALID_ARGUMENT and an oversized one is refused; the server keeps serving")
     func malformedAndOversized() async throws {
@@ -26,15 +28,17 @@ struct AgentServiceLimitsTests {
                     _ = try await grpc.unary(
                         request: ClientRequest(message: garbage, metadata: bearer(key)),
                         descriptor: Ringfence_V1_AgentService.Method.Heartbeat.descriptor,
-                        serializer: RawBytesSerializer(), deserializer: ProtobufDeserializer<Ringfence_V1_HeartbeatResponse>(),
-                        options: .defaults) { try $0.message }
+                        serializer: RawBytesSerializer(),
+                        deserializer: ProtobufDeserializer<Ringfence_V1_HeartbeatResponse>(),
+                        options: .defaults
+                    ) { try $0.message }
                 }
                 #expect(message != nil)
 
                 var big = Ringfence_V1_HeartbeatRequest()
                 big.hostID = hostID
                 big.inventory.hostname = String(repeating: "x", count: 100 * 1024)
-                                do {
+                do {
                     _ = try await agent.heartbeat(big, metadata: bearer(key))
                     Issue.record("an oversized message was accepted")
                 } catch let error as RPCError {
@@ -70,9 +74,12 @@ struct AgentServiceLimitsTests {
         let service = HealthService(snapshots: empty)
         var request = Grpc_Health_V1_HealthCheckRequest()
         request.service = "ringfence.v1.AgentService"
-        let status = try await service.check(request: request, context: ServerContext(
-            descriptor: Grpc_Health_V1_Health.Method.Check.descriptor, remotePeer: "in-process", localPeer: "in-process",
-            cancellation: .init()))
+        let status = try await service.check(
+            request: request,
+            context: ServerContext(
+                descriptor: Grpc_Health_V1_Health.Method.Check.descriptor, remotePeer: "in-process",
+                localPeer: "in-process",
+                cancellation: .init()))
         #expect(status.status == .notServing)
     }
 
@@ -100,7 +107,9 @@ struct AgentServiceLimitsTests {
         }
     }
 
-    @Test("oversized requests are counted as RESOURCE_EXHAUSTED: a unary one (was not counted) and a stream (was internalError)")
+    @Test(
+        "oversized requests are counted as RESOURCE_EXHAUSTED: a unary one (was not counted) and a stream (was internalError)"
+    )
     func oversizedCounted() async throws {
         try await AgentServiceHarness.run(configure: { $0.maxMessageBytes = 64 * 1024 }) { harness in
             try await harness.withAgentClient { agent in
@@ -108,7 +117,8 @@ struct AgentServiceLimitsTests {
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
                 heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = "m-big"
-                heartbeat.inventory.users = Array(repeating: String(repeating: "u", count: 200), count: 1_000)  // ~200 KB
+                // ~200 KB, over the 64 KiB limit.
+                heartbeat.inventory.users = Array(repeating: String(repeating: "u", count: 200), count: 1_000)
                 do {
                     _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
                     Issue.record("an oversized heartbeat was accepted")
@@ -131,7 +141,9 @@ struct AgentServiceLimitsTests {
         }
     }
 
-    @Test("a client that abandons its event stream at its deadline is counted as cancelled or deadlineExceeded, never unavailable")
+    @Test(
+        "a client that abandons its event stream at its deadline is counted as cancelled or deadlineExceeded, never unavailable"
+    )
     func abandonedStream() async throws {
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
@@ -159,7 +171,8 @@ struct AgentServiceLimitsTests {
                     || text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="deadlineExceeded"} 1"#)
             }
             let text = harness.registry.emitToString()
-            #expect(!text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="unavailable"}"#), "\(text)")
+            #expect(
+                !text.contains(#"ringfence_rpc_requests_total{method="ReportEvents",code="unavailable"}"#), "\(text)")
         }
     }
 }

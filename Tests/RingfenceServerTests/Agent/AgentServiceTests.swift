@@ -68,8 +68,10 @@ struct AgentServiceTests {
 
                 // The same answer the resolver gives for the same facts.
                 let snapshot = try #require(await harness.snapshots.current)
-                let expected = snapshot.resolve(DecisionContext(user: "alice", groups: ["engineering"], repo: "payments/api",
-                                                                trust: .internal, agent: "claude-code"))
+                let expected = snapshot.resolve(
+                    DecisionContext(
+                        user: "alice", groups: ["engineering"], repo: "payments/api",
+                        trust: .internal, agent: "claude-code"))
                 #expect(alice.etag == expected.etag)
                 #expect(alice.surfaces.map(\.surface) == expected.surfaces.map(\.surface.rawValue))
                 #expect(alice.surfaces.map(\.level) == expected.surfaces.map(\.level.proto))
@@ -85,16 +87,24 @@ struct AgentServiceTests {
                 #expect(report.duplicates == 0)
                 #expect(report.rejected.isEmpty)
             }
-            let rows = try await harness.client.query("SELECT count(*)::bigint FROM audit_events WHERE username = 'alice'")
+            let rows = try await harness.client.query(
+                "SELECT count(*)::bigint FROM audit_events WHERE username = 'alice'")
             for try await count in rows.decode(Int64.self) { #expect(count == 25) }
             let summary = try await harness.fleet.summary()
             #expect(summary.connected == 1)
             #expect(summary.hosts.first?.installerVersion == "1.1.0")
             #expect(summary.missingUsers == ["carol"])
-            let changes = try await harness.client.query("SELECT field, coalesce(old_value, ''), coalesce(new_value, '') FROM host_changes ORDER BY field")
+            let changes = try await harness.client.query(
+                "SELECT field, coalesce(old_value, ''), coalesce(new_value, '') FROM host_changes ORDER BY field")
             var seen: [String] = []
-            for try await (field, old, new) in changes.decode((String, String, String).self) { seen.append("\(field) \(old)→\(new)") }
-            #expect(seen == ["agent_version:claude-code →2.0.1", "hook_state:claude-code →installed", "installer_version 1.0.0→1.1.0"])
+            for try await (field, old, new) in changes.decode((String, String, String).self) {
+                seen.append("\(field) \(old)→\(new)")
+            }
+            #expect(
+                seen == [
+                    "agent_version:claude-code →2.0.1", "hook_state:claude-code →installed",
+                    "installer_version 1.0.0→1.1.0",
+                ])
         }
     }
 
@@ -136,7 +146,8 @@ struct AgentServiceTests {
             }
             try await harness.evidence.flush()
             let hosts = try await harness.client.query(
-                "SELECT last_policy_etag FROM hosts WHERE id = \(UUID(uuidString: hostID)!) AND last_policy_fetch_at IS NOT NULL")
+                "SELECT last_policy_etag FROM hosts WHERE id = \(UUID(uuidString: hostID)!) AND last_policy_fetch_at IS NOT NULL"
+            )
             var etags: [String?] = []
             for try await value in hosts.decode(String?.self) { etags.append(value) }
             #expect(etags == [etag])
@@ -161,22 +172,34 @@ struct AgentServiceTests {
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
 
                 await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat) }
-                await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer("not-a-key")) }
+                await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer("not-a-key"))
+                }
                 let unknown = APIKey.generate().text
-                let message = await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(unknown)) }
+                let message = await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(unknown))
+                }
                 #expect(message?.contains(unknown) == false, "the key must not be echoed")
                 // Right prefix, wrong secret.
                 let forged = String(key.dropLast(4)) + "AAAA"
-                await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(forged)) }
+                await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(forged))
+                }
 
                 let prefix = try #require(APIKey(parsing: key)?.prefix)
-                try await harness.client.query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE key_prefix = \(prefix)")
-                let expired = await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(key)) }
+                try await harness.client.query(
+                    "UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE key_prefix = \(prefix)")
+                let expired = await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
+                }
                 #expect(expired?.contains("expired") == true)
-                try await harness.client.query("UPDATE api_keys SET expires_at = now() + interval '1 day' WHERE key_prefix = \(prefix)")
+                try await harness.client.query(
+                    "UPDATE api_keys SET expires_at = now() + interval '1 day' WHERE key_prefix = \(prefix)")
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
                 #expect(try await harness.fleet.revokeKey(prefix: prefix))
-                let revoked = await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(key)) }
+                let revoked = await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
+                }
                 #expect(revoked?.contains("revoked") == true)
             }
         }
@@ -191,11 +214,15 @@ struct AgentServiceTests {
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
                 heartbeat.hostID = hostB
                 heartbeat.inventory.hostname = "spoofed"
-                await expectRPCError(.permissionDenied) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(keyA)) }
+                await expectRPCError(.permissionDenied) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(keyA))
+                }
                 var fetch = Ringfence_V1_FetchPolicyRequest()
                 fetch.hostID = hostB
                 fetch.context.user = "alice"
-                await expectRPCError(.permissionDenied) { _ = try await agent.fetchPolicy(fetch, metadata: bearer(keyA)) }
+                await expectRPCError(.permissionDenied) {
+                    _ = try await agent.fetchPolicy(fetch, metadata: bearer(keyA))
+                }
                 var events = Ringfence_V1_ReportEventsRequest()
                 events.hostID = hostB
                 events.events = [auditEvent("spoof-1")]
@@ -204,20 +231,27 @@ struct AgentServiceTests {
                 }
                 var rotate = Ringfence_V1_RotateKeyRequest()
                 rotate.hostID = hostB
-                await expectRPCError(.permissionDenied) { _ = try await agent.rotateKey(rotate, metadata: bearer(keyA)) }
+                await expectRPCError(.permissionDenied) {
+                    _ = try await agent.rotateKey(rotate, metadata: bearer(keyA))
+                }
             }
             let rows = try await harness.client.query("SELECT count(*)::bigint FROM audit_events")
             for try await count in rows.decode(Int64.self) { #expect(count == 0) }
-            let hostnames = try await harness.client.query("SELECT count(*)::bigint FROM hosts WHERE hostname = 'spoofed'")
+            let hostnames = try await harness.client.query(
+                "SELECT count(*)::bigint FROM hosts WHERE hostname = 'spoofed'")
             for try await count in hostnames.decode(Int64.self) { #expect(count == 0) }
         }
     }
 
-    @Test("duplicate event ids are stored once, within a stream and across streams; invalid events are rejected with reasons")
+    @Test(
+        "duplicate event ids are stored once, within a stream and across streams; invalid events are rejected with reasons"
+    )
     func duplicatesAndRejections() async throws {
         // A resent event carries the time it happened, as the first sending did.
         let at = Date().addingTimeInterval(-60)
-        @Sendable func auditEvent(_ id: String) -> Ringfence_V1_AuditEvent { RingfenceTestSupport.auditEvent(id, at: at) }
+        @Sendable func auditEvent(_ id: String) -> Ringfence_V1_AuditEvent {
+            RingfenceTestSupport.auditEvent(id, at: at)
+        }
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
                 let (hostID, key) = try await harness.enroll(machine: "m-dup", agent: agent)
@@ -288,7 +322,9 @@ struct AgentServiceTests {
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
                 heartbeat.hostID = firstHost
                 heartbeat.inventory.hostname = "m-again"
-                await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(firstKey)) }
+                await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(firstKey))
+                }
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(secondKey))
             }
         }
@@ -308,7 +344,9 @@ struct AgentServiceTests {
                 heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = "m-rot"
                 _ = try await agent.heartbeat(heartbeat, metadata: bearer(rotated.apiKey))
-                await expectRPCError(.unauthenticated) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(oldKey)) }
+                await expectRPCError(.unauthenticated) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(oldKey))
+                }
             }
         }
         try await AgentServiceHarness.run(configure: { $0.rotationOverlap = 3_600 }) { harness in
@@ -329,7 +367,10 @@ struct AgentServiceTests {
 
     @Test("a key over its rate limit gets RESOURCE_EXHAUSTED; other keys are unaffected")
     func rateLimit() async throws {
-        try await AgentServiceHarness.run(configure: { $0.rateLimitPerSecond = 0.001; $0.rateLimitBurst = 3 }) { harness in
+        try await AgentServiceHarness.run(configure: {
+            $0.rateLimitPerSecond = 0.001
+            $0.rateLimitBurst = 3
+        }) { harness in
             try await harness.withAgentClient { agent in
                 let (hostA, keyA) = try await harness.enroll(machine: "m-rl-a", agent: agent)
                 let (hostB, keyB) = try await harness.enroll(machine: "m-rl-b", agent: agent)

@@ -1,5 +1,5 @@
-import RingfenceCore
 import Foundation
+import RingfenceCore
 import RingfenceProto
 import RingfenceTestSupport
 import Testing

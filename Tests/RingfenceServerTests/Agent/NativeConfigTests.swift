@@ -1,6 +1,6 @@
-import PostgresNIO
 import Foundation
 import GRPCCore
+import PostgresNIO
 import RingfenceAdapters
 import RingfenceCore
 import RingfenceProto
@@ -12,10 +12,15 @@ import Testing
 
 /// FetchPolicy's native files and drift detection through heartbeats, over real gRPC and
 /// PostgreSQL.
-@Suite("Native configuration and drift", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Native configuration and drift",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct NativeConfigTests {
-    static func heartbeat(_ hostID: String, files: [Ringfence_V1_NativeConfigFile], change: (inout [String: String]) -> Void = { _ in })
-        -> Ringfence_V1_HeartbeatRequest {
+    static func heartbeat(
+        _ hostID: String, files: [Ringfence_V1_NativeConfigFile], change: (inout [String: String]) -> Void = { _ in }
+    )
+        -> Ringfence_V1_HeartbeatRequest
+    {
         var request = Ringfence_V1_HeartbeatRequest()
         request.hostID = hostID
         request.inventory.hostname = "m-drift.example.com"
@@ -37,7 +42,9 @@ struct NativeConfigTests {
         return request
     }
 
-    @Test("FetchPolicy renders the agent's files from the same resolution; a changed file flags the host at the next heartbeat")
+    @Test(
+        "FetchPolicy renders the agent's files from the same resolution; a changed file flags the host at the next heartbeat"
+    )
     func nativeFilesAndDrift() async throws {
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
@@ -55,7 +62,8 @@ struct NativeConfigTests {
                 #expect(file.sha256 == NativeFile.sha256Hex(Array(file.content)))
                 // The same bytes the adapter makes of the resolver's answer for bob (ai-pilot, ring 3).
                 let snapshot = try #require(await harness.snapshots.current)
-                let resolution = snapshot.resolve(DecisionContext(user: "bob", groups: ["engineering", "ai-pilot"], agent: "claude-code"))
+                let resolution = snapshot.resolve(
+                    DecisionContext(user: "bob", groups: ["engineering", "ai-pilot"], agent: "claude-code"))
                 #expect(resolution.etag == response.etag)
                 let expected = ClaudeCodeAdapter.render(AgentPolicy(resolution), options: AdapterOptions())
                 #expect(String(decoding: file.content, as: UTF8.self) == expected.files[0].content)
@@ -67,14 +75,20 @@ struct NativeConfigTests {
                 #expect(fleet.hosts.first { $0.id.uuidString.lowercased() == hostID }?.driftedFiles == [])
                 #expect(fleet.drifted == 0)
 
-                let tampered = Self.heartbeat(hostID, files: response.nativeFiles) { $0["managed-settings.json"] = String(repeating: "f", count: 64) }
+                let tampered = Self.heartbeat(hostID, files: response.nativeFiles) {
+                    $0["managed-settings.json"] = String(repeating: "f", count: 64)
+                }
                 _ = try await agent.heartbeat(tampered, metadata: bearer(key))
                 fleet = try await harness.fleet.summary()
-                #expect(fleet.hosts.first { $0.id.uuidString.lowercased() == hostID }?.driftedFiles == ["claude-code/managed-settings.json"])
+                #expect(
+                    fleet.hosts.first { $0.id.uuidString.lowercased() == hostID }?.driftedFiles == [
+                        "claude-code/managed-settings.json"
+                    ])
                 #expect(fleet.drifted == 1)
                 #expect(try await harness.fleet.driftedHosts() == 1)
                 let changes = try await harness.client.query(
-                    "SELECT new_value FROM host_changes WHERE field = 'drifted_files' AND host_id = \(UUID(uuidString: hostID)!)")
+                    "SELECT new_value FROM host_changes WHERE field = 'drifted_files' AND host_id = \(UUID(uuidString: hostID)!)"
+                )
                 var recorded: [String?] = []
                 for try await value in changes.decode(String?.self) { recorded.append(value) }
                 #expect(recorded == ["claude-code/managed-settings.json"])
@@ -89,7 +103,8 @@ struct NativeConfigTests {
                 digestOnly.inventory.agents[0].managedConfigHash = String(repeating: "0", count: 64)
                 _ = try await agent.heartbeat(digestOnly, metadata: bearer(key))
                 fleet = try await harness.fleet.summary()
-                #expect(fleet.hosts.first { $0.id.uuidString.lowercased() == hostID }?.driftedFiles == ["claude-code/*"])
+                #expect(
+                    fleet.hosts.first { $0.id.uuidString.lowercased() == hostID }?.driftedFiles == ["claude-code/*"])
             }
         }
     }
@@ -104,15 +119,20 @@ struct NativeConfigTests {
                 fetch.context.user = "alice"
                 fetch.includeNativeConfig = true
                 fetch.context.agentKind = "vim"
-                let message = await expectRPCError(.invalidArgument) { _ = try await agent.fetchPolicy(fetch, metadata: bearer(key)) }
+                let message = await expectRPCError(.invalidArgument) {
+                    _ = try await agent.fetchPolicy(fetch, metadata: bearer(key))
+                }
                 #expect(message?.contains("claude-code, cursor, copilot") == true)
                 fetch.context.agentKind = "Cursor"
-                #expect(try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.map(\.name) == ["hooks.json"])
+                #expect(
+                    try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.map(\.name) == ["hooks.json"])
                 fetch.context.agentKind = "copilot"
                 #expect(try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.isEmpty)
                 fetch.includeNativeConfig = false
                 fetch.context.agentKind = "vim"
-                #expect(try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.isEmpty, "no files unless asked for")
+                #expect(
+                    try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.isEmpty,
+                    "no files unless asked for")
                 let served = try await harness.fleet.servedNativeFiles(hostID: UUID(uuidString: hostID)!)
                 #expect(served.keys.sorted() == ["cursor"], "copilot has no files to record")
             }

@@ -14,7 +14,12 @@ struct APIKeyTests {
         #expect(APIKey.generate().text != key.text)
     }
 
-    @Test("malformed keys are refused", arguments: ["", "rf_", "rf_abc_def", "xx_abcdefgh_" + String(repeating: "a", count: 43), "rf_ABCDEFGH_" + String(repeating: "a", count: 43), "rf_abcdefgh_short"])
+    @Test(
+        "malformed keys are refused",
+        arguments: [
+            "", "rf_", "rf_abc_def", "xx_abcdefgh_" + String(repeating: "a", count: 43),
+            "rf_ABCDEFGH_" + String(repeating: "a", count: 43), "rf_abcdefgh_short",
+        ])
     func malformed(text: String) {
         #expect(APIKey(parsing: text) == nil)
     }

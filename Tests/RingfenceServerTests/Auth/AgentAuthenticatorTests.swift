@@ -23,18 +23,23 @@ struct AgentAuthenticatorTests {
 
     static func metadata(_ key: APIKey) -> Metadata { ["authorization": "Bearer \(key.text)"] }
 
-    @Test("PostgreSQL away: a key read before keeps working on its last record, expiry still checked; a new key is UNAVAILABLE")
+    @Test(
+        "PostgreSQL away: a key read before keeps working on its last record, expiry still checked; a new key is UNAVAILABLE"
+    )
     func outage() async throws {
         let store = Store()
-        let authenticator = AgentAuthenticator(lookup: { try store.lookup($0) }, cacheSeconds: 5,
-                                               limiter: RateLimiter(rate: 1_000, burst: 1_000))
-        let known = APIKey.generate(), unseen = APIKey.generate()
+        let authenticator = AgentAuthenticator(
+            lookup: { try store.lookup($0) }, cacheSeconds: 5,
+            limiter: RateLimiter(rate: 1_000, burst: 1_000))
+        let known = APIKey.generate()
+        let unseen = APIKey.generate()
         let host = UUID()
         let start = Date()
         for key in [known, unseen] {
             store.records.withLock {
-                $0[key.prefix] = StoredAPIKey(prefix: key.prefix, hash: key.hash, kind: .agent, hostID: host,
-                                              expiresAt: start.addingTimeInterval(60), revokedAt: nil, hostRetired: false)
+                $0[key.prefix] = StoredAPIKey(
+                    prefix: key.prefix, hash: key.hash, kind: .agent, hostID: host,
+                    expiresAt: start.addingTimeInterval(60), revokedAt: nil, hostRetired: false)
             }
         }
         #expect(try await authenticator.authenticate(Self.metadata(known), now: start).hostID == host)
@@ -42,13 +47,19 @@ struct AgentAuthenticatorTests {
         store.down.withLock { $0 = true }
         // Past the cache lifetime: the call goes on with the record while it is reloaded,
         // and the reload fails.
-        #expect(try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(10)).hostID == host)
+        #expect(
+            try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(10)).hostID == host
+        )
         await authenticator.cache.waitForLoad(known.prefix)
         #expect(store.lookups.withLock { $0 } == 2, "a reload was tried")
         // With the reload failed, the last record answers.
-        #expect(try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(11)).hostID == host)
+        #expect(
+            try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(11)).hostID == host
+        )
         await authenticator.cache.waitForLoad(known.prefix)
-        await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10)) }
+        await #expect(throws: RPCError.self) {
+            _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10))
+        }
         do {
             _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10))
         } catch {

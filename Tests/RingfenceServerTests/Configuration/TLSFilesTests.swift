@@ -15,7 +15,8 @@ struct TLSFilesTests {
         #expect(throws: TLSFiles.Problem(role: "certificate", path: certificate, reason: "does not exist")) {
             try TLSFiles.check(certificate: certificate, key: key)
         }
-        try "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".write(toFile: certificate, atomically: true, encoding: .utf8)
+        try "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".write(
+            toFile: certificate, atomically: true, encoding: .utf8)
         #expect(throws: TLSFiles.Problem(role: "private key", path: key, reason: "does not exist")) {
             try TLSFiles.check(certificate: certificate, key: key)
         }
@@ -26,7 +27,8 @@ struct TLSFilesTests {
         #expect(throws: TLSFiles.Problem(role: "certificate", path: folder.path, reason: "is a directory")) {
             try TLSFiles.check(certificate: folder.path, key: key)
         }
-        try "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n".write(toFile: key, atomically: true, encoding: .utf8)
+        try "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n".write(
+            toFile: key, atomically: true, encoding: .utf8)
         try TLSFiles.check(certificate: certificate, key: key)
         let problem = TLSFiles.Problem(role: "certificate", path: "/x/server.crt", reason: "does not exist")
         #expect("\(problem)" == "the TLS certificate file /x/server.crt does not exist")

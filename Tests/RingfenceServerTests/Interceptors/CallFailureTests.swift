@@ -12,7 +12,8 @@ struct CallFailureTests {
     func answered() {
         let denied = RPCError(code: .permissionDenied, message: "not yours")
         #expect(CallFailure.classify(denied, cancelled: false, deadlinePassed: false) == .answered(denied))
-        let wire = CallFailure.classify(WireError(field: "host_id", problem: "is empty"), cancelled: false, deadlinePassed: false)
+        let wire = CallFailure.classify(
+            WireError(field: "host_id", problem: "is empty"), cancelled: false, deadlinePassed: false)
         #expect(wire.rpcError(method: "Heartbeat", maxMessageBytes: 1).code == .invalidArgument)
         #expect(wire.rpcError(method: "Heartbeat", maxMessageBytes: 1).message == "host_id is empty")
     }
@@ -28,7 +29,8 @@ struct CallFailureTests {
 
     @Test("a message the transport could not deframe is RESOURCE_EXHAUSTED naming the limit, not INTERNAL")
     func tooLarge() {
-        let transport = InboundStreamFailure(underlying: RPCError(code: .internalError, message: "Failed to decode message"))
+        let transport = InboundStreamFailure(
+            underlying: RPCError(code: .internalError, message: "Failed to decode message"))
         // The transport also cancels the call when it closes the stream; the size wins.
         let failure = CallFailure.classify(transport, cancelled: true, deadlinePassed: false)
         #expect(failure == .requestTooLarge)
@@ -40,7 +42,8 @@ struct CallFailureTests {
     @Test("a message that arrived but does not decode keeps the deserializer's INVALID_ARGUMENT")
     func undecodable() {
         let decoding = RPCError(code: .invalidArgument, message: "Failed to deserialize")
-        let failure = CallFailure.classify(InboundStreamFailure(underlying: decoding), cancelled: false, deadlinePassed: false)
+        let failure = CallFailure.classify(
+            InboundStreamFailure(underlying: decoding), cancelled: false, deadlinePassed: false)
         #expect(failure == .answered(decoding))
     }
 

@@ -8,7 +8,8 @@ import Testing
 
 @Suite("Policy snapshot cache")
 struct PolicySnapshotCacheTests {
-    static let pack = PackVersion(pack: "p", version: 1, rules: [Rule(id: "R", surface: .riskyShell, match: ["x"], level: .block, risk: .low)])
+    static let pack = PackVersion(
+        pack: "p", version: 1, rules: [Rule(id: "R", surface: .riskyShell, match: ["x"], level: .block, risk: .low)])
 
     static func bundle(priority: Int) -> PolicyBundle {
         PolicyBundle(packs: [pack], assignments: [Assignment(id: "a", pack: "p", priority: priority)])
@@ -33,14 +34,17 @@ struct PolicySnapshotCacheTests {
         #expect(await waiter.value == nil)
     }
 
-    @Test("a running watcher picks up a publish", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(
+        "a running watcher picks up a publish",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
     func watcherFollowsPublishes() async throws {
         try await TestServers.withMigratedDatabase { client, _ in
             let store = PolicyStore(client: client)
             let first = try await store.publish(Self.bundle(priority: 1), actor: "t", expectedCurrent: nil)
             let cache = PolicySnapshotCache()
             let watcher = Task {
-                await PolicyWatcher(client: client).run(deliver: { await cache.install($0) }, connected: { await cache.setLive($0) })
+                await PolicyWatcher(client: client).run(
+                    deliver: { await cache.install($0) }, connected: { await cache.setLive($0) })
             }
             defer { watcher.cancel() }
             _ = await cache.snapshot(atLeast: first)

@@ -1,7 +1,7 @@
-import PostgresNIO
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import PostgresNIO
 import RingfenceCore
 import RingfenceProto
 import RingfenceServer
@@ -32,8 +32,10 @@ struct AuthorizationMatrixTests {
     }
 
     /// Calls `rpc` for `hostID` with `metadata`; nil when it succeeded, else the status code.
-    static func call(_ rpc: RPC, hostID: String, metadata: Metadata, sequence: Int,
-                     agent: Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>) async -> RPCError.Code? {
+    static func call(
+        _ rpc: RPC, hostID: String, metadata: Metadata, sequence: Int,
+        agent: Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>
+    ) async -> RPCError.Code? {
         do {
             switch rpc {
             case .heartbeat:
@@ -81,7 +83,8 @@ struct AuthorizationMatrixTests {
                     case .unknown: presented = APIKey.generate().text
                     case .wrongSecret: presented = String(key.dropLast(6)) + "AAAAAA"
                     case .expired:
-                        try await harness.client.query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE key_prefix = \(prefix)")
+                        try await harness.client.query(
+                            "UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE key_prefix = \(prefix)")
                         presented = key
                     case .revoked:
                         _ = try await harness.fleet.revokeKey(prefix: prefix)
@@ -90,24 +93,30 @@ struct AuthorizationMatrixTests {
                         presented = try await harness.enroll(machine: "m-other-\(rpc)", agent: agent).key
                     case .adminKey:
                         let admin = APIKey.generate()
-                        try await harness.fleet.createAdminKey(prefix: admin.prefix, hash: admin.hash, label: "matrix",
-                                                               expiresAt: Date().addingTimeInterval(3_600))
+                        try await harness.fleet.createAdminKey(
+                            prefix: admin.prefix, hash: admin.hash, label: "matrix",
+                            expiresAt: Date().addingTimeInterval(3_600))
                         presented = admin.text
                     case .retiredHost:
-                        try await harness.client.query("UPDATE hosts SET retired_at = now() WHERE id = \(UUID(uuidString: hostID)!)")
+                        try await harness.client.query(
+                            "UPDATE hosts SET retired_at = now() WHERE id = \(UUID(uuidString: hostID)!)")
                         presented = key
                     case .own:
                         presented = key
                     }
                     let metadata: Metadata = presented.map { bearer($0) } ?? [:]
-                    let code = await Self.call(rpc, hostID: hostID, metadata: metadata, sequence: sequence, agent: agent)
-                    #expect(code == Self.expected(credential), "\(rpc) with \(credential): got \(code.map { "\($0)" } ?? "OK")")
+                    let code = await Self.call(
+                        rpc, hostID: hostID, metadata: metadata, sequence: sequence, agent: agent)
+                    #expect(
+                        code == Self.expected(credential),
+                        "\(rpc) with \(credential): got \(code.map { "\($0)" } ?? "OK")")
                 }
             }
             // Only the successful calls left rows behind.
             let events = try await harness.client.query("SELECT count(*)::bigint FROM audit_events")
             for try await count in events.decode(Int64.self) { #expect(count == (rpc == .reportEvents ? 1 : 0)) }
-            let beats = try await harness.client.query("SELECT count(*)::bigint FROM hosts WHERE hostname LIKE 'matrix-%'")
+            let beats = try await harness.client.query(
+                "SELECT count(*)::bigint FROM hosts WHERE hostname LIKE 'matrix-%'")
             for try await count in beats.decode(Int64.self) { #expect(count == (rpc == .heartbeat ? 1 : 0)) }
             let keys = try await harness.client.query("SELECT count(*)::bigint FROM api_keys WHERE kind = 'agent'")
             // Every case enrolled one host (two for otherHostsKey); only the successful rotation added a key.
@@ -128,7 +137,10 @@ struct AuthorizationMatrixTests {
                 request.enrollmentToken = used
                 _ = try await agent.enroll(request)
                 let expired = try await harness.enrollmentToken(expiresIn: -1)
-                for token in ["", "rfe_short", "rfe_" + String(repeating: "A", count: 43), used, expired, "'; DROP TABLE hosts; --"] {
+                for token in [
+                    "", "rfe_short", "rfe_" + String(repeating: "A", count: 43), used, expired,
+                    "'; DROP TABLE hosts; --",
+                ] {
                     request.enrollmentToken = token
                     request.host.machineID = "m-enrol-\(token.hashValue)"
                     await expectRPCError(.unauthenticated) { _ = try await agent.enroll(request) }
@@ -139,15 +151,19 @@ struct AuthorizationMatrixTests {
         }
     }
 
-    @Test("an empty or malformed host_id is INVALID_ARGUMENT with the own key, on every RPC (an empty one was accepted)",
-          arguments: RPC.allCases)
+    @Test(
+        "an empty or malformed host_id is INVALID_ARGUMENT with the own key, on every RPC (an empty one was accepted)",
+        arguments: RPC.allCases)
     func hostIDRequired(rpc: RPC) async throws {
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
                 let (_, key) = try await harness.enroll(machine: "m-noid-\(rpc)", agent: agent)
                 for (sequence, hostID) in ["", "not-a-uuid"].enumerated() {
-                    let code = await Self.call(rpc, hostID: hostID, metadata: bearer(key), sequence: 100 + sequence, agent: agent)
-                    #expect(code == .invalidArgument, "\(rpc) with host_id '\(hostID)': got \(code.map { "\($0)" } ?? "OK")")
+                    let code = await Self.call(
+                        rpc, hostID: hostID, metadata: bearer(key), sequence: 100 + sequence, agent: agent)
+                    #expect(
+                        code == .invalidArgument, "\(rpc) with host_id '\(hostID)': got \(code.map { "\($0)" } ?? "OK")"
+                    )
                 }
             }
             let events = try await harness.client.query("SELECT count(*)::bigint FROM audit_events")

@@ -11,10 +11,13 @@ import Testing
 /// SQL-looking and odd text in every field an agent controls is stored as text, verbatim,
 /// and never changes a query; text PostgreSQL cannot store (NUL) is refused as bad input,
 /// not reported as an outage (docs/reliability.md, "Hostile input").
-@Suite("Hostile input through the agent service", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Hostile input through the agent service",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct HostileInputTests {
     static let strings = [
-        "'; DROP TABLE hosts; --", "\" OR 1=1 --", "$$; DELETE FROM audit_events; $$", "Robert'); DROP TABLE audit_events;--",
+        "'; DROP TABLE hosts; --", "\" OR 1=1 --", "$$; DELETE FROM audit_events; $$",
+        "Robert'); DROP TABLE audit_events;--",
         "%_\\", "ü 漢字 🙂", "\\x00", "a\tb\nc", String(repeating: "x", count: 200),
     ]
 
@@ -51,7 +54,9 @@ struct HostileInputTests {
                     fetch.hostID = hostID
                     fetch.context.user = user
                     fetch.context.repo = user
-                    #expect(try await agent.fetchPolicy(fetch, metadata: bearer(key)).ring == 1, "an unknown user resolves to ring 1")
+                    #expect(
+                        try await agent.fetchPolicy(fetch, metadata: bearer(key)).ring == 1,
+                        "an unknown user resolves to ring 1")
                 }
                 var events = Ringfence_V1_ReportEventsRequest()
                 events.hostID = hostID
@@ -62,18 +67,32 @@ struct HostileInputTests {
                     event.sessionID = text
                     return event
                 }
-                let report = try await agent.reportEvents(metadata: bearer(key)) { [events] in try await $0.write(events) }
+                let report = try await agent.reportEvents(metadata: bearer(key)) { [events] in
+                    try await $0.write(events)
+                }
                 #expect(report.stored == Int64(Self.strings.count))
             }
             let client = harness.client
-            #expect(try await Self.count(client, "SELECT count(*)::bigint FROM hosts WHERE hostname = \(Self.strings[0])") == 1)
+            #expect(
+                try await Self.count(client, "SELECT count(*)::bigint FROM hosts WHERE hostname = \(Self.strings[0])")
+                    == 1)
             for text in Self.strings {
-                #expect(try await Self.count(client, "SELECT count(*)::bigint FROM audit_events WHERE username = \(text) AND summary = \(text) AND repo = \(text)") == 1,
-                        "\(text.prefix(20))")
-                #expect(try await Self.count(client, "SELECT count(*)::bigint FROM host_mcp_servers WHERE name = \(text) AND endpoint = \(text)") == 1)
+                #expect(
+                    try await Self.count(
+                        client,
+                        "SELECT count(*)::bigint FROM audit_events WHERE username = \(text) AND summary = \(text) AND repo = \(text)"
+                    ) == 1,
+                    "\(text.prefix(20))")
+                #expect(
+                    try await Self.count(
+                        client,
+                        "SELECT count(*)::bigint FROM host_mcp_servers WHERE name = \(text) AND endpoint = \(text)")
+                        == 1)
                 #expect(try await Self.count(client, "SELECT count(*)::bigint FROM repos WHERE slug = \(text)") == 1)
             }
-            #expect(try await Self.count(client, "SELECT count(*)::bigint FROM hosts WHERE \(Self.strings[2]) = ANY(users)") == 1)
+            #expect(
+                try await Self.count(client, "SELECT count(*)::bigint FROM hosts WHERE \(Self.strings[2]) = ANY(users)")
+                    == 1)
         }
     }
 
@@ -85,10 +104,14 @@ struct HostileInputTests {
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
                 heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = "a\u{0}b"
-                await expectRPCError(.invalidArgument) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(key)) }
+                await expectRPCError(.invalidArgument) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
+                }
                 heartbeat.inventory.hostname = "ok"
                 heartbeat.inventory.users = ["x\u{0}"]
-                await expectRPCError(.invalidArgument) { _ = try await agent.heartbeat(heartbeat, metadata: bearer(key)) }
+                await expectRPCError(.invalidArgument) {
+                    _ = try await agent.heartbeat(heartbeat, metadata: bearer(key))
+                }
                 var fetch = Ringfence_V1_FetchPolicyRequest()
                 fetch.hostID = hostID
                 fetch.context.user = "alice\u{0}"
@@ -98,7 +121,9 @@ struct HostileInputTests {
                 var bad = auditEvent("nul-1")
                 bad.summary = "a\u{0}"
                 events.events = [bad, auditEvent("nul-2")]
-                let report = try await agent.reportEvents(metadata: bearer(key)) { [events] in try await $0.write(events) }
+                let report = try await agent.reportEvents(metadata: bearer(key)) { [events] in
+                    try await $0.write(events)
+                }
                 #expect(report.stored == 1)
                 #expect(report.rejected.map(\.eventID) == ["nul-1"])
                 #expect(report.rejected.first?.reason.contains("NUL") == true)

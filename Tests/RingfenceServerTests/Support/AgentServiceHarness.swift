@@ -11,6 +11,7 @@ import RingfenceServer
 import RingfenceStore
 import RingfenceTestSupport
 import SwiftProtobuf
+import Testing
 
 /// A real agent service on a loopback port, against a temporary migrated database with
 /// the example policy published and a small directory: alice in engineering (ring 2),
@@ -45,7 +46,8 @@ struct AgentServiceHarness: Sendable {
             let fleet = FleetStore(client: client)
             let evidence = EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client))
             let dependencies = AgentService.Dependencies(
-                fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client), snapshots: snapshots,
+                fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client),
+                snapshots: snapshots,
                 evidence: evidence,
                 metrics: ServerMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let server = AgentServer(configuration: configuration, dependencies: dependencies)
@@ -53,8 +55,10 @@ struct AgentServiceHarness: Sendable {
                 group.addTask { try await server.run() }
                 defer { group.cancelAll() }
                 let port = try await server.listeningPort
-                return try await body(AgentServiceHarness(client: client, port: port, fleet: fleet, registry: registry,
-                                                          snapshots: snapshots, evidence: evidence, revision: revision))
+                return try await body(
+                    AgentServiceHarness(
+                        client: client, port: port, fleet: fleet, registry: registry,
+                        snapshots: snapshots, evidence: evidence, revision: revision))
             }
         }
     }
@@ -74,14 +78,18 @@ struct AgentServiceHarness: Sendable {
               (1, 'cn=engineering,ou=groups,dc=example,dc=com', 'engineering'),
               (2, 'cn=ai-pilot,ou=groups,dc=example,dc=com', 'ai-pilot')
             """)
-        try await client.query("INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0), (2, 1, 0), (2, 2, 0)")
+        try await client.query(
+            "INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0), (2, 1, 0), (2, 2, 0)")
     }
 
     /// Runs `body` with a gRPC client of the agent service.
     func withAgentClient<Result: Sendable>(
         _ body: @Sendable (Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)) { grpc in
+        try await withGRPCClient(
+            transport: try .http2NIOPosix(
+                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+        ) { grpc in
             try await body(Ringfence_V1_AgentService.Client(wrapping: grpc))
         }
     }
@@ -90,7 +98,10 @@ struct AgentServiceHarness: Sendable {
     func withClient<Result: Sendable>(
         _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)) { grpc in
+        try await withGRPCClient(
+            transport: try .http2NIOPosix(
+                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+        ) { grpc in
             try await body(grpc)
         }
     }
@@ -98,13 +109,15 @@ struct AgentServiceHarness: Sendable {
     /// A fresh one-time enrolment token.
     func enrollmentToken(ring: Ring? = nil, expiresIn: TimeInterval = 3_600) async throws -> String {
         let token = EnrollmentToken.generate()
-        _ = try await fleet.createEnrollmentToken(hash: token.hash, ring: ring, tags: [], expiresAt: Date().addingTimeInterval(expiresIn))
+        _ = try await fleet.createEnrollmentToken(
+            hash: token.hash, ring: ring, tags: [], expiresAt: Date().addingTimeInterval(expiresIn))
         return token.text
     }
 
     /// Enrols a host; returns its id and key.
     func enroll(machine: String, agent: Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>, ring: Ring? = nil)
-        async throws -> (hostID: String, key: String) {
+        async throws -> (hostID: String, key: String)
+    {
         var request = Ringfence_V1_EnrollRequest()
         request.enrollmentToken = try await enrollmentToken(ring: ring)
         request.host.machineID = machine
@@ -135,5 +148,3 @@ func expectRPCError(_ code: RPCError.Code, _ body: () async throws -> Void) asyn
     }
     return nil
 }
-
-import Testing

@@ -5,12 +5,14 @@ import Testing
 
 @testable import RingfenceStore
 
-@Suite("Event retention against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Event retention against PostgreSQL",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct EventRetentionTests {
     @Test("whole weekly partitions past the kept weeks are dropped; recent weeks and their events stay")
     func dropsOldWeeks() async throws {
         try await TestServers.withMigratedDatabase { client, _ in
-            let now = Date(timeIntervalSince1970: 1_795_000_000)   // Wednesday 2026-11-18, ISO week 2026-W47
+            let now = Date(timeIntervalSince1970: 1_795_000_000)  // Wednesday 2026-11-18, ISO week 2026-W47
             let host = UUID()
             for weeksAgo in [0, 3, 4, 10] {
                 let at = now.addingTimeInterval(-Double(weeksAgo) * 7 * 86_400)
@@ -22,10 +24,17 @@ struct EventRetentionTests {
                     """)
             }
             let retention = EventRetention(client: client)
-            #expect(try await retention.partitions().map(\.name) == ["audit_events_2026w37", "audit_events_2026w43", "audit_events_2026w44", "audit_events_2026w47"])
-            #expect(try await retention.apply(keepWeeks: 4, now: now, dryRun: true) == ["audit_events_2026w37", "audit_events_2026w43"])
+            #expect(
+                try await retention.partitions().map(\.name) == [
+                    "audit_events_2026w37", "audit_events_2026w43", "audit_events_2026w44", "audit_events_2026w47",
+                ])
+            #expect(
+                try await retention.apply(keepWeeks: 4, now: now, dryRun: true) == [
+                    "audit_events_2026w37", "audit_events_2026w43",
+                ])
             #expect(try await retention.partitions().count == 4)
-            #expect(try await retention.apply(keepWeeks: 4, now: now) == ["audit_events_2026w37", "audit_events_2026w43"])
+            #expect(
+                try await retention.apply(keepWeeks: 4, now: now) == ["audit_events_2026w37", "audit_events_2026w43"])
             let rows = try await client.query("SELECT event_id FROM audit_events ORDER BY event_id")
             var remaining: [String] = []
             for try await id in rows.decode(String.self) { remaining.append(id) }

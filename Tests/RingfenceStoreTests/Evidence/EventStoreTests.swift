@@ -6,21 +6,25 @@ import Testing
 
 @testable import RingfenceStore
 
-@Suite("Event store against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Event store against PostgreSQL",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct EventStoreTests {
-    let wednesday = Date(timeIntervalSince1970: 1_795_000_000)   // 2026-11-18, ISO week 2026-W47
+    let wednesday = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, ISO week 2026-W47
     let host = UUID()
 
     func event(_ id: String, at: Date) -> AuditEventRecord {
-        AuditEventRecord(hostID: host, eventID: id, occurredAt: at, user: "alice", agentKind: "claude-code", surface: .riskyShell,
-                      pack: "shell-baseline", packVersion: 1, ruleID: "RS-1", verdict: .blockCandidate, appliedLevel: .warn,
-                      uncappedLevel: .block)
+        AuditEventRecord(
+            hostID: host, eventID: id, occurredAt: at, user: "alice", agentKind: "claude-code", surface: .riskyShell,
+            pack: "shell-baseline", packVersion: 1, ruleID: "RS-1", verdict: .blockCandidate, appliedLevel: .warn,
+            uncappedLevel: .block)
     }
 
     /// Rows per partition, by table name.
     func rowsByPartition(_ client: PostgresClient) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        let rows = try await client.query("SELECT tableoid::regclass::text, count(*)::bigint FROM audit_events GROUP BY 1")
+        let rows = try await client.query(
+            "SELECT tableoid::regclass::text, count(*)::bigint FROM audit_events GROUP BY 1")
         for try await (table, count) in rows.decode((String, Int64).self) { counts[table] = Int(count) }
         return counts
     }
@@ -30,7 +34,9 @@ struct EventStoreTests {
         try await TestServers.withMigratedDatabase { client, _ in
             let store = EventStore(client: client)
             let lastWeek = wednesday.addingTimeInterval(-7 * 86_400)
-            let first = try await store.store([event("a", at: wednesday), event("b", at: lastWeek), event("c", at: wednesday)])
+            let first = try await store.store([
+                event("a", at: wednesday), event("b", at: lastWeek), event("c", at: wednesday),
+            ])
             #expect(first == EventStore.Outcome(stored: 3, duplicates: 0))
             let again = try await store.store([event("a", at: wednesday), event("d", at: wednesday)])
             #expect(again == EventStore.Outcome(stored: 1, duplicates: 1))
@@ -54,7 +60,9 @@ struct EventStoreTests {
                 VALUES (\(wednesday), \(host), 'early', 'alice', 'claude-code', 'risky_shell', 'pass', 'observe', 'observe')
                 """)
             #expect(try await rowsByPartition(client) == ["audit_events_default": 1])
-            let outcome = try await EventStore(client: client).store([event("late", at: wednesday.addingTimeInterval(60))])
+            let outcome = try await EventStore(client: client).store([
+                event("late", at: wednesday.addingTimeInterval(60))
+            ])
             #expect(outcome.stored == 1)
             #expect(try await rowsByPartition(client) == ["audit_events_2026w47": 2])
         }
@@ -68,7 +76,9 @@ struct EventStoreTests {
                     group.addTask {
                         // Separate stores: none knows the week is there already.
                         let store = EventStore(client: client)
-                        let batch = (0..<50).map { event("w\(worker)-\($0)", at: wednesday.addingTimeInterval(Double($0))) }
+                        let batch = (0..<50).map {
+                            event("w\(worker)-\($0)", at: wednesday.addingTimeInterval(Double($0)))
+                        }
                         return try await store.store(batch).stored
                     }
                 }

@@ -45,7 +45,9 @@ struct MigrationPlanTests {
         }
     }
 
-    @Test("file names must be NNN_name.sql and versions unique", arguments: ["one.sql", "001.sql", "x01_a.sql", "001_a.txt", "000_zero.sql"])
+    @Test(
+        "file names must be NNN_name.sql and versions unique",
+        arguments: ["one.sql", "001.sql", "x01_a.sql", "001_a.txt", "000_zero.sql"])
     func badNames(name: String) {
         #expect(throws: MigrationError.badFileName(name)) { try Migration(name: name, sql: "") }
     }
@@ -60,6 +62,8 @@ struct MigrationPlanTests {
     @Test("the checksum is SHA-256 of the text")
     func checksum() throws {
         // echo -n "SELECT 1" | sha256sum
-        #expect(try Migration(name: "001_a.sql", sql: "SELECT 1").checksum == "e004ebd5b5532a4b85984a62f8ad48a81aa3460c1ca07701f386135d72cdecf5")
+        #expect(
+            try Migration(name: "001_a.sql", sql: "SELECT 1").checksum
+                == "e004ebd5b5532a4b85984a62f8ad48a81aa3460c1ca07701f386135d72cdecf5")
     }
 }

@@ -5,7 +5,9 @@ import Testing
 
 @testable import RingfenceStore
 
-@Suite("Migrator against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "Migrator against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage))
+)
 struct MigratorTests {
     @Test("a fresh database gets every migration; a second run is a no-op")
     func appliesOnceThenNoOp() async throws {
@@ -20,7 +22,8 @@ struct MigratorTests {
             #expect(second.applied.isEmpty)
             #expect(second.alreadyApplied == catalog.migrations.count)
             #expect(try await tableNames(client) == tablesBefore)
-            #expect(tablesBefore.isSuperset(of: ["directory_users", "hosts", "api_keys", "pack_versions", "audit_events"]))
+            #expect(
+                tablesBefore.isSuperset(of: ["directory_users", "hosts", "api_keys", "pack_versions", "audit_events"]))
         }
     }
 
@@ -28,7 +31,7 @@ struct MigratorTests {
     func editedMigrationRefused() async throws {
         try await TestServers.withTemporaryDatabase { client, _ in
             let original = try MigrationCatalog([
-                try Migration(name: "001_a.sql", sql: "CREATE TABLE a (x int);"),
+                try Migration(name: "001_a.sql", sql: "CREATE TABLE a (x int);")
             ])
             _ = try await Migrator(catalog: original).apply(on: client)
             let edited = try MigrationCatalog([
@@ -93,7 +96,8 @@ struct MigratorTests {
     func eventPartitions() async throws {
         try await TestServers.withMigratedDatabase { client, _ in
             let monday = Date(timeIntervalSince1970: 1_763_942_400)  // 2025-11-24 00:00 UTC, ISO week 2025-W48
-            var rows = try await client.query("SELECT ringfence_ensure_event_partition(\(monday.addingTimeInterval(3600)))")
+            var rows = try await client.query(
+                "SELECT ringfence_ensure_event_partition(\(monday.addingTimeInterval(3600)))")
             var name = ""
             for try await value in rows.decode(String.self) { name = value }
             #expect(name == "audit_events_2025w48")

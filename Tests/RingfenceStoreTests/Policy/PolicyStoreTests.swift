@@ -6,15 +6,21 @@ import Testing
 
 @testable import RingfenceStore
 
-@Suite("PolicyStore against PostgreSQL", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "PolicyStore against PostgreSQL",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct PolicyStoreTests {
-    static let secrets1 = PackVersion(pack: "secrets", version: 1, rules: [
-        Rule(id: "SP-1", surface: .sensitivePathRead, match: ["**/.env"], level: .block, risk: .high),
-    ])
-    static let shell1 = PackVersion(pack: "shell", version: 1, rules: [
-        Rule(id: "RS-1", surface: .riskyShell, match: ["rm -rf /*"], level: .block, risk: .critical),
-        Rule(id: "RS-2", surface: .riskyShell, match: ["curl * | sh"], level: .warn, risk: .high),
-    ])
+    static let secrets1 = PackVersion(
+        pack: "secrets", version: 1,
+        rules: [
+            Rule(id: "SP-1", surface: .sensitivePathRead, match: ["**/.env"], level: .block, risk: .high)
+        ])
+    static let shell1 = PackVersion(
+        pack: "shell", version: 1,
+        rules: [
+            Rule(id: "RS-1", surface: .riskyShell, match: ["rm -rf /*"], level: .block, risk: .critical),
+            Rule(id: "RS-2", surface: .riskyShell, match: ["curl * | sh"], level: .warn, risk: .high),
+        ])
 
     static let first = PolicyBundle(
         packs: [secrets1, shell1],
@@ -28,7 +34,9 @@ struct PolicyStoreTests {
         var bundle = first
         bundle.assignments[1].overrides = [.riskyShell: .observe]
         bundle.assignments.removeFirst()
-        bundle.assignments.append(Assignment(id: "sandbox", priority: 50, selector: Selector(repoTrust: [.sandbox]), overrides: [.riskyShell: .off]))
+        bundle.assignments.append(
+            Assignment(
+                id: "sandbox", priority: 50, selector: Selector(repoTrust: [.sandbox]), overrides: [.riskyShell: .off]))
         return bundle
     }
 
@@ -68,13 +76,19 @@ struct PolicyStoreTests {
             let r1 = try await store.publish(Self.first, actor: "alice", expectedCurrent: nil)
             _ = try await store.publish(Self.second, actor: "bob", expectedCurrent: r1)
             let entries = try await store.history()
-            #expect(entries.filter { $0.revision == 1 }.map { "\($0.change) \($0.assignment)" }.sorted() == ["added baseline", "added shell"])
-            #expect(entries.filter { $0.revision == 2 }.map { "\($0.change) \($0.assignment) by \($0.actor)" }.sorted()
+            #expect(
+                entries.filter { $0.revision == 1 }.map { "\($0.change) \($0.assignment)" }.sorted() == [
+                    "added baseline", "added shell",
+                ])
+            #expect(
+                entries.filter { $0.revision == 2 }.map { "\($0.change) \($0.assignment) by \($0.actor)" }.sorted()
                     == ["added sandbox by bob", "changed shell by bob", "removed baseline by bob"])
             let changed = try #require(entries.first { $0.change == "changed" })
             #expect(changed.before?.contains("observe") == false)
             #expect(changed.after?.contains("observe") == true)
-            await #expect(throws: (any Error).self) { try await client.query("UPDATE assignment_history SET actor = 'mallory'") }
+            await #expect(throws: (any Error).self) {
+                try await client.query("UPDATE assignment_history SET actor = 'mallory'")
+            }
             await #expect(throws: (any Error).self) { try await client.query("DELETE FROM assignment_history") }
             await #expect(throws: (any Error).self) { try await client.query("DELETE FROM policy_revisions") }
             #expect(try await store.history().count == 5)
@@ -89,9 +103,11 @@ struct PolicyStoreTests {
                 for actor in ["bob", "carol"] {
                     group.addTask {
                         do {
-                            return .success(try await withPostgres(configuration) { other in
-                                try await PolicyStore(client: other).publish(Self.second, actor: actor, expectedCurrent: r1)
-                            })
+                            return .success(
+                                try await withPostgres(configuration) { other in
+                                    try await PolicyStore(client: other).publish(
+                                        Self.second, actor: actor, expectedCurrent: r1)
+                                })
                         } catch {
                             return .failure(error)
                         }
@@ -122,7 +138,9 @@ struct PolicyStoreTests {
             }
             var invalid = Self.first
             invalid.assignments.append(Assignment(id: "broken", pack: "missing", priority: 1))
-            await #expect(throws: PolicyStoreError.self) { try await store.publish(invalid, actor: "bob", expectedCurrent: r1) }
+            await #expect(throws: PolicyStoreError.self) {
+                try await store.publish(invalid, actor: "bob", expectedCurrent: r1)
+            }
             #expect(try await store.revisions().map(\.number) == [1])
             #expect(try await store.history().count == 2)
         }
@@ -135,7 +153,8 @@ struct PolicyStoreTests {
             let r1 = try await store.publish(Self.first, actor: "alice", expectedCurrent: nil)
             let r2 = try await store.publish(Self.second, actor: "bob", expectedCurrent: r1)
             let revisions = try await store.revisions()
-            let t1 = revisions.first { $0.number == r1 }!.createdAt, t2 = revisions.first { $0.number == r2 }!.createdAt
+            let t1 = revisions.first { $0.number == r1 }!.createdAt
+            let t2 = revisions.first { $0.number == r2 }!.createdAt
             #expect(try await store.revision(at: t1.addingTimeInterval(-1)) == nil)
             #expect(try await store.revision(at: t1) == r1)
             #expect(try await store.revision(at: t2) == r2)

@@ -1,5 +1,5 @@
-import RingfenceStore
 import Foundation
+import RingfenceStore
 import RingfenceTestSupport
 import Testing
 
@@ -17,8 +17,9 @@ struct CommandLineTests {
         #expect(!help.stdout.contains("TimeSpan("))
     }
 
-    @Test("a mistake on the command line exits 64 with the usage; a failure while running exits 1 without it",
-          .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(
+        "a mistake on the command line exits 64 with the usage; a failure while running exits 1 without it",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
     func usageOnlyForUsageErrors() throws {
         let ringfence = try RingfenceExecutable(environment: [:])
         let typo = try ringfence.run(["fleet", "--stale-afterr", "1h"], input: Data())
@@ -38,35 +39,44 @@ struct CommandLineTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rf-config-\(UUID().uuidString).yaml")
         try "server:\n  listen: nowhere\n  heartbeatSecs: 30\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let ringfence = try RingfenceExecutable(environment: ["RINGFENCE_DATABASE_URL": "postgres://rf@127.0.0.1:1/ringfence"])
+        let ringfence = try RingfenceExecutable(environment: [
+            "RINGFENCE_DATABASE_URL": "postgres://rf@127.0.0.1:1/ringfence"
+        ])
         let result = try ringfence.run(["serve", "--config", file.path], input: Data())
         #expect(result.status == 78, "\(result.stderr)")
-        #expect(result.stderr.contains("\(file.path):2 server.listen: expected host:port, got 'nowhere'"), "\(result.stderr)")
-        #expect(result.stderr.contains("\(file.path):3 server.heartbeatSecs: unknown key 'heartbeatSecs'; did you mean 'heartbeatSeconds'?"))
+        #expect(
+            result.stderr.contains("\(file.path):2 server.listen: expected host:port, got 'nowhere'"),
+            "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "\(file.path):3 server.heartbeatSecs: unknown key 'heartbeatSecs'; did you mean 'heartbeatSeconds'?"))
         #expect(!result.stderr.contains("Usage:"))
     }
 
-    @Test("rollback to a revision that differs only in the pack version in force shows the difference",
-          .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(
+        "rollback to a revision that differs only in the pack version in force shows the difference",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
     func rollbackShowsTheDifference() async throws {
         try await TestServers.withMigratedDatabase { _, database in
-            let ringfence = try RingfenceExecutable(environment: ["RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database)])
+            let ringfence = try RingfenceExecutable(environment: [
+                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database)
+            ])
             let examples = TestServers.repositoryRoot.appendingPathComponent("examples/policy")
             let second = FileManager.default.temporaryDirectory.appendingPathComponent("rf-policy-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: examples, to: second)
             defer { try? FileManager.default.removeItem(at: second) }
             // Version 2 of shell-baseline next to version 1: the `latest` assignments move to it.
             try """
-                pack: shell-baseline
-                version: 2
-                description: Destructive shell patterns, stricter.
-                rules:
-                  - id: RS-1
-                    surface: risky_shell
-                    match: ["rm -rf /*"]
-                    level: block
-                    risk: critical
-                """.write(to: second.appendingPathComponent("zz-shell-v2.yaml"), atomically: true, encoding: .utf8)
+            pack: shell-baseline
+            version: 2
+            description: Destructive shell patterns, stricter.
+            rules:
+              - id: RS-1
+                surface: risky_shell
+                match: ["rm -rf /*"]
+                level: block
+                risk: critical
+            """.write(to: second.appendingPathComponent("zz-shell-v2.yaml"), atomically: true, encoding: .utf8)
             try ringfence.run(["apply", "-f", examples.path, "--yes"])
             try ringfence.run(["apply", "-f", second.path, "--yes"])
             let rollback = try ringfence.run(["rollback", "--to", "1", "--yes"])

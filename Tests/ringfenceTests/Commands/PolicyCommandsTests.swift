@@ -33,8 +33,10 @@ struct PolicyCommandsTests {
 
     @Test("context flags are parsed and validated")
     func contextFlags() throws {
-        let options = try ContextOptions.parse(["--user", "alice", "--groups", "a,b", "--groups", "c", "--host-ring", "3",
-                                                "--trust", "production", "--surface", "risky_shell", "--at", "2026-11-20T10:00:00Z"])
+        let options = try ContextOptions.parse([
+            "--user", "alice", "--groups", "a,b", "--groups", "c", "--host-ring", "3",
+            "--trust", "production", "--surface", "risky_shell", "--at", "2026-11-20T10:00:00Z",
+        ])
         let context = try options.context()
         #expect(context.groups == ["a", "b", "c"])
         #expect(context.hostRing == .target)
@@ -49,7 +51,9 @@ struct PolicyCommandsTests {
     func jsonOutput() throws {
         let policy = try PolicyFiles.load(directory: URL(fileURLWithPath: Self.examples))
         let resolution = try PolicySnapshot(bundle: policy.bundle)
-            .resolve(DecisionContext(user: "alice", groups: ["ai-pilot", "payments-eng"], repo: "payments/api", trust: .production))
+            .resolve(
+                DecisionContext(
+                    user: "alice", groups: ["ai-pilot", "payments-eng"], repo: "payments/api", trust: .production))
         let json = try ResolveCommand.render(resolution, format: .json, includeTrace: true)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -57,6 +61,9 @@ struct PolicyCommandsTests {
         #expect(document.ring == 3)
         #expect(document.etag == resolution.etag)
         #expect(document.trace?.count == policy.bundle.assignments.count)
-        #expect(document.surfaces.first { $0.surface == "risky_shell" }?.rules.map(\.id) == ["RS-1", "RS-2", "RS-3", "RS-12"])
+        #expect(
+            document.surfaces.first { $0.surface == "risky_shell" }?.rules.map(\.id) == [
+                "RS-1", "RS-2", "RS-3", "RS-12",
+            ])
     }
 }

@@ -11,7 +11,9 @@ import Testing
 
 @testable import ringfence
 
-@Suite("ringfence serve as a process", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "ringfence serve as a process",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct ServeCommandTests {
     static let hosts = 6
     static let eventsPerStream = 200
@@ -34,7 +36,8 @@ struct ServeCommandTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let url = RingfenceExecutable.databaseURL(database)
             let ringfence = try RingfenceExecutable(environment: [
-                "RINGFENCE_DATABASE_URL": url, "RINGFENCE_LISTEN": "127.0.0.1:\(port)", "RINGFENCE_METRICS_LISTEN": "off",
+                "RINGFENCE_DATABASE_URL": url, "RINGFENCE_LISTEN": "127.0.0.1:\(port)",
+                "RINGFENCE_METRICS_LISTEN": "off",
             ])
             let log = folder.appendingPathComponent("serve.log")
             let tokens = try ringfence.run(["keys", "enrol-token", "--count", "\(Self.hosts)", "--expires", "1h"])
@@ -42,7 +45,12 @@ struct ServeCommandTests {
             #expect(tokens.count == Self.hosts)
 
             var server = try ringfence.startServe(log: log)
-            defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+            defer {
+                if server.isRunning {
+                    kill(server.processIdentifier, SIGKILL)
+                    server.waitUntilExit()
+                }
+            }
             try ringfence.waitUntilServing(server, port: port, log: log)
 
             let connection = try AgentSimCommand.Connection.parse(["--server", "127.0.0.1:\(port)"])
@@ -72,12 +80,17 @@ struct ServeCommandTests {
                             while true {
                                 do {
                                     let response = try await host.reportEvents(
-                                        agents, count: Self.eventsPerStream, batchSize: Self.batch, firstSequence: first, at: at, idPrefix: "kill")
+                                        agents, count: Self.eventsPerStream, batchSize: Self.batch,
+                                        firstSequence: first, at: at, idPrefix: "kill")
                                     #expect(response.received == Int64(Self.eventsPerStream))
-                                    sent.withLock { $0.append(SentStream(host: host.index, first: first, acknowledged: true)) }
+                                    sent.withLock {
+                                        $0.append(SentStream(host: host.index, first: first, acknowledged: true))
+                                    }
                                     acknowledgements.yield()
                                 } catch {
-                                    sent.withLock { $0.append(SentStream(host: host.index, first: first, acknowledged: false)) }
+                                    sent.withLock {
+                                        $0.append(SentStream(host: host.index, first: first, acknowledged: false))
+                                    }
                                     return
                                 }
                                 first += Self.eventsPerStream
@@ -105,10 +118,13 @@ struct ServeCommandTests {
 
             // Every acknowledged event is in PostgreSQL.
             func ids(_ streams: [SentStream]) -> [String] {
-                streams.flatMap { stream in (stream.first..<stream.first + Self.eventsPerStream).map { "kill-\(stream.host)-\($0)" } }
+                streams.flatMap { stream in
+                    (stream.first..<stream.first + Self.eventsPerStream).map { "kill-\(stream.host)-\($0)" }
+                }
             }
             let ackedIDs = ids(acked)
-            let rows = try await client.query("SELECT count(*)::bigint FROM audit_events WHERE event_id = ANY(\(ackedIDs))")
+            let rows = try await client.query(
+                "SELECT count(*)::bigint FROM audit_events WHERE event_id = ANY(\(ackedIDs))")
             var present = 0
             for try await count in rows.decode(Int64.self) { present = Int(count) }
             #expect(present == ackedIDs.count)
@@ -122,14 +138,16 @@ struct ServeCommandTests {
                 for stream in cut {
                     let host = hosts[stream.host]
                     let response = try await host.reportEvents(
-                        agents, count: Self.eventsPerStream, batchSize: Self.batch, firstSequence: stream.first, at: at, idPrefix: "kill")
+                        agents, count: Self.eventsPerStream, batchSize: Self.batch, firstSequence: stream.first, at: at,
+                        idPrefix: "kill")
                     #expect(response.stored + response.duplicates == Int64(Self.eventsPerStream))
                     stored += response.stored
                 }
                 return stored
             }
             #expect(resent > 0)
-            let total = try await client.query("SELECT count(*)::bigint, count(DISTINCT (host_id, event_id))::bigint FROM audit_events")
+            let total = try await client.query(
+                "SELECT count(*)::bigint, count(DISTINCT (host_id, event_id))::bigint FROM audit_events")
             for try await (all, distinct) in total.decode((Int64, Int64).self) {
                 #expect(all == Int64(streams.count * Self.eventsPerStream))
                 #expect(distinct == all)
@@ -138,8 +156,9 @@ struct ServeCommandTests {
             // A graceful stop exits cleanly.
             kill(server.processIdentifier, SIGTERM)
             server.waitUntilExit()
-            #expect(server.terminationReason == .exit && server.terminationStatus == 0,
-                    "serve log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            #expect(
+                server.terminationReason == .exit && server.terminationStatus == 0,
+                "serve log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
     }
 }

@@ -1,10 +1,10 @@
-import RingfenceCore
 import Foundation
 import PostgresNIO
 import RingfenceAdapters
-import RingfenceWorkstation
+import RingfenceCore
 import RingfenceStore
 import RingfenceTestSupport
+import RingfenceWorkstation
 import Testing
 
 @testable import ringfence
@@ -13,14 +13,19 @@ import Testing
 /// `ringfence serve` and PostgreSQL: enrol, fetch policy and Claude Code's managed file,
 /// heartbeat, tamper with the file (drift), run the hook on recorded agent inputs, send
 /// the queued events.
-@Suite("ringfence workstation and hook as processes", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+@Suite(
+    "ringfence workstation and hook as processes",
+    .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct WorkstationFlowTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("RingfenceAdaptersTests/Fixtures/hooks")
 
     static func driftedFiles(_ client: PostgresClient) async throws -> [String] {
         var result: [String] = []
-        for try await files in try await client.query("SELECT drifted_files FROM hosts").decode([String].self) { result += files }
+        for try await files in try await client.query("SELECT drifted_files FROM hosts").decode([String].self) {
+            result += files
+        }
         return result
     }
 
@@ -34,24 +39,38 @@ struct WorkstationFlowTests {
             let cache = folder.appendingPathComponent("cache").path
             let install = folder.appendingPathComponent("etc-claude-code").path
             let ringfence = try RingfenceExecutable(environment: [
-                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database), "RINGFENCE_LISTEN": "127.0.0.1:\(port)",
+                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database),
+                "RINGFENCE_LISTEN": "127.0.0.1:\(port)",
                 "RINGFENCE_METRICS_LISTEN": "off", "HOME": "/home/bob", "USER": "bob", "RINGFENCE_LOG_LEVEL": "trace",
             ])
-            try await client.query("INSERT INTO directory_users (id, dn, username) VALUES (1, 'uid=bob,ou=people,dc=example,dc=com', 'bob')")
-            try await client.query("INSERT INTO directory_groups (id, dn, name) VALUES (1, 'cn=security,ou=groups,dc=example,dc=com', 'security')")
+            try await client.query(
+                "INSERT INTO directory_users (id, dn, username) VALUES (1, 'uid=bob,ou=people,dc=example,dc=com', 'bob')"
+            )
+            try await client.query(
+                "INSERT INTO directory_groups (id, dn, name) VALUES (1, 'cn=security,ou=groups,dc=example,dc=com', 'security')"
+            )
             try await client.query("INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0)")
-            try ringfence.run(["apply", "-f", TestServers.repositoryRoot.appending(path: "examples/policy").path, "--yes"])
+            try ringfence.run([
+                "apply", "-f", TestServers.repositoryRoot.appending(path: "examples/policy").path, "--yes",
+            ])
             let token = try ringfence.run(["keys", "enrol-token"]).trimmingCharacters(in: .whitespacesAndNewlines)
             let log = folder.appendingPathComponent("serve.log")
             let server = try ringfence.startServe(log: log)
-            defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+            defer {
+                if server.isRunning {
+                    kill(server.processIdentifier, SIGKILL)
+                    server.waitUntilExit()
+                }
+            }
             try ringfence.waitUntilServing(server, port: port, log: log)
             let common = ["--server", "127.0.0.1:\(port)", "--cache", cache]
 
             try ringfence.run(["workstation", "enrol", "--token", token, "--machine-id", "ws-1"] + common)
             let identity = try FileManager.default.attributesOfItem(atPath: cache + "/identity.json")
-            #expect((identity[.posixPermissions] as? Int) == 0o600, "the API key is readable by the service account only")
-            let fetched = try ringfence.run(["workstation", "fetch", "--agent", "claude-code", "--install-dir", install] + common)
+            #expect(
+                (identity[.posixPermissions] as? Int) == 0o600, "the API key is readable by the service account only")
+            let fetched = try ringfence.run(
+                ["workstation", "fetch", "--agent", "claude-code", "--install-dir", install] + common)
             #expect(fetched.contains("managed-settings.json"))
             let settings = try String(contentsOfFile: install + "/managed-settings.json", encoding: .utf8)
             #expect(settings.contains("ringfence-hook --agent claude-code"))
@@ -67,24 +86,30 @@ struct WorkstationFlowTests {
             #expect(try await Self.driftedFiles(client) == [], "fetching again restores the file")
 
             // The hook answers exactly what the library decides from the cached policy.
-            let policy = try JSONDecoder().decode(AgentPolicy.self, from: Data(contentsOf: URL(fileURLWithPath: cache + "/policy.json")))
+            let policy = try JSONDecoder().decode(
+                AgentPolicy.self, from: Data(contentsOf: URL(fileURLWithPath: cache + "/policy.json")))
             #expect(policy.user == "bob")
             #expect(policy.ring == 4, "security maps to ring 4")
-            let inputs = ["bash-rm-rf.json", "bash-curl-sh.json", "bash-ls.json", "read-dotenv.json", "mcp-github-delete.json", "edit.json"]
+            let inputs = [
+                "bash-rm-rf.json", "bash-curl-sh.json", "bash-ls.json", "read-dotenv.json", "mcp-github-delete.json",
+                "edit.json",
+            ]
             var expectedVerdicts: [String] = []
             for name in inputs {
                 let input = try Data(contentsOf: Self.fixtures.appendingPathComponent("claude-code/" + name))
                 let result = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: input)
                 let invocation = try HookInvocation(agent: .claudeCode, json: input)
-                let expected = HookRun(invocation: invocation, policy: .available(policy), failClosed: [], home: "/home/bob", user: "bob",
-                                       eventID: "x", now: 0)
+                let expected = HookRun(
+                    invocation: invocation, policy: .available(policy), failClosed: [], home: "/home/bob", user: "bob",
+                    eventID: "x", now: 0)
                 #expect(result.status == 0, "\(name): \(result.stderr)")
                 #expect(result.stdout == expected.answer.stdout, "\(name)")
                 if let event = expected.event { expectedVerdicts.append(event.verdict.rawValue) }
             }
             #expect(expectedVerdicts.contains("block"), "ring 4 blocks rm -rf")
             // ringfence-hook, the small executable, answers the same.
-            let hook = try RingfenceExecutable(environment: ["HOME": "/home/bob", "USER": "bob"], name: "ringfence-hook")
+            let hook = try RingfenceExecutable(
+                environment: ["HOME": "/home/bob", "USER": "bob"], name: "ringfence-hook")
             let rmrf = try Data(contentsOf: Self.fixtures.appendingPathComponent("claude-code/bash-rm-rf.json"))
             let small = try hook.run(["--agent", "claude-code", "--cache", cache], input: rmrf)
             let big = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: rmrf)
@@ -93,55 +118,83 @@ struct WorkstationFlowTests {
             let usage = try hook.run(["--agent", "copilot"], input: rmrf)
             #expect(usage.status == 64, "usage errors exit 64")
             expectedVerdicts += ["block", "block"]
-            let queued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(separator: "\n")
-            let verdicts = try queued.map { try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).verdict.rawValue }
+            let queued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(
+                separator: "\n")
+            let verdicts = try queued.map {
+                try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).verdict.rawValue
+            }
             #expect(verdicts == expectedVerdicts, "one event per decided action, Edit not included")
 
             // Cursor's recorded inputs through the same process, answered in Cursor's protocol.
-            for name in ["shell-kubectl.json", "shell-git-status.json", "shell-curl-sh.json", "read-pem.json", "mcp-drop-database.json"] {
+            for name in [
+                "shell-kubectl.json", "shell-git-status.json", "shell-curl-sh.json", "read-pem.json",
+                "mcp-drop-database.json",
+            ] {
                 let input = try Data(contentsOf: Self.fixtures.appendingPathComponent("cursor/" + name))
                 let result = try ringfence.run(["hook", "--agent", "cursor", "--cache", cache], input: input)
-                let expected = HookRun(invocation: try HookInvocation(agent: .cursor, json: input), policy: .available(policy), failClosed: [],
-                                       home: "/home/bob", user: "bob", eventID: "x", now: 0)
-                #expect(result.status == 0 && result.stdout == expected.answer.stdout, "cursor \(name): \(result.stderr)")
+                let expected = HookRun(
+                    invocation: try HookInvocation(agent: .cursor, json: input), policy: .available(policy),
+                    failClosed: [],
+                    home: "/home/bob", user: "bob", eventID: "x", now: 0)
+                #expect(
+                    result.status == 0 && result.stdout == expected.answer.stdout, "cursor \(name): \(result.stderr)")
                 #expect(result.stdout.hasPrefix(#"{"permission":"#))
                 expectedVerdicts.append(expected.event!.verdict.rawValue)
             }
             #expect(expectedVerdicts.contains("block") && expectedVerdicts.contains("warn"))
-            let allQueued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(separator: "\n")
-            #expect(try allQueued.map { try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).agentKind }.filter { $0 == "cursor" }.count == 5)
+            let allQueued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(
+                separator: "\n")
+            #expect(
+                try allQueued.map { try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).agentKind }.filter {
+                    $0 == "cursor"
+                }.count == 5)
 
             let sent = try ringfence.run(["workstation", "send"] + common)
-            #expect(sent.contains("sent \(expectedVerdicts.count) event(s): \(expectedVerdicts.count) stored"), "\(sent)")
+            #expect(
+                sent.contains("sent \(expectedVerdicts.count) event(s): \(expectedVerdicts.count) stored"), "\(sent)")
             var stored: [String] = []
-            for try await verdict in try await client.query("SELECT verdict FROM audit_events ORDER BY occurred_at").decode(String.self) {
+            for try await verdict in try await client.query("SELECT verdict FROM audit_events ORDER BY occurred_at")
+                .decode(String.self)
+            {
                 stored.append(verdict)
             }
             #expect(stored.sorted() == expectedVerdicts.sorted())
-            #expect(try ringfence.run(["workstation", "send"] + common).contains("sent 0 event(s)"), "the queue is empty after sending")
+            #expect(
+                try ringfence.run(["workstation", "send"] + common).contains("sent 0 event(s)"),
+                "the queue is empty after sending")
 
             // No secret in any log, even at trace level: not the enrolment token, not the API
             // key's secret part (its public prefix may appear), not the authorization header.
-            let key = try JSONDecoder().decode(WorkstationCache.Identity.self,
-                                               from: Data(contentsOf: URL(fileURLWithPath: cache + "/identity.json"))).apiKey
+            let key = try JSONDecoder().decode(
+                WorkstationCache.Identity.self,
+                from: Data(contentsOf: URL(fileURLWithPath: cache + "/identity.json"))
+            ).apiKey
             let secret = String(key.split(separator: "_").last!)
             let serveLog = try String(contentsOf: log, encoding: .utf8)
             #expect(serveLog.contains("host enrolled"), "the log is the server's, at trace level")
-            for (name, value) in [("enrolment token", token), ("API key", key), ("API key secret", secret), ("authorization header", "Bearer rf_")] {
+            for (name, value) in [
+                ("enrolment token", token), ("API key", key), ("API key secret", secret),
+                ("authorization header", "Bearer rf_"),
+            ] {
                 #expect(!serveLog.contains(value), "the serve log holds the \(name)")
             }
 
             // No cached policy: fail-closed surfaces refuse, others go ahead; unreadable input exits 2 or 1.
             try FileManager.default.removeItem(atPath: cache + "/policy.rfp")
             let ls = try Data(contentsOf: Self.fixtures.appendingPathComponent("claude-code/bash-ls.json"))
-            let closed = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"], input: ls)
+            let closed = try ringfence.run(
+                ["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"], input: ls)
             #expect(closed.status == 0)
             #expect(closed.stdout.contains(#""permissionDecision":"deny""#))
             let open = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: ls)
             #expect(open.status == 0 && open.stdout.isEmpty)
-            #expect(try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"],
-                                      input: Data("{".utf8)).status == 2)
-            let garbled = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: Data("{".utf8))
+            #expect(
+                try ringfence.run(
+                    ["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"],
+                    input: Data("{".utf8)
+                ).status == 2)
+            let garbled = try ringfence.run(
+                ["hook", "--agent", "claude-code", "--cache", cache], input: Data("{".utf8))
             #expect(garbled.status == 1)
             #expect(garbled.stderr.contains("not a JSON object"))
         }

@@ -1,8 +1,8 @@
-import RingfenceStore
-import RingfenceServer
-import RingfenceDirectory
 import Foundation
+import RingfenceDirectory
 import RingfenceFiles
+import RingfenceServer
+import RingfenceStore
 import RingfenceTestSupport
 import Testing
 
@@ -13,7 +13,9 @@ struct ConfigurationFileTests {
     static let example = TestServers.repositoryRoot.appendingPathComponent("examples/ringfence.yaml").path
 
     /// The problems of `yaml` as located lines; fails the test when it is accepted.
-    static func problems(_ yaml: String, environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
+    static func problems(
+        _ yaml: String, environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) -> [String] {
         do {
             _ = try ConfigurationFile.parse(yaml, file: "ringfence.yaml", environment: environment)
             Issue.record("accepted \(yaml)", sourceLocation: sourceLocation)
@@ -29,10 +31,13 @@ struct ConfigurationFileTests {
         #expect(plain.database?.port == 5432)
         #expect(plain.directory?.roleGroups == ["platform-admins": "admin"])
         #expect(plain.eventsWeeks == 26)
-        let overridden = try ConfigurationFile.load(path: Self.example, environment: [
-            "RINGFENCE_DATABASE_URL": "postgres://rf@127.0.0.1:6543/other", "RINGFENCE_LDAP_URL": "ldap://127.0.0.1:3389/",
-            "RINGFENCE_LISTEN": "127.0.0.1:7999",
-        ])
+        let overridden = try ConfigurationFile.load(
+            path: Self.example,
+            environment: [
+                "RINGFENCE_DATABASE_URL": "postgres://rf@127.0.0.1:6543/other",
+                "RINGFENCE_LDAP_URL": "ldap://127.0.0.1:3389/",
+                "RINGFENCE_LISTEN": "127.0.0.1:7999",
+            ])
         #expect(overridden.database?.port == 6543)
         #expect(overridden.directory?.url == "ldap://127.0.0.1:3389/")
         #expect(overridden.server.port == 7999)
@@ -40,13 +45,18 @@ struct ConfigurationFileTests {
 
     @Test("unknown sections and keys are located, with a suggestion")
     func unknown() {
-        #expect(Self.problems("databse:\n  url: postgres://a@b/c\n") == [
-            "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports)",
-        ])
-        #expect(Self.problems("database:\n  uri: postgres://a@b/c\n") == [
-            "ringfence.yaml:2 database.uri: unknown key 'uri'; did you mean 'url'? (allowed: url)",
-        ])
-        #expect(Self.problems("retention:\n  eventsWeeks: 0\n") == ["ringfence.yaml:2 retention.eventsWeeks: 0 is out of range 1...520"])
+        #expect(
+            Self.problems("databse:\n  url: postgres://a@b/c\n") == [
+                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports)"
+            ])
+        #expect(
+            Self.problems("database:\n  uri: postgres://a@b/c\n") == [
+                "ringfence.yaml:2 database.uri: unknown key 'uri'; did you mean 'url'? (allowed: url)"
+            ])
+        #expect(
+            Self.problems("retention:\n  eventsWeeks: 0\n") == [
+                "ringfence.yaml:2 retention.eventsWeeks: 0 is out of range 1...520"
+            ])
     }
 
     @Test("a list where one text is expected reads like a policy-file error, not a decoder's")
@@ -77,30 +87,34 @@ struct ConfigurationFileTests {
             reports:
               hour: 25
             """
-        #expect(Self.problems(yaml) == [
-            "ringfence.yaml:2 database.url: expected postgres://user@host:port/database, got 'mysql://nope'",
-            "ringfence.yaml:4 directory.bindDN: required",
-            "ringfence.yaml:4 directory.groups.baseDN: required (or baseDN)",
-            "ringfence.yaml:4 directory.users.baseDN: required (or baseDN)",
-            "ringfence.yaml:5 directory.pageSize: expected a whole number, got 'lots'",
-            "ringfence.yaml:6 directory.users.filter: an LDAP filter must be enclosed in parentheses, got 'objectClass=person'",
-            "ringfence.yaml:8 server.listen: expected host:port, got 'nowhere'",
-            "ringfence.yaml:9 server.heartbeatSeconds: at least 10",
-            "ringfence.yaml:11 reports.hour: 25 is out of range 0...23",
-            "ringfence.yaml:11 reports.out: missing required key 'out' (the folder to write reports into)",
-        ])
+        #expect(
+            Self.problems(yaml) == [
+                "ringfence.yaml:2 database.url: expected postgres://user@host:port/database, got 'mysql://nope'",
+                "ringfence.yaml:4 directory.bindDN: required",
+                "ringfence.yaml:4 directory.groups.baseDN: required (or baseDN)",
+                "ringfence.yaml:4 directory.users.baseDN: required (or baseDN)",
+                "ringfence.yaml:5 directory.pageSize: expected a whole number, got 'lots'",
+                "ringfence.yaml:6 directory.users.filter: an LDAP filter must be enclosed in parentheses, got 'objectClass=person'",
+                "ringfence.yaml:8 server.listen: expected host:port, got 'nowhere'",
+                "ringfence.yaml:9 server.heartbeatSeconds: at least 10",
+                "ringfence.yaml:11 reports.hour: 25 is out of range 0...23",
+                "ringfence.yaml:11 reports.out: missing required key 'out' (the folder to write reports into)",
+            ])
     }
 
     @Test("a bad value from the environment is named by its variable")
     func environmentProblem() {
-        #expect(Self.problems("", environment: ["RINGFENCE_LISTEN": "localhost"]) == [
-            "$RINGFENCE_LISTEN server.listen: expected host:port, got 'localhost'",
-        ])
+        #expect(
+            Self.problems("", environment: ["RINGFENCE_LISTEN": "localhost"]) == [
+                "$RINGFENCE_LISTEN server.listen: expected host:port, got 'localhost'"
+            ])
     }
 
     @Test("a missing file and YAML syntax errors are located problems too")
     func unreadable() {
-        #expect(throws: ConfigurationError.self) { try ConfigurationFile.load(path: "/nonexistent/ringfence.yaml", environment: [:]) }
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(path: "/nonexistent/ringfence.yaml", environment: [:])
+        }
         #expect(Self.problems("server: [unclosed\n").first?.hasPrefix("ringfence.yaml:") == true)
     }
 }

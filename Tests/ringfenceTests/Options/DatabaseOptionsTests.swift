@@ -1,5 +1,5 @@
-import RingfenceStore
 import ArgumentParser
+import RingfenceStore
 import Testing
 
 @testable import ringfence
@@ -9,7 +9,9 @@ struct DatabaseOptionsTests {
     @Test("the flag wins over the environment")
     func flagFirst() throws {
         let options = try DatabaseOptions.parse(["--database-url", "postgres://a@127.0.0.1:6000/one"])
-        let configuration = try options.configuration(environment: ["RINGFENCE_DATABASE_URL": "postgres://b@127.0.0.1:7000/two"])
+        let configuration = try options.configuration(environment: [
+            "RINGFENCE_DATABASE_URL": "postgres://b@127.0.0.1:7000/two"
+        ])
         #expect(configuration.port == 6000)
         #expect(configuration.database == "one")
     }
@@ -17,7 +19,9 @@ struct DatabaseOptionsTests {
     @Test("the environment is used without a flag")
     func environment() throws {
         let options = try DatabaseOptions.parse([])
-        let configuration = try options.configuration(environment: ["RINGFENCE_DATABASE_URL": "postgres://b:pw@127.0.0.1:7000/two"])
+        let configuration = try options.configuration(environment: [
+            "RINGFENCE_DATABASE_URL": "postgres://b:pw@127.0.0.1:7000/two"
+        ])
         #expect(configuration.username == "b")
         #expect(configuration.password == "pw")
         #expect(configuration.redactedDescription == "postgres://b:***@127.0.0.1:7000/two")

@@ -7,7 +7,8 @@ import Testing
 struct ReportsSectionTests {
     @Test("the reports section is read, mail included")
     func reads() throws {
-        let file = try ConfigurationFile.parse("""
+        let file = try ConfigurationFile.parse(
+            """
             reports:
               out: /var/lib/ringfence/reports
               formats: [html, json]
@@ -26,15 +27,20 @@ struct ReportsSectionTests {
         #expect(reports.delivery?.fallbacks == ["payments-eng": ["lead@example.com"], "ops": ["ops@example.com"]])
     }
 
-    @Test("bad values are refused with the key they belong to", arguments: [
-        ("reports:\n  formats: [md]\n", "reports.out"),
-        ("reports:\n  out: r\n  formats: [pdf]\n", "reports.formats"),
-        ("reports:\n  out: r\n  weekday: someday\n", "reports.weekday"),
-        ("reports:\n  out: r\n  hour: 24\n", "reports.hour"),
-        ("reports:\n  out: r\n  mail: { smtp: 127.0.0.1:25 }\n", "reports.mail.from"),
-        ("reports:\n  out: r\n  mail: { from: a@b, fallbackRecipients: { g: [\"x\\r\\nBcc: y@z\"] } }\n", "fallbackRecipients"),
-        ("reports:\n  out: r\n  colour: blue\n", "unknown key 'colour'"),
-    ])
+    @Test(
+        "bad values are refused with the key they belong to",
+        arguments: [
+            ("reports:\n  formats: [md]\n", "reports.out"),
+            ("reports:\n  out: r\n  formats: [pdf]\n", "reports.formats"),
+            ("reports:\n  out: r\n  weekday: someday\n", "reports.weekday"),
+            ("reports:\n  out: r\n  hour: 24\n", "reports.hour"),
+            ("reports:\n  out: r\n  mail: { smtp: 127.0.0.1:25 }\n", "reports.mail.from"),
+            (
+                "reports:\n  out: r\n  mail: { from: a@b, fallbackRecipients: { g: [\"x\\r\\nBcc: y@z\"] } }\n",
+                "fallbackRecipients"
+            ),
+            ("reports:\n  out: r\n  colour: blue\n", "unknown key 'colour'"),
+        ])
     func refused(yaml: String, words: String) {
         expectConfigurationRefused(yaml, mentioning: words)
     }

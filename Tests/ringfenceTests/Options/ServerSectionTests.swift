@@ -7,7 +7,8 @@ import Testing
 struct ServerSectionTests {
     @Test("every key is read into the server configuration")
     func allKeys() throws {
-        let file = try ConfigurationFile.parse("""
+        let file = try ConfigurationFile.parse(
+            """
             server:
               listen: "[::1]:8443"
               metrics: 127.0.0.1:9999
@@ -37,28 +38,31 @@ struct ServerSectionTests {
 
     @Test("the environment overrides the listen addresses; metrics can be turned off")
     func environment() throws {
-        let file = try ConfigurationFile.parse("server:\n  listen: 127.0.0.1:1\n", file: "f", environment: [
-            "RINGFENCE_LISTEN": "0.0.0.0:7000", "RINGFENCE_METRICS_LISTEN": "off",
-        ])
+        let file = try ConfigurationFile.parse(
+            "server:\n  listen: 127.0.0.1:1\n", file: "f",
+            environment: [
+                "RINGFENCE_LISTEN": "0.0.0.0:7000", "RINGFENCE_METRICS_LISTEN": "off",
+            ])
         #expect(file.server.host == "0.0.0.0" && file.server.port == 7000)
         #expect(file.server.metricsPort == nil)
     }
 
-    @Test("bad values are refused with the key they belong to", arguments: [
-        ("server:\n  listen: 7443\n", "server.listen"),
-        ("server:\n  listen: 127.0.0.1:70000\n", "server.listen"),
-        ("server:\n  lisen: 127.0.0.1:1\n", "unknown key 'lisen'"),
-        ("server:\n  tls: yes\n", "server.tls"),
-        ("server:\n  tls:\n    certificateFile: /c.pem\n", "both certificateFile and keyFile"),
-        ("server:\n  tls:\n    cert: /c.pem\n", "unknown key 'cert'"),
-        ("server:\n  rateLimit: 10\n", "server.rateLimit"),
-        ("server:\n  rateLimit: { perSecond: 0 }\n", "server.rateLimit"),
-        ("server:\n  maxMessageBytes: 10\n", "server.maxMessageBytes"),
-        ("server:\n  eventBatchSize: many\n", "server.eventBatchSize"),
-        ("server:\n  heartbeatSeconds: 1\n", "server.heartbeatSeconds"),
-    ])
+    @Test(
+        "bad values are refused with the key they belong to",
+        arguments: [
+            ("server:\n  listen: 7443\n", "server.listen"),
+            ("server:\n  listen: 127.0.0.1:70000\n", "server.listen"),
+            ("server:\n  lisen: 127.0.0.1:1\n", "unknown key 'lisen'"),
+            ("server:\n  tls: yes\n", "server.tls"),
+            ("server:\n  tls:\n    certificateFile: /c.pem\n", "both certificateFile and keyFile"),
+            ("server:\n  tls:\n    cert: /c.pem\n", "unknown key 'cert'"),
+            ("server:\n  rateLimit: 10\n", "server.rateLimit"),
+            ("server:\n  rateLimit: { perSecond: 0 }\n", "server.rateLimit"),
+            ("server:\n  maxMessageBytes: 10\n", "server.maxMessageBytes"),
+            ("server:\n  eventBatchSize: many\n", "server.eventBatchSize"),
+            ("server:\n  heartbeatSeconds: 1\n", "server.heartbeatSeconds"),
+        ])
     func refused(yaml: String, words: String) {
         expectConfigurationRefused(yaml, mentioning: words)
     }
 }
-

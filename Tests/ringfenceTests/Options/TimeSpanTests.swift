@@ -4,7 +4,9 @@ import Testing
 
 @Suite("TimeSpan")
 struct TimeSpanTests {
-    @Test("a number and a unit", arguments: [("90s", 90.0), ("30m", 1_800), ("24h", 86_400), ("7d", 604_800), ("1.5h", 5_400), ("0s", 0)])
+    @Test(
+        "a number and a unit",
+        arguments: [("90s", 90.0), ("30m", 1_800), ("24h", 86_400), ("7d", 604_800), ("1.5h", 5_400), ("0s", 0)])
     func parses(text: String, seconds: Double) {
         #expect(TimeSpan(argument: text)?.seconds == seconds)
     }

@@ -3,7 +3,7 @@ import RingfenceStore
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `ringfence` executable built next to the test bundle, run as a real child process:
@@ -16,7 +16,8 @@ struct RingfenceExecutable {
     /// The binary `swift build --build-tests` put beside the test bundle (`ringfence`, or
     /// another executable product such as `ringfence-hook`).
     init(environment: [String: String], name: String = "ringfence") throws {
-        let directory = Bundle.main.executableURL?.deletingLastPathComponent()
+        let directory =
+            Bundle.main.executableURL?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent(name) }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
@@ -31,7 +32,9 @@ struct RingfenceExecutable {
     func run(_ arguments: [String]) throws -> String {
         let result = try run(arguments, input: Data())
         guard result.status == 0 else {
-            throw Failure("ringfence \(arguments.joined(separator: " ")) exited with \(result.status): \(result.stderr)\(result.stdout)")
+            throw Failure(
+                "ringfence \(arguments.joined(separator: " ")) exited with \(result.status): \(result.stderr)\(result.stdout)"
+            )
         }
         return result.stdout
     }
@@ -77,7 +80,9 @@ struct RingfenceExecutable {
     /// The `postgres://` URL of a test database, for the child's environment.
     static func databaseURL(_ database: DatabaseConfiguration) -> String {
         var url = "postgres://\(database.username)"
-        if let password = database.password { url += ":" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        if let password = database.password {
+            url += ":" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        }
         return url + "@\(database.host):\(database.port)/\(database.database)"
     }
 
