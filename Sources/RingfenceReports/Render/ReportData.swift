@@ -54,9 +54,20 @@ public enum ReportData {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// RFC 4180 field: quoted when it holds a comma, quote or line break.
+    /// RFC 4180 field: quoted when it holds a comma, quote or line break. A text that a
+    /// spreadsheet would run as a formula — starting with `=`, `+`, `-`, `@`, tab, carriage
+    /// return or NUL (OWASP ASVS 5.0, 1.2.10) — gets a leading `'`, which spreadsheets read
+    /// as "this is text". Names of MCP servers, files and rules come from agents and policy
+    /// authors; managers open these files. Numbers (`-3`) are left as they are.
     static func field(_ text: String) -> String {
+        var text = text
+        if let first = text.unicodeScalars.first, formulaTriggers.contains(first), Double(text) == nil {
+            text = "'" + text
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// First characters that make a spreadsheet evaluate a cell.
+    static let formulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\0"]
 }
