@@ -196,6 +196,7 @@ let package = Package(
         .target(
             name: "RingfenceTestSupport",
             dependencies: [
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 "RingfenceStore",
                 "RingfenceProto",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -208,6 +209,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceCoreTests",
             dependencies: [
+                "RingfenceTestSupport",
                 "RingfenceCore",
                 "RingfenceFiles",
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -226,6 +228,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceAdaptersTests",
             dependencies: [
+                "RingfenceTestSupport",
                 "RingfenceFiles",
                 "RingfenceAdapters", "RingfenceCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import RingfenceTestSupport
 import RingfenceCore
 import Testing
 
@@ -23,27 +24,34 @@ struct HookInputFuzzTests {
 
     @Test("mutated and random hook inputs")
     func hookInputs() async {
-        await propertyCheck(count: Self.iterations, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var draw = StricterPolicyPropertyTests.Draw(seed: seed)
-            var bytes = [UInt8](Self.recorded[draw.next(Self.recorded.count)])
-            if draw.next(4) == 0 {
-                bytes = (0..<draw.next(256)).map { _ in UInt8(draw.next(256)) }
+        await propertyCheck(count: Self.iterations, input: Choices.generator) { values in
+            var draw = Choices(values)
+            var bytes = [UInt8](Self.recorded[draw.below(Self.recorded.count)])
+            if draw.below(4) == 0 {
+                bytes = (0..<draw.below(256)).map { _ in UInt8(draw.below(256)) }
             } else {
-                for _ in 0..<(1 + draw.next(3)) where !bytes.isEmpty {
-                    let at = draw.next(bytes.count)
-                    switch draw.next(3) {
-                    case 0: bytes[at] = UInt8(draw.next(256))
+                for _ in 0..<(1 + draw.below(3)) where !bytes.isEmpty {
+                    let at = draw.below(bytes.count)
+                    switch draw.below(3) {
+                    case 0: bytes[at] = UInt8(draw.below(256))
                     case 1: bytes = Array(bytes[..<at])
                     default: bytes.insert(contentsOf: Array(#"\u0000"[{"#.utf8), at: at)
                     }
                 }
             }
             for agent in [AgentKind.claudeCode, .cursor] {
-                guard let invocation = try? HookInvocation(agent: agent, json: Data(bytes)) else { continue }
+                let invocation: HookInvocation
+                do throws(HookInvocation.InputError) {
+                    invocation = try HookInvocation(agent: agent, json: Data(bytes))
+                } catch {
+                    // Refused with a reason: what the hook turns into its exit status.
+                    #expect(!error.description.isEmpty)
+                    continue
+                }
                 let run = HookRun(
                     invocation: invocation, policy: .available(SamplePolicy.policy), failClosed: [.riskyShell],
                     home: "/home/alice", user: "alice", eventID: "e", now: 0)
-                #expect(run.answer.exitCode == 0, "seed \(seed)")
+                #expect(run.answer.exitCode == 0, "\(values)")
             }
         }
     }
@@ -51,15 +59,17 @@ struct HookInputFuzzTests {
     @Test("random and mutated policy caches are refused or decoded, never trusted blindly")
     func policyCache() async {
         let valid = SamplePolicy.policy.binary
-        await propertyCheck(count: Self.iterations, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var draw = StricterPolicyPropertyTests.Draw(seed: seed)
+        await propertyCheck(count: Self.iterations, input: Choices.generator) { values in
+            var draw = Choices(values)
             var bytes = valid
-            for _ in 0..<(1 + draw.next(4)) { bytes[draw.next(bytes.count)] = UInt8(draw.next(256)) }
-            if let policy = try? AgentPolicy(binary: bytes) {
-                #expect(
-                    try! AgentPolicy(binary: policy.binary) == policy,
-                    "seed \(seed): what decodes encodes and decodes the same")
+            for _ in 0..<(1 + draw.below(4)) { bytes[draw.below(bytes.count)] = UInt8(draw.below(256)) }
+            let policy: AgentPolicy
+            do {
+                policy = try AgentPolicy(binary: bytes)
+            } catch {
+                return  // refused: a cache that is not trusted
             }
+            #expect(try! AgentPolicy(binary: policy.binary) == policy, "\(values): what decodes encodes and decodes the same")
         }
     }
 }

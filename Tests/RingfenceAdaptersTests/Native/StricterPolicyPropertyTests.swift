@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import RingfenceTestSupport
 import RingfenceCore
 import Testing
 
@@ -9,20 +10,7 @@ import Testing
 /// an action more leniently.
 @Suite("Adapters: stricter is never looser")
 struct StricterPolicyPropertyTests {
-    static let seeds = Gen.int(in: 0...Int(Int32.max))
-
-    /// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
-    struct Draw {
-        var state: UInt64
-        init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 | 1 }
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            return Int((state &* 0x2545_F491_4F6C_DD1D) >> 33) % bound
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
-    }
+    static let choices = Choices.generator
 
     static let patterns: [Surface: [String]] = [
         .riskyShell: ["rm -rf /*", "curl * | sh", "git push --force*", "kubectl * --context prod*", "make?"],
@@ -42,19 +30,19 @@ struct StricterPolicyPropertyTests {
     ]
 
     /// A random policy, and one whose every rule is at least as strict.
-    static func pair(seed: Int) -> (looser: AgentPolicy, stricter: AgentPolicy) {
-        var draw = Draw(seed: seed)
+    static func pair(_ choices: Choices) -> (looser: AgentPolicy, stricter: AgentPolicy) {
+        var draw = choices
         var looser: [AgentPolicy.SurfacePolicy] = []
         var stricter: [AgentPolicy.SurfacePolicy] = []
         for (surface, pool) in patterns.sorted(by: { $0.key < $1.key }) {
             var loose: [AgentPolicy.Rule] = []
             var strict: [AgentPolicy.Rule] = []
-            for index in 0..<(1 + draw.next(3)) {
-                let match = (0..<(1 + draw.next(2))).map { _ in draw.pick(pool) }
-                let applied = Level.allCases[draw.next(4)]
-                let uncapped = Level.allCases[max(applied.rank, draw.next(4))]
-                let applied2 = Level.allCases[max(applied.rank, draw.next(4))]
-                let uncapped2 = Level.allCases[max(uncapped.rank, applied2.rank, draw.next(4))]
+            for index in 0..<(1 + draw.below(3)) {
+                let match = (0..<(1 + draw.below(2))).map { _ in draw.pick(pool) }
+                let applied = Level.allCases[draw.below(4)]
+                let uncapped = Level.allCases[max(applied.rank, draw.below(4))]
+                let applied2 = Level.allCases[max(applied.rank, draw.below(4))]
+                let uncapped2 = Level.allCases[max(uncapped.rank, applied2.rank, draw.below(4))]
                 let rule = AgentPolicy.Rule(
                     pack: "p", packVersion: 1, id: "R\(index)", match: match, level: applied, uncappedLevel: uncapped,
                     risk: .high, description: "")
@@ -98,36 +86,36 @@ struct StricterPolicyPropertyTests {
 
     @Test("Claude Code: what the looser policy denies the stricter denies; what it asks, the stricter asks or denies")
     func claudeCode() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            let (looser, stricter) = Self.pair(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            let (looser, stricter) = Self.pair(Choices(values))
             let loose = try! Self.permissions(looser)
             let strict = try! Self.permissions(stricter)
-            #expect(loose.deny.isSubset(of: strict.deny), "seed \(seed): \(loose.deny.subtracting(strict.deny))")
-            #expect(loose.ask.isSubset(of: strict.deny.union(strict.ask)), "seed \(seed)")
-            #expect(loose.hooks == strict.hooks, "seed \(seed): the hook is always there")
+            #expect(loose.deny.isSubset(of: strict.deny), "\(values): \(loose.deny.subtracting(strict.deny))")
+            #expect(loose.ask.isSubset(of: strict.deny.union(strict.ask)), "\(values)")
+            #expect(loose.hooks == strict.hooks, "\(values): the hook is always there")
         }
     }
 
     @Test("Cursor: the same hooks whatever the levels")
     func cursor() async {
-        await propertyCheck(count: 100, input: Self.seeds) { seed in
-            let (looser, stricter) = Self.pair(seed: seed)
+        await propertyCheck(count: 100, input: Self.choices) { values in
+            let (looser, stricter) = Self.pair(Choices(values))
             #expect(
                 CursorAdapter.render(looser, options: AdapterOptions()).files
-                    == CursorAdapter.render(stricter, options: AdapterOptions()).files, "seed \(seed)")
+                    == CursorAdapter.render(stricter, options: AdapterOptions()).files, "\(values)")
         }
     }
 
     @Test("the hook never decides an action more leniently under the stricter policy")
     func decisions() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            let (looser, stricter) = Self.pair(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            let (looser, stricter) = Self.pair(Choices(values))
             let loose = ActionEvaluator(policy: looser, home: "/home/dev")
             let strict = ActionEvaluator(policy: stricter, home: "/home/dev")
             for action in Self.actions {
                 let a = loose.decide(action).verdict
                 let b = strict.decide(action).verdict
-                #expect(Self.strength(b) >= Self.strength(a), "seed \(seed): \(action) \(a) → \(b)")
+                #expect(Self.strength(b) >= Self.strength(a), "\(values): \(action) \(a) → \(b)")
             }
         }
     }

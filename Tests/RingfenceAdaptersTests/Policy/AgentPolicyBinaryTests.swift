@@ -1,4 +1,5 @@
 import PropertyBased
+import RingfenceTestSupport
 import RingfenceCore
 import Testing
 
@@ -9,13 +10,13 @@ import Testing
 struct AgentPolicyBinaryTests {
     @Test("round trip of random policies, whole and by surface")
     func roundTrip() async {
-        await propertyCheck(count: 200, input: StricterPolicyPropertyTests.seeds) { seed in
-            let (policy, _) = StricterPolicyPropertyTests.pair(seed: seed)
-            #expect(try! AgentPolicy(binary: policy.binary) == policy, "seed \(seed)")
+        await propertyCheck(count: 200, input: StricterPolicyPropertyTests.choices) { values in
+            let (policy, _) = StricterPolicyPropertyTests.pair(Choices(values))
+            #expect(try! AgentPolicy(binary: policy.binary) == policy, "\(values)")
             let only = try! AgentPolicy(binary: policy.binary, only: [.mcpTool])
             #expect(
                 only.surfaces.map(\.surface) == [.mcpTool] && only.rules(of: .mcpTool) == policy.rules(of: .mcpTool),
-                "seed \(seed)")
+                "\(values)")
         }
         #expect(try! AgentPolicy(binary: SamplePolicy.policy.binary) == SamplePolicy.policy)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import RingfenceTestSupport
 import Testing
 
 @testable import RingfenceCore
@@ -7,7 +8,7 @@ import Testing
 /// The properties of docs/resolution.md, checked on random policies and contexts.
 @Suite("Resolver properties")
 struct ResolverPropertyTests {
-    static let seeds = Gen.int(in: 0...Int(Int32.max))
+    static let choices = Choices.generator
 
     /// What a resolution decides, without the trace's order-dependent parts.
     struct Outcome: Equatable {
@@ -30,8 +31,8 @@ struct ResolverPropertyTests {
 
     @Test("resolution and etag do not depend on the order of the input")
     func orderIndependence() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            var random = RandomPolicy(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
             let bundle = random.bundle()
             var reordered = bundle
             reordered.assignments = random.shuffled(bundle.assignments)
@@ -43,16 +44,16 @@ struct ResolverPropertyTests {
                 let context = random.context()
                 let a = original.resolve(context)
                 let b = shuffled.resolve(context)
-                #expect(Outcome(a) == Outcome(b), "seed \(seed)")
-                #expect(a.traceLines == b.traceLines, "seed \(seed)")
+                #expect(Outcome(a) == Outcome(b), "\(random.rng)")
+                #expect(a.traceLines == b.traceLines, "\(random.rng)")
             }
         }
     }
 
     @Test("raising the ring never lowers an applied level (policies without ring selectors)")
     func ringMonotonicity() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            var random = RandomPolicy(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
             let snapshot = try! PolicySnapshot(bundle: random.bundle(ringSelectors: false))
             let context = random.context()
             var previous: [Surface: Level] = [:]
@@ -62,7 +63,7 @@ struct ResolverPropertyTests {
                 for surface in snapshot.resolve(ringContext).surfaces {
                     #expect(
                         surface.level >= previous[surface.surface, default: .off],
-                        "seed \(seed), \(surface.surface) in ring \(ring)")
+                        "\(random.rng), \(surface.surface) in ring \(ring)")
                     previous[surface.surface] = surface.level
                 }
             }
@@ -71,8 +72,8 @@ struct ResolverPropertyTests {
 
     @Test("removing an assignment that did not match never changes the etag")
     func nonMatchingRemoval() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            Self.checkNonMatchingRemoval(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            Self.checkNonMatchingRemoval(Choices(values))
         }
     }
 
@@ -80,11 +81,11 @@ struct ResolverPropertyTests {
     /// assignment selecting that surface match (selector surfaces were not in the snapshot).
     @Test("removing an assignment that did not match: seeds that once failed", arguments: [309_654_112])
     func nonMatchingRemovalRegressions(seed: Int) {
-        Self.checkNonMatchingRemoval(seed: seed)
+        Self.checkNonMatchingRemoval(Choices(seed: seed))
     }
 
-    static func checkNonMatchingRemoval(seed: Int) {
-        var random = RandomPolicy(seed: seed)
+    static func checkNonMatchingRemoval(_ choices: Choices) {
+        var random = RandomPolicy(choices)
         let bundle = random.bundle()
         let context = random.context()
         let resolution = try! PolicySnapshot(bundle: bundle).resolve(context)
@@ -92,54 +93,54 @@ struct ResolverPropertyTests {
             var smaller = bundle
             smaller.assignments.removeAll { $0.id == line.assignment }
             let again = try! PolicySnapshot(bundle: smaller).resolve(context)
-            #expect(again.etag == resolution.etag, "seed \(seed), removing \(line.assignment)")
+            #expect(again.etag == resolution.etag, "\(random.rng), removing \(line.assignment)")
         }
     }
 
     @Test("an override ranked above every rule decides the level of all the surface's rules")
     func higherOverrideWins() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            var random = RandomPolicy(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
             var bundle = random.bundle()
             let surface = random.pick(RandomPolicy.surfaces)
             let level = random.pick([Level.off] + RandomPolicy.levels)
             bundle.assignments.append(Assignment(id: "zz-exemption", priority: 100, overrides: [surface: level]))
             let resolution = try! PolicySnapshot(bundle: bundle).resolve(random.context())
             guard let result = resolution.surface(surface) else { return }
-            #expect(result.rules.allSatisfy { $0.uncappedLevel == level }, "seed \(seed)")
+            #expect(result.rules.allSatisfy { $0.uncappedLevel == level }, "\(random.rng)")
             if level == .off {
-                #expect(result.rules.isEmpty && result.level == .off, "seed \(seed)")
-                #expect(result.winningAssignment == "zz-exemption", "seed \(seed)")
+                #expect(result.rules.isEmpty && result.level == .off, "\(random.rng)")
+                #expect(result.winningAssignment == "zz-exemption", "\(random.rng)")
             }
         }
     }
 
     @Test("every assignment appears in the trace exactly once, in rank order")
     func traceIsComplete() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            var random = RandomPolicy(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
             let bundle = random.bundle()
             let snapshot = try! PolicySnapshot(bundle: bundle)
             let resolution = snapshot.resolve(random.context())
-            #expect(resolution.trace.map(\.rank) == Array(0..<bundle.assignments.count), "seed \(seed)")
+            #expect(resolution.trace.map(\.rank) == Array(0..<bundle.assignments.count), "\(random.rng)")
             #expect(
                 resolution.traceLines.map(\.assignment).sorted() == bundle.assignments.map(\.id).sorted(),
-                "seed \(seed)")
-            #expect(resolution.traceLines.map(\.assignment) == snapshot.rankedAssignments.map(\.id), "seed \(seed)")
+                "\(random.rng)")
+            #expect(resolution.traceLines.map(\.assignment) == snapshot.rankedAssignments.map(\.id), "\(random.rng)")
         }
     }
 
     @Test("applied levels never exceed the ring's cap and never exceed the uncapped level")
     func capsHold() async {
-        await propertyCheck(count: 300, input: Self.seeds) { seed in
-            var random = RandomPolicy(seed: seed)
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
             let resolution = try! PolicySnapshot(bundle: random.bundle()).resolve(random.context())
             for surface in resolution.surfaces {
-                #expect(surface.level <= resolution.ring.cap(targeted: true), "seed \(seed)")
-                #expect(surface.level <= surface.uncappedLevel, "seed \(seed)")
+                #expect(surface.level <= resolution.ring.cap(targeted: true), "\(random.rng)")
+                #expect(surface.level <= surface.uncappedLevel, "\(random.rng)")
                 for rule in surface.rules {
-                    #expect(rule.level <= rule.uncappedLevel, "seed \(seed)")
-                    #expect(rule.uncappedLevel > .off, "seed \(seed)")
+                    #expect(rule.level <= rule.uncappedLevel, "\(random.rng)")
+                    #expect(rule.uncappedLevel > .off, "\(random.rng)")
                 }
             }
         }

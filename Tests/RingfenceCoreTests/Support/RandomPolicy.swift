@@ -1,13 +1,15 @@
 import Foundation
+import RingfenceTestSupport
 
 @testable import RingfenceCore
 
-/// Deterministic random policies and contexts for property tests, built from a seed that
-/// swift-property-based draws (so a failure names the seed that reproduces it).
+/// Random policies and contexts for property tests, built from `Choices` that
+/// swift-property-based draws and shrinks (so a failure shrinks to a simpler policy and
+/// names the choices that reproduce it).
 struct RandomPolicy {
-    var rng: SplitMix64
+    var rng: Choices
 
-    init(seed: Int) { rng = SplitMix64(seed: UInt64(bitPattern: Int64(seed))) }
+    init(_ choices: Choices) { rng = choices }
 
     static let surfaces: [Surface] = [.riskyShell, .sensitivePathRead, .mcpTool, .credentialExfiltration]
     static let groups = (0..<8).map { "g\($0)" }
@@ -73,7 +75,7 @@ struct RandomPolicy {
             agent: pick(Self.agents), at: Self.base.addingTimeInterval(Double(rng.int(-5...5)) * 86_400))
     }
 
-    mutating func pick<T>(_ values: [T]) -> T { values[rng.int(0...(values.count - 1))] }
+    mutating func pick<T>(_ values: [T]) -> T { rng.pick(values) }
 
     mutating func some<T>(_ values: [T]) -> [T] {
         let chosen = values.filter { _ in rng.chance(0.4) }
@@ -84,28 +86,5 @@ struct RandomPolicy {
         var values = values
         for index in values.indices.reversed() where index > 0 { values.swapAt(index, rng.int(0...index)) }
         return values
-    }
-}
-
-/// SplitMix64: small, fast, good enough to build test inputs.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-
-    mutating func chance(_ probability: Double) -> Bool {
-        Double(next() % 10_000) < probability * 10_000
     }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import PropertyBased
+import RingfenceCore
 import RingfenceProto
 import SwiftProtobuf
 import Testing
 
-/// Random and mutated bytes decoded as every request agents send: decoding either fails
-/// with an error or gives a message that encodes again — it never crashes or hangs.
-/// `scripts/fuzz` runs this with many more cases (RINGFENCE_FUZZ_ITERATIONS).
+/// Random and mutated bytes decoded as every request agents send, then put through the
+/// server's wire validation (`RingfenceProto/Validation`): it refuses with a `WireError`
+/// or a rejection reason, or gives values that keep every limit — it never crashes, and
+/// nothing over a limit or holding a NUL gets through. `scripts/fuzz` runs this with many
+/// more cases (RINGFENCE_FUZZ_ITERATIONS).
 @Suite("Fuzz: request decoding")
 struct RequestDecodingFuzzTests {
     static let iterations = Int(ProcessInfo.processInfo.environment["RINGFENCE_FUZZ_ITERATIONS"] ?? "") ?? 2_000
@@ -48,24 +51,86 @@ struct RequestDecodingFuzzTests {
         ]
     }()
 
-    static func decodeAll(_ bytes: [UInt8]) {
-        func check<M: SwiftProtobuf.Message>(_ type: M.Type) {
-            guard let message = try? M(serializedBytes: bytes) else { return }
-            // A message that decoded encodes again, and that encoding decodes to the same message.
-            let again: [UInt8] = try! message.serializedBytes()
-            #expect(try! M(serializedBytes: again).isEqualTo(message: message))
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// The message the bytes decode to, nil when they are not one (decoding is
+    /// SwiftProtobuf's; what Ringfence does with a decoded message is under test).
+    static func decoded<M: SwiftProtobuf.Message>(_ type: M.Type, _ bytes: [UInt8]) -> M? {
+        do {
+            return try M(serializedBytes: bytes)
+        } catch is BinaryDecodingError {
+            return nil
+        } catch {
+            Issue.record("unexpected decoding error \(error)")
+            return nil
         }
-        check(Ringfence_V1_EnrollRequest.self)
-        check(Ringfence_V1_HeartbeatRequest.self)
-        check(Ringfence_V1_FetchPolicyRequest.self)
-        check(Ringfence_V1_ReportEventsRequest.self)
-        check(Ringfence_V1_RotateKeyRequest.self)
+    }
+
+    /// Whether a text keeps a limit and holds no NUL.
+    static func keeps(_ text: String, _ limit: Int) -> Bool {
+        text.utf8.count <= limit && !text.utf8.contains(0)
+    }
+
+    static func validateAll(_ bytes: [UInt8]) {
+        if let enroll = decoded(Ringfence_V1_EnrollRequest.self, bytes) {
+            do {
+                let host = try enroll.validatedHost()
+                #expect(!host.machineID.isEmpty && keeps(host.machineID, WireLimits.machineID))
+                #expect(!host.hostname.isEmpty && keeps(host.hostname, WireLimits.hostname))
+                #expect(keeps(host.os, WireLimits.os) && keeps(host.arch, WireLimits.arch))
+            } catch {
+                #expect(!error.field.isEmpty && !error.problem.isEmpty)
+            }
+        }
+        if let heartbeat = decoded(Ringfence_V1_HeartbeatRequest.self, bytes) {
+            do {
+                let inventory = try heartbeat.inventory.validated(now: now)
+                #expect(keeps(inventory.hostname, WireLimits.hostname) && !inventory.hostname.isEmpty)
+                #expect(inventory.users.count <= WireLimits.users && inventory.users.allSatisfy { keeps($0, WireLimits.userName) })
+                #expect(inventory.agents.count <= WireLimits.agents)
+                #expect(inventory.agents.allSatisfy { !$0.kind.isEmpty && keeps($0.kind, WireLimits.agentKind) && $0.kind == $0.kind.lowercased() })
+                #expect(inventory.mcpServers.allSatisfy { keeps($0.endpoint, WireLimits.mcpEndpoint) && keeps($0.name, WireLimits.mcpServerName) })
+                #expect(inventory.repos.allSatisfy { keeps($0.slug, WireLimits.repoSlug) && keeps($0.remoteURL, WireLimits.remoteURL) })
+            } catch {
+                #expect(error.field.hasPrefix("inventory"), "\(error)")
+            }
+        }
+        if let fetch = decoded(Ringfence_V1_FetchPolicyRequest.self, bytes) {
+            do {
+                let context = try fetch.context.validatedRequest()
+                #expect(!context.user.isEmpty && keeps(context.user, WireLimits.userName))
+                #expect(keeps(context.repo, WireLimits.repoSlug) && context.surfaces.count <= WireLimits.surfaces)
+            } catch {
+                #expect(error.field.hasPrefix("context"), "\(error)")
+            }
+        }
+        if let events = decoded(Ringfence_V1_ReportEventsRequest.self, bytes) {
+            let validator = AuditEventValidator()
+            for event in events.events {
+                switch validator.validate(event, hostID: UUID(), now: now) {
+                case .success(let record):
+                    #expect(!record.eventID.isEmpty && keeps(record.eventID, WireLimits.eventID))
+                    #expect(keeps(record.summary, WireLimits.eventSummary) && keeps(record.user, WireLimits.eventName))
+                    #expect(record.verdict == .pass || !record.ruleID.isEmpty)
+                case .failure(let rejection):
+                    #expect(!rejection.reason.isEmpty)
+                }
+            }
+        }
+        if let rotate = decoded(Ringfence_V1_RotateKeyRequest.self, bytes) {
+            do {
+                let id = try WireHostID.parse(rotate.hostID)
+                #expect(UUID(uuidString: rotate.hostID) == id)
+            } catch {
+                #expect(error.field == "host_id")
+            }
+        }
     }
 
     @Test("random bytes")
     func random() async {
         await propertyCheck(count: Self.iterations, input: Gen.int(in: 0...255).array(of: 0...512)) { bytes in
-            Self.decodeAll(bytes.map(UInt8.init))
+            Self.validateAll(bytes.map(UInt8.init))
         }
     }
 
@@ -90,7 +155,7 @@ struct RequestDecodingFuzzTests {
                 default: bytes.insert(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF, 0x0F], at: at)  // a huge varint
                 }
             }
-            Self.decodeAll(bytes)
+            Self.validateAll(bytes)
         }
     }
 }

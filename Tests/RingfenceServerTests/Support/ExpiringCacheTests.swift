@@ -19,11 +19,14 @@ struct ExpiringCacheTests {
     }
 
     @Test("a removed entry is loaded again at once")
-    func remove() async {
+    func remove() async throws {
         let cache = ExpiringCache<String, Int>(lifetime: 60)
         cache.store(7, for: "k", now: start)
+        #expect(try await cache.value(for: "k", now: start) { 8 } == 7, "stored and fresh: no load")
         cache.remove("k")
         #expect(cache.fresh("k", now: start) == nil)
+        #expect(try await cache.value(for: "k", now: start) { 9 } == 9, "removed: the next caller loads")
+        #expect(cache.fresh("k", now: start) == 9)
     }
 
     @Test("a zero lifetime caches nothing")
@@ -85,11 +88,16 @@ struct ExpiringCacheTests {
         let second = try await cache.value(for: "k", now: later) { 3 }
         #expect(first == 1 && second == 1, "the reload is running: the stale value is answered")
         open.finish()
-        // The reload finishes on its own; wait for it through a caller that does not serve stale.
-        let fresh = ExpiringCache<String, Int>(lifetime: 5)
-        fresh.store(1, for: "k", now: start)
-        let waited = try await fresh.value(for: "k", now: later) { 4 }
-        #expect(waited == 4, "without servesStale the caller waits for the reload")
+        // The one reload that ran (not the second caller's) installs its value.
+        await cache.waitForLoad("k")
+        #expect(cache.fresh("k", now: later) == 2)
+    }
+
+    @Test("without servesStale, a caller that finds an expired value waits for the reload")
+    func notStale() async throws {
+        let cache = ExpiringCache<String, Int>(lifetime: 5)
+        cache.store(1, for: "k", now: start)
+        #expect(try await cache.value(for: "k", now: start.addingTimeInterval(10)) { 4 } == 4)
     }
 
     @Test("a failed load is not cached; the next caller loads again")

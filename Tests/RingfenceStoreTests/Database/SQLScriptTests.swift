@@ -48,12 +48,17 @@ struct SQLScriptTests {
         #expect(SQLScript("-- nothing here;\n/* nor ; here */\n").statements.isEmpty)
     }
 
-    @Test("every shipped migration splits into statements that each end outside quotes")
+    @Test("every shipped migration splits into complete statements: each one ends outside quotes, comments and bodies")
     func shippedMigrations() throws {
         for migration in try MigrationCatalog.bundled().migrations {
             let statements = SQLScript(migration.sql).statements
             #expect(!statements.isEmpty, "\(migration.name) has no statements")
-            #expect(statements.allSatisfy { !$0.hasSuffix(";") })
+            for statement in statements {
+                // A statement that ended inside a quote, comment or dollar-quoted body would swallow
+                // the semicolon added here and come back changed.
+                #expect(SQLScript(statement + ";\nSELECT 1;").statements == [statement, "SELECT 1"], "\(migration.name): \(statement)")
+            }
+            #expect(SQLScript(statements.joined(separator: ";\n")).statements == statements, "\(migration.name)")
         }
     }
 }
