@@ -237,6 +237,13 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(
+            name: "RingfenceWorkstationTests",
+            dependencies: [
+                "RingfenceWorkstation", "RingfenceAdapters", "RingfenceCore",
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
             name: "RingfenceProtoTests",
             dependencies: [
                 "RingfenceProto", "RingfenceCore", "RingfenceTestSupport",

@@ -50,7 +50,7 @@ public enum HookProcess {
                 if let equals = name.firstIndex(of: "=") {
                     value = String(name[name.index(after: equals)...])
                     name = String(name[..<equals])
-                } else if index + 1 < arguments.count {
+                } else if index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") {
                     value = arguments[index + 1]
                     index += 1
                 }

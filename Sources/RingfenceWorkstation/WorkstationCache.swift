@@ -177,7 +177,7 @@ public struct WorkstationCache: Sendable {
 }
 
 /// A workstation command failed; the message says what to do.
-public struct WorkstationError: Error, CustomStringConvertible {
+public struct WorkstationError: Error, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

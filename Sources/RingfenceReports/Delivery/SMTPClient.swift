@@ -20,7 +20,7 @@ public struct SMTPClient: Sendable {
     }
 
     /// A reply the relay gave that was not the expected one.
-    public struct SMTPError: Error, Sendable, CustomStringConvertible {
+    public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         public var step: String
         public var reply: String
         public var description: String { "SMTP \(step): \(reply)" }
@@ -41,13 +41,18 @@ public struct SMTPClient: Sendable {
     }
 
     private func session(_ message: MailMessage) async throws {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(10))
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(10))
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch {
+            throw SMTPError(step: "connect", reply: "cannot reach the relay at \(host):\(port): \(error)")
+        }
         let heloName = self.heloName
         try await channel.executeThenClose { inbound, outbound in
             var replies = ReplyReader(iterator: inbound.makeAsyncIterator())
@@ -76,31 +81,18 @@ public struct SMTPClient: Sendable {
         return lines.map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Reads whole replies (`250-…` lines up to the `250 …` one) from the byte stream.
+    /// Reads whole replies from the connection (`SMTPReplyParser`).
     struct ReplyReader {
         var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-        var pending = ""
+        var parser = SMTPReplyParser()
 
         mutating func next() async throws -> (Int, String) {
-            var text: [String] = []
             while true {
-                if let range = pending.range(of: "\r\n") {
-                    let line = String(pending[..<range.lowerBound])
-                    pending.removeSubrange(..<range.upperBound)
-                    text.append(line)
-                    let bytes = Array(line.utf8)
-                    guard bytes.count >= 3, let code = Int(String(decoding: bytes.prefix(3), as: UTF8.self)) else {
-                        throw SMTPError(step: "reply", reply: line)
-                    }
-                    if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
-                        return (code, text.joined(separator: " / "))
-                    }
-                    continue
+                if let reply = try parser.next() { return reply }
+                guard let buffer = try await iterator.next() else {
+                    throw SMTPError(step: "reply", reply: "connection closed")
                 }
-                guard pending.utf8.count < 64 * 1_024 else { throw SMTPError(step: "reply", reply: "reply too long") }
-                let buffer = try await iterator.next()
-                guard let buffer else { throw SMTPError(step: "reply", reply: "connection closed") }
-                pending += String(buffer: buffer)
+                parser.feed(String(buffer: buffer))
             }
         }
     }

@@ -50,8 +50,13 @@ public final class MetricsEndpoint: Service, Sendable {
             $0 = nil
         }
         logger.notice("metrics listening", metadata: ["address": "http://\(host):\(port)/metrics"])
+        // Ends on a graceful shutdown, and when its task is cancelled.
         try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
+            try await withTaskCancellationHandler {
+                try await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } onGracefulShutdown: {
             channel.close(promise: nil)
         }

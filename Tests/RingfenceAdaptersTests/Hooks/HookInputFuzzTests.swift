@@ -1,7 +1,7 @@
 import Foundation
 import PropertyBased
-import RingfenceTestSupport
 import RingfenceCore
+import RingfenceTestSupport
 import Testing
 
 @testable import RingfenceAdapters
@@ -69,7 +69,9 @@ struct HookInputFuzzTests {
             } catch {
                 return  // refused: a cache that is not trusted
             }
-            #expect(try! AgentPolicy(binary: policy.binary) == policy, "\(values): what decodes encodes and decodes the same")
+            #expect(
+                try! AgentPolicy(binary: policy.binary) == policy,
+                "\(values): what decodes encodes and decodes the same")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import PropertyBased
-import RingfenceTestSupport
 import RingfenceCore
+import RingfenceTestSupport
 import Testing
 
 @testable import RingfenceAdapters

@@ -1,6 +1,6 @@
 import PropertyBased
-import RingfenceTestSupport
 import RingfenceCore
+import RingfenceTestSupport
 import Testing
 
 @testable import RingfenceAdapters

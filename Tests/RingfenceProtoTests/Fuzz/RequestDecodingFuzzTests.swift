@@ -86,11 +86,22 @@ struct RequestDecodingFuzzTests {
             do {
                 let inventory = try heartbeat.inventory.validated(now: now)
                 #expect(keeps(inventory.hostname, WireLimits.hostname) && !inventory.hostname.isEmpty)
-                #expect(inventory.users.count <= WireLimits.users && inventory.users.allSatisfy { keeps($0, WireLimits.userName) })
+                #expect(
+                    inventory.users.count <= WireLimits.users
+                        && inventory.users.allSatisfy { keeps($0, WireLimits.userName) })
                 #expect(inventory.agents.count <= WireLimits.agents)
-                #expect(inventory.agents.allSatisfy { !$0.kind.isEmpty && keeps($0.kind, WireLimits.agentKind) && $0.kind == $0.kind.lowercased() })
-                #expect(inventory.mcpServers.allSatisfy { keeps($0.endpoint, WireLimits.mcpEndpoint) && keeps($0.name, WireLimits.mcpServerName) })
-                #expect(inventory.repos.allSatisfy { keeps($0.slug, WireLimits.repoSlug) && keeps($0.remoteURL, WireLimits.remoteURL) })
+                #expect(
+                    inventory.agents.allSatisfy {
+                        !$0.kind.isEmpty && keeps($0.kind, WireLimits.agentKind) && $0.kind == $0.kind.lowercased()
+                    })
+                #expect(
+                    inventory.mcpServers.allSatisfy {
+                        keeps($0.endpoint, WireLimits.mcpEndpoint) && keeps($0.name, WireLimits.mcpServerName)
+                    })
+                #expect(
+                    inventory.repos.allSatisfy {
+                        keeps($0.slug, WireLimits.repoSlug) && keeps($0.remoteURL, WireLimits.remoteURL)
+                    })
             } catch {
                 #expect(error.field.hasPrefix("inventory"), "\(error)")
             }

@@ -56,7 +56,9 @@ struct SQLScriptTests {
             for statement in statements {
                 // A statement that ended inside a quote, comment or dollar-quoted body would swallow
                 // the semicolon added here and come back changed.
-                #expect(SQLScript(statement + ";\nSELECT 1;").statements == [statement, "SELECT 1"], "\(migration.name): \(statement)")
+                #expect(
+                    SQLScript(statement + ";\nSELECT 1;").statements == [statement, "SELECT 1"],
+                    "\(migration.name): \(statement)")
             }
             #expect(SQLScript(statements.joined(separator: ";\n")).statements == statements, "\(migration.name)")
         }
