@@ -6,16 +6,20 @@ public struct EnvironmentOverride: Sendable, Hashable {
     public var variable: String
     /// The key it replaces: section and key, e.g. `["database", "url"]`.
     public var key: [String]
+    /// Whether it applies only when the file has the key's section (`RINGFENCE_LDAP_URL`
+    /// points a configured directory elsewhere; it does not switch directory sync on).
+    public var onlyInPresentSection: Bool
 
-    public init(_ variable: String, _ key: [String]) {
+    public init(_ variable: String, _ key: [String], onlyInPresentSection: Bool = false) {
         self.variable = variable
         self.key = key
+        self.onlyInPresentSection = onlyInPresentSection
     }
 
     /// Every override Ringfence reads.
     public static let all: [EnvironmentOverride] = [
         EnvironmentOverride("RINGFENCE_DATABASE_URL", ["database", "url"]),
-        EnvironmentOverride("RINGFENCE_LDAP_URL", ["directory", "url"]),
+        EnvironmentOverride("RINGFENCE_LDAP_URL", ["directory", "url"], onlyInPresentSection: true),
         EnvironmentOverride("RINGFENCE_LISTEN", ["server", "listen"]),
         EnvironmentOverride("RINGFENCE_METRICS_LISTEN", ["server", "metrics"]),
     ]
