@@ -23,7 +23,7 @@ let benchmarks: @Sendable () -> Void = {
     let files = try! PolicyFiles.load(directory: root.appendingPathComponent("examples/policy"))
     let snapshot = try! PolicySnapshot(bundle: files.bundle, revision: 1)
     let example = AgentPolicy(
-        snapshot.resolve(DecisionContext(user: "bench", groups: ["security"], agent: "claude-code")))
+        snapshot.resolve(DecisionContext(user: "bench", groups: ["security"], agent: "claude-code", at: Date())))
     let inputs = ["bash-rm-rf", "bash-ls", "read-dotenv", "mcp-github-delete"].map {
         try! Data(
             contentsOf: root.appendingPathComponent(

@@ -31,7 +31,7 @@ public struct DecisionContext: Sendable, Hashable {
     public init(
         user: String, groups: [String] = [], roles: [String] = [], hostRing: Ring? = nil,
         hostTags: [String] = [], repo: String? = nil, trust: RepoTrust? = nil, agent: String = "",
-        surfaces: [Surface] = [], at: Date = Date()
+        surfaces: [Surface] = [], at: Date
     ) {
         self.user = user
         self.groups = Self.normalized(groups)

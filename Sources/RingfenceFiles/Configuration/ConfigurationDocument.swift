@@ -30,7 +30,9 @@ public struct ConfigurationDocument {
         if root.mapping != nil {
             for override in overrides {
                 guard let value = environment[override.variable] else { continue }
-                if override.onlyInPresentSection, let section = override.key.first, root.mapping?[section] == nil { continue }
+                if override.onlyInPresentSection, let section = override.key.first, root.mapping?[section] == nil {
+                    continue
+                }
                 Self.set(&root, override.key, to: value)
                 overridden[override.key.joined(separator: ".")] = override.variable
             }

@@ -22,7 +22,7 @@ public struct PopulationStore: Sendable {
     }
 
     /// Users × their hosts × repositories seen on those hosts since `since`.
-    public func population(since: Date) async throws -> [DecisionContext] {
+    public func population(since: Date, at moment: Date) async throws -> [DecisionContext] {
         let (groups, roles, hosts, trust) = try await facts()
         var repos: [UUID: [String]] = [:]
         let rows = try await client.query(
@@ -37,22 +37,26 @@ public struct PopulationStore: Sendable {
                     contexts.append(
                         DecisionContext(
                             user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
-                            hostRing: host.ring, hostTags: host.tags, repo: slug, trust: trust[slug]))
+                            hostRing: host.ring, hostTags: host.tags, repo: slug, trust: trust[slug], at: moment))
                 }
             }
         }
         return contexts
     }
 
-    /// Events since `since` that a rule matched, grouped by user, host, repository, rule and verdict.
-    public func recentEvents(since: Date) async throws -> [ImpactPreview.ObservedEvents] {
-        try await events(from: since, until: .distantFuture, users: nil)
+    /// Events since `since` that a rule matched, grouped by user, host, repository, rule and
+    /// verdict, their contexts resolved at `moment`.
+    public func recentEvents(since: Date, at moment: Date) async throws -> [ImpactPreview.ObservedEvents] {
+        try await events(from: since, until: .distantFuture, users: nil, at: moment)
     }
 
     /// Events in [`from`, `until`) that a rule matched, of `users` (lower-cased names; nil:
     /// everyone), grouped by user, host, repository, rule and verdict, with each user's
-    /// groups and roles and each host's ring and tags as they are now.
-    public func events(from: Date, until: Date, users: [String]?) async throws -> [ImpactPreview.ObservedEvents] {
+    /// groups and roles and each host's ring and tags as they are now; their contexts are
+    /// resolved at `moment`.
+    public func events(from: Date, until: Date, users: [String]?, at moment: Date) async throws -> [ImpactPreview
+        .ObservedEvents]
+    {
         let (groups, roles, hosts, trust) = try await facts()
         let everyone = users == nil
         let rows = try await client.query(
@@ -74,7 +78,7 @@ public struct PopulationStore: Sendable {
             let context = DecisionContext(
                 user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
                 hostRing: host?.ring, hostTags: host?.tags ?? [], repo: repo.isEmpty ? nil : repo,
-                trust: trust[repo])
+                trust: trust[repo], at: moment)
             result.append(
                 .init(context: context, pack: pack, ruleID: rule, surface: surface, verdict: verdict, count: count))
         }

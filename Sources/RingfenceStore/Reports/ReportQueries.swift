@@ -129,7 +129,9 @@ public struct ReportQueries: Sendable {
             result.candidates[user, default: [:]][.init(pack: pack, ruleID: rule, surface: surface)] = .init(
                 count: count, example: example)
         }
-        for event in try await PopulationStore(client: client).events(from: from, until: until, users: users) {
+        // Decided as at the end of the period: the policy in force then, validity windows included.
+        for event in try await PopulationStore(client: client).events(from: from, until: until, users: users, at: until)
+        {
             result.matches[event.context.user.lowercased(), default: []].append(event)
         }
         return result

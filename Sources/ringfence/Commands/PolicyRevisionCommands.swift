@@ -61,8 +61,8 @@ struct ApplyCommand: AsyncParsableCommand {
             let since = Date().addingTimeInterval(-7 * 86_400)
             let population = PopulationStore(client: client)
             let impact = ImpactPreview(
-                population: try await population.population(since: since),
-                events: try await population.recentEvents(since: since),
+                population: try await population.population(since: since, at: Date()),
+                events: try await population.recentEvents(since: since, at: Date()),
                 current: try currentBundle.map { try PolicySnapshot(bundle: $0) },
                 next: try PolicySnapshot(bundle: policy.bundle))
             for line in impact.lines() { print(line) }

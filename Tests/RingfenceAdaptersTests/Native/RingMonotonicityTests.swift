@@ -18,14 +18,14 @@ struct RingMonotonicityTests {
     }()
 
     static let contexts: [DecisionContext] = [
-        DecisionContext(user: "alice", groups: ["engineering"], agent: "claude-code"),
+        DecisionContext(user: "alice", groups: ["engineering"], agent: "claude-code", at: Date()),
         DecisionContext(
             user: "bob", groups: ["engineering", "ai-pilot"], repo: "payments/api", trust: .production,
-            agent: "claude-code"),
+            agent: "claude-code", at: Date()),
         DecisionContext(
             user: "carol", groups: ["contractors"], roles: ["contractor"], repo: "sandbox/x", trust: .sandbox,
-            agent: "cursor"),
-        DecisionContext(user: "dave", groups: ["security"], roles: ["admin"], agent: "claude-code"),
+            agent: "cursor", at: Date()),
+        DecisionContext(user: "dave", groups: ["security"], roles: ["admin"], agent: "claude-code", at: Date()),
     ]
 
     @Test("deny grows and ask stays within ask ∪ deny from ring 1 to 4", arguments: contexts)

@@ -10,7 +10,7 @@ struct DecisionContextFingerprintTests {
         let context = DecisionContext(
             user: "Alice", groups: ["Payments,Eng", " ai-pilot "], roles: ["dev\\ops"], hostRing: .audit,
             hostTags: ["macos"], repo: "payments/api", trust: .production, agent: "claude-code",
-            surfaces: [.riskyShell, .mcpTool])
+            surfaces: [.riskyShell, .mcpTool], at: Date())
         let text =
             "v1\nuser=alice\ngroups=ai-pilot,payments\\,eng\nroles=dev\\\\ops\nring=2\ntags=macos\nrepo=payments/api"
             + "\ntrust=production\nagent=claude-code\nsurfaces=mcp_tool,risky_shell"
@@ -21,9 +21,9 @@ struct DecisionContextFingerprintTests {
     func whatCounts() {
         let base = DecisionContext(user: "alice", groups: ["a", "b"], at: Date(timeIntervalSince1970: 0))
         #expect(base.fingerprint == DecisionContext(user: "alice", groups: ["b", "a"], at: Date()).fingerprint)
-        #expect(base.fingerprint != DecisionContext(user: "alice", groups: ["a,b"]).fingerprint)
-        #expect(base.fingerprint != DecisionContext(user: "alice", groups: ["a"], roles: ["b"]).fingerprint)
-        #expect(base.fingerprint != DecisionContext(user: "bob", groups: ["a", "b"]).fingerprint)
+        #expect(base.fingerprint != DecisionContext(user: "alice", groups: ["a,b"], at: Date()).fingerprint)
+        #expect(base.fingerprint != DecisionContext(user: "alice", groups: ["a"], roles: ["b"], at: Date()).fingerprint)
+        #expect(base.fingerprint != DecisionContext(user: "bob", groups: ["a", "b"], at: Date()).fingerprint)
     }
 
     /// SHA-256 computed without the code under test: `sha256sum` of the text.

@@ -42,12 +42,14 @@ struct ResolverTests {
             ],
             roles: [RoleMapping(group: "Platform-Admins", role: "Admin")])
         #expect(
-            policy.resolve(DecisionContext(user: "k", groups: ["platform-admins"], hostRing: .enforce)).surface(
-                .riskyShell)?.level == .block)
+            policy.resolve(DecisionContext(user: "k", groups: ["platform-admins"], hostRing: .enforce, at: Date()))
+                .surface(
+                    .riskyShell)?.level == .block)
         #expect(
-            policy.resolve(DecisionContext(user: "k", roles: ["ADMIN"], hostRing: .enforce)).surface(.riskyShell)?.level
+            policy.resolve(DecisionContext(user: "k", roles: ["ADMIN"], hostRing: .enforce, at: Date())).surface(
+                .riskyShell)?.level
                 == .block)
-        let outsider = policy.resolve(DecisionContext(user: "x", groups: ["devs"], hostRing: .enforce))
+        let outsider = policy.resolve(DecisionContext(user: "x", groups: ["devs"], hostRing: .enforce, at: Date()))
         #expect(outsider.traceLines.first?.outcome == "not-matched")
         #expect(outsider.traceLines.first?.reason.contains("roles [admin]") == true)
     }
@@ -69,7 +71,7 @@ struct ResolverTests {
         let policy = try snapshot([Assignment(id: "a", pack: "shell", priority: 1, selector: selector)])
         let context = DecisionContext(
             user: "u", groups: ["core-eng"], roles: ["dev"], hostRing: .target, hostTags: ["laptop"],
-            repo: "core/lib", trust: .internal, agent: "Claude-Code", surfaces: [.riskyShell])
+            repo: "core/lib", trust: .internal, agent: "Claude-Code", surfaces: [.riskyShell], at: Date())
         let line = try #require(policy.resolve(context).traceLines.first)
         #expect(line.outcome == "not-matched")
         #expect(line.reason.contains(reason), "\(line.reason)")
@@ -81,7 +83,7 @@ struct ResolverTests {
             Assignment(id: "repo", pack: "shell", priority: 2, selector: Selector(repos: ["**"])),
             Assignment(id: "trust", pack: "secrets", priority: 1, selector: Selector(repoTrust: RepoTrust.allCases)),
         ])
-        let lines = policy.resolve(DecisionContext(user: "u", hostRing: .enforce)).traceLines
+        let lines = policy.resolve(DecisionContext(user: "u", hostRing: .enforce, at: Date())).traceLines
         #expect(lines.map(\.outcome) == ["not-matched", "not-matched"])
     }
 
@@ -92,7 +94,7 @@ struct ResolverTests {
             Assignment(id: "b-new", pack: "shell", version: .exact(1), priority: 5),
             Assignment(id: "a-old", pack: "shell", version: .exact(2), priority: 5),
         ])
-        let resolution = policy.resolve(DecisionContext(user: "u", hostRing: .enforce))
+        let resolution = policy.resolve(DecisionContext(user: "u", hostRing: .enforce, at: Date()))
         #expect(resolution.traceLines.map(\.assignment) == ["a-old", "b-new"])
         #expect(resolution.traceLines.map(\.outcome) == ["matched", "shadowed"])
         #expect(resolution.traceLines[1].reason.contains("already applied by a-old"))
@@ -104,8 +106,10 @@ struct ResolverTests {
     @Test("latest means the highest version in the snapshot")
     func latestVersion() throws {
         let policy = try snapshot([Assignment(id: "a", pack: "shell", priority: 1)])
-        let rules = try #require(policy.resolve(DecisionContext(user: "u", hostRing: .enforce)).surface(.riskyShell))
-            .rules
+        let rules = try #require(
+            policy.resolve(DecisionContext(user: "u", hostRing: .enforce, at: Date())).surface(.riskyShell)
+        )
+        .rules
         #expect(rules.map(\.packVersion) == [2])
     }
 
@@ -116,7 +120,8 @@ struct ResolverTests {
             Assignment(id: "base", pack: "shell", version: .exact(1), priority: 1, overrides: [.riskyShell: .block]),
             Assignment(id: "observe-all", priority: 10, overrides: [.riskyShell: .observe]),
         ])
-        let surface = try #require(policy.resolve(DecisionContext(user: "u", hostRing: .enforce)).surface(.riskyShell))
+        let surface = try #require(
+            policy.resolve(DecisionContext(user: "u", hostRing: .enforce, at: Date())).surface(.riskyShell))
         #expect(surface.rules.map(\.level) == [.observe, .observe])
         #expect(surface.level == .observe)
     }
@@ -129,7 +134,7 @@ struct ResolverTests {
                 id: "shell-only-exemption", priority: 9, selector: Selector(surfaces: [.riskyShell]),
                 overrides: [.riskyShell: .off, .sensitivePathRead: .off]),
         ])
-        let resolution = policy.resolve(DecisionContext(user: "u", hostRing: .enforce))
+        let resolution = policy.resolve(DecisionContext(user: "u", hostRing: .enforce, at: Date()))
         #expect(resolution.surface(.sensitivePathRead)?.level == .block)
     }
 
@@ -143,10 +148,10 @@ struct ResolverTests {
                 overrides: [.sensitivePathRead: .block]),
         ])
         #expect(
-            policy.resolve(DecisionContext(user: "u", groups: ["payments-eng"], hostRing: .target)).surface(
+            policy.resolve(DecisionContext(user: "u", groups: ["payments-eng"], hostRing: .target, at: Date())).surface(
                 .sensitivePathRead)?.level == .block)
         #expect(
-            policy.resolve(DecisionContext(user: "u", groups: ["data-eng"], hostRing: .target)).surface(
+            policy.resolve(DecisionContext(user: "u", groups: ["data-eng"], hostRing: .target, at: Date())).surface(
                 .sensitivePathRead)?.level == .observe)
     }
 
@@ -158,7 +163,8 @@ struct ResolverTests {
             Assignment(id: "high-shell", pack: "shell", version: .exact(1), priority: 9),
         ])
         let resolution = policy.resolve(
-            DecisionContext(user: "u", hostRing: .enforce, surfaces: [.riskyShell, .sensitivePathRead, .mcpTool]))
+            DecisionContext(
+                user: "u", hostRing: .enforce, surfaces: [.riskyShell, .sensitivePathRead, .mcpTool], at: Date()))
         #expect(resolution.surface(.riskyShell)?.winningAssignment == "high-shell")
         #expect(resolution.surface(.sensitivePathRead)?.winningAssignment == "low-block")
         #expect(resolution.surface(.mcpTool)?.level == .off)
@@ -169,7 +175,7 @@ struct ResolverTests {
     // Rule 11
     @Test("the etag ignores revision, ids, priorities and unrelated surfaces, and follows content")
     func etag() throws {
-        let context = DecisionContext(user: "u", groups: ["g"], hostRing: .enforce)
+        let context = DecisionContext(user: "u", groups: ["g"], hostRing: .enforce, at: Date())
         let a = try snapshot([Assignment(id: "one", pack: "secrets", priority: 1)], revision: 1).resolve(context)
         let b = try snapshot(
             [

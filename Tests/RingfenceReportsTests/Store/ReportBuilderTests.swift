@@ -154,7 +154,7 @@ struct ReportBuilderTests {
             // matches with the host ring set to 3, under the same policy.
             let snapshot = try await PolicyStore(client: client).snapshot(revision: 1)
             var grouped = try await PopulationStore(client: client).events(
-                from: week.start, until: week.end, users: ["alice", "bob", "carol"])
+                from: week.start, until: week.end, users: ["alice", "bob", "carol"], at: Date())
             for index in grouped.indices { grouped[index].context.hostRing = .target }
             let preview = ImpactPreview(population: [], events: grouped, current: nil, next: snapshot)
             #expect(next.newlyBlocked == preview.newlyBlocked)

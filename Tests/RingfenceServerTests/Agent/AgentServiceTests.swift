@@ -71,7 +71,7 @@ struct AgentServiceTests {
                 let expected = snapshot.resolve(
                     DecisionContext(
                         user: "alice", groups: ["engineering"], repo: "payments/api",
-                        trust: .internal, agent: "claude-code"))
+                        trust: .internal, agent: "claude-code", at: Date()))
                 #expect(alice.etag == expected.etag)
                 #expect(alice.surfaces.map(\.surface) == expected.surfaces.map(\.surface.rawValue))
                 #expect(alice.surfaces.map(\.level) == expected.surfaces.map(\.level.proto))

@@ -63,7 +63,7 @@ struct NativeConfigTests {
                 // The same bytes the adapter makes of the resolver's answer for bob (ai-pilot, ring 3).
                 let snapshot = try #require(await harness.snapshots.current)
                 let resolution = snapshot.resolve(
-                    DecisionContext(user: "bob", groups: ["engineering", "ai-pilot"], agent: "claude-code"))
+                    DecisionContext(user: "bob", groups: ["engineering", "ai-pilot"], agent: "claude-code", at: Date()))
                 #expect(resolution.etag == response.etag)
                 let expected = ClaudeCodeAdapter.render(AgentPolicy(resolution), options: AdapterOptions())
                 #expect(String(decoding: file.content, as: UTF8.self) == expected.files[0].content)

@@ -87,8 +87,8 @@ struct ImpactPreviewTests {
             let since = now.addingTimeInterval(-7 * 86_400)
             let population = PopulationStore(client: client)
             let preview = ImpactPreview(
-                population: try await population.population(since: since),
-                events: try await population.recentEvents(since: since),
+                population: try await population.population(since: since, at: Date()),
+                events: try await population.recentEvents(since: since, at: Date()),
                 current: try PolicySnapshot(bundle: Self.current), next: try PolicySnapshot(bundle: Self.next))
 
             // Independent recount with SQL: contexts = users on hosts × repositories seen this week.

@@ -41,9 +41,9 @@ struct PolicyStoreTests {
     }
 
     static let contexts = [
-        DecisionContext(user: "a", groups: ["eng"], repo: "x/y", trust: .production),
-        DecisionContext(user: "b", groups: ["eng"], repo: "x/z", trust: .sandbox),
-        DecisionContext(user: "c", groups: ["ops"], hostRing: .enforce),
+        DecisionContext(user: "a", groups: ["eng"], repo: "x/y", trust: .production, at: Date()),
+        DecisionContext(user: "b", groups: ["eng"], repo: "x/z", trust: .sandbox, at: Date()),
+        DecisionContext(user: "c", groups: ["ops"], hostRing: .enforce, at: Date()),
     ]
 
     func etags(_ store: PolicyStore, revision: Int64) async throws -> [String] {

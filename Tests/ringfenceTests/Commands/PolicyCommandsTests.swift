@@ -53,7 +53,8 @@ struct PolicyCommandsTests {
         let resolution = try PolicySnapshot(bundle: policy.bundle)
             .resolve(
                 DecisionContext(
-                    user: "alice", groups: ["ai-pilot", "payments-eng"], repo: "payments/api", trust: .production))
+                    user: "alice", groups: ["ai-pilot", "payments-eng"], repo: "payments/api", trust: .production,
+                    at: Date()))
         let json = try ResolveCommand.render(resolution, format: .json, includeTrace: true)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

@@ -104,9 +104,11 @@ struct ConfigurationFileTests {
 
     @Test("RINGFENCE_LDAP_URL points a configured directory elsewhere; without a directory section it turns nothing on")
     func ldapOverride() throws {
-        let plain = try ConfigurationFile.parse("", file: "f", environment: ["RINGFENCE_LDAP_URL": "ldap://127.0.0.1:389/"])
+        let plain = try ConfigurationFile.parse(
+            "", file: "f", environment: ["RINGFENCE_LDAP_URL": "ldap://127.0.0.1:389/"])
         #expect(plain.directory == nil)
-        let database = try ConfigurationFile.parse("", file: "f", environment: ["RINGFENCE_DATABASE_URL": "postgres://a@127.0.0.1/b"])
+        let database = try ConfigurationFile.parse(
+            "", file: "f", environment: ["RINGFENCE_DATABASE_URL": "postgres://a@127.0.0.1/b"])
         #expect(database.database?.database == "b")
     }
 
