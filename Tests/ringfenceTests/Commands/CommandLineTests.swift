@@ -54,6 +54,31 @@ struct CommandLineTests {
     }
 
     @Test(
+        "serve with a TLS certificate file that is not there names the file and the reason",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    func missingCertificate() async throws {
+        try await TestServers.withMigratedDatabase { _, database in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rf-tls-\(UUID().uuidString).yaml")
+            try """
+            server:
+              listen: 127.0.0.1:0
+              metrics: "off"
+              tls: { certificateFile: /nonexistent/server.crt, keyFile: /nonexistent/server.key }
+            """.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let ringfence = try RingfenceExecutable(environment: [
+                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database)
+            ])
+            let result = try ringfence.run(["serve", "--config", file.path], input: Data())
+            #expect(result.status == 1)
+            #expect(
+                result.stderr.contains("error: the TLS certificate file /nonexistent/server.crt does not exist"),
+                "\(result.stderr)")
+            #expect(!result.stderr.contains("There is no listening address bound"))
+        }
+    }
+
+    @Test(
         "rollback to a revision that differs only in the pack version in force shows the difference",
         .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
     func rollbackShowsTheDifference() async throws {
