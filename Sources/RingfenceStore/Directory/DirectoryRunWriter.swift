@@ -125,10 +125,7 @@ struct DirectoryRunWriter {
             encoder.field(run)
             encoder.field(run)
         }
-        let inserted = try await connection.query(
-            "SELECT id, external_id FROM directory_users WHERE first_seen_run = \(run) AND deleted_at IS NULL",
-            logger: logger)
-        for try await (id, external) in inserted.decode((Int64, String).self) { userID[external] = id }
+        userID.merge(try await insertedIDs(table: "directory_users")) { _, new in new }
     }
 
     /// Inserts new groups and learns their ids.
@@ -147,10 +144,7 @@ struct DirectoryRunWriter {
             encoder.field(run)
             encoder.field(run)
         }
-        let inserted = try await connection.query(
-            "SELECT id, external_id FROM directory_groups WHERE first_seen_run = \(run) AND deleted_at IS NULL",
-            logger: logger)
-        for try await (id, external) in inserted.decode((Int64, String).self) { groupID[external] = id }
+        groupID.merge(try await insertedIDs(table: "directory_groups")) { _, new in new }
     }
 
     func addMemberships(_ added: [MembershipKey]) async throws {
@@ -202,5 +196,14 @@ struct DirectoryRunWriter {
             encoder.field(groupID[row.groupExternalID])
             encoder.field(Int64(row.depth))
         }
+    }
+
+    /// External id → row id of the live rows this run inserted into `table` (a trusted
+    /// identifier of this module).
+    private func insertedIDs(table: String) async throws -> [String: Int64] {
+        let rows = try await connection.query(
+            "SELECT external_id, id FROM \(unescaped: table) WHERE first_seen_run = \(run) AND deleted_at IS NULL",
+            logger: logger)
+        return Dictionary(try await rows.decode((String, Int64).self).collect()) { _, last in last }
     }
 }
