@@ -26,9 +26,12 @@ public struct ErrorInterceptor: ServerInterceptor {
         var marked = request
         marked.messages = RPCAsyncSequence(wrapping: InboundMessages(base: request.messages))
         let started = ContinuousClock.now
-        let deadline = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true }).flatMap(
-            CallDeadline.parse)
-        func deadlinePassed() -> Bool { deadline.map { ContinuousClock.now - started >= $0 } ?? false }
+        // Read only when a call failed or was cancelled, not on every call.
+        func deadlinePassed() -> Bool {
+            let header = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true })
+            guard let deadline = header.flatMap(CallDeadline.parse) else { return false }
+            return ContinuousClock.now - started >= deadline
+        }
         let response: StreamingServerResponse<Output>
         do {
             response = try await next(marked, context)
@@ -46,8 +49,8 @@ public struct ErrorInterceptor: ServerInterceptor {
             }
             throw failure.rpcError(method: method, maxMessageBytes: maxMessageBytes)
         }
-        if let unheard = CallFailure.unheard(
-            cancelled: context.cancellation.isCancelled, deadlinePassed: deadlinePassed())
+        if context.cancellation.isCancelled,
+            let unheard = CallFailure.unheard(cancelled: true, deadlinePassed: deadlinePassed())
         {
             throw unheard.rpcError(method: context.descriptor.method, maxMessageBytes: maxMessageBytes)
         }
