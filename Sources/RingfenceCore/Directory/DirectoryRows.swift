@@ -12,15 +12,21 @@ public struct UserRow: Sendable, Hashable {
     public var email: String?
     public var displayName: String?
     public var disabled: Bool
+    /// The DN's normalized key (`DistinguishedName.key`), for comparing DNs in SQL.
+    public var dnKey: String
 
-    public init(externalID: String, dn: String, username: String, email: String?, displayName: String?, disabled: Bool)
-    {
+    /// A row; `dnKey` defaults to the DN's key (its lower-cased text when it is not a DN).
+    public init(
+        externalID: String, dn: String, username: String, email: String?, displayName: String?, disabled: Bool,
+        dnKey: String? = nil
+    ) {
         self.externalID = externalID
         self.dn = dn
         self.username = username
         self.email = email
         self.displayName = displayName
         self.disabled = disabled
+        self.dnKey = dnKey ?? DistinguishedName.key(dn) ?? dn.lowercased()
     }
 }
 
@@ -30,14 +36,21 @@ public struct GroupRow: Sendable, Hashable {
     public var dn: String
     public var name: String
     public var description: String?
+    /// DNs of the people responsible (report recipients), as DN keys.
     public var owners: [String]
+    /// The DN's normalized key (`DistinguishedName.key`).
+    public var dnKey: String
 
-    public init(externalID: String, dn: String, name: String, description: String?, owners: [String]) {
+    /// A row; `dnKey` defaults to the DN's key (its lower-cased text when it is not a DN).
+    public init(
+        externalID: String, dn: String, name: String, description: String?, owners: [String], dnKey: String? = nil
+    ) {
         self.externalID = externalID
         self.dn = dn
         self.name = name
         self.description = description
         self.owners = owners
+        self.dnKey = dnKey ?? DistinguishedName.key(dn) ?? dn.lowercased()
     }
 }
 

@@ -5,7 +5,7 @@ extension DirectoryConfiguration {
     /// Keys of the `directory:` section; `roles.groups` is a free map of group to role.
     static let keys = [
         "preset", "url", "security", "caFile", "bindDN", "passwordFile", "passwordEnv", "baseDN", "timeouts",
-        "pageSize", "users", "groups", "roles", "deletionGuard", "schedule",
+        "pageSize", "changeTracking", "users", "groups", "roles", "deletionGuard", "schedule",
     ]
 
     /// Reads the `directory:` section (docs/directory.md) with the strict reader: every
@@ -36,9 +36,12 @@ extension DirectoryConfiguration {
             }
         }
         if let size = fields["pageSize"]?.int() { configuration.pageSize = size }
+        if let tracking = fields["changeTracking"]?.choice(ChangeTracking.self) {
+            configuration.changeTracking = tracking
+        }
         if let users = fields["users"]?.mapping(allowed: [
             "baseDN", "filter", "idAttribute", "usernameAttribute", "emailAttribute",
-            "displayNameAttribute", "disabled",
+            "displayNameAttribute", "disabled", "memberOfAttribute",
         ]) {
             if let text = users["baseDN"]?.string() { configuration.userBaseDN = text }
             if let text = users["filter"]?.nonEmptyString() { configuration.userFilter = text }
@@ -47,10 +50,11 @@ extension DirectoryConfiguration {
             if let text = users["emailAttribute"]?.nonEmptyString() { configuration.emailAttribute = text }
             if let text = users["displayNameAttribute"]?.nonEmptyString() { configuration.displayNameAttribute = text }
             if let disabled = users["disabled"], let rule = disabledRule(disabled) { configuration.disabled = rule }
+            if let text = users["memberOfAttribute"]?.nonEmptyString() { configuration.userMemberOfAttribute = text }
         }
         if let groups = fields["groups"]?.mapping(allowed: [
             "baseDN", "filter", "idAttribute", "nameAttribute", "descriptionAttribute",
-            "ownerAttribute", "membership", "memberAttribute",
+            "ownerAttribute", "members", "rangeSize",
         ]) {
             if let text = groups["baseDN"]?.string() { configuration.groupBaseDN = text }
             if let text = groups["filter"]?.nonEmptyString() { configuration.groupFilter = text }
@@ -60,8 +64,11 @@ extension DirectoryConfiguration {
                 configuration.groupDescriptionAttribute = text
             }
             if let text = groups["ownerAttribute"]?.nonEmptyString() { configuration.groupOwnerAttribute = text }
-            if let source = groups["membership"]?.choice(MembershipSource.self) { configuration.membership = source }
-            if let text = groups["memberAttribute"]?.nonEmptyString() { configuration.memberAttribute = text }
+            if let list = groups["members"]?.list() {
+                let read = list.compactMap(memberAttribute)
+                if read.count == list.count { configuration.memberAttributes = read }
+            }
+            if let size = groups["rangeSize"]?.int() { configuration.memberRangeSize = size }
         }
         if let roles = fields["roles"]?.mapping(allowed: ["attribute", "groups"]) {
             configuration.roleAttribute = roles["attribute"]?.nonEmptyString()
@@ -83,6 +90,18 @@ extension DirectoryConfiguration {
             (value.value(at: problem.key) ?? value).at(path: value.path + "." + problem.key).fail(problem.message)
         }
         return value.errors.errors.count == before ? configuration : nil
+    }
+
+    /// One entry of `groups.members`: `{objectClass: groupOfNames, attribute: member, values: dn}`.
+    static func memberAttribute(_ value: YAMLValue) -> MemberAttribute? {
+        guard let fields = value.mapping(allowed: ["objectClass", "attribute", "values"]) else { return nil }
+        guard let attribute = fields["attribute"]?.nonEmptyString() else {
+            if fields["attribute"] == nil { value.missing("attribute", "member, uniqueMember, memberUid…") }
+            return nil
+        }
+        return MemberAttribute(
+            objectClass: fields["objectClass"]?.nonEmptyString(), attribute: attribute,
+            values: fields["values"]?.choice(MemberAttribute.Values.self) ?? .dn)
     }
 
     static func disabledRule(_ value: YAMLValue) -> DisabledRule? {

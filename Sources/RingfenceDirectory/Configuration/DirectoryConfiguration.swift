@@ -13,14 +13,36 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         case activeDirectory = "active-directory"
     }
 
-    /// How group membership is expressed.
-    public enum MembershipSource: String, Sendable, Codable, CaseIterable {
-        /// Groups list members by DN (`member`, `uniqueMember`).
-        case memberDN = "member-dn"
-        /// Groups list members by user name (`memberUid` of posixGroup).
-        case memberUsername = "member-username"
-        /// Users and groups list the groups they belong to (`memberOf`, as Active Directory keeps it).
-        case memberOf = "member-of"
+    /// An attribute that lists a kind of group's members, and how its values name them.
+    public struct MemberAttribute: Sendable, Equatable {
+        /// What a value of the attribute is.
+        public enum Values: String, Sendable, CaseIterable {
+            /// A member's DN (`member`, `uniqueMember` without its `#'…'B` suffix).
+            case dn
+            /// A user's name, matched with the users' name attribute (`memberUid`).
+            case username
+        }
+        /// The object class of the groups this applies to; nil: every group.
+        public var objectClass: String?
+        /// The attribute.
+        public var attribute: String
+        public var values: Values
+
+        public init(objectClass: String?, attribute: String, values: Values = .dn) {
+            self.objectClass = objectClass
+            self.attribute = attribute
+            self.values = values
+        }
+    }
+
+    /// How incremental runs find the users that changed.
+    public enum ChangeTracking: String, Sendable, CaseIterable {
+        /// `modifyTimestamp` at or after the greatest one seen (OpenLDAP).
+        case modifyTimestamp = "modify-timestamp"
+        /// `uSNChanged` above the server's `highestCommittedUSN` at the last run, and deleted
+        /// users from the Deleted Objects container (Active Directory). USNs belong to one
+        /// domain controller: a run against another one is full.
+        case usn
     }
 
     /// When an account counts as disabled.
@@ -79,10 +101,16 @@ public struct DirectoryConfiguration: Sendable, Equatable {
     public var groupNameAttribute: String
     public var groupDescriptionAttribute: String
     public var groupOwnerAttribute: String
-    public var membership: MembershipSource
-    /// The attribute that carries membership: `member`/`uniqueMember`/`memberUid` on groups,
-    /// or `memberOf` on users and groups.
-    public var memberAttribute: String
+    /// Which attributes list members, per object class of group; a group reads every
+    /// attribute whose object class it has (docs/directory.md).
+    public var memberAttributes: [MemberAttribute]
+    /// Attribute of users that lists the DNs of their groups (`memberOf`), if read too.
+    public var userMemberOfAttribute: String?
+    /// Ask for member values in ranges of this many (Active Directory's ranged retrieval);
+    /// nil asks for all and follows whatever ranges the server cuts them into.
+    public var memberRangeSize: Int?
+    /// How incremental runs find changed users.
+    public var changeTracking: ChangeTracking
 
     /// Attribute of users whose values are roles (e.g. `employeeType`), if any.
     public var roleAttribute: String?
@@ -125,13 +153,19 @@ public struct DirectoryConfiguration: Sendable, Equatable {
             emailAttribute = "mail"
             displayNameAttribute = "displayName"
             disabled = DisabledRule(attribute: "pwdAccountLockedTime", test: .present)
-            groupFilter = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))"
+            groupFilter = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))"
             groupIdAttribute = "entryUUID"
             groupNameAttribute = "cn"
             groupDescriptionAttribute = "description"
             groupOwnerAttribute = "owner"
-            membership = .memberDN
-            memberAttribute = "member"
+            memberAttributes = [
+                MemberAttribute(objectClass: "groupOfNames", attribute: "member"),
+                MemberAttribute(objectClass: "groupOfUniqueNames", attribute: "uniqueMember"),
+                MemberAttribute(objectClass: "posixGroup", attribute: "memberUid", values: .username),
+            ]
+            userMemberOfAttribute = nil
+            memberRangeSize = nil
+            changeTracking = .modifyTimestamp
             roleAttribute = nil
         case .activeDirectory:
             userFilter = "(&(objectCategory=person)(objectClass=user))"
@@ -145,8 +179,10 @@ public struct DirectoryConfiguration: Sendable, Equatable {
             groupNameAttribute = "cn"
             groupDescriptionAttribute = "description"
             groupOwnerAttribute = "managedBy"
-            membership = .memberOf
-            memberAttribute = "memberOf"
+            memberAttributes = [MemberAttribute(objectClass: "group", attribute: "member")]
+            userMemberOfAttribute = nil
+            memberRangeSize = nil
+            changeTracking = .usn
             roleAttribute = nil
         }
     }
@@ -163,12 +199,18 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         throws(DirectoryConfigurationError) -> String
     {
         if let passwordFile {
-            guard let data = FileManager.default.contents(atPath: passwordFile),
-                let text = String(data: data, encoding: .utf8)
-            else {
-                throw DirectoryConfigurationError("directory.passwordFile: cannot read \(passwordFile)")
+            let text: String
+            do {
+                text = try String(contentsOf: URL(fileURLWithPath: passwordFile), encoding: .utf8)
+            } catch {
+                throw DirectoryConfigurationError(
+                    "directory.passwordFile: cannot read \(passwordFile): \(Self.reason(error, path: passwordFile))")
             }
-            return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            let password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            guard !password.isEmpty else {
+                throw DirectoryConfigurationError("directory.passwordFile: \(passwordFile) is empty (the password is its first line)")
+            }
+            return password
         }
         guard let password = environment[passwordEnv], !password.isEmpty else {
             throw DirectoryConfigurationError(
@@ -177,18 +219,37 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         return password
     }
 
+    /// Why a file could not be read, in words (not found, not allowed, a folder…).
+    static func reason(_ error: any Error, path: String) -> String {
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) { return "no such file" }
+        if isFolder.boolValue { return "it is a folder" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
+        if (error as NSError).code == NSFileReadInapplicableStringEncodingError { return "it is not UTF-8 text" }
+        return (error as NSError).localizedDescription
+    }
+
+    /// The attribute whose values mark a change, for incremental runs.
+    var changeAttribute: String { changeTracking == .usn ? "uSNChanged" : "modifyTimestamp" }
+
     /// The attributes to request for users.
     var userAttributes: [String] {
-        var names = [userIdAttribute, usernameAttribute, emailAttribute, displayNameAttribute, "modifyTimestamp"]
+        var names = [userIdAttribute, usernameAttribute, emailAttribute, displayNameAttribute, changeAttribute]
         if let disabled { names.append(disabled.attribute) }
         if let roleAttribute { names.append(roleAttribute) }
-        if membership == .memberOf { names.append(memberAttribute) }
+        if let userMemberOfAttribute { names.append(userMemberOfAttribute) }
         return names
     }
 
-    /// The attributes to request for groups.
+    /// The attributes to request for groups (member attributes ranged when asked).
     var groupAttributes: [String] {
-        [groupIdAttribute, groupNameAttribute, groupDescriptionAttribute, groupOwnerAttribute, memberAttribute]
+        var names = [
+            "objectClass", groupIdAttribute, groupNameAttribute, groupDescriptionAttribute, groupOwnerAttribute,
+        ]
+        for member in memberAttributes where !names.contains(where: { $0.lowercased() == member.attribute.lowercased() }) {
+            names.append(memberRangeSize.map { "\(member.attribute);range=0-\($0 - 1)" } ?? member.attribute)
+        }
+        return names
     }
 
     /// Checks values that cannot work; returns every problem with its key inside the
@@ -210,6 +271,12 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         for (name, filter) in [("users.filter", userFilter), ("groups.filter", groupFilter)]
         where !(filter.hasPrefix("(") && filter.hasSuffix(")")) {
             problems.append((name, "an LDAP filter must be enclosed in parentheses, got '\(filter)'"))
+        }
+        if memberAttributes.isEmpty && userMemberOfAttribute == nil {
+            problems.append(("groups.members", "no attribute lists members: give groups.members or users.memberOfAttribute"))
+        }
+        if let memberRangeSize, !(1...100_000).contains(memberRangeSize) {
+            problems.append(("groups.rangeSize", "must be 1...100000, got \(memberRangeSize)"))
         }
         if let disabled, disabled.test != .present, disabled.value == nil {
             problems.append(("users.disabled.value", "required for test '\(disabled.test.rawValue)'"))

@@ -96,6 +96,14 @@ public final class LDAPConnection: @unchecked Sendable {
                 var newContext: Int32 = 0
                 ldap_set_option(handle, LDAP_OPT_X_TLS_NEWCTX, &newContext)
             }
+            // Connect now, so a server that cannot be reached is named with the reason.
+            code = ldap_connect(handle)
+            if code != LDAP_SUCCESS {
+                let detail = LDAPReachability.diagnose(options.url, timeout: options.connectTimeout)
+                    ?? diagnosticMessage(handle).map { "reachable, but: \($0)" }
+                ldap_unbind_ext_s(handle, nil, nil)
+                throw LDAPError(operation: "connect to \(options.url)", code: code, diagnostic: detail)
+            }
             if options.security == .startTLS {
                 code = ldap_start_tls_s(handle, nil, nil)
                 guard code == LDAP_SUCCESS else {
@@ -139,36 +147,90 @@ public final class LDAPConnection: @unchecked Sendable {
         }
     }
 
+    /// What a search saw besides its entries.
+    public struct SearchStatistics: Sendable, Equatable {
+        public var entries = 0
+        public var pages = 0
+        /// The largest page the server cut short of `pageSize` while more pages followed:
+        /// its own page limit (AD's MaxPageSize, slapd's size limit), when lower.
+        public var serverPageLimit: Int?
+        /// Base searches made to fetch further ranges of ranged attributes.
+        public var rangeRequests = 0
+    }
+
     /// Searches with the Simple Paged Results control (RFC 2696), following the cookie
     /// until the server has sent everything, so results larger than the server's size
-    /// limit arrive complete.
+    /// limit arrive complete; ranged attributes (`member;range=0-1499`, `LDAPRange`) are
+    /// completed with base searches and handed over under their plain name.
     ///
     /// - Parameters:
     ///   - pageSize: entries per page; 0 sends no paging control (the server's size limit
     ///     then applies and exceeding it is an error).
-    ///   - onPage: called after each page with the number of entries received so far.
+    ///   - controls: more request controls (Show Deleted…).
+    ///   - rangeSize: the size of further ranges to ask for; nil asks for the rest.
+    ///   - onPage: each page's entries, as they arrive (so a large directory is never held
+    ///     as raw entries all at once).
+    @discardableResult
     public func search(
         base: String,
         scope: Scope = .subtree,
         filter: String,
         attributes: [String],
         pageSize: Int = 500,
-        onPage: @Sendable (Int) -> Void = { _ in }
-    ) async throws -> [LDAPEntry] {
-        var entries: [LDAPEntry] = []
+        controls: [LDAPRequestControl] = [],
+        rangeSize: Int? = nil,
+        onPage: ([LDAPEntry]) throws -> Void
+    ) async throws -> SearchStatistics {
+        var statistics = SearchStatistics()
         var nextCookie: [UInt8]? = nil
         repeat {
             let cookie = nextCookie
             let page = try await perform { handle in
-                try Self.searchPage(
+                var page = try Self.searchPage(
                     handle: handle, base: base, scope: scope.value, filter: filter,
-                    attributes: attributes, pageSize: pageSize, cookie: cookie)
+                    attributes: attributes, pageSize: pageSize, cookie: cookie, controls: controls)
+                page.rangeRequests = try Self.completeRanges(&page.entries, handle: handle, size: rangeSize)
+                return page
             }
-            entries.append(contentsOf: page.entries)
+            statistics.entries += page.entries.count
+            statistics.pages += 1
+            statistics.rangeRequests += page.rangeRequests
+            if page.cookie != nil && page.entries.count < pageSize {
+                statistics.serverPageLimit = max(statistics.serverPageLimit ?? 0, page.entries.count)
+            }
             nextCookie = page.cookie
-            onPage(entries.count)
+            try onPage(page.entries)
         } while nextCookie != nil
+        return statistics
+    }
+
+    /// The same search, every entry at once (small results, tests).
+    public func search(
+        base: String,
+        scope: Scope = .subtree,
+        filter: String,
+        attributes: [String],
+        pageSize: Int = 500,
+        controls: [LDAPRequestControl] = [],
+        rangeSize: Int? = nil,
+        onPage: @Sendable (Int) -> Void = { _ in }
+    ) async throws -> [LDAPEntry] {
+        var entries: [LDAPEntry] = []
+        try await search(
+            base: base, scope: scope, filter: filter, attributes: attributes, pageSize: pageSize, controls: controls,
+            rangeSize: rangeSize
+        ) { (page: [LDAPEntry]) in
+            entries.append(contentsOf: page)
+            onPage(entries.count)
+        }
         return entries
+    }
+
+    /// The root DSE's attributes (`highestCommittedUSN`, `defaultNamingContext`…).
+    public func rootDSE(_ attributes: [String]) async throws -> LDAPEntry? {
+        let entries: [LDAPEntry] = try await search(
+            base: "", scope: .base, filter: "(objectClass=*)", attributes: attributes, pageSize: 0)
+        return entries.first
     }
 
     /// Unbinds and closes the connection. Further calls fail.
@@ -205,15 +267,55 @@ public final class LDAPConnection: @unchecked Sendable {
     private struct Page: Sendable {
         var entries: [LDAPEntry]
         var cookie: [UInt8]?
+        var rangeRequests = 0
+    }
+
+    /// Fetches the remaining ranges of every ranged attribute of `entries` (base searches
+    /// on the same handle) and stores the values under the attribute's plain name.
+    private static func completeRanges(_ entries: inout [LDAPEntry], handle: OpaquePointer, size: Int?) throws -> Int {
+        var requests = 0
+        for index in entries.indices {
+            let ranged = entries[index].attributes.keys.filter { $0.contains(";range=") }
+            for name in ranged {
+                guard let range = LDAPRange(name) else { continue }
+                var values = entries[index].attributes.removeValue(forKey: name) ?? []
+                var next = range.next(size: size)
+                while let request = next {
+                    requests += 1
+                    let page = try searchPage(
+                        handle: handle, base: entries[index].dn, scope: LDAP_SCOPE_BASE, filter: "(objectClass=*)",
+                        attributes: [request], pageSize: 0, cookie: nil, controls: [])
+                    next = nil
+                    for (key, more) in page.entries.first?.attributes ?? [:] {
+                        guard let part = LDAPRange(key), part.attribute.lowercased() == range.attribute.lowercased()
+                        else { continue }
+                        values += more
+                        next = part.next(size: size)
+                    }
+                }
+                entries[index].attributes[range.attribute.lowercased(), default: []] += values
+            }
+        }
+        return requests
     }
 
     private static func searchPage(
         handle: OpaquePointer, base: String, scope: Int32, filter: String,
-        attributes: [String], pageSize: Int, cookie: [UInt8]?
+        attributes: [String], pageSize: Int, cookie: [UInt8]?, controls: [LDAPRequestControl]
     ) throws -> Page {
         var serverControls: [UnsafeMutablePointer<LDAPControl>?] = []
         var pageControl: UnsafeMutablePointer<LDAPControl>?
         defer { if let pageControl { ldap_control_free(pageControl) } }
+        var extraControls: [UnsafeMutablePointer<LDAPControl>?] = []
+        defer { for control in extraControls { ldap_control_free(control) } }
+        for control in controls {
+            var created: UnsafeMutablePointer<LDAPControl>?
+            let code = ldap_control_create(control.oid, control.critical ? 1 : 0, nil, 0, &created)
+            guard code == LDAP_SUCCESS, let created else {
+                throw LDAPError(operation: "create control \(control.oid)", code: code)
+            }
+            extraControls.append(created)
+        }
         if pageSize > 0 {
             var cookieBytes = (cookie ?? []).map { CChar(bitPattern: $0) }
             let code = cookieBytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -222,8 +324,10 @@ public final class LDAPConnection: @unchecked Sendable {
                 return ldap_create_page_control(handle, ber_int_t(pageSize), &value, 1, &pageControl)
             }
             guard code == LDAP_SUCCESS else { throw LDAPError(operation: "create page control", code: code) }
-            serverControls = [pageControl, nil]
+            serverControls = [pageControl]
         }
+        serverControls += extraControls
+        if !serverControls.isEmpty { serverControls.append(nil) }
 
         var message: OpaquePointer?
         defer { if let message { ldap_msgfree(message) } }
@@ -252,9 +356,12 @@ public final class LDAPConnection: @unchecked Sendable {
         }
         guard parseCode == LDAP_SUCCESS else { throw LDAPError(operation: "read search result", code: parseCode) }
         guard resultCode == LDAP_SUCCESS else {
-            throw LDAPError(
-                operation: "search \(base) for \(filter)", code: resultCode,
-                diagnostic: diagnostic.map { String(cString: $0) })
+            var detail = diagnostic.map { String(cString: $0) } ?? ""
+            if resultCode == LDAP_SIZELIMIT_EXCEEDED && pageSize > 0 {
+                detail += (detail.isEmpty ? "" : "; ")
+                    + "pages of \(pageSize) entries are above the server's limit: lower directory.pageSize"
+            }
+            throw LDAPError(operation: "search \(base) for \(filter)", code: resultCode, diagnostic: detail)
         }
 
         let entries = readEntries(handle: handle, message: message)
@@ -313,6 +420,31 @@ public final class LDAPConnection: @unchecked Sendable {
         }
         return entries
     }
+}
+
+/// libldap's diagnostic message of the handle's last operation, if any.
+private func diagnosticMessage(_ handle: OpaquePointer) -> String? {
+    var message: UnsafeMutablePointer<CChar>?
+    guard ldap_get_option(handle, LDAP_OPT_DIAGNOSTIC_MESSAGE, &message) == LDAP_SUCCESS, let message else {
+        return nil
+    }
+    defer { ldap_memfree(message) }
+    let text = String(cString: message)
+    return text.isEmpty ? nil : text
+}
+
+/// A request control to send with a search: its OID and criticality (no value).
+public struct LDAPRequestControl: Sendable, Equatable {
+    public var oid: String
+    public var critical: Bool
+
+    public init(oid: String, critical: Bool = true) {
+        self.oid = oid
+        self.critical = critical
+    }
+
+    /// Active Directory's Show Deleted control: deleted objects (tombstones) are returned.
+    public static let showDeleted = LDAPRequestControl(oid: "1.2.840.113556.1.4.417")
 }
 
 extension timeval {

@@ -21,10 +21,12 @@ public struct DirectoryMapping: Sendable {
         self.configuration = configuration
     }
 
-    public func user(_ entry: LDAPEntry) -> Result<UserRecord, RejectedEntry> {
+    public func user(_ entry: LDAPEntry, names: inout NameTable) -> Result<UserRecord, RejectedEntry> {
         let c = configuration
-        guard let dn = Self.clean(entry.dn, limit: Self.maxDNBytes) else {
-            return .failure(reject(entry, "DN is not usable text"))
+        let dn: (text: String, key: String)
+        switch Self.distinguishedName(entry.dn) {
+        case .success(let parsed): dn = parsed
+        case .failure(let problem): return .failure(reject(entry, problem.reason))
         }
         guard let username = text(entry, c.usernameAttribute, limit: Self.maxNameBytes) else {
             return .failure(
@@ -36,21 +38,29 @@ public struct DirectoryMapping: Sendable {
         let roles =
             c.roleAttribute.map { entry.values($0).compactMap { Self.clean(bytes: $0, limit: Self.maxNameBytes) } }
             ?? []
+        var memberOf: [Int32] = []
+        if let attribute = c.userMemberOfAttribute {
+            for value in entry.values(attribute) {
+                if let text = Self.clean(bytes: value, limit: Self.maxDNBytes), let key = DistinguishedName.key(text) {
+                    memberOf.append(names.number(key))
+                }
+            }
+        }
         return .success(
             UserRecord(
-                externalID: identity(entry, c.userIdAttribute) ?? dn.lowercased(), dn: dn, username: username,
+                externalID: identity(entry, c.userIdAttribute) ?? dn.key, dn: dn.text, username: username,
                 email: text(entry, c.emailAttribute, limit: Self.maxValueBytes),
                 displayName: text(entry, c.displayNameAttribute, limit: Self.maxValueBytes),
-                disabled: isDisabled(entry), roles: Array(Set(roles)).sorted(),
-                memberOf: c.membership == .memberOf
-                    ? entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) } : [],
-                modifyTimestamp: text(entry, "modifyTimestamp", limit: 64)))
+                disabled: isDisabled(entry), roles: Array(Set(roles)).sorted(), memberOf: memberOf,
+                changeMark: text(entry, c.changeAttribute, limit: 64)))
     }
 
-    public func group(_ entry: LDAPEntry) -> Result<GroupRecord, RejectedEntry> {
+    public func group(_ entry: LDAPEntry, names: inout NameTable) -> Result<GroupRecord, RejectedEntry> {
         let c = configuration
-        guard let dn = Self.clean(entry.dn, limit: Self.maxDNBytes) else {
-            return .failure(reject(entry, "DN is not usable text"))
+        let dn: (text: String, key: String)
+        switch Self.distinguishedName(entry.dn) {
+        case .success(let parsed): dn = parsed
+        case .failure(let problem): return .failure(reject(entry, problem.reason))
         }
         guard let name = text(entry, c.groupNameAttribute, limit: Self.maxNameBytes) else {
             return .failure(
@@ -59,40 +69,110 @@ public struct DirectoryMapping: Sendable {
                     "attribute \(c.groupNameAttribute) is missing, empty, not UTF-8, contains NUL or is longer than \(Self.maxNameBytes) bytes"
                 ))
         }
-        let memberLimit = c.membership == .memberUsername ? Self.maxNameBytes : Self.maxDNBytes
-        let members =
-            c.membership == .memberOf
-            ? [] : entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: memberLimit) }
+        let objectClasses = Set(entry.strings("objectClass").map { $0.lowercased() })
+        var members: [MemberValue] = []
+        var invalid: [String] = []
+        var read = false
+        for (index, rule) in c.memberAttributes.enumerated() {
+            if let objectClass = rule.objectClass, !objectClasses.contains(objectClass.lowercased()) { continue }
+            read = true
+            let values = entry.values(rule.attribute)
+            members.reserveCapacity(members.count + values.count)
+            for value in values {
+                switch rule.values {
+                case .dn:
+                    guard let text = Self.clean(bytes: Self.withoutUID(value), limit: Self.maxDNBytes),
+                        let key = DistinguishedName.key(text)
+                    else {
+                        invalid.append("\(rule.attribute): \(Self.printable(value))")
+                        continue
+                    }
+                    members.append(MemberValue(attribute: UInt8(index), name: names.number(key)))
+                case .username:
+                    guard let text = Self.clean(bytes: value, limit: Self.maxNameBytes) else {
+                        invalid.append("\(rule.attribute): \(Self.printable(value))")
+                        continue
+                    }
+                    members.append(MemberValue(attribute: UInt8(index), name: names.number(text.lowercased())))
+                }
+            }
+        }
+        let owners = entry.values(c.groupOwnerAttribute).compactMap {
+            Self.clean(bytes: $0, limit: Self.maxDNBytes).flatMap(DistinguishedName.key)
+        }
         return .success(
             GroupRecord(
-                externalID: identity(entry, c.groupIdAttribute) ?? dn.lowercased(), dn: dn, name: name,
-                description: text(entry, c.groupDescriptionAttribute, limit: Self.maxValueBytes),
-                owners: entry.values(c.groupOwnerAttribute).compactMap {
-                    Self.clean(bytes: $0, limit: Self.maxDNBytes)
-                },
-                members: members,
-                memberOf: c.membership == .memberOf
-                    ? entry.values(c.memberAttribute).compactMap { Self.clean(bytes: $0, limit: Self.maxDNBytes) } : [])
-        )
+                row: GroupRow(
+                    externalID: identity(entry, c.groupIdAttribute) ?? dn.key, dn: dn.text, name: name,
+                    description: text(entry, c.groupDescriptionAttribute, limit: Self.maxValueBytes),
+                    owners: owners, dnKey: dn.key),
+                members: members, invalidMembers: invalid,
+                unreadObjectClasses: read ? nil : entry.strings("objectClass").sorted()))
     }
 
-    /// Maps all entries; refused entries are collected, not fatal.
-    public func map(users: [LDAPEntry], groups: [LDAPEntry]) -> DirectoryData {
-        var data = DirectoryData()
-        data.users.reserveCapacity(users.count)
-        for entry in users {
-            switch user(entry) {
+    /// Maps users into `data`; refused entries are collected, not fatal.
+    public func add(users entries: [LDAPEntry], to data: inout DirectoryData) {
+        data.users.reserveCapacity(data.users.count + entries.count)
+        for entry in entries {
+            switch user(entry, names: &data.names) {
             case .success(let record): data.users.append(record)
             case .failure(let rejection): data.rejected.append(rejection)
             }
         }
-        for entry in groups {
-            switch group(entry) {
+    }
+
+    /// Maps groups into `data`; refused entries are collected, not fatal.
+    public func add(groups entries: [LDAPEntry], to data: inout DirectoryData) {
+        for entry in entries {
+            switch group(entry, names: &data.names) {
             case .success(let record): data.groups.append(record)
             case .failure(let rejection): data.rejected.append(rejection)
             }
         }
+    }
+
+    /// Maps all entries.
+    public func map(users: [LDAPEntry], groups: [LDAPEntry]) -> DirectoryData {
+        var data = DirectoryData()
+        add(users: users, to: &data)
+        add(groups: groups, to: &data)
         return data
+    }
+
+    /// The entry's DN as text and as key, or why it cannot be used.
+    static func distinguishedName(_ dn: String) -> Result<(text: String, key: String), UnusableDN> {
+        guard let text = clean(dn, limit: maxDNBytes) else { return .failure(UnusableDN(reason: "DN is not usable text")) }
+        do {
+            return .success((text, try DistinguishedName(text).key))
+        } catch {
+            return .failure(UnusableDN(reason: "\(error)"))
+        }
+    }
+
+    /// Why an entry's DN cannot be used.
+    struct UnusableDN: Error {
+        var reason: String
+    }
+
+    /// A `uniqueMember` value without its optional `#'0101'B` UID (RFC 4517 NameAndOptionalUID).
+    static func withoutUID(_ value: [UInt8]) -> ArraySlice<UInt8> {
+        guard value.last == UInt8(ascii: "B"), value.count >= 4, value[value.count - 2] == UInt8(ascii: "'") else {
+            return value[...]
+        }
+        var index = value.count - 3
+        while index >= 0 && (value[index] == UInt8(ascii: "0") || value[index] == UInt8(ascii: "1")) { index -= 1 }
+        guard index >= 1, value[index] == UInt8(ascii: "'"), value[index - 1] == UInt8(ascii: "#") else {
+            return value[...]
+        }
+        return value[..<(index - 1)]
+    }
+
+    /// A value for a warning: UTF-8 text up to 200 bytes, or a note that it is not text.
+    static func printable(_ value: [UInt8]) -> String {
+        guard let text = String(validating: value.prefix(200), as: UTF8.self), !value.contains(0) else {
+            return "<\(value.count) bytes, not text>"
+        }
+        return value.count > 200 ? text + "…" : text
     }
 
     private func reject(_ entry: LDAPEntry, _ reason: String) -> RejectedEntry {
@@ -104,7 +184,7 @@ public struct DirectoryMapping: Sendable {
     }
 
     /// The identity attribute as text: binary GUIDs (16 bytes, AD objectGUID) as hex.
-    private func identity(_ entry: LDAPEntry, _ attribute: String) -> String? {
+    func identity(_ entry: LDAPEntry, _ attribute: String) -> String? {
         guard let bytes = entry.values(attribute).first, !bytes.isEmpty else { return nil }
         if attribute.lowercased() == "objectguid" || String(validating: bytes, as: UTF8.self) == nil {
             return bytes.hex
@@ -127,7 +207,7 @@ public struct DirectoryMapping: Sendable {
     }
 
     /// UTF-8, no NUL, not blank, at most `limit` bytes; trimmed.
-    static func clean(bytes: [UInt8], limit: Int) -> String? {
+    static func clean(bytes: some BidirectionalCollection<UInt8>, limit: Int) -> String? {
         guard let first = bytes.first, let last = bytes.last, bytes.count <= limit, !bytes.contains(0),
             let text = String(validating: bytes, as: UTF8.self)
         else { return nil }

@@ -1,59 +1,73 @@
 import RingfenceCore
 
 /// A user as read from the directory, validated: the row to store plus what only the sync
-/// needs (roles from the attribute, `memberOf`, the modification time). The row's fields
-/// read directly (`record.username`).
+/// needs (roles from the attribute, `memberOf`, the change mark). The row's fields read
+/// directly (`record.username`).
 @dynamicMemberLookup
 public struct UserRecord: Sendable, Hashable {
     /// What is stored in `directory_users`. The external id is the stable identity
-    /// (entryUUID / objectGUID, or the lower-cased DN when the directory has none).
+    /// (entryUUID / objectGUID, or the DN's key when the directory has none).
     public var row: UserRow
     /// Roles from the role attribute.
     public var roles: [String]
-    /// Group DNs from `memberOf` (only with the member-of membership source).
-    public var memberOf: [String]
-    /// `modifyTimestamp` as the directory wrote it (generalized time), for incremental runs.
-    public var modifyTimestamp: String?
+    /// Groups from the users' `memberOf` attribute, as numbers of DN keys in the read's
+    /// `NameTable` (only when `users.memberOfAttribute` is set).
+    public var memberOf: [Int32]
+    /// The change mark as the directory wrote it (`modifyTimestamp` or `uSNChanged`).
+    public var changeMark: String?
 
     public init(
         externalID: String, dn: String, username: String, email: String? = nil, displayName: String? = nil,
-        disabled: Bool = false, roles: [String] = [], memberOf: [String] = [], modifyTimestamp: String? = nil
+        disabled: Bool = false, roles: [String] = [], memberOf: [Int32] = [], changeMark: String? = nil
     ) {
         self.row = UserRow(
             externalID: externalID, dn: dn, username: username, email: email, displayName: displayName,
             disabled: disabled)
         self.roles = roles
         self.memberOf = memberOf
-        self.modifyTimestamp = modifyTimestamp
+        self.changeMark = changeMark
     }
 
     public subscript<Value>(dynamicMember field: KeyPath<UserRow, Value>) -> Value { row[keyPath: field] }
 }
 
+/// One value of a group's member attribute: which attribute (index into
+/// `DirectoryConfiguration.memberAttributes`) and the value's number in the read's
+/// `NameTable` (a DN key, or a lower-cased user name).
+public struct MemberValue: Sendable, Hashable {
+    public var attribute: UInt8
+    public var name: Int32
+
+    public init(attribute: UInt8, name: Int32) {
+        self.attribute = attribute
+        self.name = name
+    }
+}
+
 /// A group as read from the directory, validated.
 public struct GroupRecord: Sendable, Hashable {
-    public var externalID: String
-    public var dn: String
-    public var name: String
-    public var description: String?
-    /// DNs of the people responsible (report recipients).
-    public var owners: [String]
-    /// Direct members: DNs (member-dn, member-of) or user names (member-username).
-    public var members: [String]
-    /// Group DNs from `memberOf` (member-of source).
-    public var memberOf: [String]
+    /// What is stored in `directory_groups` (owners as DN keys).
+    public var row: GroupRow
+    /// Direct members as read, in the read's `NameTable`.
+    public var members: [MemberValue]
+    /// Member values that are not DNs, as written (attribute, value).
+    public var invalidMembers: [String]
+    /// The group's object classes when none of them has a member attribute configured
+    /// (its members were not read); nil when they were.
+    public var unreadObjectClasses: [String]?
+
+    public var externalID: String { row.externalID }
+    public var dn: String { row.dn }
+    public var name: String { row.name }
 
     public init(
-        externalID: String, dn: String, name: String, description: String? = nil, owners: [String] = [],
-        members: [String] = [], memberOf: [String] = []
+        row: GroupRow, members: [MemberValue] = [], invalidMembers: [String] = [],
+        unreadObjectClasses: [String]? = nil
     ) {
-        self.externalID = externalID
-        self.dn = dn
-        self.name = name
-        self.description = description
-        self.owners = owners
+        self.row = row
         self.members = members
-        self.memberOf = memberOf
+        self.invalidMembers = invalidMembers
+        self.unreadObjectClasses = unreadObjectClasses
     }
 }
 
@@ -64,15 +78,50 @@ public struct RejectedEntry: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String { "\(dn): \(reason)" }
 }
 
-/// Everything one read of the directory produced.
+/// Everything one read of the directory produced. Member values are numbers in `names`,
+/// so a million of them cost four bytes each, plus each distinct value once.
 public struct DirectoryData: Sendable {
     public var users: [UserRecord]
     public var groups: [GroupRecord]
     public var rejected: [RejectedEntry]
+    /// DN keys and user names of member values.
+    public var names: NameTable
+    /// External ids of users the directory reports deleted since the last run (Active
+    /// Directory's Deleted Objects, incremental runs).
+    public var deletedUsers: [String]
 
-    public init(users: [UserRecord] = [], groups: [GroupRecord] = [], rejected: [RejectedEntry] = []) {
+    public init(
+        users: [UserRecord] = [], groups: [GroupRecord] = [], rejected: [RejectedEntry] = [],
+        names: NameTable = NameTable(), deletedUsers: [String] = []
+    ) {
         self.users = users
         self.groups = groups
         self.rejected = rejected
+        self.names = names
+        self.deletedUsers = deletedUsers
     }
+}
+
+/// Strings stored once and named by number (DN keys and user names of one read).
+public struct NameTable: Sendable, Hashable {
+    private var strings: [String] = []
+    private var numbers: [String: Int32] = [:]
+
+    public init() {}
+
+    /// The number of `name`, adding it when new.
+    public mutating func number(_ name: String) -> Int32 {
+        if let number = numbers[name] { return number }
+        let number = Int32(strings.count)
+        strings.append(name)
+        numbers[name] = number
+        return number
+    }
+
+    /// The number of `name` if the table has it.
+    public func existingNumber(_ name: String) -> Int32? { numbers[name] }
+
+    public subscript(number: Int32) -> String { strings[Int(number)] }
+
+    public var count: Int { strings.count }
 }

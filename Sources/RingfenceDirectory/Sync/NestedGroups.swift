@@ -3,9 +3,10 @@
 /// Groups and users are dense indices. The group graph (group → member groups) is split
 /// into strongly connected components with an iterative Tarjan (no recursion, so deep
 /// nesting cannot overflow the stack). Components come out children first, so each
-/// component's members are its groups' direct users plus its child components' members,
-/// one level deeper. Groups in one component (a cycle) contain each other, so they share
-/// their members; every such component is reported as a cycle.
+/// group's members are its direct users (depth 0) plus its child groups' members, one
+/// level deeper. Groups in one component (a cycle) contain each other: their members are
+/// shared, each at the depth of its **shortest** path from that group (relaxed inside the
+/// component until nothing shortens), and every such component is reported as a cycle.
 public struct NestedGroups: Sendable {
     /// For each group, its effective members: (user index, depth), depth 0 = direct.
     public let members: [[(user: Int32, depth: Int32)]]
@@ -22,36 +23,54 @@ public struct NestedGroups: Sendable {
         for (index, component) in components.enumerated() {
             for group in component { componentOf[Int(group)] = Int32(index) }
         }
-
-        var cycles: [[Int32]] = []
-        var componentMembers: [[Int32: Int32]] = Array(repeating: [:], count: components.count)
+        var groupMembers: [[Int32: Int32]] = Array(repeating: [:], count: groupCount)
         for (index, component) in components.enumerated() {
-            if component.count > 1 || childGroups[Int(component[0])].contains(component[0]) {
-                cycles.append(component.sorted())
-            }
-            var members: [Int32: Int32] = [:]
+            // Direct users, and members of child groups outside the component.
             for group in component {
+                var members: [Int32: Int32] = [:]
                 for user in directUsers[Int(group)] { members[user] = 0 }
-            }
-            for group in component {
-                for child in childGroups[Int(group)] {
-                    let childComponent = Int(componentOf[Int(child)])
-                    guard childComponent != index else { continue }
-                    for (user, depth) in componentMembers[childComponent] {
-                        let candidate = depth + 1
-                        if let existing = members[user], existing <= candidate { continue }
-                        members[user] = candidate
+                for child in childGroups[Int(group)] where componentOf[Int(child)] != Int32(index) {
+                    for (user, depth) in groupMembers[Int(child)] {
+                        if let existing = members[user], existing <= depth + 1 { continue }
+                        members[user] = depth + 1
                     }
                 }
+                groupMembers[Int(group)] = members
             }
-            componentMembers[index] = members
-        }
-        members = (0..<groupCount).map { group in
-            componentMembers[Int(componentOf[group])].map { (user: $0.key, depth: $0.value) }.sorted {
-                $0.user < $1.user
+            guard component.count > 1 else { continue }
+            // A cycle: relax along the edges inside it until no depth shortens.
+            var changed = true
+            while changed {
+                changed = false
+                for group in component {
+                    var members = groupMembers[Int(group)]
+                    for child in childGroups[Int(group)] where child != group && componentOf[Int(child)] == Int32(index) {
+                        for (user, depth) in groupMembers[Int(child)] {
+                            if let existing = members[user], existing <= depth + 1 { continue }
+                            members[user] = depth + 1
+                            changed = true
+                        }
+                    }
+                    groupMembers[Int(group)] = members
+                }
             }
         }
-        self.cycles = cycles.sorted { $0.lexicographicallyPrecedes($1) }
+        members = groupMembers.map { members in
+            members.map { (user: $0.key, depth: $0.value) }.sorted { $0.user < $1.user }
+        }
+        cycles = Self.cycles(components: components, childGroups: childGroups)
+    }
+
+    /// The groups that form cycles: components of more than one group, and groups that
+    /// contain themselves.
+    public static func cycles(groupCount: Int, childGroups: [[Int32]]) -> [[Int32]] {
+        cycles(
+            components: stronglyConnectedComponents(count: groupCount, edges: childGroups), childGroups: childGroups)
+    }
+
+    static func cycles(components: [[Int32]], childGroups: [[Int32]]) -> [[Int32]] {
+        components.filter { $0.count > 1 || childGroups[Int($0[0])].contains($0[0]) }.map { $0.sorted() }
+            .sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// Tarjan's algorithm, iteratively; components in reverse topological order (children first).

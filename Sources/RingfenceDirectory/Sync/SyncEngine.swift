@@ -13,7 +13,7 @@ public struct SyncEngine: Sendable {
     /// What to do.
     public struct Options: Sendable {
         /// Full or incremental; nil chooses incremental when a previous run succeeded
-        /// (and the membership source allows it), full otherwise.
+        /// against the same server (and users' memberOf is not read), full otherwise.
         public var mode: SyncPlan.Mode?
         /// Compute and report, write nothing but the run record.
         public var dryRun: Bool
@@ -45,6 +45,8 @@ public struct SyncEngine: Sendable {
         public var violations: [DeletionGuard.Violation]
         public var rejected: [RejectedEntry]
         public var warnings: [String]
+        /// Direct memberships found through each member attribute.
+        public var membershipsByAttribute: [String: Int] = [:]
         public var elapsed: Duration
         /// Time spent per phase: read (LDAP), load (PostgreSQL state), plan, write.
         public var phases: [(name: String, duration: Duration)]
@@ -78,14 +80,13 @@ public struct SyncEngine: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let previous = try await store.lastRun()
-        // With member-of, membership lives on the users: an incremental read would miss the
-        // memberships of users it does not return, so such runs are always full.
-        let mode: SyncPlan.Mode =
-            configuration.membership == .memberOf
-            ? .full : options.mode ?? (previous?.highWatermark != nil ? .incremental : .full)
+        let mode = options.mode ?? (previous?.highWatermark != nil ? .incremental : .full)
         let source = "\(configuration.url) users=\(configuration.userBaseDN) groups=\(configuration.groupBaseDN)"
         let runID = try await store.startRun(mode: mode.rawValue, source: source)
         logger.info("sync started", metadata: ["run": "\(runID)", "mode": "\(mode.rawValue)"])
+        var outcome = Outcome(
+            runID: runID, status: .succeeded, mode: mode, summary: SyncSummary(), violations: [], rejected: [],
+            warnings: [], elapsed: .zero, phases: [])
         do {
             var phases: [(name: String, duration: Duration)] = []
             var mark = clock.now
@@ -94,16 +95,26 @@ public struct SyncEngine: Sendable {
                 phases.append((name, now - mark))
                 mark = now
             }
-            let data = try await read(mode: mode, since: previous?.highWatermark, progress: progress)
+            let read = try await read(mode: mode, since: previous?.highWatermark, progress: progress)
+            let data = read.data
+            if read.mode != mode {
+                outcome.mode = read.mode
+                try await store.setRunMode(id: runID, mode: read.mode.rawValue)
+            }
             lap("read")
             progress(.comparing)
             let state = try await store.loadState()
             lap("load")
-            let plan = SyncPlan(current: state, incoming: data, mode: mode, configuration: configuration)
+            let plan = SyncPlan(current: state, incoming: data, mode: read.mode, configuration: configuration)
             lap("plan")
-            var warnings = plan.cycles.map { "nested groups form a cycle: \($0.joined(separator: " → ")) → \($0[0])" }
-            if plan.unresolvedMembers > 0 {
-                warnings.append("\(plan.unresolvedMembers) member references point outside the synced users and groups")
+            var warnings = read.warnings
+            warnings += plan.cycles.map { "nested groups form a cycle: \($0.joined(separator: " → ")) → \($0[0])" }
+            if let unresolved = plan.unresolved.warning { warnings.append(unresolved) }
+            warnings += plan.unreadGroups.prefix(UnresolvedMembers.namedLimit).map {
+                "group \($0): none of its object classes has a member attribute in directory.groups.members, so its members were not read"
+            }
+            if plan.unreadGroups.count > UnresolvedMembers.namedLimit {
+                warnings.append("\(plan.unreadGroups.count - UnresolvedMembers.namedLimit) more groups whose members were not read")
             }
             warnings += plan.rejected.prefix(100).map { "rejected \($0)" }
             let counts = Self.counts(plan)
@@ -111,9 +122,11 @@ public struct SyncEngine: Sendable {
                 maxDeletions: configuration.maxDeletions, maxShare: configuration.maxDeletionShare
             )
             .violations(of: plan)
-            var outcome = Outcome(
-                runID: runID, status: .succeeded, mode: mode, summary: plan.summary, violations: violations,
-                rejected: plan.rejected, warnings: warnings, elapsed: .zero, phases: [])
+            outcome.summary = plan.summary
+            outcome.violations = violations
+            outcome.rejected = plan.rejected
+            outcome.warnings = warnings
+            outcome.membershipsByAttribute = plan.membershipsByAttribute
             if !violations.isEmpty && !options.allowMassDelete {
                 let message =
                     "deletion guard: " + violations.map(\.description).joined(separator: "; ")
@@ -127,12 +140,9 @@ public struct SyncEngine: Sendable {
                 outcome.status = .dryRun
             } else {
                 progress(.applying)
-                let watermark =
-                    data.users.compactMap(\.modifyTimestamp).max().map { max($0, previous?.highWatermark ?? "") }
-                    ?? previous?.highWatermark
                 try await store.apply(
-                    plan.changes, state: state, runID: runID, counts: counts, highWatermark: watermark,
-                    warnings: warnings)
+                    plan.changes, state: state, runID: runID, counts: counts, highWatermark: read.watermark,
+                    warnings: warnings, fullRun: read.mode == .full)
                 lap("write")
                 outcome.warnings += try await store.mappingsWithoutGroup().map {
                     "\($0) refers to a group that is not in the directory"
@@ -149,31 +159,72 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    /// Reads users (all, or those modified since the watermark) and all groups.
-    func read(mode: SyncPlan.Mode, since watermark: String?, progress: @Sendable (Progress) -> Void) async throws
-        -> DirectoryData
+    /// What one read of the directory produced.
+    struct Read {
+        var data: DirectoryData
+        /// The mode the run turned out to be (an incremental run whose watermark does not
+        /// belong to this server is full).
+        var mode: SyncPlan.Mode
+        /// The next run's starting point.
+        var watermark: String?
+        var warnings: [String]
+    }
+
+    /// Reads users (all, or those changed since the watermark), deleted users (Active
+    /// Directory, incremental) and all groups, mapping each page as it arrives.
+    func read(mode requested: SyncPlan.Mode, since previous: String?, progress: @Sendable (Progress) -> Void)
+        async throws -> Read
     {
         let connection = try await LDAPConnection.open(configuration.connectionOptions)
         do {
             try await connection.bind(dn: configuration.bindDN, password: password)
+            let tracker = try await ChangeTracker.start(
+                configuration: configuration, connection: connection, previous: previous)
+            // Users' memberOf lists are only complete in a full read.
+            var mode = requested
+            if mode == .incremental && (configuration.userMemberOfAttribute != nil || tracker.since == nil) {
+                mode = .full
+            }
+            var result = Read(data: DirectoryData(), mode: mode, watermark: nil, warnings: [])
+            let mapping = DirectoryMapping(configuration)
             var userFilter = configuration.userFilter
-            if mode == .incremental, let watermark {
-                userFilter = LDAPFilter.and([userFilter, LDAPFilter.greaterOrEqual("modifyTimestamp", watermark)])
+            if mode == .incremental, let changed = tracker.changedFilter {
+                userFilter = LDAPFilter.and([userFilter, changed])
             }
-            let users = try await connection.search(
-                base: configuration.userBaseDN, filter: userFilter,
-                attributes: configuration.userAttributes, pageSize: configuration.pageSize
-            ) {
-                progress(.readingUsers($0))
+            let userStatistics = try await connection.search(
+                base: configuration.userBaseDN, filter: userFilter, attributes: configuration.userAttributes,
+                pageSize: configuration.pageSize
+            ) { (page: [LDAPEntry]) in
+                mapping.add(users: page, to: &result.data)
+                progress(.readingUsers(result.data.users.count + result.data.rejected.count))
             }
-            let groups = try await connection.search(
+            if mode == .incremental, let deleted = tracker.deletedSearch() {
+                try await connection.search(
+                    base: deleted.base, scope: .oneLevel, filter: deleted.filter,
+                    attributes: [configuration.userIdAttribute], pageSize: configuration.pageSize,
+                    controls: [.showDeleted]
+                ) { (page: [LDAPEntry]) in
+                    result.data.deletedUsers += page.compactMap { mapping.identity($0, configuration.userIdAttribute) }
+                }
+            }
+            var groupCount = 0
+            let groupStatistics = try await connection.search(
                 base: configuration.groupBaseDN, filter: configuration.groupFilter,
-                attributes: configuration.groupAttributes, pageSize: configuration.pageSize
-            ) {
-                progress(.readingGroups($0))
+                attributes: configuration.groupAttributes, pageSize: configuration.pageSize,
+                rangeSize: configuration.memberRangeSize
+            ) { (page: [LDAPEntry]) in
+                mapping.add(groups: page, to: &result.data)
+                groupCount += page.count
+                progress(.readingGroups(groupCount))
             }
             await connection.close()
-            return DirectoryMapping(configuration).map(users: users, groups: groups)
+            if let limit = [userStatistics.serverPageLimit, groupStatistics.serverPageLimit].compactMap({ $0 }).max() {
+                result.warnings.append(
+                    "directory.pageSize is \(configuration.pageSize) but the server sent pages of at most \(limit) entries: its page limit is lower (every entry was still read)"
+                )
+            }
+            result.watermark = tracker.watermark(after: result.data, previous: previous)
+            return result
         } catch {
             await connection.close()
             throw error
@@ -193,6 +244,8 @@ public struct SyncEngine: Sendable {
         counts.membersRemoved = summary.membershipsRemoved
         counts.rolesChanged = summary.rolesChanged
         counts.entriesRejected = plan.rejected.count
+        counts.membersUnresolved = plan.unresolved.count
+        counts.membershipsByAttribute = plan.membershipsByAttribute
         return counts
     }
 }

@@ -7,7 +7,8 @@ extension SyncPlan {
     struct WantedUsers {
         var users: [String: UserRow] = [:]
         var attributeRoles: [String: [String]] = [:]
-        var memberOf: [String: [String]] = [:]
+        /// Groups from users' `memberOf`, as name numbers.
+        var memberOf: [String: [Int32]] = [:]
         /// Lower-cased user name → external id.
         var byUsername: [String: String] = [:]
     }
@@ -24,6 +25,10 @@ extension SyncPlan {
             for role in current.roles where role.source == "attribute" {
                 wanted.attributeRoles[role.userExternalID, default: []].append(role.role)
             }
+        }
+        for id in incoming.deletedUsers where mode == .incremental {
+            wanted.users[id] = nil
+            wanted.attributeRoles[id] = nil
         }
         var seenIncoming: Set<String> = []
         for record in incoming.users {
@@ -66,59 +71,73 @@ extension SyncPlan {
         return groups
     }
 
-    /// Phase 3: direct memberships from member references, as the configuration says they
-    /// are written; references that match no synced user or group are counted.
-    static func resolveMemberships(
-        users wanted: WantedUsers, groups: [String: GroupRecord], configuration: DirectoryConfiguration
-    )
-        -> (memberships: Set<MembershipKey>, unresolved: Int)
-    {
-        var userByDN: [String: String] = [:]
-        for (id, row) in wanted.users { userByDN[row.dn.lowercased()] = id }
-        var groupByDN: [String: String] = [:]
-        for (id, record) in groups { groupByDN[record.dn.lowercased()] = id }
+    /// What phase 3 found.
+    struct ResolvedMemberships {
         var memberships: Set<MembershipKey> = []
-        var unresolved = 0
-        switch configuration.membership {
-        case .memberDN, .memberUsername:
-            for (groupID, record) in groups {
-                for member in record.members {
-                    let key = member.lowercased()
-                    if configuration.membership == .memberDN, let child = groupByDN[key] {
-                        memberships.insert(
-                            MembershipKey(groupExternalID: groupID, memberExternalID: child, memberIsGroup: true))
-                    } else if let user = configuration.membership == .memberDN ? userByDN[key] : wanted.byUsername[key]
-                    {
-                        memberships.insert(
-                            MembershipKey(groupExternalID: groupID, memberExternalID: user, memberIsGroup: false))
-                    } else {
-                        unresolved += 1
-                    }
+        /// Direct memberships found through each attribute (one found twice counts twice).
+        var byAttribute: [String: Int] = [:]
+        var unresolved = UnresolvedMembers()
+    }
+
+    /// Phase 3: direct memberships from member values, matched as the attribute says (DN
+    /// keys or user names); values that match no synced user or group are counted and the
+    /// first ones named.
+    static func resolveMemberships(
+        users wanted: WantedUsers, groups: [String: GroupRecord], names: NameTable,
+        configuration: DirectoryConfiguration
+    ) -> ResolvedMemberships {
+        var userByDN: [Int32: String] = [:]
+        var userByName: [Int32: String] = [:]
+        for (id, row) in wanted.users {
+            if let number = names.existingNumber(row.dnKey) { userByDN[number] = id }
+            if let number = names.existingNumber(row.username.lowercased()) { userByName[number] = id }
+        }
+        var groupByDN: [Int32: String] = [:]
+        for (id, record) in groups {
+            if let number = names.existingNumber(record.row.dnKey) { groupByDN[number] = id }
+        }
+        var result = ResolvedMemberships()
+        let attributes = configuration.memberAttributes
+        var counts = [Int](repeating: 0, count: attributes.count)
+        for groupID in groups.keys.sorted() {
+            let record = groups[groupID]!
+            for member in record.members {
+                let rule = attributes[Int(member.attribute)]
+                if rule.values == .dn, let child = groupByDN[member.name] {
+                    result.memberships.insert(
+                        MembershipKey(groupExternalID: groupID, memberExternalID: child, memberIsGroup: true))
+                } else if let user = rule.values == .dn ? userByDN[member.name] : userByName[member.name] {
+                    result.memberships.insert(
+                        MembershipKey(groupExternalID: groupID, memberExternalID: user, memberIsGroup: false))
+                } else {
+                    result.unresolved.add(names[member.name], attribute: rule.attribute, group: record.name)
+                    continue
                 }
+                counts[Int(member.attribute)] += 1
             }
-        case .memberOf:
-            for (userID, parents) in wanted.memberOf {
-                for parent in parents {
-                    if let groupID = groupByDN[parent.lowercased()] {
-                        memberships.insert(
-                            MembershipKey(groupExternalID: groupID, memberExternalID: userID, memberIsGroup: false))
-                    } else {
-                        unresolved += 1
-                    }
-                }
-            }
-            for (childID, record) in groups {
-                for parent in record.memberOf {
-                    if let groupID = groupByDN[parent.lowercased()] {
-                        memberships.insert(
-                            MembershipKey(groupExternalID: groupID, memberExternalID: childID, memberIsGroup: true))
-                    } else {
-                        unresolved += 1
-                    }
-                }
+            for value in record.invalidMembers {
+                result.unresolved.add(value, attribute: nil, group: record.name, reason: "not a DN")
             }
         }
-        return (memberships, unresolved)
+        for (index, rule) in attributes.enumerated() { result.byAttribute[rule.attribute, default: 0] += counts[index] }
+        if let attribute = configuration.userMemberOfAttribute {
+            var count = 0
+            for userID in wanted.memberOf.keys.sorted() {
+                for parent in wanted.memberOf[userID]! {
+                    if let groupID = groupByDN[parent] {
+                        result.memberships.insert(
+                            MembershipKey(groupExternalID: groupID, memberExternalID: userID, memberIsGroup: false))
+                        count += 1
+                    } else {
+                        result.unresolved.add(
+                            names[parent], attribute: attribute, group: nil,
+                            user: wanted.users[userID]?.username)
+                    }
+                }
+            }
+            result.byAttribute[attribute, default: 0] += count
+        }
+        return result
     }
 
     /// Phase 4: users and groups to insert, update and remove (users are removed by full
@@ -137,20 +156,17 @@ extension SyncPlan {
                 changes.usersToInsert.append(row)
             }
         }
+        // A full run wants every user it read; an incremental one every user it had but
+        // those the directory reports deleted — so the users it does not want are gone.
         var removedUsers: [String] = []
-        if mode == .full {
-            for (id, row) in current.users.sorted(by: { $0.key < $1.key }) where users[row.externalID] == nil {
-                changes.usersToDelete.append(id)
-                removedUsers.append(row.username)
-            }
+        for (id, row) in current.users.sorted(by: { $0.key < $1.key }) where users[row.externalID] == nil {
+            changes.usersToDelete.append(id)
+            removedUsers.append(row.username)
         }
         var currentGroup: [String: (Int64, GroupRow)] = [:]
         for (id, row) in current.groups { currentGroup[row.externalID] = (id, row) }
         for id in groups.keys.sorted() {
-            let record = groups[id]!
-            let row = GroupRow(
-                externalID: id, dn: record.dn, name: record.name, description: record.description, owners: record.owners
-            )
+            let row = groups[id]!.row
             if let (dbID, existing) = currentGroup[id] {
                 if existing != row { changes.groupsToUpdate.append((dbID, row)) }
             } else {
@@ -206,6 +222,7 @@ extension SyncPlan {
         var groupIDs: [String]
         var userIDs: [String]
         var nested: NestedGroups?
+        var cycles: [[Int32]]
     }
 
     /// Phase 6: nested groups flattened into effective memberships — only when they can
@@ -218,26 +235,29 @@ extension SyncPlan {
         let structural =
             !changes.membershipsToAdd.isEmpty || !changes.membershipsToRemove.isEmpty || !changes.usersToInsert.isEmpty
             || !changes.usersToDelete.isEmpty || !changes.groupsToInsert.isEmpty || !changes.groupsToDelete.isEmpty
-        var flattened = Flattened(groupIDs: groups.keys.sorted(), userIDs: [], nested: nil)
-        guard structural || rolesNeedNesting else { return flattened }
-        flattened.userIDs = users.keys.sorted()
+        var flattened = Flattened(groupIDs: groups.keys.sorted(), userIDs: [], nested: nil, cycles: [])
         var groupIndex: [String: Int32] = [:]
         for (index, id) in flattened.groupIDs.enumerated() { groupIndex[id] = Int32(index) }
+        var childGroups = [[Int32]](repeating: [], count: flattened.groupIDs.count)
+        for key in memberships where key.memberIsGroup {
+            childGroups[Int(groupIndex[key.groupExternalID]!)].append(groupIndex[key.memberExternalID]!)
+        }
+        guard structural || rolesNeedNesting else {
+            // Cycles are reported on every run, also when nothing is flattened.
+            flattened.cycles = NestedGroups.cycles(groupCount: flattened.groupIDs.count, childGroups: childGroups)
+            return flattened
+        }
+        flattened.userIDs = users.keys.sorted()
         var userIndex: [String: Int32] = [:]
         for (index, id) in flattened.userIDs.enumerated() { userIndex[id] = Int32(index) }
-        var childGroups = [[Int32]](repeating: [], count: flattened.groupIDs.count)
         var directUsers = [[Int32]](repeating: [], count: flattened.groupIDs.count)
-        for key in memberships {
-            let group = Int(groupIndex[key.groupExternalID]!)
-            if key.memberIsGroup {
-                childGroups[group].append(groupIndex[key.memberExternalID]!)
-            } else {
-                directUsers[group].append(userIndex[key.memberExternalID]!)
-            }
+        for key in memberships where !key.memberIsGroup {
+            directUsers[Int(groupIndex[key.groupExternalID]!)].append(userIndex[key.memberExternalID]!)
         }
         let nested = NestedGroups(
             groupCount: flattened.groupIDs.count, childGroups: childGroups, directUsers: directUsers)
         flattened.nested = nested
+        flattened.cycles = nested.cycles
         if structural {
             var effective: [EffectiveRow] = []
             effective.reserveCapacity(nested.members.reduce(0) { $0 + $1.count })
@@ -265,11 +285,18 @@ extension SyncPlan {
             for name in names { roles.insert(RoleRow(userExternalID: user, role: name, source: "attribute")) }
         }
         guard !roleGroups.isEmpty, let nested = flattened.nested else { return roles }
-        var roleByGroup: [String: String] = [:]
-        for (reference, role) in roleGroups { roleByGroup[reference.lowercased()] = role }
+        var roleByDN: [String: String] = [:]
+        var roleByName: [String: String] = [:]
+        for (reference, role) in roleGroups {
+            if reference.contains("="), let key = DistinguishedName.key(reference) {
+                roleByDN[key] = role
+            } else {
+                roleByName[reference.lowercased()] = role
+            }
+        }
         for (index, id) in flattened.groupIDs.enumerated() {
             let record = groups[id]!
-            guard let role = roleByGroup[record.dn.lowercased()] ?? roleByGroup[record.name.lowercased()] else {
+            guard let role = roleByDN[record.row.dnKey] ?? roleByName[record.name.lowercased()] else {
                 continue
             }
             for (user, _) in nested.members[index] {

@@ -6,8 +6,9 @@ import RingfenceCore
 /// Identity is the stable external id (entryUUID / objectGUID), so a renamed or moved
 /// entry is an update, not a removal and an addition. In an **incremental** run the
 /// directory returned only users modified since the last run: users it did not return are
-/// kept as they are, and no user is removed (a full run catches deletions). Groups and
-/// their members are read in full on every run, so membership changes are always seen.
+/// kept as they are, and only users the directory reports deleted are removed (a full run
+/// catches every deletion). Groups and their members are read in full on every run, so
+/// membership changes are always seen. DNs are compared as DNs (`DistinguishedName`).
 public struct SyncPlan: Sendable {
     /// Full or incremental.
     public enum Mode: String, Sendable { case full, incremental }
@@ -18,8 +19,13 @@ public struct SyncPlan: Sendable {
     public let summary: SyncSummary
     /// Groups (by name) that contain themselves through nesting.
     public let cycles: [[String]]
-    /// Member references that point outside the synced users and groups.
-    public let unresolvedMembers: Int
+    /// Member values that match no synced user or group, counted and the first named.
+    public let unresolved: UnresolvedMembers
+    /// Direct memberships found through each member attribute.
+    public let membershipsByAttribute: [String: Int]
+    /// Groups whose members were not read: none of their object classes has a member
+    /// attribute configured (`dn (objectClass, …)`).
+    public let unreadGroups: [String]
     /// Entries refused while mapping.
     public let rejected: [RejectedEntry]
     /// Names of removed users, groups and memberships (for the deletion guard's message).
@@ -34,7 +40,8 @@ public struct SyncPlan: Sendable {
         var rejected = incoming.rejected
         let wanted = Self.wantedUsers(current: current, incoming: incoming, mode: mode, rejected: &rejected)
         let groups = Self.wantedGroups(incoming: incoming, rejected: &rejected)
-        let resolved = Self.resolveMemberships(users: wanted, groups: groups, configuration: configuration)
+        let resolved = Self.resolveMemberships(
+            users: wanted, groups: groups, names: incoming.names, configuration: configuration)
 
         var changes = DirectoryChanges()
         let removed = Self.diffEntries(
@@ -54,8 +61,12 @@ public struct SyncPlan: Sendable {
         }
 
         self.changes = changes
-        self.cycles = (flattened.nested?.cycles ?? []).map { $0.map { groups[flattened.groupIDs[Int($0)]]!.name } }
-        self.unresolvedMembers = resolved.unresolved
+        self.cycles = flattened.cycles.map { $0.map { groups[flattened.groupIDs[Int($0)]]!.name } }
+        self.unresolved = resolved.unresolved
+        self.membershipsByAttribute = resolved.byAttribute
+        self.unreadGroups = groups.values.compactMap { record in
+            record.unreadObjectClasses.map { "\(record.dn) (\($0.joined(separator: ", ")))" }
+        }.sorted()
         self.rejected = rejected
         self.removedUsers = removed.users
         self.removedGroups = removed.groups
@@ -70,7 +81,7 @@ public struct SyncPlan: Sendable {
             usersBefore: current.users.count, groupsBefore: current.groups.count,
             membershipsBefore: current.memberships.count,
             usersAfter: wanted.users.count, groupsAfter: groups.count, membershipsAfter: resolved.memberships.count,
-            effectiveMemberships: changes.effective?.count)
+            effectiveMemberships: changes.effective?.count, membersUnresolved: resolved.unresolved.count)
     }
 
     static func order(_ lhs: MembershipKey, _ rhs: MembershipKey) -> Bool {
@@ -90,4 +101,6 @@ public struct SyncSummary: Sendable, Equatable, Codable {
     public var usersAfter = 0, groupsAfter = 0, membershipsAfter = 0
     /// Effective memberships after the run; nil when they were not recomputed (nothing changed).
     public var effectiveMemberships: Int?
+    /// Member values that matched no synced user or group.
+    public var membersUnresolved = 0
 }

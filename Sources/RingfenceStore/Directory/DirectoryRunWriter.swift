@@ -62,10 +62,11 @@ struct DirectoryRunWriter {
         try await connection.query(
             """
             CREATE TEMP TABLE sync_user_updates (id bigint, dn text, username text, email text, display_name text,
-                                                disabled boolean) ON COMMIT DROP
+                                                disabled boolean, dn_key text) ON COMMIT DROP
             """, logger: logger)
         try await connection.copyRows(
-            into: "sync_user_updates", columns: ["id", "dn", "username", "email", "display_name", "disabled"],
+            into: "sync_user_updates",
+            columns: ["id", "dn", "username", "email", "display_name", "disabled", "dn_key"],
             updates, logger: logger
         ) { encoder, update in
             encoder.field(update.id)
@@ -74,11 +75,12 @@ struct DirectoryRunWriter {
             encoder.field(update.row.email)
             encoder.field(update.row.displayName)
             encoder.field(update.row.disabled)
+            encoder.field(update.row.dnKey)
         }
         try await connection.query(
             """
             UPDATE directory_users d SET dn = u.dn, username = u.username, email = u.email, display_name = u.display_name,
-                disabled = u.disabled, last_seen_run = \(run), updated_at = now()
+                disabled = u.disabled, dn_key = u.dn_key, last_seen_run = \(run), updated_at = now()
             FROM sync_user_updates u WHERE d.id = u.id
             """, logger: logger)
     }
@@ -86,10 +88,13 @@ struct DirectoryRunWriter {
     func updateGroups(_ updates: [(id: Int64, row: GroupRow)]) async throws {
         guard !updates.isEmpty else { return }
         try await connection.query(
-            "CREATE TEMP TABLE sync_group_updates (id bigint, dn text, name text, description text, owners text[]) ON COMMIT DROP",
+            """
+            CREATE TEMP TABLE sync_group_updates (id bigint, dn text, name text, description text, owners text[],
+                                                 dn_key text) ON COMMIT DROP
+            """,
             logger: logger)
         try await connection.copyRows(
-            into: "sync_group_updates", columns: ["id", "dn", "name", "description", "owners"], updates,
+            into: "sync_group_updates", columns: ["id", "dn", "name", "description", "owners", "dn_key"], updates,
             logger: logger
         ) { encoder, update in
             encoder.field(update.id)
@@ -97,11 +102,12 @@ struct DirectoryRunWriter {
             encoder.field(update.row.name)
             encoder.field(update.row.description)
             encoder.field(array: update.row.owners)
+            encoder.field(update.row.dnKey)
         }
         try await connection.query(
             """
             UPDATE directory_groups d SET dn = u.dn, name = u.name, description = u.description, owners = u.owners,
-                last_seen_run = \(run), updated_at = now()
+                dn_key = u.dn_key, last_seen_run = \(run), updated_at = now()
             FROM sync_group_updates u WHERE d.id = u.id
             """, logger: logger)
     }
@@ -113,6 +119,7 @@ struct DirectoryRunWriter {
             into: "directory_users",
             columns: [
                 "external_id", "dn", "username", "email", "display_name", "disabled", "first_seen_run", "last_seen_run",
+                "dn_key",
             ],
             rows, logger: logger
         ) { encoder, row in
@@ -124,6 +131,7 @@ struct DirectoryRunWriter {
             encoder.field(row.disabled)
             encoder.field(run)
             encoder.field(run)
+            encoder.field(row.dnKey)
         }
         userID.merge(try await insertedIDs(table: "directory_users")) { _, new in new }
     }
@@ -133,7 +141,9 @@ struct DirectoryRunWriter {
         guard !rows.isEmpty else { return }
         try await connection.copyRows(
             into: "directory_groups",
-            columns: ["external_id", "dn", "name", "description", "owners", "first_seen_run", "last_seen_run"],
+            columns: [
+                "external_id", "dn", "name", "description", "owners", "first_seen_run", "last_seen_run", "dn_key",
+            ],
             rows, logger: logger
         ) { encoder, row in
             encoder.field(row.externalID)
@@ -143,6 +153,7 @@ struct DirectoryRunWriter {
             encoder.field(array: row.owners)
             encoder.field(run)
             encoder.field(run)
+            encoder.field(row.dnKey)
         }
         groupID.merge(try await insertedIDs(table: "directory_groups")) { _, new in new }
     }
@@ -195,6 +206,18 @@ struct DirectoryRunWriter {
             encoder.field(userID[row.userExternalID])
             encoder.field(groupID[row.groupExternalID])
             encoder.field(Int64(row.depth))
+        }
+    }
+
+    /// A full run saw every live user and group: their `last_seen_run` is this run. Rows
+    /// already written by this run are skipped (no second row version).
+    func markAllSeen() async throws {
+        for table in ["directory_users", "directory_groups"] {
+            try await connection.query(
+                """
+                UPDATE \(unescaped: table) SET last_seen_run = \(run)
+                WHERE deleted_at IS NULL AND last_seen_run IS DISTINCT FROM \(run)
+                """, logger: logger)
         }
     }
 

@@ -35,6 +35,10 @@ public struct DirectoryStore: Sendable {
         public var groupsAdded = 0, groupsUpdated = 0, groupsRemoved = 0
         public var membersAdded = 0, membersRemoved = 0
         public var rolesChanged = 0, entriesRejected = 0
+        /// Member values that matched no synced user or group.
+        public var membersUnresolved = 0
+        /// Direct memberships found through each member attribute.
+        public var membershipsByAttribute: [String: Int] = [:]
         public init() {}
     }
 
@@ -44,6 +48,11 @@ public struct DirectoryStore: Sendable {
             "INSERT INTO sync_runs (mode, source) VALUES (\(mode), \(source)) RETURNING id", logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         throw PostgresStoreError("sync_runs insert returned no id")
+    }
+
+    /// Corrects a run's mode (an incremental run that had to read everything is full).
+    public func setRunMode(id: Int64, mode: String) async throws {
+        try await client.query("UPDATE sync_runs SET mode = \(mode) WHERE id = \(id)", logger: logger)
     }
 
     /// Marks a run failed, refused or dry-run, with counts and the reason.
@@ -91,28 +100,30 @@ public struct DirectoryStore: Sendable {
             var userExternal: [Int64: String] = [:]
             var rows = try await connection.query(
                 """
-                SELECT id, coalesce(external_id, lower(dn)), dn, username, email, display_name, disabled
+                SELECT id, coalesce(external_id, lower(dn)), dn, username, email, display_name, disabled,
+                       coalesce(dn_key, '')
                 FROM directory_users WHERE deleted_at IS NULL
                 """, logger: logger)
-            for try await (id, external, dn, username, email, display, disabled) in rows.decode(
-                (Int64, String, String, String, String?, String?, Bool).self)
+            for try await (id, external, dn, username, email, display, disabled, dnKey) in rows.decode(
+                (Int64, String, String, String, String?, String?, Bool, String).self)
             {
                 state.users[id] = UserRow(
                     externalID: external, dn: dn, username: username, email: email, displayName: display,
-                    disabled: disabled)
+                    disabled: disabled, dnKey: dnKey)
                 userExternal[id] = external
             }
             rows = try await connection.query(
                 """
-                SELECT id, coalesce(external_id, lower(dn)), dn, name, description, owners
+                SELECT id, coalesce(external_id, lower(dn)), dn, name, description, owners, coalesce(dn_key, '')
                 FROM directory_groups WHERE deleted_at IS NULL
                 """, logger: logger)
             var groupExternal: [Int64: String] = [:]
-            for try await (id, external, dn, name, description, owners) in rows.decode(
-                (Int64, String, String, String, String?, [String]).self)
+            for try await (id, external, dn, name, description, owners, dnKey) in rows.decode(
+                (Int64, String, String, String, String?, [String], String).self)
             {
                 state.groups[id] = GroupRow(
-                    externalID: external, dn: dn, name: name, description: description, owners: owners)
+                    externalID: external, dn: dn, name: name, description: description, owners: owners,
+                    dnKey: dnKey)
                 groupExternal[id] = external
             }
             rows = try await connection.query(
@@ -138,10 +149,11 @@ public struct DirectoryStore: Sendable {
 
     /// Writes the changes and marks the run succeeded, all in one transaction, step by
     /// step (`DirectoryRunWriter`): deletions first, then updates, inserts (learning the
-    /// new rows' ids), memberships, history, roles and effective memberships.
+    /// new rows' ids), memberships, history, roles and effective memberships. A full run
+    /// saw every live user and group: their `last_seen_run` becomes this run.
     public func apply(
         _ changes: DirectoryChanges, state: DirectoryState, runID: Int64, counts: RunCounts,
-        highWatermark: String?, warnings: [String]
+        highWatermark: String?, warnings: [String], fullRun: Bool
     ) async throws {
         try await client.transaction(logger: logger) { connection in
             var writer = DirectoryRunWriter(connection: connection, run: runID, state: state, logger: logger)
@@ -155,6 +167,7 @@ public struct DirectoryStore: Sendable {
             try await writer.recordHistory(changes.history)
             if let roles = changes.roles { try await writer.replaceRoles(roles) }
             if let effective = changes.effective { try await writer.replaceEffectiveMemberships(effective) }
+            if fullRun { try await writer.markAllSeen() }
             try await Self.finish(
                 connection, id: runID, status: .succeeded, counts: counts, error: nil, warnings: warnings,
                 highWatermark: highWatermark, logger: logger)
@@ -166,6 +179,7 @@ public struct DirectoryStore: Sendable {
         warnings: [String], highWatermark: String?, logger: Logger
     ) async throws {
         let warningsJSON = String(decoding: try JSONEncoder().encode(warnings), as: UTF8.self)
+        let byAttributeJSON = String(decoding: try JSONEncoder().encode(counts.membershipsByAttribute), as: UTF8.self)
         try await connection.query(
             """
             UPDATE sync_runs SET status = \(status.rawValue), finished_at = now(), error = \(error),
@@ -173,7 +187,9 @@ public struct DirectoryStore: Sendable {
                 groups_added = \(counts.groupsAdded), groups_updated = \(counts.groupsUpdated), groups_removed = \(counts.groupsRemoved),
                 members_added = \(counts.membersAdded), members_removed = \(counts.membersRemoved),
                 roles_changed = \(counts.rolesChanged), entries_rejected = \(counts.entriesRejected),
-                warnings = \(warningsJSON)::jsonb, high_watermark = \(highWatermark)
+                warnings = \(warningsJSON)::jsonb, high_watermark = \(highWatermark),
+                members_unresolved = \(counts.membersUnresolved),
+                memberships_by_attribute = \(byAttributeJSON)::jsonb
             WHERE id = \(id)
             """, logger: logger)
     }
@@ -186,21 +202,33 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
 }
 
 extension DirectoryStore {
-    /// Group references of ring and role mappings that match no live group, by DN or name.
+    /// Group references of ring and role mappings that match no live group, by DN
+    /// (compared as DNs) or by name.
     public func mappingsWithoutGroup() async throws -> [String] {
+        let groups = try await client.query(
+            "SELECT coalesce(dn_key, lower(dn)), lower(name) FROM directory_groups WHERE deleted_at IS NULL",
+            logger: logger)
+        var keys: Set<String> = []
+        var names: Set<String> = []
+        for try await (key, name) in groups.decode((String, String).self) {
+            keys.insert(key)
+            names.insert(name)
+        }
         let rows = try await client.query(
             """
-            SELECT 'ring mapping ' || group_ref FROM ring_mappings r
-            WHERE NOT EXISTS (SELECT 1 FROM directory_groups g WHERE g.deleted_at IS NULL
-                              AND (lower(g.dn) = lower(r.group_ref) OR lower(g.name) = lower(r.group_ref)))
+            SELECT 'ring mapping ' || group_ref, group_ref FROM ring_mappings
             UNION ALL
-            SELECT 'role mapping ' || group_ref || ' → ' || role FROM role_mappings r
-            WHERE NOT EXISTS (SELECT 1 FROM directory_groups g WHERE g.deleted_at IS NULL
-                              AND (lower(g.dn) = lower(r.group_ref) OR lower(g.name) = lower(r.group_ref)))
+            SELECT 'role mapping ' || group_ref || ' → ' || role, group_ref FROM role_mappings
             ORDER BY 1
             """, logger: logger)
-        let result = try await rows.decode(String.self).collect()
-        return result
+        var missing: [String] = []
+        for try await (label, reference) in rows.decode((String, String).self) {
+            let key = reference.contains("=") ? DistinguishedName.key(reference) : nil
+            if let key, keys.contains(key) { continue }
+            if names.contains(reference.lowercased()) { continue }
+            missing.append(label)
+        }
+        return missing
     }
 }
 

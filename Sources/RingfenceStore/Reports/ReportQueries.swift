@@ -150,14 +150,14 @@ public struct ReportQueries: Sendable {
         return revisions
     }
 
-    /// Mail addresses of the group's owners (its `owner` DNs that are directory users with
-    /// an address), sorted.
+    /// Mail addresses of the group's owners (its `owner` DNs, stored as DN keys, that are
+    /// directory users with an address), sorted.
     public func ownerAddresses(of group: String) async throws -> [String] {
         let rows = try await client.query(
             """
             SELECT DISTINCT u.email FROM directory_groups g
             CROSS JOIN LATERAL unnest(g.owners) AS o(dn)
-            JOIN directory_users u ON lower(u.dn) = lower(o.dn) AND u.deleted_at IS NULL AND NOT u.disabled
+            JOIN directory_users u ON u.dn_key = o.dn AND u.deleted_at IS NULL AND NOT u.disabled
             WHERE g.name = \(group) AND g.deleted_at IS NULL AND coalesce(u.email, '') <> ''
             ORDER BY 1
             """, logger: logger)

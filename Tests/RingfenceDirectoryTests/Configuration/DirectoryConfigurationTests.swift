@@ -21,7 +21,8 @@ struct DirectoryConfigurationTests {
         #expect(configuration.userFilter == "(&(objectCategory=person)(objectClass=user))")
         #expect(configuration.usernameAttribute == "userPrincipalName")
         #expect(configuration.disabled == .init(attribute: "userAccountControl", test: .bitmask, value: "2"))
-        #expect(configuration.membership == .memberOf)
+        #expect(configuration.memberAttributes == [.init(objectClass: "group", attribute: "member")])
+        #expect(configuration.changeTracking == .usn)
         #expect(configuration.maxDeletionShare == 0.25)
         #expect(configuration.maxDeletions == 500)
     }
@@ -49,8 +50,16 @@ struct DirectoryConfigurationTests {
             ),
             ("url: ldap://x/\nbindDN: cn=x", "directory:1 directory.users.baseDN: required"),
             (
-                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ngroups: { memberAttribute: [member, uniqueMember] }",
-                "directory:4 directory.groups.memberAttribute: expected a text value"
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ngroups: { members: [{ attribute: [member, uniqueMember] }] }",
+                "directory:4 directory.groups.members[0].attribute: expected a text value"
+            ),
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ngroups: { members: [{ objectClass: posixGroup, values: uid }] }",
+                "directory:4 directory.groups.members[0].attribute: missing required key 'attribute'"
+            ),
+            (
+                "url: ldap://x/\nbindDN: cn=x\nbaseDN: dc=x\ngroups: { memberAttribute: member }",
+                "directory:4 directory.groups.memberAttribute: unknown key 'memberAttribute'"
             ),
         ])
     func errors(yaml: String, message: String) {

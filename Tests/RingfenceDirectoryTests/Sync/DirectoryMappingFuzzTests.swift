@@ -45,7 +45,8 @@ struct DirectoryMappingFuzzTests {
             }
             let dn = (numbers.first ?? 0) % 5 == 0 ? "uid=\u{0},dc=x" : "uid=q,dc=x"
             let entry = LDAPEntry(dn: dn, attributes: attributes)
-            switch mapping.user(entry) {
+            var names = NameTable()
+            switch mapping.user(entry, names: &names) {
             case .success(let user):
                 #expect(
                     Self.clean(user.username, limit: DirectoryMapping.maxNameBytes) && !user.username.isEmpty,
@@ -59,14 +60,14 @@ struct DirectoryMappingFuzzTests {
             case .failure(let rejection):
                 #expect(!rejection.reason.isEmpty)
             }
-            switch mapping.group(entry) {
+            switch mapping.group(entry, names: &names) {
             case .success(let group):
                 #expect(
                     Self.clean(group.name, limit: DirectoryMapping.maxNameBytes) && !group.name.isEmpty, "\(numbers)")
                 #expect(
-                    (group.members + group.owners).allSatisfy { Self.clean($0, limit: DirectoryMapping.maxDNBytes) },
+                    (group.members.map { names[$0.name] } + group.row.owners).allSatisfy { Self.clean($0, limit: DirectoryMapping.maxDNBytes) },
                     "\(numbers)")
-                #expect(group.description.map { Self.clean($0, limit: DirectoryMapping.maxValueBytes) } ?? true)
+                #expect(group.row.description.map { Self.clean($0, limit: DirectoryMapping.maxValueBytes) } ?? true)
             case .failure(let rejection):
                 #expect(!rejection.reason.isEmpty)
             }
