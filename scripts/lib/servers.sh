@@ -152,6 +152,7 @@ TLSCertificateKeyFile $dir/tls/server.key
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload ppolicy
+moduleload refint
 sizelimit size.soft=$sizelimit size.hard=$sizelimit size.prtotal=unlimited
 database mdb
 maxsize 1073741824
@@ -165,11 +166,17 @@ index modifyTimestamp eq
 index entryUUID eq
 # ppolicy defines pwdAccountLockedTime, which marks locked (disabled) accounts.
 overlay ppolicy
+# refint keeps member values current on rename, move and delete, as production directories do.
+overlay refint
+refint_attributes member uniqueMember
 CONF
   slaptest -f "$dir/slapd.conf" -u >"$dir/slaptest.log" 2>&1 || { cat "$dir/slaptest.log" >&2; return 1; }
-  if [ -n "${RF_LDAP_LDIF:-}" ]; then
-    slapadd -f "$dir/slapd.conf" -l "$RF_LDAP_LDIF" -q >"$dir/slapadd.log" 2>&1 || { cat "$dir/slapadd.log" >&2; return 1; }
-  fi
+  # RF_LDAP_LDIF: LDIF files loaded offline, in order, separated by spaces (slapadd keeps
+  # member values as written, unlike an online add).
+  local ldif
+  for ldif in ${RF_LDAP_LDIF:-}; do
+    slapadd -f "$dir/slapd.conf" -l "$ldif" -q >>"$dir/slapadd.log" 2>&1 || { cat "$dir/slapadd.log" >&2; return 1; }
+  done
   "$slapd" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$tls_port/" -f "$dir/slapd.conf" || return 1
   # Readiness: slapd daemonizes before it accepts connections; poll with a bounded count.
   local tries=0

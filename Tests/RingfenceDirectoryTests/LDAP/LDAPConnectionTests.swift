@@ -79,14 +79,19 @@ struct LDAPConnectionTests {
         }
     }
 
-    @Test("an unreachable server fails fast with a server-down error")
-    func unreachable() async throws {
-        let connection = try await LDAPConnection.open(
-            LDAPConnectionOptions(url: "ldap://127.0.0.1:1/", connectTimeout: .seconds(2)))
+    @Test(
+        "an unreachable server is named with the reason: refused, or a name that does not resolve",
+        arguments: [
+            ("ldap://127.0.0.1:1/", "127.0.0.1 port 1 refused the connection"),
+            ("ldap://no-such-host.invalid:389/", "the name no-such-host.invalid did not resolve"),
+        ])
+    func unreachable(url: String, reason: String) async throws {
         await #expect {
-            try await connection.bind(dn: "cn=x", password: "y")
+            _ = try await LDAPConnection.open(LDAPConnectionOptions(url: url, connectTimeout: .seconds(30)))
         } throws: { error in
-            (error as? LDAPError)?.isServerDown == true
+            guard let error = error as? LDAPError else { return false }
+            return error.isServerDown && error.description.contains("connect to \(url)")
+                && error.description.contains(reason)
         }
     }
 }

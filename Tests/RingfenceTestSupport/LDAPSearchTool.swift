@@ -1,0 +1,63 @@
+import Foundation
+
+/// OpenLDAP's own `ldapsearch`, run as a separate program: an independent reading of a
+/// directory (the server's matching rules, not Ringfence's) to check the sync against.
+public enum LDAPSearchTool {
+    /// One entry of `ldapsearch -LLL` output: its DN and values by lower-cased attribute.
+    public struct Entry: Sendable {
+        public var dn: String
+        public var values: [String: [String]]
+    }
+
+    /// Runs `ldapsearch -LLL -o ldif-wrap=no` and parses the LDIF (base64 values decoded).
+    public static func search(
+        url: String, bindDN: String, password: String, base: String, scope: String = "sub", filter: String,
+        attributes: [String]
+    ) throws -> [Entry] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapsearch")
+        process.arguments =
+            ["-x", "-LLL", "-o", "ldif-wrap=no", "-H", url, "-D", bindDN, "-w", password, "-b", base, "-s", scope, filter]
+            + attributes
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // 32: no such object (an empty result under a missing base).
+        guard process.terminationStatus == 0 || process.terminationStatus == 32 else {
+            throw TestServerError.notConfigured("ldapsearch \(filter) failed (\(process.terminationStatus)): \(problems)")
+        }
+        return parse(String(decoding: data, as: UTF8.self))
+    }
+
+    static func parse(_ ldif: String) -> [Entry] {
+        var entries: [Entry] = []
+        for block in ldif.components(separatedBy: "\n\n") {
+            var entry: Entry?
+            for line in block.split(separator: "\n") where !line.hasPrefix("#") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let name = String(line[..<colon])
+                var rest = line[line.index(after: colon)...]
+                let value: String
+                if rest.hasPrefix(":") {
+                    rest = rest.dropFirst()
+                    value = String(
+                        decoding: Data(base64Encoded: rest.trimmingCharacters(in: .whitespaces)) ?? Data(), as: UTF8.self)
+                } else {
+                    value = String(rest.drop { $0 == " " })
+                }
+                if name == "dn" {
+                    entry = Entry(dn: value, values: [:])
+                } else {
+                    entry?.values[name.lowercased(), default: []].append(value)
+                }
+            }
+            if let entry { entries.append(entry) }
+        }
+        return entries
+    }
+}
