@@ -7,6 +7,8 @@ public enum LDAPSearchTool {
     public struct Entry: Sendable {
         public var dn: String
         public var values: [String: [String]]
+        /// The same values as bytes (binary attributes such as objectGUID).
+        public var bytes: [String: [Data]] = [:]
     }
 
     /// Runs `ldapsearch -LLL -o ldif-wrap=no` and parses the LDIF (base64 values decoded).
@@ -17,7 +19,10 @@ public enum LDAPSearchTool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapsearch")
         process.arguments =
-            ["-x", "-LLL", "-o", "ldif-wrap=no", "-H", url, "-D", bindDN, "-w", password, "-b", base, "-s", scope, filter]
+            [
+                "-x", "-LLL", "-o", "ldif-wrap=no", "-H", url, "-D", bindDN, "-w", password, "-b", base, "-s", scope,
+                filter,
+            ]
             + attributes
         let output = Pipe()
         let errors = Pipe()
@@ -29,7 +34,8 @@ public enum LDAPSearchTool {
         process.waitUntilExit()
         // 32: no such object (an empty result under a missing base).
         guard process.terminationStatus == 0 || process.terminationStatus == 32 else {
-            throw TestServerError.notConfigured("ldapsearch \(filter) failed (\(process.terminationStatus)): \(problems)")
+            throw TestServerError.notConfigured(
+                "ldapsearch \(filter) failed (\(process.terminationStatus)): \(problems)")
         }
         return parse(String(decoding: data, as: UTF8.self))
     }
@@ -42,18 +48,19 @@ public enum LDAPSearchTool {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let name = String(line[..<colon])
                 var rest = line[line.index(after: colon)...]
-                let value: String
+                let raw: Data
                 if rest.hasPrefix(":") {
                     rest = rest.dropFirst()
-                    value = String(
-                        decoding: Data(base64Encoded: rest.trimmingCharacters(in: .whitespaces)) ?? Data(), as: UTF8.self)
+                    raw = Data(base64Encoded: rest.trimmingCharacters(in: .whitespaces)) ?? Data()
                 } else {
-                    value = String(rest.drop { $0 == " " })
+                    raw = Data(rest.drop { $0 == " " }.utf8)
                 }
+                let value = String(decoding: raw, as: UTF8.self)
                 if name == "dn" {
                     entry = Entry(dn: value, values: [:])
                 } else {
                     entry?.values[name.lowercased(), default: []].append(value)
+                    entry?.bytes[name.lowercased(), default: []].append(raw)
                 }
             }
             if let entry { entries.append(entry) }

@@ -30,6 +30,22 @@ public enum TestServers {
     /// Whether tests that need slapd should run.
     public static var ldapEnabled: Bool { environment["RINGFENCE_TEST_LDAP_URL"] != nil || isCI }
 
+    /// Whether tests that need the Samba AD domain controller should run.
+    public static var activeDirectoryEnabled: Bool { environment["RINGFENCE_TEST_AD_URL"] != nil || isCI }
+
+    /// The Samba AD DC of `scripts/test` (`rf_start_samba_ad`).
+    public static func activeDirectory() throws -> ActiveDirectoryTestServer {
+        func value(_ key: String) throws -> String {
+            guard let value = environment[key] else {
+                throw TestServerError.notConfigured("\(key) is not set; run the tests through scripts/test")
+            }
+            return value
+        }
+        return ActiveDirectoryTestServer(
+            url: try value("RINGFENCE_TEST_AD_URL"), baseDN: try value("RINGFENCE_TEST_AD_BASE"),
+            bindDN: try value("RINGFENCE_TEST_AD_BIND_DN"), password: try value("RINGFENCE_TEST_AD_PASSWORD"))
+    }
+
     /// Message shown when server tests are skipped.
     public static let skipMessage =
         "needs the test servers: run scripts/test (it starts PostgreSQL and slapd and sets RINGFENCE_TEST_*)"
@@ -102,6 +118,16 @@ public enum TestServers {
             try await admin.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
         }
     }
+}
+
+/// Connection facts of the test Samba AD DC: `OU=Ringfence,DC=rf,DC=test` with
+/// `OU=People` and `OU=Groups` (scripts/lib/servers.sh, rf_start_samba_ad).
+public struct ActiveDirectoryTestServer: Sendable {
+    public var url: String
+    public var baseDN: String
+    /// The domain administrator (binds and changes).
+    public var bindDN: String
+    public var password: String
 }
 
 /// Connection facts of the test slapd.

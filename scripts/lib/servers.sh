@@ -34,6 +34,9 @@ rf_install_deps() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+  # Samba's Active Directory domain controller (tests of the active-directory preset).
+  command -v samba-tool >/dev/null 2>&1 || missing+=(samba samba-dsdb-modules samba-ad-provision samba-vfs-modules)
+  command -v ldbadd >/dev/null 2>&1 || missing+=(ldb-tools)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     rf_log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"
@@ -252,7 +255,99 @@ rf_stop_smtp() {
   RF_SMTP_PID=""
 }
 
+# rf_start_samba_ad [users]: a real Active Directory domain controller (Samba 4 AD DC)
+# provisioned into $RF_SERVERS_DIR/samba, listening on 127.0.0.2:389 (Samba's LDAP port
+# is fixed; set RF_AD_ADDRESS for another loopback address). Seeded offline with
+# OU=Ringfence: `users` people user0001… (default 1600) in the group `big` (more than
+# AD's 1,500-value range), alice in `platform` ⊃ big, `all` ⊃ platform (three levels),
+# and dora, disabled. Exports RINGFENCE_TEST_AD_URL, _BASE, _BIND_DN and _PASSWORD.
+rf_start_samba_ad() {
+  local count=${1:-1600} dir address=${RF_AD_ADDRESS:-127.0.0.2} password='Ringfence-AD-1' base='DC=rf,DC=test'
+  rf_init_servers_dir
+  dir="$RF_SERVERS_DIR/samba"
+  rm -rf "$dir" && mkdir -p "$dir"
+  samba-tool domain provision --targetdir="$dir" --realm=RF.TEST --domain=RF --server-role=dc \
+    --dns-backend=NONE --adminpass="$password" --use-rfc2307 --host-name=dc1 \
+    --option="interfaces=$address/8" --option="bind interfaces only=yes" --option="ldb:nosync=true" \
+    >"$dir/provision.log" 2>&1 || { tail -20 "$dir/provision.log" >&2; return 1; }
+  # A self-contained smb.conf: only the LDAP server, plain simple binds on loopback, every
+  # folder under $dir.
+  cat >"$dir/etc/smb.conf" <<CONF
+[global]
+  netbios name = DC1
+  realm = RF.TEST
+  workgroup = RF
+  server role = active directory domain controller
+  server services = ldap
+  interfaces = $address/8
+  bind interfaces only = yes
+  ldap server require strong auth = no
+  ldb:nosync = true
+  private dir = $dir/private
+  lock directory = $dir/lock
+  state directory = $dir/state
+  cache directory = $dir/cache
+  pid directory = $dir/run
+  ncalrpc dir = $dir/run/ncalrpc
+  binddns dir = $dir/bind-dns
+  log file = $dir/log.%m
+  idmap_ldb:use rfc2307 = yes
+CONF
+  mkdir -p "$dir/run" "$dir/lock" "$dir/state" "$dir/cache"
+  python3 - "$count" "$base" >"$dir/seed.ldif" <<'PY'
+import sys
+count, base = int(sys.argv[1]), sys.argv[2]
+ou = f"OU=Ringfence,{base}"
+print(f"dn: {ou}\nobjectClass: organizationalUnit\n")
+print(f"dn: OU=People,{ou}\nobjectClass: organizationalUnit\n")
+print(f"dn: OU=Groups,{ou}\nobjectClass: organizationalUnit\n")
+def user(name, control):  # 544 = normal account, no password required; 546 = and disabled
+    print(f"dn: CN={name},OU=People,{ou}\nobjectClass: user\nsAMAccountName: {name}\n"
+          f"displayName: {name.title()}\nmail: {name}@rf.test\nuserAccountControl: {control}\n")
+for n in range(1, count + 1):
+    user(f"user{n:04d}", 544)
+user("alice", 544)
+user("dora", 546)
+def group(name, members):
+    print(f"dn: CN={name},OU=Groups,{ou}\nobjectClass: group\nsAMAccountName: {name}")
+    for member in members:
+        print(f"member: {member}")
+    print()
+group("big", [f"CN=user{n:04d},OU=People,{ou}" for n in range(1, count + 1)])
+group("platform", [f"CN=big,OU=Groups,{ou}", f"CN=alice,OU=People,{ou}"])
+group("all", [f"CN=platform,OU=Groups,{ou}", f"CN=dora,OU=People,{ou}"])
+PY
+  ldbadd -H "$dir/private/sam.ldb" "$dir/seed.ldif" >"$dir/seed.log" 2>&1 || { tail -20 "$dir/seed.log" >&2; return 1; }
+  # Samba stops when its standard input closes: hold it open with a FIFO.
+  mkfifo "$dir/stdin"
+  (samba -s "$dir/etc/smb.conf" -i -M single <"$dir/stdin" >"$dir/samba.log" 2>&1 & echo $! >"$dir/samba.pid")
+  exec {RF_SAMBA_FD}>"$dir/stdin"
+  local tries=0
+  until ldapsearch -x -H "ldap://$address/" -D "Administrator@rf.test" -w "$password" -b "$base" -s base dn \
+    >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ $tries -gt 600 ] && { rf_log "Samba AD DC did not answer on $address:389"; tail -20 "$dir/samba.log" >&2; return 1; }
+    sleep 0.1
+  done
+  RF_SAMBA_DIR="$dir"
+  export RINGFENCE_TEST_AD_URL="ldap://$address/"
+  export RINGFENCE_TEST_AD_BASE="OU=Ringfence,$base"
+  export RINGFENCE_TEST_AD_BIND_DN="CN=Administrator,CN=Users,$base"
+  export RINGFENCE_TEST_AD_PASSWORD="$password"
+  rf_log "Samba AD DC (realm RF.TEST) listening on $address:389 with $count users in OU=Ringfence"
+}
+
+rf_stop_samba_ad() {
+  [ -n "${RF_SAMBA_DIR:-}" ] || return 0
+  [ -n "${RF_SAMBA_FD:-}" ] && exec {RF_SAMBA_FD}>&-
+  local pid
+  pid=$(cat "$RF_SAMBA_DIR/samba.pid" 2>/dev/null || true)
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  RF_SAMBA_DIR=
+}
+
 rf_stop_servers() {
+  rf_stop_samba_ad
   rf_stop_smtp
   rf_stop_slapd
   rf_stop_postgres

@@ -53,8 +53,10 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
 
     /// The DN's normalized RFC 4514 form: equal DNs have equal keys.
     public var key: String {
-        rdns.map { rdn in rdn.map { "\($0.type)=\($0.isBER ? "#" + $0.value : Self.escape($0.value))" }.joined(separator: "+") }
-            .joined(separator: ",")
+        rdns.map { rdn in
+            rdn.map { "\($0.type)=\($0.isBER ? "#" + $0.value : Self.escape($0.value))" }.joined(separator: "+")
+        }
+        .joined(separator: ",")
     }
 
     public var description: String { key }

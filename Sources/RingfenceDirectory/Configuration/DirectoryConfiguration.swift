@@ -208,7 +208,8 @@ public struct DirectoryConfiguration: Sendable, Equatable {
             }
             let password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
             guard !password.isEmpty else {
-                throw DirectoryConfigurationError("directory.passwordFile: \(passwordFile) is empty (the password is its first line)")
+                throw DirectoryConfigurationError(
+                    "directory.passwordFile: \(passwordFile) is empty (the password is its first line)")
             }
             return password
         }
@@ -246,7 +247,8 @@ public struct DirectoryConfiguration: Sendable, Equatable {
         var names = [
             "objectClass", groupIdAttribute, groupNameAttribute, groupDescriptionAttribute, groupOwnerAttribute,
         ]
-        for member in memberAttributes where !names.contains(where: { $0.lowercased() == member.attribute.lowercased() }) {
+        for member in memberAttributes
+        where !names.contains(where: { $0.lowercased() == member.attribute.lowercased() }) {
             names.append(memberRangeSize.map { "\(member.attribute);range=0-\($0 - 1)" } ?? member.attribute)
         }
         return names
@@ -273,7 +275,8 @@ public struct DirectoryConfiguration: Sendable, Equatable {
             problems.append((name, "an LDAP filter must be enclosed in parentheses, got '\(filter)'"))
         }
         if memberAttributes.isEmpty && userMemberOfAttribute == nil {
-            problems.append(("groups.members", "no attribute lists members: give groups.members or users.memberOfAttribute"))
+            problems.append(
+                ("groups.members", "no attribute lists members: give groups.members or users.memberOfAttribute"))
         }
         if let memberRangeSize, !(1...100_000).contains(memberRangeSize) {
             problems.append(("groups.rangeSize", "must be 1...100000, got \(memberRangeSize)"))

@@ -99,7 +99,8 @@ public final class LDAPConnection: @unchecked Sendable {
             // Connect now, so a server that cannot be reached is named with the reason.
             code = ldap_connect(handle)
             if code != LDAP_SUCCESS {
-                let detail = LDAPReachability.diagnose(options.url, timeout: options.connectTimeout)
+                let detail =
+                    LDAPReachability.diagnose(options.url, timeout: options.connectTimeout)
                     ?? diagnosticMessage(handle).map { "reachable, but: \($0)" }
                 ldap_unbind_ext_s(handle, nil, nil)
                 throw LDAPError(operation: "connect to \(options.url)", code: code, diagnostic: detail)
@@ -358,7 +359,8 @@ public final class LDAPConnection: @unchecked Sendable {
         guard resultCode == LDAP_SUCCESS else {
             var detail = diagnostic.map { String(cString: $0) } ?? ""
             if resultCode == LDAP_SIZELIMIT_EXCEEDED && pageSize > 0 {
-                detail += (detail.isEmpty ? "" : "; ")
+                detail +=
+                    (detail.isEmpty ? "" : "; ")
                     + "pages of \(pageSize) entries are above the server's limit: lower directory.pageSize"
             }
             throw LDAPError(operation: "search \(base) for \(filter)", code: resultCode, diagnostic: detail)

@@ -29,6 +29,7 @@ public struct LDAPRange: Sendable, Equatable {
         guard bounds.count == 2, let low = Int(bounds[0]), low >= 0 else { return nil }
         var rest = parts
         rest.remove(at: index)
+        guard !rest[0].isEmpty else { return nil }
         attribute = rest.joined(separator: ";")
         self.low = low
         if bounds[1] == "*" {

@@ -30,7 +30,8 @@ enum LDAPReachability {
             case 0: return nil
             case ECONNREFUSED: failure = "\(host) port \(port) refused the connection (is the server running?)"
             case ETIMEDOUT:
-                failure = "\(host) port \(port) did not answer within \(timeout.components.seconds) s (a firewall, or the server is down)"
+                failure =
+                    "\(host) port \(port) did not answer within \(timeout.components.seconds) s (a firewall, or the server is down)"
             case let code: failure = "\(host) port \(port): \(String(cString: strerror(code)))"
             }
             current = address.pointee.ai_next

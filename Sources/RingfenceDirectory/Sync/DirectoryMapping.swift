@@ -141,7 +141,9 @@ public struct DirectoryMapping: Sendable {
 
     /// The entry's DN as text and as key, or why it cannot be used.
     static func distinguishedName(_ dn: String) -> Result<(text: String, key: String), UnusableDN> {
-        guard let text = clean(dn, limit: maxDNBytes) else { return .failure(UnusableDN(reason: "DN is not usable text")) }
+        guard let text = clean(dn, limit: maxDNBytes) else {
+            return .failure(UnusableDN(reason: "DN is not usable text"))
+        }
         do {
             return .success((text, try DistinguishedName(text).key))
         } catch {

@@ -44,7 +44,8 @@ public struct NestedGroups: Sendable {
                 changed = false
                 for group in component {
                     var members = groupMembers[Int(group)]
-                    for child in childGroups[Int(group)] where child != group && componentOf[Int(child)] == Int32(index) {
+                    for child in childGroups[Int(group)] where child != group && componentOf[Int(child)] == Int32(index)
+                    {
                         for (user, depth) in groupMembers[Int(child)] {
                             if let existing = members[user], existing <= depth + 1 { continue }
                             members[user] = depth + 1

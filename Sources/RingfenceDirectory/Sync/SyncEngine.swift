@@ -114,7 +114,8 @@ public struct SyncEngine: Sendable {
                 "group \($0): none of its object classes has a member attribute in directory.groups.members, so its members were not read"
             }
             if plan.unreadGroups.count > UnresolvedMembers.namedLimit {
-                warnings.append("\(plan.unreadGroups.count - UnresolvedMembers.namedLimit) more groups whose members were not read")
+                warnings.append(
+                    "\(plan.unreadGroups.count - UnresolvedMembers.namedLimit) more groups whose members were not read")
             }
             warnings += plan.rejected.prefix(100).map { "rejected \($0)" }
             let counts = Self.counts(plan)

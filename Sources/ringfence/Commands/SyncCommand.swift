@@ -63,8 +63,16 @@ struct SyncCommand: AsyncParsableCommand {
             "  memberships  +\(s.membershipsAdded)  -\(s.membershipsRemoved)   (\(s.membershipsBefore) → \(s.membershipsAfter); "
                 + (s.effectiveMemberships.map { "\($0) effective)" } ?? "effective unchanged)"),
             "  roles        \(s.rolesChanged) changed",
+            "  unresolved   \(s.membersUnresolved) member values matched no synced user or group",
             "  phases       " + outcome.phases.map { "\($0.name) \(format($0.duration)) s" }.joined(separator: ", "),
         ]
+        if !outcome.membershipsByAttribute.isEmpty {
+            lines.append(
+                "  by attribute "
+                    + outcome.membershipsByAttribute.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \($0.value)"
+                    }.joined(separator: ", "))
+        }
         if !outcome.rejected.isEmpty { lines.append("  rejected entries: \(outcome.rejected.count)") }
         if !outcome.violations.isEmpty {
             lines.append("refused by the deletion guard; nothing was changed:")

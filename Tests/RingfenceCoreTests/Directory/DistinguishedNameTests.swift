@@ -8,32 +8,42 @@ import Testing
 struct DistinguishedNameTests {
     func dn(_ text: String) throws -> DistinguishedName { try DistinguishedName(text) }
 
-    @Test("one DN written the ways directories write it", arguments: [
-        ("cn=O'Brien\\+Ops,ou=Groups,dc=example,dc=com", "CN=O'Brien\\2BOps,OU=groups,DC=Example,DC=COM"),
-        ("cn=Müller\\, Jörg,ou=people,dc=example,dc=com", "cn=M\\C3\\BCller\\2C J\\C3\\B6rg,ou=people,dc=example,dc=com"),
-        ("cn=a,dc=example,dc=com", "CN = a , DC=example;DC=com"),
-        ("cn=a,dc=example,dc=com", "2.5.4.3=a,0.9.2342.19200300.100.1.25=example,OID.0.9.2342.19200300.100.1.25=com"),
-        ("cn=a,dc=example,dc=com", "commonName=A,domainComponent=example,dc=com"),
-        ("cn=Platform  Team,dc=x", "cn=platform team,dc=x"),
-        ("cn=a+uid=b,dc=x", "UID=B+CN=a,dc=x"),
-        ("cn=a\\,b,dc=x", "cn=\"a,b\",dc=x"),
-        ("cn=a=b,dc=x", "cn=a\\=b,dc=x"),
-        ("cn=\\#1,dc=x", "cn=\\231,dc=x"),
-        ("cn=x,dc=y", "cn=x\\ ,dc=y"),
-    ])
+    @Test(
+        "one DN written the ways directories write it",
+        arguments: [
+            ("cn=O'Brien\\+Ops,ou=Groups,dc=example,dc=com", "CN=O'Brien\\2BOps,OU=groups,DC=Example,DC=COM"),
+            (
+                "cn=Müller\\, Jörg,ou=people,dc=example,dc=com",
+                "cn=M\\C3\\BCller\\2C J\\C3\\B6rg,ou=people,dc=example,dc=com"
+            ),
+            ("cn=a,dc=example,dc=com", "CN = a , DC=example;DC=com"),
+            (
+                "cn=a,dc=example,dc=com",
+                "2.5.4.3=a,0.9.2342.19200300.100.1.25=example,OID.0.9.2342.19200300.100.1.25=com"
+            ),
+            ("cn=a,dc=example,dc=com", "commonName=A,domainComponent=example,dc=com"),
+            ("cn=Platform  Team,dc=x", "cn=platform team,dc=x"),
+            ("cn=a+uid=b,dc=x", "UID=B+CN=a,dc=x"),
+            ("cn=a\\,b,dc=x", "cn=\"a,b\",dc=x"),
+            ("cn=a=b,dc=x", "cn=a\\=b,dc=x"),
+            ("cn=\\#1,dc=x", "cn=\\231,dc=x"),
+            ("cn=x,dc=y", "cn=x\\ ,dc=y"),
+        ])
     func equalSpellings(_ pair: (String, String)) throws {
         #expect(try dn(pair.0) == dn(pair.1))
         #expect(try dn(pair.0).key == dn(pair.1).key)
     }
 
-    @Test("names that differ stay different", arguments: [
-        ("cn=a,dc=x", "cn=b,dc=x"),
-        ("cn=a,dc=x", "cn=a,dc=x,dc=y"),
-        ("cn=a+uid=b,dc=x", "cn=a,uid=b,dc=x"),
-        ("employeeNumber=AB1,dc=x", "employeeNumber=ab1,dc=x"),  // unknown matching rule: exact
-        ("cn=#0401,dc=x", "cn=\\#0401,dc=x"),  // a BER value is not the string "#0401"
-        ("cn=a b,dc=x", "cn=ab,dc=x"),
-    ])
+    @Test(
+        "names that differ stay different",
+        arguments: [
+            ("cn=a,dc=x", "cn=b,dc=x"),
+            ("cn=a,dc=x", "cn=a,dc=x,dc=y"),
+            ("cn=a+uid=b,dc=x", "cn=a,uid=b,dc=x"),
+            ("employeeNumber=AB1,dc=x", "employeeNumber=ab1,dc=x"),  // unknown matching rule: exact
+            ("cn=#0401,dc=x", "cn=\\#0401,dc=x"),  // a BER value is not the string "#0401"
+            ("cn=a b,dc=x", "cn=ab,dc=x"),
+        ])
     func differentNames(_ pair: (String, String)) throws {
         #expect(try dn(pair.0) != dn(pair.1))
     }
@@ -50,10 +60,12 @@ struct DistinguishedNameTests {
         #expect(try !dn("cn=a,ou=b,dc=c").isWithin(dn("ou=c,dc=c")))
     }
 
-    @Test("what is not a DN is refused with the place", arguments: [
-        ("cn", 2), ("=a", 0), ("cn=a,", 5), ("cn=a\\", 5), ("cn=a\\4", 5), ("cn=\"a", 5), ("cn=a<b", 4),
-        ("cn=#abc", 7), ("cn=a,,dc=x", 5), ("cn=\\FF", 6),
-    ])
+    @Test(
+        "what is not a DN is refused with the place",
+        arguments: [
+            ("cn", 2), ("=a", 0), ("cn=a,", 5), ("cn=a\\", 5), ("cn=a\\4", 5), ("cn=\"a", 5), ("cn=a<b", 4),
+            ("cn=#abc", 7), ("cn=a,,dc=x", 5), ("cn=\\FF", 6),
+        ])
     func refused(_ example: (String, Int)) {
         #expect(throws: DistinguishedNameError.self) { try DistinguishedName(example.0) }
         do {
@@ -102,7 +114,9 @@ struct DistinguishedNameTests {
                     let special = "\"+,;<>\\".contains(character) || (index == 0 && character == "#")
                     if special || choices.chance(0.25) {
                         if !special || choices.chance(0.5) {
-                            value += written.utf8.map { "\\" + String($0, radix: 16, uppercase: choices.chance(0.5)).leftPadded() }.joined()
+                            value += written.utf8.map {
+                                "\\" + String($0, radix: 16, uppercase: choices.chance(0.5)).leftPadded()
+                            }.joined()
                         } else {
                             value += "\\" + written
                         }

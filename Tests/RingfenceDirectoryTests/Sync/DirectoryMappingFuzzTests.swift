@@ -65,7 +65,9 @@ struct DirectoryMappingFuzzTests {
                 #expect(
                     Self.clean(group.name, limit: DirectoryMapping.maxNameBytes) && !group.name.isEmpty, "\(numbers)")
                 #expect(
-                    (group.members.map { names[$0.name] } + group.row.owners).allSatisfy { Self.clean($0, limit: DirectoryMapping.maxDNBytes) },
+                    (group.members.map { names[$0.name] } + group.row.owners).allSatisfy {
+                        Self.clean($0, limit: DirectoryMapping.maxDNBytes)
+                    },
                     "\(numbers)")
                 #expect(group.row.description.map { Self.clean($0, limit: DirectoryMapping.maxValueBytes) } ?? true)
             case .failure(let rejection):

@@ -26,7 +26,7 @@ struct DirectoryMappingTests {
                     "displayName": text(" Alice "),
                     "pwdAccountLockedTime": text("000001010000Z"),
                     "employeeType": [Array("lead".utf8), Array("dev".utf8), Array("lead".utf8)],
-                
+
                 ]), names: &names
         ).get()
         #expect(record.externalID == "abc-1")
@@ -48,7 +48,9 @@ struct DirectoryMappingTests {
         var attributes: [String: [[UInt8]]] = ["entryUUID": text("id")]
         if let value { attributes["uid"] = [value] }
         var names = NameTable()
-        guard case .failure(let rejection) = DirectoryMapping(openldap).user(entry("uid=q,dc=x", attributes), names: &names)
+        guard
+            case .failure(let rejection) = DirectoryMapping(openldap).user(
+                entry("uid=q,dc=x", attributes), names: &names)
         else {
             Issue.record("\(label) was accepted")
             return
@@ -65,7 +67,7 @@ struct DirectoryMappingTests {
                 "uid=a,dc=x",
                 [
                     "uid": text("a"), "mail": [[0x61, 0x00]], "displayName": [Array(repeating: 0x78, count: 1 << 20)],
-                
+
                 ]), names: &names
         ).get()
         #expect(record.email == nil)
@@ -85,7 +87,7 @@ struct DirectoryMappingTests {
                 [
                     "objectGUID": [guid], "sAMAccountName": text("adam"), "userAccountControl": text("512"),
                     "memberOf": text("CN=Eng,dc=corp"),
-                
+
                 ]), names: &names
         ).get()
         #expect(enabled.externalID == "00ff10ab010101010101010101010101")
@@ -96,7 +98,7 @@ struct DirectoryMappingTests {
                 "cn=B,dc=corp",
                 [
                     "objectGUID": [guid], "sAMAccountName": text("bea"), "userAccountControl": text("514"),
-                
+
                 ]), names: &names
         ).get()
         #expect(disabled.disabled)
@@ -143,10 +145,13 @@ struct DirectoryMappingTests {
         #expect(names.existingNumber("uid=a,dc=x") == unique.members[0].name)  // each value stored once
     }
 
-    @Test("a uniqueMember UID suffix is stripped only when it is one", arguments: [
-        ("uid=a,dc=x#'0101'B", "uid=a,dc=x"), ("uid=a,dc=x#''B", "uid=a,dc=x"), ("uid=a,dc=x#'012'B", "uid=a,dc=x#'012'B"),
-        ("uid=a,dc=xB", "uid=a,dc=xB"), ("uid=a'B", "uid=a'B"),
-    ])
+    @Test(
+        "a uniqueMember UID suffix is stripped only when it is one",
+        arguments: [
+            ("uid=a,dc=x#'0101'B", "uid=a,dc=x"), ("uid=a,dc=x#''B", "uid=a,dc=x"),
+            ("uid=a,dc=x#'012'B", "uid=a,dc=x#'012'B"),
+            ("uid=a,dc=xB", "uid=a,dc=xB"), ("uid=a'B", "uid=a'B"),
+        ])
     func uniqueMemberSuffix(_ example: (String, String)) {
         #expect(String(decoding: DirectoryMapping.withoutUID(Array(example.0.utf8)), as: UTF8.self) == example.1)
     }
@@ -154,8 +159,9 @@ struct DirectoryMappingTests {
     @Test("an entry whose DN is not a DN is rejected with the reason")
     func badDN() {
         var names = NameTable()
-        guard case .failure(let rejection) = DirectoryMapping(openldap).user(
-            entry("uid=a,dc=x\\", ["uid": text("a")]), names: &names)
+        guard
+            case .failure(let rejection) = DirectoryMapping(openldap).user(
+                entry("uid=a,dc=x\\", ["uid": text("a")]), names: &names)
         else {
             Issue.record("accepted")
             return

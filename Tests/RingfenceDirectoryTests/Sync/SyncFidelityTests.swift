@@ -28,7 +28,8 @@ struct SyncFidelityTests {
     /// Direct memberships as slapd resolves them: (group DN, member DN, attribute).
     func expectedMemberships(_ server: LDAPTestServer) throws -> [(group: String, member: String, attribute: String)] {
         var result: [(String, String, String)] = []
-        let groups = try search(server, base: "ou=groups,\(Self.base)", "(objectClass=*)", ["member", "uniqueMember", "memberUid"])
+        let groups = try search(
+            server, base: "ou=groups,\(Self.base)", "(objectClass=*)", ["member", "uniqueMember", "memberUid"])
         for group in groups where !group.values.isEmpty {
             for (attribute, values) in group.values {
                 for value in values {
@@ -72,7 +73,9 @@ struct SyncFidelityTests {
                 LEFT JOIN directory_users u ON u.id = m.member_user_id LEFT JOIN directory_groups c ON c.id = m.member_group_id
                 """)
             var mirrored: Set<String> = []
-            for try await (group, member) in rows.decode((String, String).self) { mirrored.insert("\(member) in \(group)") }
+            for try await (group, member) in rows.decode((String, String).self) {
+                mirrored.insert("\(member) in \(group)")
+            }
             #expect(mirrored == Set(expected.map { "\($0.member) in \($0.group)" }))
 
             var byAttribute: [String: Int] = [:]
@@ -82,7 +85,8 @@ struct SyncFidelityTests {
                     == byAttribute)
 
             // Effective memberships: shortest paths over slapd's direct memberships.
-            let users = Set(try search(server, base: "ou=people,\(Self.base)", "(objectClass=inetOrgPerson)", ["1.1"]).map(\.dn))
+            let users = Set(
+                try search(server, base: "ou=people,\(Self.base)", "(objectClass=inetOrgPerson)", ["1.1"]).map(\.dn))
             var children: [String: [String]] = [:]
             for membership in expected { children[membership.group, default: []].append(membership.member) }
             var want: Set<String> = []
@@ -92,10 +96,13 @@ struct SyncFidelityTests {
                 var depth = 0
                 var found: Set<String> = []
                 while !level.isEmpty {
-                    for member in level.flatMap({ children[$0] ?? [] }) where users.contains(member) && found.insert(member).inserted {
+                    for member in level.flatMap({ children[$0] ?? [] })
+                    where users.contains(member) && found.insert(member).inserted {
                         want.insert("\(member) in \(group) at \(depth)")
                     }
-                    level = level.flatMap { children[$0] ?? [] }.filter { !users.contains($0) && seen.insert($0).inserted }
+                    level = level.flatMap { children[$0] ?? [] }.filter {
+                        !users.contains($0) && seen.insert($0).inserted
+                    }
                     depth += 1
                 }
             }

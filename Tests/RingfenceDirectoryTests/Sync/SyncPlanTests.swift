@@ -15,7 +15,9 @@ struct SyncPlanTests {
     func row(_ record: UserRecord) -> UserRow { record.row }
 
     /// A group entry of `objectClass` with member attributes, mapped as a sync maps it.
-    func group(_ id: String, dn: String? = nil, kind objectClass: String = "groupOfNames", _ members: [String: [String]])
+    func group(
+        _ id: String, dn: String? = nil, kind objectClass: String = "groupOfNames", _ members: [String: [String]]
+    )
         -> LDAPEntry
     {
         var attributes: [String: [[UInt8]]] = [
@@ -115,13 +117,17 @@ struct SyncPlanTests {
 
     @Test("a mixed directory: every kind's members, nesting and a cycle across kinds, equal DNs in any spelling")
     func mixedKinds() {
-        let users = [user("alice", dn: "uid=alice,ou=people,dc=x"), user("bob", dn: "cn=O'Brien\\+Ops,dc=x"),
-                     user("zoe", dn: "cn=Müller\\, Jörg,dc=x")]
+        let users = [
+            user("alice", dn: "uid=alice,ou=people,dc=x"), user("bob", dn: "cn=O'Brien\\+Ops,dc=x"),
+            user("zoe", dn: "cn=Müller\\, Jörg,dc=x"),
+        ]
         let incoming = data(
             users: users,
             groups: [
                 group("top", ["member": ["cn=mid,dc=x", "UID=Alice,OU=People,DC=X"]]),
-                group("mid", kind: "groupOfUniqueNames", ["uniqueMember": ["CN=low,dc=x#'01'B", "cn=O'Brien\\2BOps,dc=x"]]),
+                group(
+                    "mid", kind: "groupOfUniqueNames",
+                    ["uniqueMember": ["CN=low,dc=x#'01'B", "cn=O'Brien\\2BOps,dc=x"]]),
                 group("low", ["member": ["cn=M\\C3\\BCller\\2C J\\C3\\B6rg,dc=x", "cn=top,dc=x"]]),
                 group("posix", kind: "posixGroup", ["memberUid": ["ALICE", "nobody"]]),
                 group("dynamic", kind: "groupOfURLs", ["member": ["uid=alice,ou=people,dc=x"]]),
