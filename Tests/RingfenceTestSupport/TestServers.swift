@@ -30,17 +30,19 @@ public enum TestServers {
     /// Whether tests that need slapd should run.
     public static var ldapEnabled: Bool { environment["RINGFENCE_TEST_LDAP_URL"] != nil || isCI }
 
+    /// An exported setting of scripts/test, or an error naming it.
+    static func value(_ key: String) throws -> String {
+        guard let value = environment[key] else {
+            throw TestServerError.notConfigured("\(key) is not set; run the tests through scripts/test")
+        }
+        return value
+    }
+
     /// Whether tests that need the Samba AD domain controller should run.
     public static var activeDirectoryEnabled: Bool { environment["RINGFENCE_TEST_AD_URL"] != nil || isCI }
 
     /// The Samba AD DC of `scripts/test` (`rf_start_samba_ad`).
     public static func activeDirectory() throws -> ActiveDirectoryTestServer {
-        func value(_ key: String) throws -> String {
-            guard let value = environment[key] else {
-                throw TestServerError.notConfigured("\(key) is not set; run the tests through scripts/test")
-            }
-            return value
-        }
         return ActiveDirectoryTestServer(
             url: try value("RINGFENCE_TEST_AD_URL"), baseDN: try value("RINGFENCE_TEST_AD_BASE"),
             bindDN: try value("RINGFENCE_TEST_AD_BIND_DN"), password: try value("RINGFENCE_TEST_AD_PASSWORD"))
@@ -60,12 +62,6 @@ public enum TestServers {
 
     /// The slapd of `scripts/test`.
     public static func ldap() throws -> LDAPTestServer {
-        func value(_ key: String) throws -> String {
-            guard let value = environment[key] else {
-                throw TestServerError.notConfigured("\(key) is not set; run the tests through scripts/test")
-            }
-            return value
-        }
         return LDAPTestServer(
             url: try value("RINGFENCE_TEST_LDAP_URL"),
             baseDN: try value("RINGFENCE_TEST_LDAP_BASE"),

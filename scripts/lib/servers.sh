@@ -256,14 +256,28 @@ rf_stop_smtp() {
 }
 
 # rf_start_samba_ad [users]: a real Active Directory domain controller (Samba 4 AD DC)
-# provisioned into $RF_SERVERS_DIR/samba, listening on 127.0.0.2:389 (Samba's LDAP port
-# is fixed; set RF_AD_ADDRESS for another loopback address). Seeded offline with
+# provisioned into $RF_SERVERS_DIR/samba, listening on port 389 of the first free loopback
+# address from 127.0.0.2 (Samba's LDAP port is fixed; RF_AD_ADDRESS chooses one). Seeded offline with
 # OU=Ringfence: `users` people user0001… (default 1600) in the group `big` (more than
 # AD's 1,500-value range), alice in `platform` ⊃ big, `all` ⊃ platform (three levels),
 # and dora, disabled. Exports RINGFENCE_TEST_AD_URL, _BASE, _BIND_DN and _PASSWORD.
 rf_start_samba_ad() {
-  local count=${1:-1600} dir address=${RF_AD_ADDRESS:-127.0.0.2} password='Ringfence-AD-1' base='DC=rf,DC=test'
+  local count=${1:-1600} dir address=${RF_AD_ADDRESS:-} password='Ringfence-AD-1' base='DC=rf,DC=test'
   rf_init_servers_dir
+  # Port 389 is fixed: take the first loopback address where it is free (127.0.0.2, .3…),
+  # so two test runs on one machine do not collide.
+  if [ -z "$address" ]; then
+    address=$(python3 -c '
+import socket
+for n in range(2, 250):
+    s = socket.socket()
+    try:
+        s.bind((f"127.0.0.{n}", 389)); print(f"127.0.0.{n}"); break
+    except OSError:
+        pass
+    finally:
+        s.close()')
+  fi
   dir="$RF_SERVERS_DIR/samba"
   rm -rf "$dir" && mkdir -p "$dir"
   samba-tool domain provision --targetdir="$dir" --realm=RF.TEST --domain=RF --server-role=dc \

@@ -61,9 +61,63 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { key }
 
-    /// The normalized key of `text`, or nil when it is not a DN.
+    /// The normalized key of `text`, or nil when it is not a DN. Plain DNs (ASCII, no
+    /// escapes, quotes, spaces or multi-valued RDNs — most member values) take a fast path
+    /// that gives the same key without building the parsed form.
     public static func key(_ text: String) -> String? {
-        (try? DistinguishedName(text))?.key
+        if let key = plainKey(text) { return key }
+        return (try? DistinguishedName(text))?.key
+    }
+
+    /// The key of a plain DN, or nil when `text` needs the full parser.
+    static func plainKey(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard !bytes.isEmpty else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                let typeStart = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "=") {
+                    let byte = bytes[index]
+                    guard byte.isLetterOrDigit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else {
+                        return nil
+                    }
+                    index += 1
+                }
+                guard index > typeStart, index < bytes.count else { return nil }
+                let type = canonicalType(String(decoding: bytes[typeStart..<index], as: UTF8.self))
+                let foldsCase = caseIgnoring.contains(type)
+                out += type.utf8
+                out.append(UInt8(ascii: "="))
+                index += 1
+                let valueStart = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: ",") {
+                    var byte = bytes[index]
+                    switch byte {
+                    case 0, 0x20, 0x80...0xFF, UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "+"),
+                        UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"):
+                        return nil
+                    case UInt8(ascii: "#") where index == valueStart:
+                        return nil
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z") where foldsCase:
+                        byte |= 0x20
+                    default:
+                        break
+                    }
+                    out.append(byte)
+                    index += 1
+                }
+                guard index > valueStart else { return nil }
+                if index < bytes.count {
+                    out.append(UInt8(ascii: ","))
+                    index += 1
+                    guard index < bytes.count else { return nil }
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// The DN one level up (nil for the root).

@@ -50,6 +50,10 @@ struct DistinguishedNameTests {
 
     @Test("the key is RFC 4514 text of the normalized name")
     func key() throws {
+        #expect(DistinguishedName.key("UID=Alice,OU=People,DC=Example") == "uid=alice,ou=people,dc=example")
+        #expect(DistinguishedName.key("employeeNumber=AB,DC=x") == "employeenumber=AB,dc=x")
+        #expect(DistinguishedName.key("cn=a,") == nil)
+        #expect(DistinguishedName.key("cn=,dc=x") == (try? dn("cn=,dc=x"))?.key)
         #expect(try dn("CN=O'Brien\\2BOps, OU=Groups,DC=Example").key == "cn=o'brien\\+ops,ou=groups,dc=example")
         #expect(try dn("UID=B+CN=a,dc=x").key == "cn=a+uid=b,dc=x")
         #expect(try dn("cn=\\ lead\\,\\#,dc=x").key == "cn=lead\\,#,dc=x")
@@ -142,6 +146,9 @@ struct DistinguishedNameTests {
                 let b = try DistinguishedName(second)
                 #expect(a == b, "\(first) ≠ \(second)")
                 #expect(try DistinguishedName(a.key) == a, "\(a.key)")
+                // The fast path for plain DNs gives the parser's key.
+                #expect(DistinguishedName.key(first) == a.key, "\(first)")
+                #expect(DistinguishedName.key(a.key) == a.key, "\(a.key)")
                 #expect(a.rdns.count == name.count)
             } catch {
                 Issue.record("\(first) / \(second): \(error)")
