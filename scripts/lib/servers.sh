@@ -265,7 +265,10 @@ rf_start_samba_ad() {
   local count=${1:-1600} dir address=${RF_AD_ADDRESS:-} password='Ringfence-AD-1' base='DC=rf,DC=test'
   rf_init_servers_dir
   # Port 389 is fixed: take the first loopback address where it is free (127.0.0.2, .3…),
-  # so two test runs on one machine do not collide.
+  # so two test runs on one machine do not collide. A lock held until this DC answers keeps
+  # two runs from choosing the same address.
+  exec {RF_SAMBA_LOCK}>"${TMPDIR:-/tmp}/ringfence-samba-address.lock"
+  flock "$RF_SAMBA_LOCK"
   if [ -z "$address" ]; then
     address=$(python3 -c '
 import socket
@@ -343,6 +346,9 @@ PY
     [ $tries -gt 600 ] && { rf_log "Samba AD DC did not answer on $address:389"; tail -20 "$dir/samba.log" >&2; return 1; }
     sleep 0.1
   done
+  # The DC that answered must be this one (its process alive), not another run's.
+  kill -0 "$(cat "$dir/samba.pid")" 2>/dev/null || { rf_log "Samba AD DC exited"; tail -20 "$dir/samba.log" >&2; return 1; }
+  exec {RF_SAMBA_LOCK}>&-
   RF_SAMBA_DIR="$dir"
   export RINGFENCE_TEST_AD_URL="ldap://$address/"
   export RINGFENCE_TEST_AD_BASE="OU=Ringfence,$base"
