@@ -337,7 +337,9 @@ PY
   ldbadd -H "$dir/private/sam.ldb" "$dir/seed.ldif" >"$dir/seed.log" 2>&1 || { tail -20 "$dir/seed.log" >&2; return 1; }
   # Samba stops when its standard input closes: hold it open with a FIFO.
   mkfifo "$dir/stdin"
-  (samba -s "$dir/etc/smb.conf" -i -M single <"$dir/stdin" >"$dir/samba.log" 2>&1 & echo $! >"$dir/samba.pid")
+  # (without the address lock's descriptor, or the lock would live as long as Samba)
+  (samba -s "$dir/etc/smb.conf" -i -M single <"$dir/stdin" >"$dir/samba.log" 2>&1 {RF_SAMBA_LOCK}>&- &
+    echo $! >"$dir/samba.pid")
   exec {RF_SAMBA_FD}>"$dir/stdin"
   local tries=0
   until ldapsearch -x -H "ldap://$address/" -D "Administrator@rf.test" -w "$password" -b "$base" -s base dn \
