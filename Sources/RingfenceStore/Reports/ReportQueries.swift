@@ -157,7 +157,7 @@ public struct ReportQueries: Sendable {
             """
             SELECT DISTINCT u.email FROM directory_groups g
             CROSS JOIN LATERAL unnest(g.owners) AS o(dn)
-            JOIN directory_users u ON u.dn_key = o.dn AND u.deleted_at IS NULL AND NOT u.disabled
+            JOIN directory_users u ON coalesce(u.dn_key, lower(u.dn)) = lower(o.dn) AND u.deleted_at IS NULL AND NOT u.disabled
             WHERE g.name = \(group) AND g.deleted_at IS NULL AND coalesce(u.email, '') <> ''
             ORDER BY 1
             """, logger: logger)
