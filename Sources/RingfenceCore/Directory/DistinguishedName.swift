@@ -69,6 +69,12 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return (try? DistinguishedName(text))?.key
     }
 
+    /// The key of a group reference of a mapping or role group — a group's name or its DN —
+    /// when it is a DN (it has an `=` and parses); nil for a name.
+    public static func key(groupReference reference: String) -> String? {
+        reference.contains("=") ? key(reference) : nil
+    }
+
     /// The key of a plain DN, or nil when `text` needs the full parser.
     static func plainKey(_ text: String) -> String? {
         var text = text

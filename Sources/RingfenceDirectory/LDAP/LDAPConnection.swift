@@ -150,13 +150,9 @@ public final class LDAPConnection: @unchecked Sendable {
 
     /// What a search saw besides its entries.
     public struct SearchStatistics: Sendable, Equatable {
-        public var entries = 0
-        public var pages = 0
         /// The largest page the server cut short of `pageSize` while more pages followed:
         /// its own page limit (AD's MaxPageSize, slapd's size limit), when lower.
         public var serverPageLimit: Int?
-        /// Base searches made to fetch further ranges of ranged attributes.
-        public var rangeRequests = 0
     }
 
     /// Searches with the Simple Paged Results control (RFC 2696), following the cookie
@@ -190,12 +186,9 @@ public final class LDAPConnection: @unchecked Sendable {
                 var page = try Self.searchPage(
                     handle: handle, base: base, scope: scope.value, filter: filter,
                     attributes: attributes, pageSize: pageSize, cookie: cookie, controls: controls)
-                page.rangeRequests = try Self.completeRanges(&page.entries, handle: handle, size: rangeSize)
+                try Self.completeRanges(&page.entries, handle: handle, size: rangeSize)
                 return page
             }
-            statistics.entries += page.entries.count
-            statistics.pages += 1
-            statistics.rangeRequests += page.rangeRequests
             if page.cookie != nil && page.entries.count < pageSize {
                 statistics.serverPageLimit = max(statistics.serverPageLimit ?? 0, page.entries.count)
             }
@@ -268,13 +261,11 @@ public final class LDAPConnection: @unchecked Sendable {
     private struct Page: Sendable {
         var entries: [LDAPEntry]
         var cookie: [UInt8]?
-        var rangeRequests = 0
     }
 
     /// Fetches the remaining ranges of every ranged attribute of `entries` (base searches
     /// on the same handle) and stores the values under the attribute's plain name.
-    private static func completeRanges(_ entries: inout [LDAPEntry], handle: OpaquePointer, size: Int?) throws -> Int {
-        var requests = 0
+    private static func completeRanges(_ entries: inout [LDAPEntry], handle: OpaquePointer, size: Int?) throws {
         for index in entries.indices {
             let ranged = entries[index].attributes.keys.filter { $0.contains(";range=") }
             for name in ranged {
@@ -282,7 +273,6 @@ public final class LDAPConnection: @unchecked Sendable {
                 var values = entries[index].attributes.removeValue(forKey: name) ?? []
                 var next = range.next(size: size)
                 while let request = next {
-                    requests += 1
                     let page = try searchPage(
                         handle: handle, base: entries[index].dn, scope: LDAP_SCOPE_BASE, filter: "(objectClass=*)",
                         attributes: [request], pageSize: 0, cookie: nil, controls: [])
@@ -297,7 +287,6 @@ public final class LDAPConnection: @unchecked Sendable {
                 entries[index].attributes[range.attribute.lowercased(), default: []] += values
             }
         }
-        return requests
     }
 
     private static func searchPage(

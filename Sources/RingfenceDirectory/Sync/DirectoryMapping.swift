@@ -52,7 +52,7 @@ public struct DirectoryMapping: Sendable {
                 email: text(entry, c.emailAttribute, limit: Self.maxValueBytes),
                 displayName: text(entry, c.displayNameAttribute, limit: Self.maxValueBytes),
                 disabled: isDisabled(entry), roles: Array(Set(roles)).sorted(), memberOf: memberOf,
-                changeMark: text(entry, c.changeAttribute, limit: 64)))
+                changeMark: text(entry, c.changeAttribute, limit: 64), dnKey: dn.key))
     }
 
     public func group(_ entry: LDAPEntry, names: inout NameTable) -> Result<GroupRecord, RejectedEntry> {
@@ -69,7 +69,8 @@ public struct DirectoryMapping: Sendable {
                     "attribute \(c.groupNameAttribute) is missing, empty, not UTF-8, contains NUL or is longer than \(Self.maxNameBytes) bytes"
                 ))
         }
-        let objectClasses = Set(entry.strings("objectClass").map { $0.lowercased() })
+        let classNames = entry.strings("objectClass")
+        let objectClasses = Set(classNames.map { $0.lowercased() })
         var members: [MemberValue] = []
         var invalid: [String] = []
         var read = false
@@ -98,7 +99,7 @@ public struct DirectoryMapping: Sendable {
             }
         }
         let owners = entry.values(c.groupOwnerAttribute).compactMap {
-            Self.clean(bytes: $0, limit: Self.maxDNBytes).flatMap(DistinguishedName.key)
+            Self.clean(bytes: $0, limit: Self.maxDNBytes).flatMap { DistinguishedName.key($0) }
         }
         return .success(
             GroupRecord(
@@ -107,7 +108,7 @@ public struct DirectoryMapping: Sendable {
                     description: text(entry, c.groupDescriptionAttribute, limit: Self.maxValueBytes),
                     owners: owners, dnKey: dn.key),
                 members: members, invalidMembers: invalid,
-                unreadObjectClasses: read ? nil : entry.strings("objectClass").sorted()))
+                unreadObjectClasses: read ? nil : classNames.sorted()))
     }
 
     /// Maps users into `data`; refused entries are collected, not fatal.
@@ -144,6 +145,8 @@ public struct DirectoryMapping: Sendable {
         guard let text = clean(dn, limit: maxDNBytes) else {
             return .failure(UnusableDN(reason: "DN is not usable text"))
         }
+        // The fast path first (most DNs are plain); the parser again only to say why not.
+        if let key = DistinguishedName.key(text) { return .success((text, key)) }
         do {
             return .success((text, try DistinguishedName(text).key))
         } catch {

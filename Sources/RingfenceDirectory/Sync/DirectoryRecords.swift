@@ -18,11 +18,12 @@ public struct UserRecord: Sendable, Hashable {
 
     public init(
         externalID: String, dn: String, username: String, email: String? = nil, displayName: String? = nil,
-        disabled: Bool = false, roles: [String] = [], memberOf: [Int32] = [], changeMark: String? = nil
+        disabled: Bool = false, roles: [String] = [], memberOf: [Int32] = [], changeMark: String? = nil,
+        dnKey: String? = nil
     ) {
         self.row = UserRow(
             externalID: externalID, dn: dn, username: username, email: email, displayName: displayName,
-            disabled: disabled)
+            disabled: disabled, dnKey: dnKey)
         self.roles = roles
         self.memberOf = memberOf
         self.changeMark = changeMark

@@ -98,19 +98,22 @@ extension SyncPlan {
         }
         var result = ResolvedMemberships()
         let attributes = configuration.memberAttributes
+        let valuesAreDNs = attributes.map { $0.values == .dn }  // read per value: a million times
         var counts = [Int](repeating: 0, count: attributes.count)
         for groupID in groups.keys.sorted() {
             let record = groups[groupID]!
             for member in record.members {
-                let rule = attributes[Int(member.attribute)]
-                if rule.values == .dn, let child = groupByDN[member.name] {
+                let isDN = valuesAreDNs[Int(member.attribute)]
+                if isDN, let child = groupByDN[member.name] {
                     result.memberships.insert(
                         MembershipKey(groupExternalID: groupID, memberExternalID: child, memberIsGroup: true))
-                } else if let user = rule.values == .dn ? userByDN[member.name] : userByName[member.name] {
+                } else if let user = isDN ? userByDN[member.name] : userByName[member.name] {
                     result.memberships.insert(
                         MembershipKey(groupExternalID: groupID, memberExternalID: user, memberIsGroup: false))
                 } else {
-                    result.unresolved.add(names[member.name], attribute: rule.attribute, group: record.name)
+                    result.unresolved.add(
+                        names[member.name], attribute: attributes[Int(member.attribute)].attribute,
+                        group: record.name)
                     continue
                 }
                 counts[Int(member.attribute)] += 1
@@ -288,7 +291,7 @@ extension SyncPlan {
         var roleByDN: [String: String] = [:]
         var roleByName: [String: String] = [:]
         for (reference, role) in roleGroups {
-            if reference.contains("="), let key = DistinguishedName.key(reference) {
+            if let key = DistinguishedName.key(groupReference: reference) {
                 roleByDN[key] = role
             } else {
                 roleByName[reference.lowercased()] = role

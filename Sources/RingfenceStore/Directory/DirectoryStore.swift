@@ -223,8 +223,7 @@ extension DirectoryStore {
             """, logger: logger)
         var missing: [String] = []
         for try await (label, reference) in rows.decode((String, String).self) {
-            let key = reference.contains("=") ? DistinguishedName.key(reference) : nil
-            if let key, keys.contains(key) { continue }
+            if let key = DistinguishedName.key(groupReference: reference), keys.contains(key) { continue }
             if names.contains(reference.lowercased()) { continue }
             missing.append(label)
         }
