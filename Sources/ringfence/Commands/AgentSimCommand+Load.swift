@@ -38,6 +38,12 @@ extension AgentSimCommand {
         var firstHost: Int = 0
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
+        @Option(
+            name: .customLong("ready-file"),
+            help:
+                "Create this file once every connection is enrolled and has fetched policy for each of its users (scripts wait for it instead of sleeping)."
+        )
+        var readyFile: String?
 
         func run() async throws {
             let call = self.call
@@ -50,6 +56,8 @@ extension AgentSimCommand {
             let started = Locked<ContinuousClock.Instant?>(nil)
             let connections = self.connections
             let firstHost = self.firstHost
+            let readyFile = self.readyFile
+            let ready = Locked(0)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<connections {
                     group.addTask {
@@ -58,14 +66,32 @@ extension AgentSimCommand {
                             let health = Grpc_Health_V1_Health.Client(wrapping: grpc)
                             var host = SimulatedHost(index: firstHost + index, users: ["alice", "bob"])
                             var etag = ""
-                            if call != .health {
-                                try await host.enroll(agent, token: tokens[index])
-                                _ = try await host.heartbeat(agent)
-                                etag = try await host.fetchPolicy(agent, user: "alice").etag
-                            } else {
-                                _ = try await health.check(Grpc_Health_V1_HealthCheckRequest())
+                            // A connection that cannot start (the server went away meanwhile)
+                            // is one error; the others' results are still reported.
+                            do {
+                                if call != .health {
+                                    try await host.enroll(agent, token: tokens[index])
+                                    _ = try await host.heartbeat(agent)
+                                    _ = try await host.fetchPolicy(agent, user: "bob")
+                                    etag = try await host.fetchPolicy(agent, user: "alice").etag
+                                } else {
+                                    _ = try await health.check(Grpc_Health_V1_HealthCheckRequest())
+                                }
+                            } catch {
+                                FileHandle.standardError.write(
+                                    Data("agent-sim: connection \(index) could not start: \(error)\n".utf8))
+                                results.withLock { $0.errors += 1 }
+                                return
                             }
                             started.withLock { $0 = $0 ?? ContinuousClock.now }
+                            let all = ready.withLock { count -> Bool in
+                                count += 1
+                                return count == connections
+                            }
+                            if all, let readyFile, !FileManager.default.createFile(atPath: readyFile, contents: Data())
+                            {
+                                FileHandle.standardError.write(Data("agent-sim: cannot create \(readyFile)\n".utf8))
+                            }
                             var latencies: [Double] = []
                             var errors = 0
                             var events = 0
