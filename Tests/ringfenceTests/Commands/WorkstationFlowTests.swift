@@ -169,7 +169,8 @@ struct WorkstationFlowTests {
                 WorkstationCache.Identity.self,
                 from: Data(contentsOf: URL(fileURLWithPath: cache + "/identity.json"))
             ).apiKey
-            let secret = String(key.split(separator: "_").last!)
+            // rf_<prefix>_<secret>, and the secret may hold "_".
+            let secret = String(key.split(separator: "_", maxSplits: 2).last!)
             let serveLog = try String(contentsOf: log, encoding: .utf8)
             #expect(serveLog.contains("host enrolled"), "the log is the server's, at trace level")
             for (name, value) in [
