@@ -257,6 +257,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceStoreTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "RingfenceCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "RingfenceStore", "RingfenceTestSupport",

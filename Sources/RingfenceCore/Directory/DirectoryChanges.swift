@@ -8,13 +8,17 @@ public struct DirectoryChanges: Sendable {
     public var groupsToInsert: [GroupRow] = []
     public var groupsToUpdate: [(id: Int64, row: GroupRow)] = []
     public var groupsToDelete: [Int64] = []
-    public var membershipsToAdd: [MembershipKey] = []
-    public var membershipsToRemove: [MembershipKey] = []
+    /// External ids of users and groups, numbered for the memberships and effective rows
+    /// below (the state's numbering, extended with the run's new users and groups).
+    public var userIDs = NameTable()
+    public var groupIDs = NameTable()
+    public var membershipsToAdd: [Membership] = []
+    public var membershipsToRemove: [Membership] = []
     public var history: [MembershipChange] = []
     /// The complete role set when it changed; nil when unchanged.
     public var roles: [RoleRow]?
     /// The complete effective membership when it changed; nil when unchanged.
-    public var effective: [EffectiveRow]?
+    public var effective: EffectiveMemberships?
 
     public init() {}
 

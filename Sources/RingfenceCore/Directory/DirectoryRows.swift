@@ -96,15 +96,22 @@ public struct RoleRow: Sendable, Hashable {
     }
 }
 
-/// An effective (nested-resolved) membership.
-public struct EffectiveRow: Sendable, Hashable {
-    public var userExternalID: String
-    public var groupExternalID: String
-    public var depth: Int
+/// Effective (nested-resolved) memberships: for each group, by its number in the
+/// `NameTable` of group ids that goes with it (`DirectoryChanges.groupIDs`), its members
+/// as user numbers (`DirectoryChanges.userIDs`) with their depth, 0 = direct. Kept per
+/// group as the flattening produced them, so millions of rows cost eight bytes each.
+public struct EffectiveMemberships: Sendable {
+    public var byGroup: [[(user: Int32, depth: Int32)]]
 
-    public init(userExternalID: String, groupExternalID: String, depth: Int) {
-        self.userExternalID = userExternalID
-        self.groupExternalID = groupExternalID
-        self.depth = depth
+    public init(byGroup: [[(user: Int32, depth: Int32)]]) { self.byGroup = byGroup }
+
+    /// The number of (user, group) rows.
+    public var count: Int { byGroup.reduce(0) { $0 + $1.count } }
+
+    /// Every row as (user, group, depth), group by group.
+    public var rows: some Collection<(user: Int32, group: Int32, depth: Int32)> {
+        byGroup.indices.lazy.flatMap { group in
+            byGroup[group].lazy.map { (user: $0.user, group: Int32(group), depth: $0.depth) }
+        }
     }
 }

@@ -179,22 +179,32 @@ public final class LDAPConnection: @unchecked Sendable {
         onPage: ([LDAPEntry]) throws -> Void
     ) async throws -> SearchStatistics {
         var statistics = SearchStatistics()
-        var nextCookie: [UInt8]? = nil
-        repeat {
-            let cookie = nextCookie
-            let page = try await perform { handle in
+        // The next page is requested before this one is handed to `onPage`, so the server
+        // (and libldap's decoding, on the connection's queue) work while the caller maps.
+        let fetch: @Sendable ([UInt8]?) async throws -> Page = { [self] cookie in
+            try await perform { handle in
                 var page = try Self.searchPage(
                     handle: handle, base: base, scope: scope.value, filter: filter,
                     attributes: attributes, pageSize: pageSize, cookie: cookie, controls: controls)
                 try Self.completeRanges(&page.entries, handle: handle, size: rangeSize)
                 return page
             }
-            if page.cookie != nil && page.entries.count < pageSize {
-                statistics.serverPageLimit = max(statistics.serverPageLimit ?? 0, page.entries.count)
+        }
+        var pending: Task<Page, any Error>? = Task { try await fetch(nil) }
+        do {
+            while let next = pending {
+                let page = try await next.value
+                pending = page.cookie.map { cookie in Task { try await fetch(cookie) } }
+                if page.cookie != nil && page.entries.count < pageSize {
+                    statistics.serverPageLimit = max(statistics.serverPageLimit ?? 0, page.entries.count)
+                }
+                try onPage(page.entries)
             }
-            nextCookie = page.cookie
-            try onPage(page.entries)
-        } while nextCookie != nil
+        } catch {
+            // Nothing may still be running on the connection when the search returns.
+            _ = try? await pending?.value
+            throw error
+        }
         return statistics
     }
 

@@ -146,7 +146,8 @@ public struct DirectoryMapping: Sendable {
             return .failure(UnusableDN(reason: "DN is not usable text"))
         }
         // The fast path first (most DNs are plain); the parser again only to say why not.
-        if let key = DistinguishedName.key(text) { return .success((text, key)) }
+        // When the key is the text (a lower-case DN), keep one string, not two equal ones.
+        if let key = DistinguishedName.key(text) { return .success((text, key == text ? text : key)) }
         do {
             return .success((text, try DistinguishedName(text).key))
         } catch {

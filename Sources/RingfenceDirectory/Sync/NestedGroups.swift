@@ -23,9 +23,12 @@ public struct NestedGroups: Sendable {
         for (index, component) in components.enumerated() {
             for group in component { componentOf[Int(group)] = Int32(index) }
         }
-        var groupMembers: [[Int32: Int32]] = Array(repeating: [:], count: groupCount)
+        // Each group's members as a sorted array as soon as its component is done; a
+        // dictionary only while one component is being computed.
+        var groupMembers = [[(user: Int32, depth: Int32)]](repeating: [], count: groupCount)
         for (index, component) in components.enumerated() {
             // Direct users, and members of child groups outside the component.
+            var working: [Int32: [Int32: Int32]] = [:]
             for group in component {
                 var members: [Int32: Int32] = [:]
                 for user in directUsers[Int(group)] { members[user] = 0 }
@@ -35,30 +38,32 @@ public struct NestedGroups: Sendable {
                         members[user] = depth + 1
                     }
                 }
-                groupMembers[Int(group)] = members
+                working[group] = members
             }
-            guard component.count > 1 else { continue }
-            // A cycle: relax along the edges inside it until no depth shortens.
-            var changed = true
-            while changed {
-                changed = false
-                for group in component {
-                    var members = groupMembers[Int(group)]
-                    for child in childGroups[Int(group)] where child != group && componentOf[Int(child)] == Int32(index)
-                    {
-                        for (user, depth) in groupMembers[Int(child)] {
-                            if let existing = members[user], existing <= depth + 1 { continue }
-                            members[user] = depth + 1
-                            changed = true
+            if component.count > 1 {
+                // A cycle: relax along the edges inside it until no depth shortens.
+                var changed = true
+                while changed {
+                    changed = false
+                    for group in component {
+                        var members = working[group]!
+                        for child in childGroups[Int(group)]
+                        where child != group && componentOf[Int(child)] == Int32(index) {
+                            for (user, depth) in working[child]! {
+                                if let existing = members[user], existing <= depth + 1 { continue }
+                                members[user] = depth + 1
+                                changed = true
+                            }
                         }
+                        working[group] = members
                     }
-                    groupMembers[Int(group)] = members
                 }
             }
+            for (group, members) in working {
+                groupMembers[Int(group)] = members.map { (user: $0.key, depth: $0.value) }.sorted { $0.user < $1.user }
+            }
         }
-        members = groupMembers.map { members in
-            members.map { (user: $0.key, depth: $0.value) }.sorted { $0.user < $1.user }
-        }
+        members = groupMembers
         cycles = Self.cycles(components: components, childGroups: childGroups)
     }
 

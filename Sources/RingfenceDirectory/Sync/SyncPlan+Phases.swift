@@ -2,78 +2,104 @@ import RingfenceCore
 
 /// The phases of `SyncPlan.init`, each a pure function of what the ones before produced.
 extension SyncPlan {
-    /// The users a run wants, by external id, with what their entries say about roles and
-    /// group membership.
-    struct WantedUsers {
-        var users: [String: UserRow] = [:]
-        var attributeRoles: [String: [String]] = [:]
-        /// Groups from users' `memberOf`, as name numbers.
-        var memberOf: [String: [Int32]] = [:]
-        /// Lower-cased user name → external id.
-        var byUsername: [String: String] = [:]
+    /// The users and groups a run wants, by number: the state's numbering
+    /// (`DirectoryState.userIDs`, `groupIDs`, whose numbers are positions in its arrays)
+    /// extended with the new ones in the order the directory returned them. Arrays by
+    /// number, not dictionaries by external id, so a hundred thousand users cost one row
+    /// each.
+    struct Numbering {
+        var userIDs: NameTable
+        var groupIDs: NameTable
+        /// The wanted user and group of each number; nil for those the run does not want.
+        var users: [UserRow?]
+        var groups: [GroupRecord?]
+        /// Roles from the role attribute and groups from `memberOf` (name numbers), by user
+        /// number.
+        var attributeRoles: [[String]]
+        var memberOf: [[Int32]]
+
+        var wantedUserCount: Int { users.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+        var wantedGroupCount: Int { groups.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
     }
 
-    /// Phase 1: users. An incremental run starts from the database's users (it only sees
-    /// modified ones); an entry with an identity seen before, or a user name already used,
-    /// is rejected.
-    static func wantedUsers(
+    /// Phases 1 and 2: the users and groups wanted. An incremental run starts from the
+    /// database's users (it only sees modified ones); an entry with an identity seen
+    /// before in this read, or a user name already used, is rejected. Groups are always
+    /// read in full.
+    static func wanted(
         current: DirectoryState, incoming: DirectoryData, mode: Mode, rejected: inout [RejectedEntry]
-    ) -> WantedUsers {
-        var wanted = WantedUsers()
+    ) -> Numbering {
+        var userIDs = current.userIDs
+        var users = [UserRow?](repeating: nil, count: current.users.count)
+        var attributeRoles = [[String]](repeating: [], count: current.users.count)
+        var memberOf = [[Int32]](repeating: [], count: current.users.count)
         if mode == .incremental {
-            for row in current.users.values { wanted.users[row.externalID] = row }
+            for (number, stored) in current.users.enumerated() { users[number] = stored.row }
             for role in current.roles where role.source == "attribute" {
-                wanted.attributeRoles[role.userExternalID, default: []].append(role.role)
+                if let number = userIDs.existingNumber(role.userExternalID) {
+                    attributeRoles[Int(number)].append(role.role)
+                }
+            }
+            for id in incoming.deletedUsers {
+                guard let number = userIDs.existingNumber(id) else { continue }
+                users[Int(number)] = nil
+                attributeRoles[Int(number)] = []
             }
         }
-        for id in incoming.deletedUsers where mode == .incremental {
-            wanted.users[id] = nil
-            wanted.attributeRoles[id] = nil
-        }
-        var seenIncoming: Set<String> = []
+        var seen = [Bool](repeating: false, count: users.count)
         for record in incoming.users {
-            guard seenIncoming.insert(record.externalID).inserted else {
+            let number = Int(userIDs.number(record.externalID))
+            if number == users.count {
+                users.append(nil)
+                attributeRoles.append([])
+                memberOf.append([])
+                seen.append(false)
+            }
+            guard !seen[number] else {
                 rejected.append(
                     RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
                 continue
             }
-            wanted.users[record.externalID] = record.row
-            wanted.attributeRoles[record.externalID] = record.roles
-            wanted.memberOf[record.externalID] = record.memberOf
+            seen[number] = true
+            users[number] = record.row
+            attributeRoles[number] = record.roles
+            memberOf[number] = record.memberOf
         }
-        for id in wanted.users.keys.sorted() {
-            let row = wanted.users[id]!
+        // User names are unique: the first by external id keeps its name.
+        let byIdentity = users.indices.filter { users[$0] != nil }.sorted { userIDs[Int32($0)] < userIDs[Int32($1)] }
+        var byUsername: [String: Int] = [:]
+        for number in byIdentity {
+            let row = users[number]!
             let key = row.username.lowercased()
-            if let other = wanted.byUsername[key] {
+            if let other = byUsername[key] {
                 rejected.append(
                     RejectedEntry(
-                        dn: row.dn, reason: "user name '\(row.username)' is already used by \(wanted.users[other]!.dn)")
-                )
-                wanted.users[id] = nil
+                        dn: row.dn, reason: "user name '\(row.username)' is already used by \(users[other]!.dn)"))
+                users[number] = nil
             } else {
-                wanted.byUsername[key] = id
+                byUsername[key] = number
             }
         }
-        return wanted
-    }
-
-    /// Phase 2: groups, by external id (groups are always read in full).
-    static func wantedGroups(incoming: DirectoryData, rejected: inout [RejectedEntry]) -> [String: GroupRecord] {
-        var groups: [String: GroupRecord] = [:]
+        var groupIDs = current.groupIDs
+        var groups = [GroupRecord?](repeating: nil, count: current.groups.count)
         for record in incoming.groups {
-            if groups[record.externalID] != nil {
+            let number = Int(groupIDs.number(record.externalID))
+            if number == groups.count { groups.append(nil) }
+            guard groups[number] == nil else {
                 rejected.append(
                     RejectedEntry(dn: record.dn, reason: "same identity as another entry (\(record.externalID))"))
                 continue
             }
-            groups[record.externalID] = record
+            groups[number] = record
         }
-        return groups
+        return Numbering(
+            userIDs: userIDs, groupIDs: groupIDs, users: users, groups: groups, attributeRoles: attributeRoles,
+            memberOf: memberOf)
     }
 
     /// What phase 3 found.
     struct ResolvedMemberships {
-        var memberships: Set<MembershipKey> = []
+        var memberships: Set<Membership> = []
         /// Direct memberships found through each attribute (one found twice counts twice).
         var byAttribute: [String: Int] = [:]
         var unresolved = UnresolvedMembers()
@@ -83,33 +109,34 @@ extension SyncPlan {
     /// keys or user names); values that match no synced user or group are counted and the
     /// first ones named.
     static func resolveMemberships(
-        users wanted: WantedUsers, groups: [String: GroupRecord], names: NameTable,
-        configuration: DirectoryConfiguration
+        _ numbering: Numbering, names: NameTable, configuration: DirectoryConfiguration
     ) -> ResolvedMemberships {
-        var userByDN: [Int32: String] = [:]
-        var userByName: [Int32: String] = [:]
-        for (id, row) in wanted.users {
-            if let number = names.existingNumber(row.dnKey) { userByDN[number] = id }
-            if let number = names.existingNumber(row.username.lowercased()) { userByName[number] = id }
+        // Name number (a DN key or a user name in `names`) → user or group number; -1 for none.
+        var userByDN = [Int32](repeating: -1, count: names.count)
+        var userByName = [Int32](repeating: -1, count: names.count)
+        var groupByDN = [Int32](repeating: -1, count: names.count)
+        for (number, row) in numbering.users.enumerated() {
+            guard let row else { continue }
+            if let name = names.existingNumber(row.dnKey) { userByDN[Int(name)] = Int32(number) }
+            if let name = names.existingNumber(row.username.lowercased()) { userByName[Int(name)] = Int32(number) }
         }
-        var groupByDN: [Int32: String] = [:]
-        for (id, record) in groups {
-            if let number = names.existingNumber(record.row.dnKey) { groupByDN[number] = id }
+        for (number, record) in numbering.groups.enumerated() {
+            if let record, let name = names.existingNumber(record.row.dnKey) { groupByDN[Int(name)] = Int32(number) }
         }
         var result = ResolvedMemberships()
+        result.memberships.reserveCapacity(numbering.groups.reduce(0) { $0 + ($1?.members.count ?? 0) })
         let attributes = configuration.memberAttributes
         let valuesAreDNs = attributes.map { $0.values == .dn }  // read per value: a million times
         var counts = [Int](repeating: 0, count: attributes.count)
-        for groupID in groups.keys.sorted() {
-            let record = groups[groupID]!
+        for (number, record) in numbering.groups.enumerated() {
+            guard let record else { continue }
+            let group = Int32(number)
             for member in record.members {
                 let isDN = valuesAreDNs[Int(member.attribute)]
-                if isDN, let child = groupByDN[member.name] {
-                    result.memberships.insert(
-                        MembershipKey(groupExternalID: groupID, memberExternalID: child, memberIsGroup: true))
-                } else if let user = isDN ? userByDN[member.name] : userByName[member.name] {
-                    result.memberships.insert(
-                        MembershipKey(groupExternalID: groupID, memberExternalID: user, memberIsGroup: false))
+                if isDN, case let child = groupByDN[Int(member.name)], child >= 0 {
+                    result.memberships.insert(Membership(group: group, member: child, memberIsGroup: true))
+                } else if case let user = (isDN ? userByDN : userByName)[Int(member.name)], user >= 0 {
+                    result.memberships.insert(Membership(group: group, member: user, memberIsGroup: false))
                 } else {
                     result.unresolved.add(
                         names[member.name], attribute: attributes[Int(member.attribute)].attribute,
@@ -125,16 +152,14 @@ extension SyncPlan {
         for (index, rule) in attributes.enumerated() { result.byAttribute[rule.attribute, default: 0] += counts[index] }
         if let attribute = configuration.userMemberOfAttribute {
             var count = 0
-            for userID in wanted.memberOf.keys.sorted() {
-                for parent in wanted.memberOf[userID]! {
-                    if let groupID = groupByDN[parent] {
-                        result.memberships.insert(
-                            MembershipKey(groupExternalID: groupID, memberExternalID: userID, memberIsGroup: false))
+            for (number, parents) in numbering.memberOf.enumerated() {
+                guard let row = numbering.users[number] else { continue }
+                for parent in parents {
+                    if case let group = groupByDN[Int(parent)], group >= 0 {
+                        result.memberships.insert(Membership(group: group, member: Int32(number), memberIsGroup: false))
                         count += 1
                     } else {
-                        result.unresolved.add(
-                            names[parent], attribute: attribute, group: nil,
-                            user: wanted.users[userID]?.username)
+                        result.unresolved.add(names[parent], attribute: attribute, group: nil, user: row.username)
                     }
                 }
             }
@@ -146,40 +171,33 @@ extension SyncPlan {
     /// Phase 4: users and groups to insert, update and remove (users are removed by full
     /// runs only). Returns the names removed, for the deletion guard's message.
     static func diffEntries(
-        current: DirectoryState, users: [String: UserRow], groups: [String: GroupRecord], mode: Mode,
-        into changes: inout DirectoryChanges
+        current: DirectoryState, numbering: Numbering, into changes: inout DirectoryChanges
     ) -> (users: [String], groups: [String]) {
-        var currentUser: [String: (Int64, UserRow)] = [:]
-        for (id, row) in current.users { currentUser[row.externalID] = (id, row) }
-        for id in users.keys.sorted() {
-            let row = users[id]!
-            if let (dbID, existing) = currentUser[id] {
-                if existing != row { changes.usersToUpdate.append((dbID, row)) }
-            } else {
-                changes.usersToInsert.append(row)
-            }
-        }
         // A full run wants every user it read; an incremental one every user it had but
         // those the directory reports deleted — so the users it does not want are gone.
         var removedUsers: [String] = []
-        for (id, row) in current.users.sorted(by: { $0.key < $1.key }) where users[row.externalID] == nil {
-            changes.usersToDelete.append(id)
-            removedUsers.append(row.username)
-        }
-        var currentGroup: [String: (Int64, GroupRow)] = [:]
-        for (id, row) in current.groups { currentGroup[row.externalID] = (id, row) }
-        for id in groups.keys.sorted() {
-            let row = groups[id]!.row
-            if let (dbID, existing) = currentGroup[id] {
-                if existing != row { changes.groupsToUpdate.append((dbID, row)) }
-            } else {
-                changes.groupsToInsert.append(row)
+        for (number, wanted) in numbering.users.enumerated() {
+            let stored = number < current.users.count ? current.users[number] : nil
+            switch (stored, wanted) {
+            case (let stored?, let row?): if stored.row != row { changes.usersToUpdate.append((stored.id, row)) }
+            case (nil, let row?): changes.usersToInsert.append(row)
+            case (let stored?, nil):
+                changes.usersToDelete.append(stored.id)
+                removedUsers.append(stored.row.username)
+            case (nil, nil): break
             }
         }
         var removedGroups: [String] = []
-        for (id, row) in current.groups.sorted(by: { $0.key < $1.key }) where groups[row.externalID] == nil {
-            changes.groupsToDelete.append(id)
-            removedGroups.append(row.name)
+        for (number, wanted) in numbering.groups.enumerated() {
+            let stored = number < current.groups.count ? current.groups[number] : nil
+            switch (stored, wanted?.row) {
+            case (let stored?, let row?): if stored.row != row { changes.groupsToUpdate.append((stored.id, row)) }
+            case (nil, let row?): changes.groupsToInsert.append(row)
+            case (let stored?, nil):
+                changes.groupsToDelete.append(stored.id)
+                removedGroups.append(stored.row.name)
+            case (nil, nil): break
+            }
         }
         return (removedUsers, removedGroups)
     }
@@ -187,43 +205,42 @@ extension SyncPlan {
     /// Phase 5: memberships to add and remove, with history in DNs as they are (added) or
     /// were (removed). Returns the removed ones as `member in group`.
     static func diffMemberships(
-        current: DirectoryState, wanted memberships: Set<MembershipKey>, users: [String: UserRow],
-        groups: [String: GroupRecord], into changes: inout DirectoryChanges
+        current: DirectoryState, wanted memberships: Set<Membership>, numbering: Numbering,
+        into changes: inout DirectoryChanges
     ) -> [String] {
-        var currentDN: [String: String] = [:]
-        var currentName: [String: String] = [:]
-        for row in current.users.values {
-            currentDN[row.externalID] = row.dn
-            currentName[row.externalID] = row.username
-        }
-        for row in current.groups.values {
-            currentDN[row.externalID] = row.dn
-            currentName[row.externalID] = row.name
-        }
-        for key in memberships.subtracting(current.memberships).sorted(by: order) {
-            changes.membershipsToAdd.append(key)
-            let memberDN = key.memberIsGroup ? groups[key.memberExternalID]!.dn : users[key.memberExternalID]!.dn
+        let added = memberships.subtracting(current.memberships).sorted()
+        changes.membershipsToAdd = added
+        changes.history.reserveCapacity(added.count)
+        for key in added {
+            let group = numbering.groups[Int(key.group)]!
+            let memberDN =
+                key.memberIsGroup ? numbering.groups[Int(key.member)]!.dn : numbering.users[Int(key.member)]!.dn
             changes.history.append(
                 MembershipChange(
-                    change: .added, groupDN: groups[key.groupExternalID]!.dn, memberDN: memberDN,
-                    memberIsGroup: key.memberIsGroup))
+                    change: .added, groupDN: group.dn, memberDN: memberDN, memberIsGroup: key.memberIsGroup))
         }
+        let removedKeys = current.memberships.subtracting(memberships).sorted()
+        guard !removedKeys.isEmpty else { return [] }
+        // DNs and names as the database has them (the state's memberships are numbered by
+        // position in its arrays).
         var removed: [String] = []
-        for key in current.memberships.subtracting(memberships).sorted(by: order) {
-            changes.membershipsToRemove.append(key)
+        changes.membershipsToRemove = removedKeys
+        for key in removedKeys {
+            let group = current.groups[Int(key.group)].row
+            let member =
+                key.memberIsGroup
+                ? (dn: current.groups[Int(key.member)].row.dn, name: current.groups[Int(key.member)].row.name)
+                : (dn: current.users[Int(key.member)].row.dn, name: current.users[Int(key.member)].row.username)
             changes.history.append(
                 MembershipChange(
-                    change: .removed, groupDN: currentDN[key.groupExternalID] ?? "?",
-                    memberDN: currentDN[key.memberExternalID] ?? "?", memberIsGroup: key.memberIsGroup))
-            removed.append("\(currentName[key.memberExternalID] ?? "?") in \(currentName[key.groupExternalID] ?? "?")")
+                    change: .removed, groupDN: group.dn, memberDN: member.dn, memberIsGroup: key.memberIsGroup))
+            removed.append("\(member.name) in \(group.name)")
         }
         return removed
     }
 
-    /// Nested groups over the run's users and groups, by index.
+    /// Nested groups over the run's groups, by number.
     struct Flattened {
-        var groupIDs: [String]
-        var userIDs: [String]
         var nested: NestedGroups?
         var cycles: [[Int32]]
     }
@@ -232,60 +249,34 @@ extension SyncPlan {
     /// have changed (structure), or when role groups need them; on a run with no change
     /// this is the costliest step.
     static func flatten(
-        users: [String: UserRow], groups: [String: GroupRecord], memberships: Set<MembershipKey>,
-        changes: inout DirectoryChanges, rolesNeedNesting: Bool
+        numbering: Numbering, memberships: Set<Membership>, changes: inout DirectoryChanges, rolesNeedNesting: Bool
     ) -> Flattened {
         let structural =
             !changes.membershipsToAdd.isEmpty || !changes.membershipsToRemove.isEmpty || !changes.usersToInsert.isEmpty
             || !changes.usersToDelete.isEmpty || !changes.groupsToInsert.isEmpty || !changes.groupsToDelete.isEmpty
-        var flattened = Flattened(groupIDs: groups.keys.sorted(), userIDs: [], nested: nil, cycles: [])
-        var groupIndex: [String: Int32] = [:]
-        for (index, id) in flattened.groupIDs.enumerated() { groupIndex[id] = Int32(index) }
-        var childGroups = [[Int32]](repeating: [], count: flattened.groupIDs.count)
-        for key in memberships where key.memberIsGroup {
-            childGroups[Int(groupIndex[key.groupExternalID]!)].append(groupIndex[key.memberExternalID]!)
-        }
+        let groupCount = numbering.groups.count
+        var childGroups = [[Int32]](repeating: [], count: groupCount)
+        for key in memberships where key.memberIsGroup { childGroups[Int(key.group)].append(key.member) }
         guard structural || rolesNeedNesting else {
             // Cycles are reported on every run, also when nothing is flattened.
-            flattened.cycles = NestedGroups.cycles(groupCount: flattened.groupIDs.count, childGroups: childGroups)
-            return flattened
+            return Flattened(nested: nil, cycles: NestedGroups.cycles(groupCount: groupCount, childGroups: childGroups))
         }
-        flattened.userIDs = users.keys.sorted()
-        var userIndex: [String: Int32] = [:]
-        for (index, id) in flattened.userIDs.enumerated() { userIndex[id] = Int32(index) }
-        var directUsers = [[Int32]](repeating: [], count: flattened.groupIDs.count)
-        for key in memberships where !key.memberIsGroup {
-            directUsers[Int(groupIndex[key.groupExternalID]!)].append(userIndex[key.memberExternalID]!)
-        }
-        let nested = NestedGroups(
-            groupCount: flattened.groupIDs.count, childGroups: childGroups, directUsers: directUsers)
-        flattened.nested = nested
-        flattened.cycles = nested.cycles
-        if structural {
-            var effective: [EffectiveRow] = []
-            effective.reserveCapacity(nested.members.reduce(0) { $0 + $1.count })
-            for (group, members) in nested.members.enumerated() {
-                for (user, depth) in members {
-                    effective.append(
-                        EffectiveRow(
-                            userExternalID: flattened.userIDs[Int(user)], groupExternalID: flattened.groupIDs[group],
-                            depth: Int(depth)))
-                }
-            }
-            changes.effective = effective
-        }
-        return flattened
+        var directUsers = [[Int32]](repeating: [], count: groupCount)
+        for key in memberships where !key.memberIsGroup { directUsers[Int(key.group)].append(key.member) }
+        let nested = NestedGroups(groupCount: groupCount, childGroups: childGroups, directUsers: directUsers)
+        if structural { changes.effective = EffectiveMemberships(byGroup: nested.members) }
+        return Flattened(nested: nested, cycles: nested.cycles)
     }
 
     /// Phase 7: roles, from the role attribute and from role groups (effective membership).
     static func roles(
-        users wanted: WantedUsers, groups: [String: GroupRecord], flattened: Flattened, roleGroups: [String: String]
-    )
-        -> Set<RoleRow>
-    {
+        numbering: Numbering, flattened: Flattened, roleGroups: [String: String]
+    ) -> Set<RoleRow> {
         var roles: Set<RoleRow> = []
-        for (user, names) in wanted.attributeRoles where wanted.users[user] != nil {
-            for name in names { roles.insert(RoleRow(userExternalID: user, role: name, source: "attribute")) }
+        for (number, names) in numbering.attributeRoles.enumerated() where numbering.users[number] != nil {
+            for name in names {
+                roles.insert(RoleRow(userExternalID: numbering.userIDs[Int32(number)], role: name, source: "attribute"))
+            }
         }
         guard !roleGroups.isEmpty, let nested = flattened.nested else { return roles }
         var roleByDN: [String: String] = [:]
@@ -297,14 +288,12 @@ extension SyncPlan {
                 roleByName[reference.lowercased()] = role
             }
         }
-        for (index, id) in flattened.groupIDs.enumerated() {
-            let record = groups[id]!
-            guard let role = roleByDN[record.row.dnKey] ?? roleByName[record.name.lowercased()] else {
+        for (number, record) in numbering.groups.enumerated() {
+            guard let record, let role = roleByDN[record.row.dnKey] ?? roleByName[record.name.lowercased()] else {
                 continue
             }
-            for (user, _) in nested.members[index] {
-                roles.insert(
-                    RoleRow(userExternalID: flattened.userIDs[Int(user)], role: role, source: "group:\(record.dn)"))
+            for (user, _) in nested.members[number] {
+                roles.insert(RoleRow(userExternalID: numbering.userIDs[user], role: role, source: "group:\(record.dn)"))
             }
         }
         return roles

@@ -17,7 +17,7 @@ public struct SyncPlan: Sendable {
     public let changes: DirectoryChanges
     /// Counts for the run summary and `sync_runs`.
     public let summary: SyncSummary
-    /// Groups (by name) that contain themselves through nesting.
+    /// Groups (by name) that contain themselves through nesting, each cycle's names sorted.
     public let cycles: [[String]]
     /// Member values that match no synced user or group, counted and the first named.
     public let unresolved: UnresolvedMembers
@@ -38,22 +38,19 @@ public struct SyncPlan: Sendable {
     /// roles.
     public init(current: DirectoryState, incoming: DirectoryData, mode: Mode, configuration: DirectoryConfiguration) {
         var rejected = incoming.rejected
-        let wanted = Self.wantedUsers(current: current, incoming: incoming, mode: mode, rejected: &rejected)
-        let groups = Self.wantedGroups(incoming: incoming, rejected: &rejected)
-        let resolved = Self.resolveMemberships(
-            users: wanted, groups: groups, names: incoming.names, configuration: configuration)
+        let numbering = Self.wanted(current: current, incoming: incoming, mode: mode, rejected: &rejected)
+        let resolved = Self.resolveMemberships(numbering, names: incoming.names, configuration: configuration)
 
         var changes = DirectoryChanges()
-        let removed = Self.diffEntries(
-            current: current, users: wanted.users, groups: groups, mode: mode, into: &changes)
+        changes.userIDs = numbering.userIDs
+        changes.groupIDs = numbering.groupIDs
+        let removed = Self.diffEntries(current: current, numbering: numbering, into: &changes)
         let removedMemberships = Self.diffMemberships(
-            current: current, wanted: resolved.memberships, users: wanted.users, groups: groups,
-            into: &changes)
+            current: current, wanted: resolved.memberships, numbering: numbering, into: &changes)
         let flattened = Self.flatten(
-            users: wanted.users, groups: groups, memberships: resolved.memberships, changes: &changes,
+            numbering: numbering, memberships: resolved.memberships, changes: &changes,
             rolesNeedNesting: !configuration.roleGroups.isEmpty)
-        let roles = Self.roles(
-            users: wanted, groups: groups, flattened: flattened, roleGroups: configuration.roleGroups)
+        let roles = Self.roles(numbering: numbering, flattened: flattened, roleGroups: configuration.roleGroups)
         if roles != current.roles {
             changes.roles = roles.sorted {
                 ($0.userExternalID, $0.role, $0.source) < ($1.userExternalID, $1.role, $1.source)
@@ -61,11 +58,11 @@ public struct SyncPlan: Sendable {
         }
 
         self.changes = changes
-        self.cycles = flattened.cycles.map { $0.map { groups[flattened.groupIDs[Int($0)]]!.name } }
+        self.cycles = flattened.cycles.map { $0.map { numbering.groups[Int($0)]!.name }.sorted() }
         self.unresolved = resolved.unresolved
         self.membershipsByAttribute = resolved.byAttribute
-        self.unreadGroups = groups.values.compactMap { record in
-            record.unreadObjectClasses.map { "\(record.dn) (\($0.joined(separator: ", ")))" }
+        self.unreadGroups = numbering.groups.compactMap { record in
+            record?.unreadObjectClasses.map { "\(record!.dn) (\($0.joined(separator: ", ")))" }
         }.sorted()
         self.rejected = rejected
         self.removedUsers = removed.users
@@ -80,14 +77,9 @@ public struct SyncPlan: Sendable {
             rolesChanged: changes.roles.map { Set($0).symmetricDifference(current.roles).count } ?? 0,
             usersBefore: current.users.count, groupsBefore: current.groups.count,
             membershipsBefore: current.memberships.count,
-            usersAfter: wanted.users.count, groupsAfter: groups.count, membershipsAfter: resolved.memberships.count,
+            usersAfter: numbering.wantedUserCount, groupsAfter: numbering.wantedGroupCount,
+            membershipsAfter: resolved.memberships.count,
             effectiveMemberships: changes.effective?.count, membersUnresolved: resolved.unresolved.count)
-    }
-
-    static func order(_ lhs: MembershipKey, _ rhs: MembershipKey) -> Bool {
-        (lhs.groupExternalID, lhs.memberExternalID, lhs.memberIsGroup ? 1 : 0) < (
-            rhs.groupExternalID, rhs.memberExternalID, rhs.memberIsGroup ? 1 : 0
-        )
     }
 }
 

@@ -4,21 +4,33 @@ import PostgresNIO
 import RingfenceCore
 
 /// The steps of writing one sync run's changes, on the connection of its transaction
-/// (`DirectoryStore.apply`). It keeps the external-id → row-id maps of users and groups,
-/// learning the ids of inserted rows, so memberships and roles can refer to them.
+/// (`DirectoryStore.apply`). It keeps the row ids of users and groups by their numbers in
+/// the changes' `userIDs` and `groupIDs`, learning the ids of inserted rows, so
+/// memberships and roles can refer to them.
 struct DirectoryRunWriter {
     let connection: PostgresConnection
     let run: Int64
     let logger: Logger
-    private var userID: [String: Int64] = [:]
-    private var groupID: [String: Int64] = [:]
+    private let userIDs: NameTable
+    private let groupIDs: NameTable
+    private var userRowID: [Int64?]
+    private var groupRowID: [Int64?]
 
-    init(connection: PostgresConnection, run: Int64, state: DirectoryState, logger: Logger) {
+    init(connection: PostgresConnection, run: Int64, state: DirectoryState, changes: DirectoryChanges, logger: Logger) {
         self.connection = connection
         self.run = run
         self.logger = logger
-        for (id, row) in state.users { userID[row.externalID] = id }
-        for (id, row) in state.groups { groupID[row.externalID] = id }
+        userIDs = changes.userIDs
+        groupIDs = changes.groupIDs
+        userRowID = Array(repeating: nil, count: userIDs.count)
+        groupRowID = Array(repeating: nil, count: groupIDs.count)
+        // The changes' numbering extends the state's, whose numbers are positions.
+        for (number, stored) in state.users.enumerated() { userRowID[number] = stored.id }
+        for (number, stored) in state.groups.enumerated() { groupRowID[number] = stored.id }
+    }
+
+    private func rowID(member key: Membership) -> Int64? {
+        key.memberIsGroup ? groupRowID[Int(key.member)] : userRowID[Int(key.member)]
     }
 
     /// Soft-deletes users and groups (rows stay for history).
@@ -36,7 +48,7 @@ struct DirectoryRunWriter {
     }
 
     /// Removes memberships, by the ids their rows had before any insert.
-    func removeMemberships(_ removed: [MembershipKey]) async throws {
+    func removeMemberships(_ removed: [Membership]) async throws {
         guard !removed.isEmpty else { return }
         try await connection.query(
             "CREATE TEMP TABLE sync_removed_members (group_id bigint, member_id bigint, is_group boolean) ON COMMIT DROP",
@@ -45,8 +57,8 @@ struct DirectoryRunWriter {
             into: "sync_removed_members", columns: ["group_id", "member_id", "is_group"], removed,
             logger: logger
         ) { encoder, key in
-            encoder.field(groupID[key.groupExternalID])
-            encoder.field(key.memberIsGroup ? groupID[key.memberExternalID] : userID[key.memberExternalID])
+            encoder.field(groupRowID[Int(key.group)])
+            encoder.field(rowID(member: key))
             encoder.field(key.memberIsGroup)
         }
         try await connection.query(
@@ -133,7 +145,9 @@ struct DirectoryRunWriter {
             encoder.field(run)
             encoder.field(row.dnKey)
         }
-        userID.merge(try await insertedIDs(table: "directory_users")) { _, new in new }
+        for (external, id) in try await insertedIDs(table: "directory_users") {
+            if let number = userIDs.existingNumber(external) { userRowID[Int(number)] = id }
+        }
     }
 
     /// Inserts new groups and learns their ids.
@@ -155,25 +169,26 @@ struct DirectoryRunWriter {
             encoder.field(run)
             encoder.field(row.dnKey)
         }
-        groupID.merge(try await insertedIDs(table: "directory_groups")) { _, new in new }
+        for (external, id) in try await insertedIDs(table: "directory_groups") {
+            if let number = groupIDs.existingNumber(external) { groupRowID[Int(number)] = id }
+        }
     }
 
-    func addMemberships(_ added: [MembershipKey]) async throws {
-        try await connection.copyRows(
-            into: "group_members", columns: ["group_id", "member_user_id", "member_group_id", "added_run"], added,
-            logger: logger
+    func addMemberships(_ added: [Membership]) async throws {
+        try await copy(
+            into: "group_members", columns: ["group_id", "member_user_id", "member_group_id", "added_run"], added
         ) { encoder, key in
-            encoder.field(groupID[key.groupExternalID])
-            encoder.field(key.memberIsGroup ? nil : userID[key.memberExternalID])
-            encoder.field(key.memberIsGroup ? groupID[key.memberExternalID] : nil)
+            encoder.field(groupRowID[Int(key.group)])
+            encoder.field(key.memberIsGroup ? nil : userRowID[Int(key.member)])
+            encoder.field(key.memberIsGroup ? groupRowID[Int(key.member)] : nil)
             encoder.field(run)
         }
     }
 
     func recordHistory(_ history: [MembershipChange]) async throws {
-        try await connection.copyRows(
+        try await copy(
             into: "membership_history", columns: ["sync_run_id", "change", "group_dn", "member_dn", "member_kind"],
-            history, logger: logger
+            history
         ) { encoder, change in
             encoder.field(run)
             encoder.field(change.change.rawValue)
@@ -188,23 +203,22 @@ struct DirectoryRunWriter {
         try await connection.query("DELETE FROM user_roles", logger: logger)
         try await connection.copyRows(
             into: "user_roles", columns: ["user_id", "role", "source"],
-            roles.filter { userID[$0.userExternalID] != nil }, logger: logger
-        ) { encoder, role in
-            encoder.field(userID[role.userExternalID])
+            roles.compactMap { role in userRowID(role.userExternalID).map { (role, $0) } }, logger: logger
+        ) { encoder, pair in
+            let (role, id) = pair
+            encoder.field(id)
             encoder.field(role.role)
             encoder.field(role.source)
         }
     }
 
     /// Replaces the flattened memberships (recomputed whole on each run).
-    func replaceEffectiveMemberships(_ effective: [EffectiveRow]) async throws {
+    func replaceEffectiveMemberships(_ effective: EffectiveMemberships) async throws {
         try await connection.query("TRUNCATE effective_memberships", logger: logger)
-        try await connection.copyRows(
-            into: "effective_memberships", columns: ["user_id", "group_id", "depth"], effective,
-            logger: logger
-        ) { encoder, row in
-            encoder.field(userID[row.userExternalID])
-            encoder.field(groupID[row.groupExternalID])
+        try await copy(into: "effective_memberships", columns: ["user_id", "group_id", "depth"], effective.rows) {
+            encoder, row in
+            encoder.field(userRowID[Int(row.user)])
+            encoder.field(groupRowID[Int(row.group)])
             encoder.field(Int64(row.depth))
         }
     }
@@ -218,6 +232,27 @@ struct DirectoryRunWriter {
                 UPDATE \(unescaped: table) SET last_seen_run = \(run)
                 WHERE deleted_at IS NULL AND last_seen_run IS DISTINCT FROM \(run)
                 """, logger: logger)
+        }
+    }
+
+    private func userRowID(_ externalID: String) -> Int64? {
+        userIDs.existingNumber(externalID).flatMap { userRowID[Int($0)] }
+    }
+
+    /// COPY into one of the run's tables; a load at least as large as the table (a first
+    /// sync, a mass change) rebuilds the table's indexes and keys after it (`BulkLoad`).
+    private func copy<Row>(
+        into table: String, columns: [String], _ rows: some Collection<Row>,
+        encode: (inout CopyTextEncoder, Row) -> Void
+    ) async throws {
+        let bulk = BulkLoad(connection: connection, logger: logger)
+        if try await bulk.isWorthwhile(table: table, adding: rows.count) {
+            logger.debug("bulk load", metadata: ["table": "\(table)", "rows": "\(rows.count)"])
+            try await bulk.load(table: table) {
+                try await connection.copyRows(into: table, columns: columns, rows, logger: logger, encode: encode)
+            }
+        } else {
+            try await connection.copyRows(into: table, columns: columns, rows, logger: logger, encode: encode)
         }
     }
 

@@ -97,48 +97,61 @@ public struct DirectoryStore: Sendable {
     public func loadState() async throws -> DirectoryState {
         try await client.withConnection { connection in
             var state = DirectoryState()
-            var userExternal: [Int64: String] = [:]
+            // Row id → number in `state.userIDs` / `groupIDs`.
+            var userNumber: [Int64: Int32] = [:]
+            var groupNumber: [Int64: Int32] = [:]
             var rows = try await connection.query(
                 """
                 SELECT id, coalesce(external_id, lower(dn)), dn, username, email, display_name, disabled,
                        coalesce(dn_key, '')
-                FROM directory_users WHERE deleted_at IS NULL
+                FROM directory_users WHERE deleted_at IS NULL ORDER BY id
                 """, logger: logger)
             for try await (id, external, dn, username, email, display, disabled, dnKey) in rows.decode(
                 (Int64, String, String, String, String?, String?, Bool, String).self)
             {
-                state.users[id] = UserRow(
+                let row = UserRow(
                     externalID: external, dn: dn, username: username, email: email, displayName: display,
-                    disabled: disabled, dnKey: dnKey)
-                userExternal[id] = external
+                    disabled: disabled, dnKey: dnKey == dn ? dn : dnKey)  // one string when equal
+                userNumber[id] = state.append(user: row, id: id)
             }
             rows = try await connection.query(
                 """
                 SELECT id, coalesce(external_id, lower(dn)), dn, name, description, owners, coalesce(dn_key, '')
-                FROM directory_groups WHERE deleted_at IS NULL
+                FROM directory_groups WHERE deleted_at IS NULL ORDER BY id
                 """, logger: logger)
-            var groupExternal: [Int64: String] = [:]
             for try await (id, external, dn, name, description, owners, dnKey) in rows.decode(
                 (Int64, String, String, String, String?, [String], String).self)
             {
-                state.groups[id] = GroupRow(
+                let row = GroupRow(
                     externalID: external, dn: dn, name: name, description: description, owners: owners,
-                    dnKey: dnKey)
-                groupExternal[id] = external
+                    dnKey: dnKey == dn ? dn : dnKey)
+                groupNumber[id] = state.append(group: row, id: id)
             }
+            // One row per group with its members as arrays: a tenth of the rows to decode.
             rows = try await connection.query(
-                "SELECT group_id, coalesce(member_user_id, member_group_id), member_group_id IS NOT NULL FROM group_members",
-                logger: logger)
-            for try await (group, member, isGroup) in rows.decode((Int64, Int64, Bool).self) {
-                guard let groupID = groupExternal[group],
-                    let memberID = isGroup ? groupExternal[member] : userExternal[member]
-                else { continue }
-                state.memberships.insert(
-                    MembershipKey(groupExternalID: groupID, memberExternalID: memberID, memberIsGroup: isGroup))
+                """
+                SELECT group_id,
+                       coalesce(array_agg(member_user_id) FILTER (WHERE member_user_id IS NOT NULL), '{}'),
+                       coalesce(array_agg(member_group_id) FILTER (WHERE member_group_id IS NOT NULL), '{}')
+                FROM group_members GROUP BY group_id
+                """, logger: logger)
+            for try await (group, users, groups) in rows.decode((Int64, [Int64], [Int64]).self) {
+                guard let parent = groupNumber[group] else { continue }
+                for member in users {
+                    if let child = userNumber[member] {
+                        state.memberships.insert(Membership(group: parent, member: child, memberIsGroup: false))
+                    }
+                }
+                for member in groups {
+                    if let child = groupNumber[member] {
+                        state.memberships.insert(Membership(group: parent, member: child, memberIsGroup: true))
+                    }
+                }
             }
             rows = try await connection.query("SELECT user_id, role, source FROM user_roles", logger: logger)
             for try await (user, role, source) in rows.decode((Int64, String, String).self) {
-                guard let userID = userExternal[user] else { continue }
+                guard let number = userNumber[user] else { continue }
+                let userID = state.userIDs[number]
                 state.roles.insert(RoleRow(userExternalID: userID, role: role, source: source))
             }
             return state
@@ -156,7 +169,8 @@ public struct DirectoryStore: Sendable {
         highWatermark: String?, warnings: [String], fullRun: Bool
     ) async throws {
         try await client.transaction(logger: logger) { connection in
-            var writer = DirectoryRunWriter(connection: connection, run: runID, state: state, logger: logger)
+            var writer = DirectoryRunWriter(
+                connection: connection, run: runID, state: state, changes: changes, logger: logger)
             try await writer.markDeleted(users: changes.usersToDelete, groups: changes.groupsToDelete)
             try await writer.removeMemberships(changes.membershipsToRemove)
             try await writer.updateUsers(changes.usersToUpdate)

@@ -62,7 +62,7 @@ struct SyncFaultTests {
             #expect(wasKilled)
             let after = try await store.loadState()
             #expect(after.users == before.users)
-            #expect(after.memberships == before.memberships)
+            #expect(after.membershipKeys == before.membershipKeys)
             let failed = try await store.lastRun(status: .failed)
             #expect(failed?.error?.contains("LDAP") == true)
 
