@@ -239,6 +239,8 @@ let package = Package(
         .testTarget(
             name: "RingfenceWorkstationTests",
             dependencies: [
+                "RingfenceTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 "RingfenceWorkstation", "RingfenceAdapters", "RingfenceCore",
             ],
             swiftSettings: strictSwift6

@@ -104,12 +104,14 @@ public enum HookProcess {
                 stdout: "", stderr: "ringfence hook: \(error)\n", status: arguments.failClosed.isEmpty ? 1 : 2)
         }
         let cache = WorkstationCache(directory: arguments.cache)
+        // The repository of the directory the agent works in decides which policy applies.
+        let slug = invocation.action == nil ? nil : GitRepository.containing(invocation.directory)?.slug
         // Only the surfaces this action is checked against are read from the cache.
-        let policy = cache.cachedPolicy(surfaces: invocation.action.map { Set($0.surfaces) } ?? [])
+        let policy = cache.cachedPolicy(surfaces: invocation.action.map { Set($0.surfaces) } ?? [], repository: slug)
         let run = HookRun(
             invocation: invocation, policy: policy, failClosed: arguments.failClosed,
             home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",
-            eventID: UUID().uuidString.lowercased(), now: now.timeIntervalSince1970)
+            eventID: UUID().uuidString.lowercased(), now: now.timeIntervalSince1970, repo: slug ?? "")
         var stderr = ""
         if let event = run.event {
             do {

@@ -14,7 +14,13 @@ import RingfenceCore
 /// - `identity.json` — host id and API key from enrolment (mode 0600: only the service
 ///   account that runs `workstation` commands reads it);
 /// - `policy.rfp` — the resolved policy the hook decides from, in the compact binary form
-///   (`AgentPolicy.binary`), and `policy.json`, the same for people and tools (readable by users);
+///   (`AgentPolicy.binary`), and `policy.json`, the same for people and tools (readable by
+///   users): the policy for work outside any known repository;
+/// - `repos/<slug>.rfp` and `.json` — the policy resolved for one repository (the slug
+///   with `/` and other characters outside `[a-z0-9._-]` percent-encoded), used by the
+///   hook in that repository;
+/// - `repos/seen/<slug>` — repositories the hook worked in without a policy of their own,
+///   for `workstation fetch` to fetch (writable by users);
 /// - `managed/<agent>.json` — where the agent's native files were installed, for drift;
 /// - `queue/events.jsonl` — audit events the hook queued (writable by users), and
 ///   `queue/sending-*.jsonl` batches taken for sending.
@@ -33,6 +39,52 @@ public struct WorkstationCache: Sendable {
     public var queuePath: String { queueDirectory + "/events.jsonl" }
     public var lockPath: String { queueDirectory + "/lock" }
     public func managedPath(_ agent: AgentKind) -> String { directory + "/managed/\(agent.rawValue).json" }
+    public var repositoriesDirectory: String { directory + "/repos" }
+    public var seenRepositoriesDirectory: String { repositoriesDirectory + "/seen" }
+    public func binaryPolicyPath(repository slug: String) -> String {
+        repositoriesDirectory + "/" + Self.fileName(slug) + ".rfp"
+    }
+    public func policyPath(repository slug: String) -> String {
+        repositoriesDirectory + "/" + Self.fileName(slug) + ".json"
+    }
+
+    /// A slug as a file name: characters outside `[a-z0-9._-]` percent-encoded, so `/`
+    /// cannot make a path and no two slugs share a name.
+    public static func fileName(_ slug: String) -> String {
+        var name = ""
+        for byte in slug.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"),
+                UInt8(ascii: "_"):
+                name.append(Character(Unicode.Scalar(byte)))
+            case UInt8(ascii: ".") where !name.isEmpty:
+                name.append(".")
+            default:
+                name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return name
+    }
+
+    /// The slug a file name was made from.
+    public static func slug(fileName name: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var index = name.startIndex
+        while index < name.endIndex {
+            if name[index] == "%" {
+                let end = name.index(index, offsetBy: 3, limitedBy: name.endIndex) ?? name.endIndex
+                guard name.distance(from: index, to: end) == 3,
+                    let byte = UInt8(name[name.index(after: index)..<end], radix: 16)
+                else { return nil }
+                bytes.append(byte)
+                index = end
+            } else {
+                bytes.append(contentsOf: name[index].utf8)
+                index = name.index(after: index)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
 
     /// Largest queue file the hook appends to; beyond it, events are dropped (and counted
     /// on stderr) until `workstation send` empties the queue.
@@ -64,23 +116,66 @@ public struct WorkstationCache: Sendable {
 
     // MARK: Policy (read by the hook on every call)
 
-    /// The cached policy (only the `surfaces` given, when given), or why it cannot be used.
-    public func cachedPolicy(surfaces: Set<Surface>? = nil) -> HookRun.CachedPolicy {
-        guard let data = FileManager.default.contents(atPath: binaryPolicyPath) else {
-            return .unavailable("no cached policy at \(binaryPolicyPath) (run ringfence workstation fetch)")
+    /// The cached policy (only the `surfaces` given, when given), or why it cannot be used:
+    /// the repository's own when the host has one for it, else the one for work outside
+    /// known repositories. A repository without its own is noted for the next fetch.
+    public func cachedPolicy(surfaces: Set<Surface>? = nil, repository slug: String? = nil) -> HookRun.CachedPolicy {
+        var path = binaryPolicyPath
+        if let slug, !slug.isEmpty {
+            let own = binaryPolicyPath(repository: slug)
+            if FileManager.default.fileExists(atPath: own) {
+                path = own
+            } else {
+                noteSeen(slug)
+            }
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .unavailable("no cached policy at \(path) (run ringfence workstation fetch)")
         }
         do {
             return .available(try AgentPolicy(binary: Array(data), only: surfaces))
         } catch {
-            return .unavailable("the cached policy at \(binaryPolicyPath) is unreadable (\(error))")
+            return .unavailable("the cached policy at \(path) is unreadable (\(error))")
         }
     }
 
-    /// Stores a policy for the hook: `policy.json`, then `policy.rfp` (what the hook reads),
-    /// each replaced atomically.
-    public func storePolicy(_ policy: AgentPolicy) throws {
-        try Self.writeAtomically(try Self.json(policy), to: policyPath)
-        try Self.writeAtomically(Data(policy.binary), to: binaryPolicyPath)
+    /// Stores a policy for the hook — for one repository, or for work outside known
+    /// repositories: the JSON form, then the binary one (what the hook reads), each
+    /// replaced atomically. A repository's policy clears its "seen" mark.
+    public func storePolicy(_ policy: AgentPolicy, repository slug: String? = nil) throws {
+        guard let slug, !slug.isEmpty else {
+            try Self.writeAtomically(try Self.json(policy), to: policyPath)
+            try Self.writeAtomically(Data(policy.binary), to: binaryPolicyPath)
+            return
+        }
+        try Self.writeAtomically(try Self.json(policy), to: policyPath(repository: slug))
+        try Self.writeAtomically(Data(policy.binary), to: binaryPolicyPath(repository: slug))
+        unlink(seenRepositoriesDirectory + "/" + Self.fileName(slug))
+    }
+
+    /// Repositories the host has a policy for, and those the hook worked in without one.
+    public func repositories() -> (cached: [String], seen: [String]) {
+        func slugs(in directory: String, suffix: String) -> [String] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            return names.filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }
+                .compactMap { Self.slug(fileName: $0.dropLast(suffix.count)) }.sorted()
+        }
+        return (slugs(in: repositoriesDirectory, suffix: ".rfp"), slugs(in: seenRepositoriesDirectory, suffix: ""))
+    }
+
+    /// Marks a repository as seen (an empty file; the hook runs as the developer, so the
+    /// directory is writable by all, sticky). Failures are ignored: the mark only speeds
+    /// up the next fetch.
+    private func noteSeen(_ slug: String) {
+        let path = seenRepositoriesDirectory + "/" + Self.fileName(slug)
+        if FileManager.default.fileExists(atPath: path) { return }
+        if !FileManager.default.fileExists(atPath: seenRepositoriesDirectory) {
+            try? FileManager.default.createDirectory(
+                atPath: seenRepositoriesDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o1777])
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+        if fd >= 0 { close(fd) }
     }
 
     // MARK: Files
@@ -180,4 +275,10 @@ public struct WorkstationCache: Sendable {
 public struct WorkstationError: Error, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -13,8 +13,14 @@ public struct HookInvocation: Sendable, Hashable {
     public var sessionID: String
     /// Working directory, when the agent says.
     public var cwd: String
+    /// The workspace's folders (Cursor's `workspace_roots`), when the agent says.
+    public var workspaceRoots: [String]
     /// Agent version, when the agent says.
     public var agentVersion: String
+
+    /// The directory the action happens in: the working directory, else the first
+    /// workspace folder; empty when the agent says neither.
+    public var directory: String { cwd.isEmpty ? workspaceRoots.first ?? "" : cwd }
 
     /// Why an input cannot be read.
     public struct InputError: Error, Sendable, CustomStringConvertible {
@@ -34,6 +40,7 @@ public struct HookInvocation: Sendable, Hashable {
         }
         event = string("hook_event_name")
         cwd = string("cwd")
+        workspaceRoots = (object["workspace_roots"] as? [Any] ?? []).compactMap { $0 as? String }
         switch agent {
         case .claudeCode:
             sessionID = string("session_id")

@@ -19,9 +19,10 @@ public struct HookRun: Sendable {
     /// - Parameters:
     ///   - failClosed: surfaces that refuse actions when there is no usable policy.
     ///   - user: the user recorded when there is no policy to say who it was resolved for.
+    ///   - repo: the slug of the repository the agent works in, recorded in the event.
     public init(
         invocation: HookInvocation, policy: CachedPolicy, failClosed: Set<Surface>, home: String, user: String,
-        eventID: String, now: Double
+        eventID: String, now: Double, repo: String = ""
     ) {
         guard let action = invocation.action else {
             answer = HookAnswer(HookDecision(verdict: .pass, match: nil, surface: .riskyShell), for: invocation)
@@ -47,6 +48,6 @@ public struct HookRun: Sendable {
         answer = HookAnswer(decision, for: invocation)
         event = QueuedEvent(
             eventID: eventID, occurredAt: now, user: eventUser, invocation: invocation, action: action,
-            decision: decision, verdict: answer.verdict, policyETag: etag)
+            decision: decision, verdict: answer.verdict, policyETag: etag, repo: repo)
     }
 }

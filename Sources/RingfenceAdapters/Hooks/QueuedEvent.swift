@@ -14,6 +14,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
     public var pack: String
     public var packVersion: Int
     public var ruleID: String
+    /// Slug of the repository the agent worked in (`RepositorySlug`); empty when none.
     public var repo: String
     public var verdict: Verdict
     public var appliedLevel: Level
@@ -29,7 +30,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
     /// The event of a hook's decision.
     public init(
         eventID: String, occurredAt: Double, user: String, invocation: HookInvocation, action: AgentAction,
-        decision: HookDecision, verdict: Verdict, policyETag: String
+        decision: HookDecision, verdict: Verdict, policyETag: String, repo: String = ""
     ) {
         self.eventID = eventID
         self.occurredAt = occurredAt
@@ -37,7 +38,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
         agentKind = invocation.agent.rawValue
         agentVersion = invocation.agentVersion
         surface = decision.surface.rawValue
-        repo = ""
+        self.repo = repo
         self.verdict = verdict
         self.policyETag = policyETag
         sessionID = invocation.sessionID

@@ -98,8 +98,11 @@ struct WorkstationCommand: AsyncParsableCommand {
         var agent: String
         @Option(help: "Directory user the policy is for (default $USER).")
         var user: String?
-        @Option(help: "Repository slug to resolve for, if any.")
-        var repo: String = ""
+        @Option(
+            help:
+                "Repository slug to fetch the policy of (default: the policy outside repositories, then every repository the host has a policy for or the hook worked in)."
+        )
+        var repo: String?
         @Option(
             name: .customLong("install-dir"),
             help: "Where the agent reads its managed files, e.g. /etc/claude-code (default: <cache>/native/<agent>).")
@@ -110,18 +113,17 @@ struct WorkstationCommand: AsyncParsableCommand {
             let user = self.user ?? ProcessInfo.processInfo.environment["USER"] ?? ""
             guard !user.isEmpty else { throw ValidationError("no user: pass --user") }
             let identity = try common.identity()
-            var request = Ringfence_V1_FetchPolicyRequest()
-            request.hostID = identity.hostID
-            request.context.user = user
-            request.context.agentKind = kind.rawValue
-            request.context.repo = repo
-            request.includeNativeConfig = true
-            let message = request
-            let response = try await common.client { client, metadata in
-                try await client.fetchPolicy(message, metadata: metadata)
-            }
-            let policy = try AgentPolicy(response, user: user)
             let store = common.store
+            if let repo {
+                let response = try await fetch(identity: identity, user: user, agent: kind, repo: repo)
+                try store.storePolicy(try AgentPolicy(response, user: user), repository: repo)
+                print(
+                    "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(repo)"
+                )
+                return
+            }
+            let response = try await fetch(identity: identity, user: user, agent: kind, repo: "", nativeFiles: true)
+            let policy = try AgentPolicy(response, user: user)
             try store.storePolicy(policy)
             let directory = installDirectory ?? "\(common.cache)/native/\(kind.rawValue)"
             for file in response.nativeFiles {
@@ -144,6 +146,29 @@ struct WorkstationCommand: AsyncParsableCommand {
             )
             for file in response.nativeFiles { print("  \(directory)/\(file.name)  sha256 \(file.sha256)") }
             if response.nativeFiles.isEmpty { print("  no native files for \(kind) (see docs/agents.md)") }
+            // Each repository the host has a policy for, or the hook worked in, gets its own.
+            let repositories = store.repositories()
+            for slug in Set(repositories.cached + repositories.seen).sorted() {
+                let response = try await fetch(identity: identity, user: user, agent: kind, repo: slug)
+                try store.storePolicy(try AgentPolicy(response, user: user), repository: slug)
+                print("policy \(response.etag) for \(user) in \(slug)")
+            }
+        }
+
+        /// One FetchPolicy call.
+        func fetch(
+            identity: WorkstationCache.Identity, user: String, agent: AgentKind, repo: String, nativeFiles: Bool = false
+        ) async throws -> Ringfence_V1_FetchPolicyResponse {
+            var request = Ringfence_V1_FetchPolicyRequest()
+            request.hostID = identity.hostID
+            request.context.user = user
+            request.context.agentKind = agent.rawValue
+            request.context.repo = repo
+            request.includeNativeConfig = nativeFiles
+            let message = request
+            return try await common.client { client, metadata in
+                try await client.fetchPolicy(message, metadata: metadata)
+            }
         }
     }
 

@@ -1,0 +1,54 @@
+/// The slug a repository is known by in policy (`payments/api`), from the URL of its git
+/// remote.
+///
+/// Git accepts a remote as a URL (`https://`, `http://`, `ssh://`, `git://`, `git+ssh://`,
+/// `ssh+git://`, each with an optional `user[:password]@` and `:port`) or in the scp-like
+/// form `[user@]host:path` — a colon before any slash (git-clone(1), "GIT URLS"). The slug
+/// is the path on the host: leading and trailing slashes, a `.git` suffix and any
+/// credentials dropped, repeated slashes collapsed, lower-cased (GitHub and GitLab treat
+/// repository paths case-insensitively). The host is not part of the slug, so the same
+/// path on two hosts is one repository to policy. Local paths (also Windows drive paths),
+/// `file://` URLs and other schemes have no slug.
+public enum RepositorySlug {
+    /// The slug of `remoteURL`, or nil when it names no repository on a host.
+    public static func from(remoteURL: String) -> String? {
+        let url = remoteURL.trimmingWhitespace
+        guard !url.isEmpty, !url.contains(where: { $0.isNewline || $0 == "\0" }) else { return nil }
+        let path: Substring
+        if let separator = url.firstRange(of: "://") {
+            let scheme = url[..<separator.lowerBound].lowercased()
+            guard ["https", "http", "ssh", "git", "git+ssh", "ssh+git"].contains(scheme) else { return nil }
+            let rest = url[separator.upperBound...]
+            guard let slash = rest.firstIndex(of: "/") else { return nil }
+            let authority = rest[..<slash]
+            guard !authority.isEmpty, !authority.hasSuffix("@") else { return nil }
+            path = rest[slash...]
+        } else {
+            // scp-like: a colon before any slash; without one it is a local path, and so is
+            // a Windows drive (`C:/repos/api`, one letter before the colon).
+            guard let colon = url.firstIndex(of: ":"),
+                !url[..<colon].contains("/"), url.distance(from: url.startIndex, to: colon) > 1
+            else { return nil }
+            let host = url[..<colon].split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+            guard !host.isEmpty else { return nil }
+            path = url[url.index(after: colon)...]
+        }
+        var segments = path.split(separator: "/").map(String.init)
+        if var last = segments.popLast() {
+            if last.lowercased().hasSuffix(".git") { last.removeLast(4) }
+            if !last.isEmpty { segments.append(last) }
+        }
+        // An ssh path may start at the user's home (`~user/repo`); the slug is the rest.
+        if let first = segments.first, first.hasPrefix("~") { segments.removeFirst() }
+        guard !segments.isEmpty, !segments.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
+        return segments.joined(separator: "/").lowercased()
+    }
+}
+
+extension String {
+    fileprivate var trimmingWhitespace: Substring {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
+        return self[start..<max(start, end)]
+    }
+}
