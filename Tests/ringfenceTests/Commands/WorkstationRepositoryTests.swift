@@ -39,36 +39,14 @@ struct WorkstationRepositoryTests {
                 let elsewhere = folder.appendingPathComponent("notes")
                 try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
 
-                let port = try freeLoopbackPort()
-                let cache = folder.appendingPathComponent("cache").path
-                let ringfence = try RingfenceExecutable(environment: [
-                    "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database),
-                    "RINGFENCE_LISTEN": "127.0.0.1:\(port)", "RINGFENCE_METRICS_LISTEN": "off", "HOME": "/home/bob",
-                    "USER": "bob",
-                ])
-                try await client.query(
-                    "INSERT INTO directory_users (id, dn, username) VALUES (1, 'uid=bob,ou=people,dc=example,dc=com', 'bob')"
-                )
-                try await client.query(
-                    "INSERT INTO directory_groups (id, dn, name) VALUES (1, 'cn=security,ou=groups,dc=example,dc=com', 'security')"
-                )
-                try await client.query("INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0)")
                 try await client.query(
                     "INSERT INTO repos (slug, trust) VALUES ('acme/sandbox', 'sandbox'), ('acme/infra', 'production')")
-                try ringfence.run([
-                    "apply", "-f", TestServers.repositoryRoot.appending(path: "examples/policy").path, "--yes",
-                ])
-                let token = try ringfence.run(["keys", "enrol-token"]).trimmingCharacters(in: .whitespacesAndNewlines)
-                let log = folder.appendingPathComponent("serve.log")
-                let server = try ringfence.startServe(log: log)
-                defer {
-                    if server.isRunning {
-                        kill(server.processIdentifier, SIGKILL)
-                        server.waitUntilExit()
-                    }
-                }
-                try ringfence.waitUntilServing(server, port: port, log: log)
-                let common = ["--server", "127.0.0.1:\(port)", "--cache", cache]
+                let served = try await ExamplePolicyServer.start(client: client, database: database, folder: folder)
+                defer { served.stop() }
+                let ringfence = served.ringfence
+                let token = served.token
+                let cache = folder.appendingPathComponent("cache").path
+                let common = served.workstationOptions(cache: cache)
                 try ringfence.run(["workstation", "enrol", "--token", token, "--machine-id", "ws-repos"] + common)
                 let fetch = ["workstation", "fetch", "--agent", "claude-code", "--install-dir", folder.path + "/etc"]
                 try ringfence.run(fetch + common)
