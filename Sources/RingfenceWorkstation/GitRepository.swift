@@ -1,6 +1,12 @@
 import Foundation
 import RingfenceCore
 
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// The git repository a working directory belongs to, found the way git finds it but
 /// without starting git (the hook has milliseconds): walk up from the directory to the
 /// first `.git` — a directory, or in a linked worktree or a submodule a file reading
@@ -23,16 +29,16 @@ public struct GitRepository: Sendable, Equatable {
     /// up to the file system's root.
     public static func containing(_ directory: String) -> GitRepository? {
         guard directory.hasPrefix("/") else { return nil }
-        var current = URL(fileURLWithPath: directory).standardizedFileURL.path
+        // Plain string work and stat(2): the hook runs this on every call.
+        var current = normalized(directory)
         while true {
             if let gitDirectory = gitDirectory(in: current) {
                 let common = commonDirectory(of: gitDirectory)
-                let config = read(common + "/config") ?? ""
+                let config = contents(of: common + "/config") ?? ""
                 return GitRepository(root: current, remoteURL: GitConfig.preferredRemoteURL(config))
             }
             guard current != "/" else { return nil }
-            current = (current as NSString).deletingLastPathComponent
-            if current.isEmpty { current = "/" }
+            current = parent(of: current)
         }
     }
 
@@ -40,31 +46,60 @@ public struct GitRepository: Sendable, Equatable {
     /// file points to.
     static func gitDirectory(in directory: String) -> String? {
         let dotGit = (directory == "/" ? "" : directory) + "/.git"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isDirectory) else { return nil }
-        if isDirectory.boolValue { return dotGit }
-        guard let text = read(dotGit), text.hasPrefix("gitdir:") else { return nil }
+        var status = stat()
+        guard stat(dotGit, &status) == 0 else { return nil }
+        if status.st_mode & S_IFMT == S_IFDIR { return dotGit }
+        guard status.st_mode & S_IFMT == S_IFREG, let text = contents(of: dotGit), text.hasPrefix("gitdir:") else {
+            return nil
+        }
         let target = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !target.isEmpty else { return nil }
         return absolute(target, relativeTo: directory)
     }
 
+    /// An absolute path without `.`, `..`, repeated or trailing slashes (lexically, as git
+    /// does for paths it is given).
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
     /// The directory holding the shared configuration: a worktree's `commondir`, else itself.
     static func commonDirectory(of gitDirectory: String) -> String {
-        guard let text = read(gitDirectory + "/commondir") else { return gitDirectory }
+        guard let text = contents(of: gitDirectory + "/commondir") else { return gitDirectory }
         let target = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return target.isEmpty ? gitDirectory : absolute(target, relativeTo: gitDirectory)
     }
 
     static func absolute(_ path: String, relativeTo base: String) -> String {
-        let joined = path.hasPrefix("/") ? path : base + "/" + path
-        return URL(fileURLWithPath: joined).standardizedFileURL.path
+        normalized(path.hasPrefix("/") ? path : base + "/" + path)
     }
 
-    static func read(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: maxFileBytes) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+    /// A file's text, at most `maxFileBytes`; nil when it cannot be read.
+    static func contents(of path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < maxFileBytes {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer[..<min(count, maxFileBytes - bytes.count)]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -20,6 +20,9 @@ struct GitRepositoryTests {
             #expect(found?.root == repo.path)
             #expect(found?.remoteURL == "git@github.com:Payments/API.git")
             #expect(found?.slug == "payments/api")
+            #expect(
+                GitRepository.containing(repo.path + "/src//deep/./../deep/")?.root == repo.path, "lexically normalized"
+            )
             #expect(GitRepository.containing(folder.path) == nil, "outside any repository")
         }
     }

@@ -46,4 +46,19 @@ let benchmarks: @Sendable () -> Void = {
             try? FileManager.default.removeItem(atPath: WorkstationCache(directory: cache).queuePath)
         }
     }
+
+    // The repository context (issue 17): from a directory four levels inside a working
+    // tree to the repository's slug — stat calls up the tree, reading the config, the slug.
+    let repository = FileManager.default.temporaryDirectory.appendingPathComponent("rf-repo-bench-\(UUID().uuidString)")
+    let deep = repository.appendingPathComponent("src/a/b/c").path
+    try! FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+    try! FileManager.default.createDirectory(
+        atPath: repository.appendingPathComponent(".git").path, withIntermediateDirectories: true)
+    try! Data("[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/api.git\n".utf8).write(
+        to: repository.appendingPathComponent(".git/config"))
+    Benchmark("repository of a directory four levels deep, and its slug") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(GitRepository.containing(deep)?.slug)
+        }
+    }
 }

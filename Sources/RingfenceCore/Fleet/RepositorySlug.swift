@@ -15,10 +15,10 @@ public enum RepositorySlug {
         let url = remoteURL.trimmingWhitespace
         guard !url.isEmpty, !url.contains(where: { $0.isNewline || $0 == "\0" }) else { return nil }
         let path: Substring
-        if let separator = url.firstRange(of: "://") {
-            let scheme = url[..<separator.lowerBound].lowercased()
+        if let separator = schemeSeparator(in: url) {
+            let scheme = url[..<separator].lowercased()
             guard ["https", "http", "ssh", "git", "git+ssh", "ssh+git"].contains(scheme) else { return nil }
-            let rest = url[separator.upperBound...]
+            let rest = url[url.index(separator, offsetBy: 3)...]
             guard let slash = rest.firstIndex(of: "/") else { return nil }
             let authority = rest[..<slash]
             guard !authority.isEmpty, !authority.hasSuffix("@") else { return nil }
@@ -42,6 +42,25 @@ public enum RepositorySlug {
         if let first = segments.first, first.hasPrefix("~") { segments.removeFirst() }
         guard !segments.isEmpty, !segments.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
         return segments.joined(separator: "/").lowercased()
+    }
+}
+
+extension RepositorySlug {
+    /// Where `://` starts, when the scheme before it is letters, digits, `+`, `-` or `.`.
+    static func schemeSeparator(in url: Substring) -> Substring.Index? {
+        var index = url.startIndex
+        while index < url.endIndex {
+            let character = url[index]
+            if character == ":" {
+                let rest = url[index...]
+                return rest.hasPrefix("://") && index > url.startIndex ? index : nil
+            }
+            guard character.isASCII, character.isLetter || character.isNumber || "+-.".contains(character) else {
+                return nil
+            }
+            index = url.index(after: index)
+        }
+        return nil
     }
 }
 
