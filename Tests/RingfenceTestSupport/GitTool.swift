@@ -13,10 +13,10 @@ public enum GitTool {
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             [
-                "-c", "user.name=Ringfence Test", "-c", "user.email=test@example.com", "-c",
+                "git", "-c", "user.name=Ringfence Test", "-c", "user.email=test@example.com", "-c",
                 "protocol.file.allow=always", "-c", "init.defaultBranch=main",
             ] + arguments
         process.currentDirectoryURL = directory

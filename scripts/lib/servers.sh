@@ -33,6 +33,8 @@ rf_install_deps() {
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # Tests make real repositories (worktrees, submodules) with git.
+  command -v git >/dev/null 2>&1 || missing+=(git)
   python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
   # Samba's Active Directory domain controller (tests of the active-directory preset).
   command -v samba-tool >/dev/null 2>&1 || missing+=(samba samba-dsdb-modules samba-ad-provision samba-vfs-modules)
