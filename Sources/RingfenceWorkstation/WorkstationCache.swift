@@ -48,6 +48,8 @@ public struct WorkstationCache: Sendable {
         repositoriesDirectory + "/" + Self.fileName(slug) + ".json"
     }
 
+    private static let hexDigits = Array("0123456789ABCDEF")
+
     /// A slug as a file name: characters outside `[a-z0-9._-]` percent-encoded, so `/`
     /// cannot make a path and no two slugs share a name.
     public static func fileName(_ slug: String) -> String {
@@ -60,7 +62,7 @@ public struct WorkstationCache: Sendable {
             case UInt8(ascii: ".") where !name.isEmpty:
                 name.append(".")
             default:
-                name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                name += ["%", hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             }
         }
         return name
@@ -143,14 +145,10 @@ public struct WorkstationCache: Sendable {
     /// repositories: the JSON form, then the binary one (what the hook reads), each
     /// replaced atomically. A repository's policy clears its "seen" mark.
     public func storePolicy(_ policy: AgentPolicy, repository slug: String? = nil) throws {
-        guard let slug, !slug.isEmpty else {
-            try Self.writeAtomically(try Self.json(policy), to: policyPath)
-            try Self.writeAtomically(Data(policy.binary), to: binaryPolicyPath)
-            return
-        }
-        try Self.writeAtomically(try Self.json(policy), to: policyPath(repository: slug))
-        try Self.writeAtomically(Data(policy.binary), to: binaryPolicyPath(repository: slug))
-        unlink(seenRepositoriesDirectory + "/" + Self.fileName(slug))
+        let slug = slug.flatMap { $0.isEmpty ? nil : $0 }
+        try Self.writeAtomically(try Self.json(policy), to: slug.map(policyPath(repository:)) ?? policyPath)
+        try Self.writeAtomically(Data(policy.binary), to: slug.map(binaryPolicyPath(repository:)) ?? binaryPolicyPath)
+        if let slug { unlink(seenRepositoriesDirectory + "/" + Self.fileName(slug)) }
     }
 
     /// Repositories the host has a policy for, and those the hook worked in without one.
@@ -275,10 +273,4 @@ public struct WorkstationCache: Sendable {
 public struct WorkstationError: Error, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }

@@ -11,9 +11,10 @@ struct GitRepositoryTests {
     func plain() throws {
         try GitTool.withFolder { folder in
             let repo = folder.appendingPathComponent("api")
+            try GitTool.initialize(repo)
             try FileManager.default.createDirectory(
                 at: repo.appendingPathComponent("src/deep"), withIntermediateDirectories: true)
-            try GitTool.run(["init", "-q"], in: repo)
+            // Another remote first: origin is still the one read.
             try GitTool.run(["remote", "add", "upstream", "https://github.com/other/api.git"], in: repo)
             try GitTool.run(["remote", "add", "origin", "git@github.com:Payments/API.git"], in: repo)
             let found = GitRepository.containing(repo.appendingPathComponent("src/deep").path)
@@ -31,9 +32,7 @@ struct GitRepositoryTests {
     func worktree() throws {
         try GitTool.withFolder { folder in
             let repo = folder.appendingPathComponent("infra")
-            try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
-            try GitTool.run(["init", "-q"], in: repo)
-            try GitTool.run(["remote", "add", "origin", "https://git.example.com/platform/infra.git"], in: repo)
+            try GitTool.initialize(repo, origin: "https://git.example.com/platform/infra.git")
             try GitTool.run(["commit", "-q", "--allow-empty", "-m", "first"], in: repo)
             try GitTool.run(["worktree", "add", "-q", "../infra-hotfix"], in: repo)
             let worktree = folder.appendingPathComponent("infra-hotfix")
@@ -47,13 +46,10 @@ struct GitRepositoryTests {
     func submodule() throws {
         try GitTool.withFolder { folder in
             let library = folder.appendingPathComponent("lib")
-            try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
-            try GitTool.run(["init", "-q"], in: library)
+            try GitTool.initialize(library)
             try GitTool.run(["commit", "-q", "--allow-empty", "-m", "lib"], in: library)
             let app = folder.appendingPathComponent("app")
-            try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
-            try GitTool.run(["init", "-q"], in: app)
-            try GitTool.run(["remote", "add", "origin", "git@github.com:acme/app.git"], in: app)
+            try GitTool.initialize(app, origin: "git@github.com:acme/app.git")
             try GitTool.run(["submodule", "add", "-q", library.path, "vendor/lib"], in: app)
             // The submodule's remote is the path it was added from; give it a hosted one.
             try GitTool.run(

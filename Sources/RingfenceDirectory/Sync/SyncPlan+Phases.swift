@@ -175,31 +175,34 @@ extension SyncPlan {
     ) -> (users: [String], groups: [String]) {
         // A full run wants every user it read; an incremental one every user it had but
         // those the directory reports deleted — so the users it does not want are gone.
-        var removedUsers: [String] = []
-        for (number, wanted) in numbering.users.enumerated() {
-            let stored = number < current.users.count ? current.users[number] : nil
-            switch (stored, wanted) {
-            case (let stored?, let row?): if stored.row != row { changes.usersToUpdate.append((stored.id, row)) }
-            case (nil, let row?): changes.usersToInsert.append(row)
-            case (let stored?, nil):
-                changes.usersToDelete.append(stored.id)
-                removedUsers.append(stored.row.username)
+        let users = diff(stored: current.users, wanted: numbering.users)
+        changes.usersToInsert = users.insert
+        changes.usersToUpdate = users.update
+        changes.usersToDelete = users.delete.map(\.id)
+        let groups = diff(stored: current.groups, wanted: numbering.groups.map { $0?.row })
+        changes.groupsToInsert = groups.insert
+        changes.groupsToUpdate = groups.update
+        changes.groupsToDelete = groups.delete.map(\.id)
+        return (users.delete.map(\.row.username), groups.delete.map(\.row.name))
+    }
+
+    /// Rows by number, as stored (a number's position) and as wanted: the wanted rows
+    /// without a stored one, those that differ from theirs, and the stored rows not wanted.
+    static func diff<Row>(stored: [DirectoryState.Stored<Row>], wanted: [Row?]) -> (
+        insert: [Row], update: [(id: Int64, row: Row)], delete: [DirectoryState.Stored<Row>]
+    ) {
+        var result: (insert: [Row], update: [(id: Int64, row: Row)], delete: [DirectoryState.Stored<Row>]) = (
+            [], [], []
+        )
+        for (number, wanted) in wanted.enumerated() {
+            switch (number < stored.count ? stored[number] : nil, wanted) {
+            case (let stored?, let row?): if stored.row != row { result.update.append((stored.id, row)) }
+            case (nil, let row?): result.insert.append(row)
+            case (let stored?, nil): result.delete.append(stored)
             case (nil, nil): break
             }
         }
-        var removedGroups: [String] = []
-        for (number, wanted) in numbering.groups.enumerated() {
-            let stored = number < current.groups.count ? current.groups[number] : nil
-            switch (stored, wanted?.row) {
-            case (let stored?, let row?): if stored.row != row { changes.groupsToUpdate.append((stored.id, row)) }
-            case (nil, let row?): changes.groupsToInsert.append(row)
-            case (let stored?, nil):
-                changes.groupsToDelete.append(stored.id)
-                removedGroups.append(stored.row.name)
-            case (nil, nil): break
-            }
-        }
-        return (removedUsers, removedGroups)
+        return result
     }
 
     /// Phase 5: memberships to add and remove, with history in DNs as they are (added) or

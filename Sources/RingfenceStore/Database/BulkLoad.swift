@@ -37,14 +37,14 @@ struct BulkLoad {
     func load(table: String, write: () async throws -> Void) async throws {
         let constraints = try await connection.query(
             """
-            SELECT quote_ident(c.conname), pg_get_constraintdef(c.oid), c.contype = 'f'
+            SELECT quote_ident(c.conname), pg_get_constraintdef(c.oid)
             FROM pg_constraint c
             WHERE c.conrelid = \(table)::regclass AND c.contype IN ('p', 'u', 'f')
               AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = c.conrelid
                               AND r.conindid = c.conindid AND c.contype <> 'f')
             ORDER BY c.contype = 'f', c.conname
             """, logger: logger
-        ).decode((String, String, Bool).self).collect()
+        ).decode((String, String).self).collect()
         let indexes = try await connection.query(
             """
             SELECT quote_ident(i.relname), pg_get_indexdef(x.indexrelid)
@@ -54,7 +54,7 @@ struct BulkLoad {
             ORDER BY i.relname
             """, logger: logger
         ).decode((String, String).self).collect()
-        for (name, _, _) in constraints.reversed() {
+        for (name, _) in constraints.reversed() {
             try await connection.query(
                 "ALTER TABLE \(unescaped: table) DROP CONSTRAINT \(unescaped: name)", logger: logger)
         }
@@ -63,7 +63,7 @@ struct BulkLoad {
         }
         try await write()
         // Keys before the foreign keys; an index's definition names its table.
-        for (name, definition, _) in constraints {
+        for (name, definition) in constraints {
             try await connection.query(
                 "ALTER TABLE \(unescaped: table) ADD CONSTRAINT \(unescaped: name) \(unescaped: definition)",
                 logger: logger)

@@ -112,62 +112,59 @@ struct WorkstationCommand: AsyncParsableCommand {
             let kind = try WorkstationCommand.agentKind(agent)
             let user = self.user ?? ProcessInfo.processInfo.environment["USER"] ?? ""
             guard !user.isEmpty else { throw ValidationError("no user: pass --user") }
-            let identity = try common.identity()
+            let hostID = try common.identity().hostID
             let store = common.store
-            if let repo {
-                let response = try await fetch(identity: identity, user: user, agent: kind, repo: repo)
-                try store.storePolicy(try AgentPolicy(response, user: user), repository: repo)
-                print(
-                    "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(repo)"
-                )
-                return
-            }
-            let response = try await fetch(identity: identity, user: user, agent: kind, repo: "", nativeFiles: true)
-            let policy = try AgentPolicy(response, user: user)
-            try store.storePolicy(policy)
+            let repo = self.repo
             let directory = installDirectory ?? "\(common.cache)/native/\(kind.rawValue)"
-            for file in response.nativeFiles {
-                guard !file.name.contains("/"), !file.name.hasPrefix(".") else {
-                    throw WorkstationError("refusing file name '\(file.name)'")
+            // Every policy of this run over one connection.
+            try await common.client { client, metadata in
+                func fetch(_ repo: String, nativeFiles: Bool = false) async throws -> Ringfence_V1_FetchPolicyResponse {
+                    var request = Ringfence_V1_FetchPolicyRequest()
+                    request.hostID = hostID
+                    request.context.user = user
+                    request.context.agentKind = kind.rawValue
+                    request.context.repo = repo
+                    request.includeNativeConfig = nativeFiles
+                    return try await client.fetchPolicy(request, metadata: metadata)
                 }
-                guard NativeFile.sha256Hex(Array(file.content)) == file.sha256 else {
-                    throw WorkstationError("\(file.name): content does not match its sha256; nothing installed")
+                if let repo {
+                    let response = try await fetch(repo)
+                    try store.storePolicy(try AgentPolicy(response, user: user), repository: repo)
+                    print(
+                        "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(repo)"
+                    )
+                    return
                 }
-            }
-            for file in response.nativeFiles {
-                try WorkstationCache.writeAtomically(file.content, to: directory + "/" + file.name)
-            }
-            let install = WorkstationCache.ManagedInstall(
-                directory: directory, files: response.nativeFiles.map { $0.name }.sorted(),
-                etag: response.etag)
-            try WorkstationCache.writeAtomically(try WorkstationCache.json(install), to: store.managedPath(kind))
-            print(
-                "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(store.binaryPolicyPath) and policy.json"
-            )
-            for file in response.nativeFiles { print("  \(directory)/\(file.name)  sha256 \(file.sha256)") }
-            if response.nativeFiles.isEmpty { print("  no native files for \(kind) (see docs/agents.md)") }
-            // Each repository the host has a policy for, or the hook worked in, gets its own.
-            let repositories = store.repositories()
-            for slug in Set(repositories.cached + repositories.seen).sorted() {
-                let response = try await fetch(identity: identity, user: user, agent: kind, repo: slug)
-                try store.storePolicy(try AgentPolicy(response, user: user), repository: slug)
-                print("policy \(response.etag) for \(user) in \(slug)")
-            }
-        }
-
-        /// One FetchPolicy call.
-        func fetch(
-            identity: WorkstationCache.Identity, user: String, agent: AgentKind, repo: String, nativeFiles: Bool = false
-        ) async throws -> Ringfence_V1_FetchPolicyResponse {
-            var request = Ringfence_V1_FetchPolicyRequest()
-            request.hostID = identity.hostID
-            request.context.user = user
-            request.context.agentKind = agent.rawValue
-            request.context.repo = repo
-            request.includeNativeConfig = nativeFiles
-            let message = request
-            return try await common.client { client, metadata in
-                try await client.fetchPolicy(message, metadata: metadata)
+                let response = try await fetch("", nativeFiles: true)
+                let policy = try AgentPolicy(response, user: user)
+                try store.storePolicy(policy)
+                for file in response.nativeFiles {
+                    guard !file.name.contains("/"), !file.name.hasPrefix(".") else {
+                        throw WorkstationError("refusing file name '\(file.name)'")
+                    }
+                    guard NativeFile.sha256Hex(Array(file.content)) == file.sha256 else {
+                        throw WorkstationError("\(file.name): content does not match its sha256; nothing installed")
+                    }
+                }
+                for file in response.nativeFiles {
+                    try WorkstationCache.writeAtomically(file.content, to: directory + "/" + file.name)
+                }
+                let install = WorkstationCache.ManagedInstall(
+                    directory: directory, files: response.nativeFiles.map { $0.name }.sorted(),
+                    etag: response.etag)
+                try WorkstationCache.writeAtomically(try WorkstationCache.json(install), to: store.managedPath(kind))
+                print(
+                    "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(store.binaryPolicyPath) and policy.json"
+                )
+                for file in response.nativeFiles { print("  \(directory)/\(file.name)  sha256 \(file.sha256)") }
+                if response.nativeFiles.isEmpty { print("  no native files for \(kind) (see docs/agents.md)") }
+                // Each repository the host has a policy for, or the hook worked in, gets its own.
+                let repositories = store.repositories()
+                for slug in Set(repositories.cached + repositories.seen).sorted() {
+                    let response = try await fetch(slug)
+                    try store.storePolicy(try AgentPolicy(response, user: user), repository: slug)
+                    print("policy \(response.etag) for \(user) in \(slug)")
+                }
             }
         }
     }
