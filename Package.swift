@@ -169,6 +169,7 @@ let package = Package(
         .executableTarget(
             name: "ringfence",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -239,6 +240,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceWorkstationTests",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "RingfenceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "RingfenceWorkstation", "RingfenceAdapters", "RingfenceCore",

@@ -107,7 +107,9 @@ public enum HookProcess {
         // The repository of the directory the agent works in decides which policy applies.
         let slug = invocation.action == nil ? nil : GitRepository.containing(invocation.directory)?.slug
         // Only the surfaces this action is checked against are read from the cache.
-        let policy = cache.cachedPolicy(surfaces: invocation.action.map { Set($0.surfaces) } ?? [], repository: slug)
+        var surfaces = invocation.action.map { Set($0.surfaces) } ?? []
+        if slug != nil { surfaces.insert(.unmanagedRepo) }
+        let policy = cache.cachedPolicy(surfaces: surfaces, repository: slug)
         let run = HookRun(
             invocation: invocation, policy: policy, failClosed: arguments.failClosed,
             home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",

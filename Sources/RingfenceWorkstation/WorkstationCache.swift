@@ -13,9 +13,11 @@ import RingfenceCore
 ///
 /// - `identity.json` — host id and API key from enrolment (mode 0600: only the service
 ///   account that runs `workstation` commands reads it);
-/// - `policy.rfp` — the resolved policy the hook decides from, in the compact binary form
-///   (`AgentPolicy.binary`), and `policy.json`, the same for people and tools (readable by
-///   users): the policy for work outside any known repository;
+/// - `policy-signing-key` — the server's Ed25519 public key (32 raw bytes), from
+///   enrolment and every heartbeat: the hook uses no policy it does not verify with it;
+/// - `policy.rfp` — the resolved policy the hook decides from, as the server signed it
+///   (`SignedPolicy` around `AgentPolicy.binary`), and `policy.json`, the same for people
+///   and tools (readable by users): the policy for work outside any known repository;
 /// - `repos/<slug>.rfp` and `.json` — the policy resolved for one repository (the slug
 ///   with `/` and other characters outside `[a-z0-9._-]` percent-encoded), used by the
 ///   hook in that repository;
@@ -35,6 +37,7 @@ public struct WorkstationCache: Sendable {
     public var identityPath: String { directory + "/identity.json" }
     public var policyPath: String { directory + "/policy.json" }
     public var binaryPolicyPath: String { directory + "/policy.rfp" }
+    public var signingKeyPath: String { directory + "/policy-signing-key" }
     public var queueDirectory: String { directory + "/queue" }
     public var queuePath: String { queueDirectory + "/events.jsonl" }
     public var lockPath: String { queueDirectory + "/lock" }
@@ -134,21 +137,47 @@ public struct WorkstationCache: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .unavailable("no cached policy at \(path) (run ringfence workstation fetch)")
         }
+        guard let key = FileManager.default.contents(atPath: signingKeyPath) else {
+            return .unavailable("no policy signing key at \(signingKeyPath) (enrol, or send a heartbeat)")
+        }
         do {
-            return .available(try AgentPolicy(binary: Array(data), only: surfaces))
+            let policy = try SignedPolicy.open(Array(data), publicKey: Array(key))
+            return .available(try AgentPolicy(binary: policy, only: surfaces))
+        } catch let refusal as SignedPolicy.Refusal {
+            return .unavailable("the cached policy at \(path) is refused: \(refusal)")
         } catch {
             return .unavailable("the cached policy at \(path) is unreadable (\(error))")
         }
     }
 
-    /// Stores a policy for the hook — for one repository, or for work outside known
-    /// repositories: the JSON form, then the binary one (what the hook reads), each
-    /// replaced atomically. A repository's policy clears its "seen" mark.
-    public func storePolicy(_ policy: AgentPolicy, repository slug: String? = nil) throws {
+    /// Stores a policy for the hook as the server signed it — for one repository, or for
+    /// work outside known repositories: the JSON form, then the signed binary one (what
+    /// the hook reads), each replaced atomically. The signature is checked first with the
+    /// stored key, so a policy the hook would refuse is never installed. A repository's
+    /// policy clears its "seen" mark.
+    ///
+    /// - Returns: the policy.
+    @discardableResult
+    public func storePolicy(signed policy: [UInt8], signature: [UInt8], repository slug: String? = nil) throws
+        -> AgentPolicy
+    {
         let slug = slug.flatMap { $0.isEmpty ? nil : $0 }
-        try Self.writeAtomically(try Self.json(policy), to: slug.map(policyPath(repository:)) ?? policyPath)
-        try Self.writeAtomically(Data(policy.binary), to: slug.map(binaryPolicyPath(repository:)) ?? binaryPolicyPath)
+        let sealed = SignedPolicy.seal(policy: policy, signature: signature)
+        guard let key = FileManager.default.contents(atPath: signingKeyPath) else {
+            throw WorkstationError("no policy signing key at \(signingKeyPath): enrol, or send a heartbeat, first")
+        }
+        let decoded = try AgentPolicy(binary: try SignedPolicy.open(sealed, publicKey: Array(key)))
+        try Self.writeAtomically(try Self.json(decoded), to: slug.map(policyPath(repository:)) ?? policyPath)
+        try Self.writeAtomically(Data(sealed), to: slug.map(binaryPolicyPath(repository:)) ?? binaryPolicyPath)
         if let slug { unlink(seenRepositoriesDirectory + "/" + Self.fileName(slug)) }
+        return decoded
+    }
+
+    /// Stores the server's policy signing key (readable by users: the hook runs as them).
+    public func storeSigningKey(_ key: [UInt8]) throws {
+        guard key.count == 32 else { throw WorkstationError("the server's policy signing key is not 32 bytes") }
+        if FileManager.default.contents(atPath: signingKeyPath).map(Array.init) == key { return }
+        try Self.writeAtomically(Data(key), to: signingKeyPath)
     }
 
     /// Repositories the host has a policy for, and those the hook worked in without one.

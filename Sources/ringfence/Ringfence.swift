@@ -27,6 +27,7 @@ struct Ringfence: AsyncParsableCommand {
             ReportCommand.self,
             KeysCommand.self,
             FleetCommand.self,
+            HostsCommand.self,
             AgentSimCommand.self,
             HealthCommand.self,
             RenderCommand.self,

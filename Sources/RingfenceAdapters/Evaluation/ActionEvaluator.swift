@@ -36,10 +36,16 @@ public struct ActionEvaluator: Sendable {
     }
 
     /// The decision for an action.
-    public func decide(_ action: AgentAction) -> HookDecision {
+    ///
+    /// - Parameter unmanagedRepository: the slug of the repository the action happens in,
+    ///   when policy does not manage it (or the host has no policy for it yet): its
+    ///   `unmanaged_repo` rules are matched against the slug and decide too.
+    public func decide(_ action: AgentAction, unmanagedRepository: String? = nil) -> HookDecision {
         let texts = subjects(of: action)
+        var checks = action.surfaces.map { ($0, texts) }
+        if let unmanagedRepository { checks.append((.unmanagedRepo, [unmanagedRepository])) }
         var best: HookDecision.Match?
-        for surface in action.surfaces {
+        for (surface, texts) in checks {
             for compiled in compiled(surface) {
                 guard let index = compiled.globs.firstIndex(where: { glob in texts.contains { glob.matches($0) } })
                 else { continue }

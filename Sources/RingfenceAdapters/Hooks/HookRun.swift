@@ -19,7 +19,8 @@ public struct HookRun: Sendable {
     /// - Parameters:
     ///   - failClosed: surfaces that refuse actions when there is no usable policy.
     ///   - user: the user recorded when there is no policy to say who it was resolved for.
-    ///   - repo: the slug of the repository the agent works in, recorded in the event.
+    ///   - repo: the slug of the repository the agent works in, recorded in the event;
+    ///     unless `policy` was resolved for it as managed, its `unmanaged_repo` rules apply.
     public init(
         invocation: HookInvocation, policy: CachedPolicy, failClosed: Set<Surface>, home: String, user: String,
         eventID: String, now: Double, repo: String = ""
@@ -34,7 +35,11 @@ public struct HookRun: Sendable {
         let eventUser: String
         switch policy {
         case .available(let policy):
-            decision = ActionEvaluator(policy: policy, home: home).decide(action)
+            // Work in a repository policy does not manage — or one this host holds no
+            // policy for yet, which counts as unmanaged until it is fetched.
+            let managed = policy.repository.map { $0.slug == repo && $0.managed } ?? false
+            decision = ActionEvaluator(policy: policy, home: home).decide(
+                action, unmanagedRepository: repo.isEmpty || managed ? nil : repo)
             etag = policy.etag
             eventUser = policy.user
         case .unavailable(let reason):

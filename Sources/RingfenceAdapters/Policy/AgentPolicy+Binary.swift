@@ -6,11 +6,12 @@ import RingfenceCore
 /// surfaces its action is checked against.
 ///
 /// Layout (integers as LEB128 varints, strings as varint length + UTF-8):
-/// `"RFP1"`, user, ring, revision, etag, surface count, then per surface: byte length of
+/// `"RFP2"`, user, ring, revision, etag, repository (slug, empty for none; trust index
+/// in `RepoTrust.allCases`; managed 0/1), surface count, then per surface: byte length of
 /// the rest of the surface, name, level, uncapped level, rule count, and per rule: pack,
 /// pack version, id, pattern count, patterns, level, uncapped level, risk, description.
 extension AgentPolicy {
-    static let magic: [UInt8] = Array("RFP1".utf8)
+    static let magic: [UInt8] = Array("RFP2".utf8)
 
     /// Why bytes are not a policy.
     public struct BinaryError: Error, Sendable, CustomStringConvertible {
@@ -24,6 +25,9 @@ extension AgentPolicy {
         Self.write(UInt64(max(0, ring)), to: &out)
         Self.write(UInt64(max(0, revision)), to: &out)
         Self.write(etag, to: &out)
+        Self.write(repository?.slug ?? "", to: &out)
+        out.append(UInt8(repository.map { RepoTrust.allCases.firstIndex(of: $0.trust)! } ?? 0))
+        out.append(repository?.managed == true ? 1 : 0)
         Self.write(UInt64(surfaces.count), to: &out)
         for surface in surfaces {
             var body: [UInt8] = []
@@ -52,13 +56,22 @@ extension AgentPolicy {
     public init(binary bytes: [UInt8], only: Set<Surface>? = nil) throws(BinaryError) {
         var reader = Reader(bytes: bytes)
         guard bytes.starts(with: Self.magic) else {
-            throw BinaryError(description: "not a Ringfence policy file (magic)")
+            throw BinaryError(description: "not a Ringfence policy file of this version (magic)")
         }
         reader.offset = Self.magic.count
         let user = try reader.string()
         let ring = Int(try reader.varint())
         let revision = Int64(try reader.varint())
         let etag = try reader.string()
+        let slug = try reader.string()
+        let trustIndex = Int(try reader.byte())
+        let managed = try reader.byte()
+        guard trustIndex < RepoTrust.allCases.count, managed <= 1 else {
+            throw BinaryError(description: "bad repository")
+        }
+        let repository =
+            slug.isEmpty
+            ? nil : Repository(slug: slug, trust: RepoTrust.allCases[trustIndex], managed: managed == 1)
         var surfaces: [SurfacePolicy] = []
         for _ in 0..<(try reader.count()) {
             let length = Int(try reader.varint())
@@ -97,7 +110,7 @@ extension AgentPolicy {
             surfaces.append(SurfacePolicy(surface: surface, level: level, uncappedLevel: uncapped, rules: rules))
         }
         guard reader.offset == bytes.count else { throw BinaryError(description: "trailing bytes") }
-        self.init(user: user, ring: ring, revision: revision, etag: etag, surfaces: surfaces)
+        self.init(user: user, ring: ring, revision: revision, etag: etag, repository: repository, surfaces: surfaces)
     }
 
     static func write(_ value: UInt64, to out: inout [UInt8]) {

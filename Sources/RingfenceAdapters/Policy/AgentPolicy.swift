@@ -50,18 +50,38 @@ public struct AgentPolicy: Sendable, Hashable, Codable {
         }
     }
 
+    /// The repository a policy was resolved for, as policy classifies it.
+    public struct Repository: Sendable, Hashable, Codable {
+        public var slug: String
+        public var trust: RepoTrust
+        /// Whether the company manages it; the hook applies `unmanaged_repo` rules when not.
+        public var managed: Bool
+
+        public init(slug: String, trust: RepoTrust, managed: Bool) {
+            self.slug = slug
+            self.trust = trust
+            self.managed = managed
+        }
+    }
+
     /// Directory user it was resolved for.
     public var user: String
     public var ring: Int
     public var revision: Int64
     public var etag: String
+    /// The repository it was resolved for; nil for work outside any repository.
+    public var repository: Repository?
     public var surfaces: [SurfacePolicy]
 
-    public init(user: String, ring: Int, revision: Int64, etag: String, surfaces: [SurfacePolicy]) {
+    public init(
+        user: String, ring: Int, revision: Int64, etag: String, repository: Repository? = nil,
+        surfaces: [SurfacePolicy]
+    ) {
         self.user = user
         self.ring = ring
         self.revision = revision
         self.etag = etag
+        self.repository = repository
         self.surfaces = surfaces.sorted { $0.surface < $1.surface }
     }
 
@@ -70,6 +90,7 @@ public struct AgentPolicy: Sendable, Hashable, Codable {
         self.init(
             user: resolution.context.user, ring: resolution.ring.number, revision: resolution.revision,
             etag: resolution.etag,
+            repository: resolution.repository.map { Repository(slug: $0.slug, trust: $0.trust, managed: $0.managed) },
             surfaces: resolution.surfaces.map { surface in
                 SurfacePolicy(
                     surface: surface.surface, level: surface.level, uncappedLevel: surface.uncappedLevel,

@@ -1,4 +1,5 @@
-/// Everything that makes up one policy state: pack versions, assignments and mappings.
+/// Everything that makes up one policy state: pack versions, assignments, mappings and
+/// the repository catalog.
 ///
 /// A bundle is what `ringfence apply -f DIR` reads from YAML and what a policy revision
 /// stores. ``validate()`` checks the references between its parts; a
@@ -12,16 +13,19 @@ public struct PolicyBundle: Sendable, Hashable {
     public var ringMappings: [RingMapping]
     /// Group → role mappings.
     public var roleMappings: [RoleMapping]
+    /// Repository globs → trust, owner, managed (`repositories.yaml`), first match wins.
+    public var repositories: [RepositoryRule]
 
     /// Creates a bundle.
     public init(
         packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
-        roleMappings: [RoleMapping] = []
+        roleMappings: [RoleMapping] = [], repositories: [RepositoryRule] = []
     ) {
         self.packs = packs
         self.assignments = assignments
         self.ringMappings = ringMappings
         self.roleMappings = roleMappings
+        self.repositories = repositories
     }
 
     /// The version an assignment's reference resolves to, nil when absent.

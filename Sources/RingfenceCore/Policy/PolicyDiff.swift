@@ -23,6 +23,10 @@ public struct PolicyDiff: Sendable, Equatable {
     public var removedPackVersions: [String] = []
     /// Whether ring or role mappings differ.
     public var mappingsChanged = false
+    /// Repository entries (`match → trust`) added and removed; order counts (first match
+    /// wins), so a moved entry shows as removed and added.
+    public var repositoriesAdded: [String] = []
+    public var repositoriesRemoved: [String] = []
 
     /// Compares a new bundle with the current one (nil = nothing published yet).
     /// - Parameter published: every `pack@version` ever published (empty: treat every
@@ -53,12 +57,24 @@ public struct PolicyDiff: Sendable, Equatable {
         mappingsChanged =
             Set(current?.ringMappings ?? []) != Set(next.ringMappings)
             || Set(current?.roleMappings ?? []) != Set(next.roleMappings)
+        let oldRepositories = (current?.repositories ?? []).enumerated().map { Self.describe($1, at: $0) }
+        let newRepositories = next.repositories.enumerated().map { Self.describe($1, at: $0) }
+        repositoriesAdded = newRepositories.filter { !oldRepositories.contains($0) }
+        repositoriesRemoved = oldRepositories.filter { !newRepositories.contains($0) }
+    }
+
+    static func describe(_ rule: RepositoryRule, at index: Int) -> String {
+        var text = "repositories[\(index)] \(rule.match) → \(rule.trust.rawValue)"
+        if !rule.managed && rule.trust != .unmanaged { text += ", unmanaged" }
+        if let owner = rule.owner { text += ", owner \(owner)" }
+        return text
     }
 
     /// Whether publishing would change anything.
     public var isEmpty: Bool {
         added.isEmpty && changed.isEmpty && removed.isEmpty && repointed.isEmpty && newPackVersions.isEmpty
             && returningPackVersions.isEmpty && removedPackVersions.isEmpty && !mappingsChanged
+            && repositoriesAdded.isEmpty && repositoriesRemoved.isEmpty
     }
 
     /// The diff as lines for people.
@@ -69,5 +85,6 @@ public struct PolicyDiff: Sendable, Equatable {
             + returningPackVersions.map { "+ pack version \($0) (published before; back in force)" }
             + removedPackVersions.map { "- pack version \($0)" }
             + (mappingsChanged ? ["~ ring/role mappings"] : [])
+            + repositoriesRemoved.map { "- \($0)" } + repositoriesAdded.map { "+ \($0)" }
     }
 }

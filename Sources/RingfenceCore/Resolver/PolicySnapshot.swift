@@ -66,9 +66,12 @@ extension PolicySnapshot {
         let unconstrained: [Int32]
         let hasRoleMappings: Bool
         let packCount: Int
+        /// `repositories.yaml`, compiled.
+        let repositories: RepositoryCatalog
 
         init(bundle: PolicyBundle) {
             self.bundle = bundle
+            self.repositories = RepositoryCatalog(bundle.repositories)
             var surfaceSet: Set<Surface> = []
             for pack in bundle.packs { for rule in pack.rules { surfaceSet.insert(rule.surface) } }
             // Selector surfaces count too: an assignment that acts on a surface must find it

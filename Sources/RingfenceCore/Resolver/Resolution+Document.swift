@@ -23,7 +23,20 @@ public struct ResolutionDocument: Sendable, Hashable, Codable {
         public var rules: [RuleEntry]
     }
 
+    /// The repository entry: trust, owner, managed and where they came from.
+    public struct RepositoryEntry: Sendable, Hashable, Codable {
+        public var slug: String
+        public var trust: RepoTrust
+        public var owner: String?
+        public var managed: Bool
+        public var source: String
+    }
+
     public var user: String
+    /// The groups and roles the context was resolved with (roles include mapped ones).
+    public var groups: [String]?
+    public var roles: [String]?
+    public var repository: RepositoryEntry?
     public var ring: Int
     public var ringSource: String
     public var etag: String
@@ -38,7 +51,12 @@ extension Resolution {
     /// The resolution as a document; `includeTrace` adds the full trace.
     public func document(includeTrace: Bool) -> ResolutionDocument {
         ResolutionDocument(
-            user: context.user, ring: ring.number, ringSource: ringSource.description, etag: etag, revision: revision,
+            user: context.user, groups: context.groups, roles: snapshot.effectiveRoles(context),
+            repository: repository.map {
+                .init(
+                    slug: $0.slug, trust: $0.trust, owner: $0.owner, managed: $0.managed, source: $0.source.description)
+            },
+            ring: ring.number, ringSource: ringSource.description, etag: etag, revision: revision,
             at: context.at,
             surfaces: surfaces.map { surface in
                 .init(

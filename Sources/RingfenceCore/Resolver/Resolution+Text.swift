@@ -20,6 +20,11 @@ extension Resolution {
         out.append(
             "  context:  \(location), agent \(context.agent.isEmpty ? "unknown" : context.agent), at \(context.at.formatted(.iso8601))"
         )
+        if let repository {
+            var facts = "\(repository.trust.rawValue), \(repository.managed ? "managed" : "unmanaged")"
+            if let owner = repository.owner { facts += ", owned by \(owner)" }
+            out.append("  repo:     \(facts) — \(repository.source)")
+        }
         out.append("  revision: \(revision), etag \(etag)")
         out.append("")
         out.append("Surfaces")

@@ -7,6 +7,8 @@ public struct Resolution: Sendable {
     public let ring: Ring
     /// Where the ring came from.
     public let ringSource: RingSource
+    /// What policy says about the context's repository (rule 0); nil outside a repository.
+    public let repository: RepositoryFacts?
     /// Per-surface results, in surface name order.
     public let surfaces: [SurfaceResolution]
     /// Every assignment of the snapshot, in rank order (rule 10).

@@ -8,8 +8,13 @@ import Crypto
 /// and levels are the same get the same etag however they came about. Costs O(surfaces ×
 /// contributing packs), not O(rules).
 enum ResolutionDigest {
-    static func etag(ring: Ring, surfaces: [SurfaceResolution], storage: PolicySnapshot.Storage) -> String {
+    static func etag(
+        ring: Ring, repository: RepositoryFacts?, surfaces: [SurfaceResolution], storage: PolicySnapshot.Storage
+    ) -> String {
         var bytes: [UInt8] = [0x52, 0x46, 0x01, UInt8(ring.rawValue)]  // "RF", format 1, ring
+        // Whether the repository is managed decides `unmanaged_repo` at the hook; its trust
+        // counts only through the rules it selects.
+        if let repository { bytes.append(repository.managed ? 0xFB : 0xFC) }
         bytes.reserveCapacity(16 + surfaces.reduce(0) { $0 + 24 + $1.contributions.count * 18 })
         // A surface with no effective rule has no content: leaving it out keeps the etag
         // independent of surfaces that only other, unrelated assignments mention.

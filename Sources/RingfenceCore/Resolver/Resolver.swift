@@ -5,6 +5,10 @@ extension PolicySnapshot {
     /// numbers appear in the comments below).
     public func resolve(_ context: DecisionContext) -> Resolution {
         let storage = self.storage
+        // Rule 0: the repository's trust and managed flag come from repositories.yaml.
+        var context = context
+        let repository = context.repo.map { storage.repositories.classify($0, stated: context.trust) }
+        context.trust = repository?.trust ?? context.trust
         let facts = context.groups.compactMap { storage.groups[$0] }  // one lookup per group
         let roles = effectiveRoles(context, facts: facts)  // rule 1
         let (ring, ringSource) = chooseRing(context, facts: facts)  // rule 2
@@ -92,11 +96,12 @@ extension PolicySnapshot {
             surfaces.append(
                 state.takeResult(slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], storage: storage))
         }
-        let etag = ResolutionDigest.etag(ring: ring, surfaces: surfaces, storage: storage)  // rule 11
+        let etag = ResolutionDigest.etag(
+            ring: ring, repository: repository, surfaces: surfaces, storage: storage)  // rule 11
         let trace = ResolutionTrace(evaluated: evaluated, groupHit: groupHit, roleHit: roleHit, gate: storage.gate)
         return Resolution(
-            context: context, ring: ring, ringSource: ringSource, surfaces: surfaces, trace: trace,
-            etag: etag, snapshot: self)
+            context: context, ring: ring, ringSource: ringSource, repository: repository, surfaces: surfaces,
+            trace: trace, etag: etag, snapshot: self)
     }
 
     /// Rule 1: directory roles plus the roles mapped from the context's groups.

@@ -16,11 +16,11 @@ public struct LoadedPolicy: Sendable {
 ///
 /// A policy directory holds `.yaml`/`.yml` files; each file holds one or more documents
 /// (`---`), and each document any of the sections `pack` (one pack version), `packs` (a
-/// list), `assignments`, `rings`, `roles` and `expectations`. Files are read in name
+/// list), `assignments`, `rings`, `roles`, `repositories` and `expectations`. Files are read in name
 /// order. Everything is validated — fields, values and the references between files —
 /// and every problem is reported with file, line and field path.
 public enum PolicyFiles {
-    static let sections = ["pack", "packs", "assignments", "rings", "roles", "expectations"]
+    static let sections = ["pack", "packs", "assignments", "rings", "roles", "repositories", "expectations"]
 
     /// Loads every policy file of a directory (not recursive). Expectations without an
     /// `at` are evaluated at `now`.
@@ -114,6 +114,19 @@ private struct BundleReader {
                 let role = required(fields, "role", in: entry)?.nonEmptyString()
             else { continue }
             bundle.roleMappings.append(RoleMapping(group: group, role: role))
+        }
+        for entry in sections["repositories"]?.list() ?? [] {
+            guard let fields = entry.mapping(allowed: ["match", "trust", "owner", "managed"]) else { continue }
+            guard let match = required(fields, "match", in: entry)?.nonEmptyString(),
+                let trust = required(fields, "trust", in: entry)?.choice(RepoTrust.self)
+            else { continue }
+            let managed = fields["managed"]?.bool()
+            if managed == true, trust == .unmanaged {
+                fields["managed"]?.fail("trust 'unmanaged' and managed: true contradict each other")
+                continue
+            }
+            bundle.repositories.append(
+                RepositoryRule(match: match, trust: trust, owner: fields["owner"]?.nonEmptyString(), managed: managed))
         }
         for entry in sections["expectations"]?.list() ?? [] {
             if let expectation = readExpectation(entry) { expectations.append(expectation) }

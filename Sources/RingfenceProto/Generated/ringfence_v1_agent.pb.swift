@@ -107,6 +107,10 @@ public nonisolated struct Ringfence_V1_EnrollResponse: Sendable {
   /// Ring the host was enrolled into (0 = decided by its users' groups).
   public var ring: Int32 = 0
 
+  /// The server's Ed25519 public key (32 bytes, raw) that signs `agent_policy` in
+  /// FetchPolicy answers; the host keeps it and its hook refuses policies it did not sign.
+  public var policySigningKey: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -313,8 +317,11 @@ public nonisolated struct Ringfence_V1_HeartbeatResponse: Sendable {
   /// Seconds until the next heartbeat is expected.
   public var nextHeartbeatSeconds: Int32 = 0
 
-  /// Current policy revision; a host that holds an older one should fetch.
+  /// Current policy revision; a host that holds another one should fetch.
   public var policyRevision: Int64 = 0
+
+  /// The server's policy signing key, as in EnrollResponse (it may have been rotated).
+  public var policySigningKey: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -421,6 +428,14 @@ public nonisolated struct Ringfence_V1_FetchPolicyResponse: Sendable {
 
   /// Native configuration, when asked for.
   public var nativeFiles: [Ringfence_V1_NativeConfigFile] = []
+
+  /// The policy the hook decides with, in its binary form ("RFP2", docs/agents.md):
+  /// per surface the effective rules, with the user, ring, etag and the repository's
+  /// trust and managed flag as policy classifies it.
+  public var agentPolicy: Data = Data()
+
+  /// Ed25519 signature of `agent_policy` by the server's policy signing key.
+  public var agentPolicySignature: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -741,7 +756,7 @@ nonisolated extension Ringfence_V1_EnrollRequest: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrollResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}host_id\0\u{3}api_key\0\u{3}key_expires_at\0\u{1}ring\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}host_id\0\u{3}api_key\0\u{3}key_expires_at\0\u{1}ring\0\u{3}policy_signing_key\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -753,6 +768,7 @@ nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftP
       case 2: try { try decoder.decodeSingularStringField(value: &self.apiKey) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._keyExpiresAt) }()
       case 4: try { try decoder.decodeSingularInt32Field(value: &self.ring) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.policySigningKey) }()
       default: break
       }
     }
@@ -775,6 +791,9 @@ nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftP
     if self.ring != 0 {
       try visitor.visitSingularInt32Field(value: self.ring, fieldNumber: 4)
     }
+    if !self.policySigningKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.policySigningKey, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -783,6 +802,7 @@ nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftP
     if lhs.apiKey != rhs.apiKey {return false}
     if lhs._keyExpiresAt != rhs._keyExpiresAt {return false}
     if lhs.ring != rhs.ring {return false}
+    if lhs.policySigningKey != rhs.policySigningKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1093,7 +1113,7 @@ nonisolated extension Ringfence_V1_HeartbeatRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Ringfence_V1_HeartbeatResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HeartbeatResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}server_time\0\u{3}next_heartbeat_seconds\0\u{3}policy_revision\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}server_time\0\u{3}next_heartbeat_seconds\0\u{3}policy_revision\0\u{3}policy_signing_key\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1104,6 +1124,7 @@ nonisolated extension Ringfence_V1_HeartbeatResponse: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeSingularMessageField(value: &self._serverTime) }()
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.nextHeartbeatSeconds) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.policyRevision) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.policySigningKey) }()
       default: break
       }
     }
@@ -1123,6 +1144,9 @@ nonisolated extension Ringfence_V1_HeartbeatResponse: SwiftProtobuf.Message, Swi
     if self.policyRevision != 0 {
       try visitor.visitSingularInt64Field(value: self.policyRevision, fieldNumber: 3)
     }
+    if !self.policySigningKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.policySigningKey, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1130,6 +1154,7 @@ nonisolated extension Ringfence_V1_HeartbeatResponse: SwiftProtobuf.Message, Swi
     if lhs._serverTime != rhs._serverTime {return false}
     if lhs.nextHeartbeatSeconds != rhs.nextHeartbeatSeconds {return false}
     if lhs.policyRevision != rhs.policyRevision {return false}
+    if lhs.policySigningKey != rhs.policySigningKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1280,7 +1305,7 @@ nonisolated extension Ringfence_V1_NativeConfigFile: SwiftProtobuf.Message, Swif
 
 nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FetchPolicyResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}not_modified\0\u{1}etag\0\u{1}ring\0\u{1}revision\0\u{3}trace_id\0\u{1}surfaces\0\u{1}trace\0\u{3}native_files\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}not_modified\0\u{1}etag\0\u{1}ring\0\u{1}revision\0\u{3}trace_id\0\u{1}surfaces\0\u{1}trace\0\u{3}native_files\0\u{3}agent_policy\0\u{3}agent_policy_signature\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1296,6 +1321,8 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.surfaces) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.trace) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.nativeFiles) }()
+      case 9: try { try decoder.decodeSingularBytesField(value: &self.agentPolicy) }()
+      case 10: try { try decoder.decodeSingularBytesField(value: &self.agentPolicySignature) }()
       default: break
       }
     }
@@ -1326,6 +1353,12 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
     if !self.nativeFiles.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.nativeFiles, fieldNumber: 8)
     }
+    if !self.agentPolicy.isEmpty {
+      try visitor.visitSingularBytesField(value: self.agentPolicy, fieldNumber: 9)
+    }
+    if !self.agentPolicySignature.isEmpty {
+      try visitor.visitSingularBytesField(value: self.agentPolicySignature, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1338,6 +1371,8 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
     if lhs.surfaces != rhs.surfaces {return false}
     if lhs.trace != rhs.trace {return false}
     if lhs.nativeFiles != rhs.nativeFiles {return false}
+    if lhs.agentPolicy != rhs.agentPolicy {return false}
+    if lhs.agentPolicySignature != rhs.agentPolicySignature {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -290,7 +290,8 @@ public nonisolated struct Ringfence_V1_DecisionContext: Sendable {
   /// Repository slug, e.g. "payments/api". Empty when the agent works outside a repository.
   public var repo: String = String()
 
-  /// Trust of the repository. Unspecified lets the server use what it knows of the repo.
+  /// Ignored: the server takes a repository's trust from policy (repositories.yaml),
+  /// never from the agent. Kept so older agents stay wire-compatible.
   public var repoTrust: Ringfence_V1_RepoTrust = .unspecified
 
   /// Agent kind, e.g. "claude-code", "cursor", "copilot", "codex".

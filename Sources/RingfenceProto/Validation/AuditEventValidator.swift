@@ -75,5 +75,7 @@ public struct AuditEventValidator: Sendable {
     /// Why an event was refused.
     public struct Rejection: Error, Sendable, Equatable {
         public var reason: String
+
+        public init(reason: String) { self.reason = reason }
     }
 }

@@ -1,30 +1,27 @@
 import RingfenceCore
 
 /// What an agent's policy request names: the user, repository, agent and surfaces. The
-/// facts the decision depends on besides these (groups, roles, ring, tags) come from the
-/// server's directory mirror and fleet, never from the request.
+/// facts the decision depends on besides these (groups, roles, ring, tags, the
+/// repository's trust) come from the server's directory mirror, fleet and policy, never
+/// from the request.
 public struct RequestedContext: Sendable, Equatable {
     public var user: String
     public var repo: String
-    /// The trust the agent states for the repository; nil when not stated.
-    public var statedTrust: RepoTrust?
     public var agentKind: String
     public var surfaces: [Surface]
 
-    public init(
-        user: String, repo: String = "", statedTrust: RepoTrust? = nil, agentKind: String = "", surfaces: [Surface] = []
-    ) {
+    public init(user: String, repo: String = "", agentKind: String = "", surfaces: [Surface] = []) {
         self.user = user
         self.repo = repo
-        self.statedTrust = statedTrust
         self.agentKind = agentKind
         self.surfaces = surfaces
     }
 }
 
 extension Ringfence_V1_DecisionContext {
-    /// The request's context checked against `WireLimits`; groups, roles, ring and tags a
-    /// client puts in the message are ignored.
+    /// The request's context checked against `WireLimits`; groups, roles, ring, tags and
+    /// the repository trust a client puts in the message are ignored (an unknown trust
+    /// value is still refused, as any malformed field).
     public func validatedRequest() throws(WireError) -> RequestedContext {
         try WireText.check(user, "context.user", limit: WireLimits.userName, required: true)
         try WireText.check(repo, "context.repo", limit: WireLimits.repoSlug)
@@ -37,14 +34,9 @@ extension Ringfence_V1_DecisionContext {
             }
             surfaceList.append(surface)
         }
-        var stated: RepoTrust?
-        switch repoTrust {
-        case .unspecified: stated = nil
-        case .UNRECOGNIZED(let value):
+        if case .UNRECOGNIZED(let value) = repoTrust {
             throw WireError(field: "context.repo_trust", problem: "has the unknown value \(value)")
-        default: stated = RepoTrust(proto: repoTrust)
         }
-        return RequestedContext(
-            user: user, repo: repo, statedTrust: stated, agentKind: agentKind, surfaces: surfaceList)
+        return RequestedContext(user: user, repo: repo, agentKind: agentKind, surfaces: surfaceList)
     }
 }

@@ -43,6 +43,7 @@ extension AgentService {
         response.apiKey = key.text
         response.keyExpiresAt = Google_Protobuf_Timestamp(date: expires)
         response.ring = Int32(enrollment.ring?.number ?? 0)
+        response.policySigningKey = Data(dependencies.signer.publicKey)
         return ServerResponse(message: response)
     }
 }

@@ -38,6 +38,9 @@ extension AgentService {
         let traceID = noteResolution(resolution, context: decision, hostID: caller.hostID, now: now)
         response.traceID = traceID.uuidString.lowercased()
         response.surfaces = resolution.surfaces.map(\.proto)
+        let signed = try dependencies.signer.sign(AgentPolicy(resolution))
+        response.agentPolicy = Data(signed.policy)
+        response.agentPolicySignature = Data(signed.signature)
         if message.includeTrace { response.trace = resolution.traceLines.map(\.proto) }
         if message.includeNativeConfig {
             response.nativeFiles = try await nativeFiles(

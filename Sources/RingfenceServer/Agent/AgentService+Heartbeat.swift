@@ -33,6 +33,7 @@ extension AgentService {
         response.serverTime = Google_Protobuf_Timestamp(date: now)
         response.nextHeartbeatSeconds = Int32(configuration.heartbeatSeconds)
         response.policyRevision = await dependencies.snapshots.current?.revision ?? 0
+        response.policySigningKey = Data(dependencies.signer.publicKey)
         return ServerResponse(message: response)
     }
 

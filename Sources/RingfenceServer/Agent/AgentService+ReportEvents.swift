@@ -15,8 +15,9 @@ extension AgentService {
         -> ServerResponse<Ringfence_V1_ReportEventsResponse>
     {
         let caller = try AgentCaller.authenticated()
+        let host = try await facts.host(caller.hostID, now: Date())
         var intake = EventStreamIntake(
-            validator: validator, hostID: caller.hostID, batchSize: configuration.eventBatchSize)
+            validator: validator, hostID: caller.hostID, host: host, batchSize: configuration.eventBatchSize)
         for try await message in request.messages {
             try caller.requireHost(message.hostID)
             if let batch = intake.receive(message.events, now: Date()) { try await write(batch, into: &intake) }

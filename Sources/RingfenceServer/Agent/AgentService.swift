@@ -26,10 +26,12 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
         public var snapshots: PolicySnapshotCache
         public var evidence: EvidenceRecorder
         public var metrics: ServerMetrics
+        /// Signs the policy hosts cache for their hook.
+        public var signer: PolicySigner
 
         public init(
             fleet: FleetStore, directory: DirectoryStore, events: EventStore, snapshots: PolicySnapshotCache,
-            evidence: EvidenceRecorder, metrics: ServerMetrics
+            evidence: EvidenceRecorder, metrics: ServerMetrics, signer: PolicySigner
         ) {
             self.fleet = fleet
             self.directory = directory
@@ -37,6 +39,7 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
             self.snapshots = snapshots
             self.evidence = evidence
             self.metrics = metrics
+            self.signer = signer
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import RingfenceCore
 import RingfenceProto
+import RingfenceStore
 
 /// The bookkeeping of one ReportEvents stream, apart from its I/O: validates each event,
 /// drops repeats within the stream, lists rejections (the first `WireLimits.rejectionsListed`,
@@ -9,6 +10,8 @@ import RingfenceProto
 struct EventStreamIntake {
     let validator: AuditEventValidator
     let hostID: UUID
+    /// Whom the host's agents may act for: events of anyone else are refused.
+    let host: HostPolicyFacts
     let batchSize: Int
     private(set) var response = Ringfence_V1_ReportEventsResponse()
     private(set) var rejectedCount = 0
@@ -17,9 +20,10 @@ struct EventStreamIntake {
     private var pending: [AuditEventRecord] = []
     private var seen = Set<String>()
 
-    init(validator: AuditEventValidator, hostID: UUID, batchSize: Int) {
+    init(validator: AuditEventValidator, hostID: UUID, host: HostPolicyFacts, batchSize: Int) {
         self.validator = validator
         self.hostID = hostID
+        self.host = host
         self.batchSize = batchSize
     }
 
@@ -27,7 +31,11 @@ struct EventStreamIntake {
     mutating func receive(_ events: [Ringfence_V1_AuditEvent], now: Date) -> [AuditEventRecord]? {
         for event in events {
             response.received += 1
-            switch validator.validate(event, hostID: hostID, now: now) {
+            var outcome = validator.validate(event, hostID: hostID, now: now)
+            if case .success(let record) = outcome, !host.admits(user: record.user) {
+                outcome = .failure(.init(reason: "user '\(record.user)' is not bound to this host"))
+            }
+            switch outcome {
             case .success(let record):
                 if seen.insert(record.eventID).inserted {
                     pending.append(record)

@@ -31,10 +31,21 @@ public struct StoredAPIKey: Sendable, Equatable {
 public struct HostPolicyFacts: Sendable, Equatable {
     public var ring: Ring?
     public var tags: [String]
+    /// Users bound to the host (lower-cased, sorted): the only ones its agents may act for.
+    public var users: [String]
+    /// A shared host: any directory user may act on it.
+    public var anyUser: Bool
 
-    public init(ring: Ring?, tags: [String]) {
+    public init(ring: Ring?, tags: [String], users: [String] = [], anyUser: Bool = false) {
         self.ring = ring
         self.tags = tags
+        self.users = users
+        self.anyUser = anyUser
+    }
+
+    /// Whether an agent on this host may act for `user` (compared case-insensitively).
+    public func admits(user: String) -> Bool {
+        anyUser || users.contains(user.lowercased())
     }
 }
 

@@ -8,14 +8,18 @@ import RingfenceCore
 extension FleetStore {
     // MARK: Enrolment
 
-    /// Stores a one-time enrolment token by its digest; returns its id.
-    public func createEnrollmentToken(hash: [UInt8], ring: Ring?, tags: [String], expiresAt: Date) async throws -> Int64
-    {
+    /// Stores a one-time enrolment token by its digest; returns its id. The host that
+    /// enrols with it gets the ring and tags, and `users` bound to it (lower-cased); with
+    /// `anyUser` it is a shared host any directory user may act on.
+    public func createEnrollmentToken(
+        hash: [UInt8], ring: Ring?, tags: [String], users: [String] = [], anyUser: Bool = false, expiresAt: Date
+    ) async throws -> Int64 {
         let ringValue = ring.map { Int16($0.number) }
+        let userNames = Array(Set(users.map { $0.lowercased() })).sorted()
         let rows = try await client.query(
             """
-            INSERT INTO enrollment_tokens (token_hash, ring, tags, expires_at)
-            VALUES (\(ByteBuffer(bytes: hash)), \(ringValue), \(tags), \(expiresAt)) RETURNING id
+            INSERT INTO enrollment_tokens (token_hash, ring, tags, users, any_user, expires_at)
+            VALUES (\(ByteBuffer(bytes: hash)), \(ringValue), \(tags), \(userNames), \(anyUser), \(expiresAt)) RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         throw PostgresStoreError("enrolment token was not stored")
@@ -41,11 +45,11 @@ extension FleetStore {
                 """
                 UPDATE enrollment_tokens SET used_at = \(now)
                 WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND used_at IS NULL AND expires_at > \(now)
-                RETURNING id, ring, tags
+                RETURNING id, ring, tags, users, any_user
                 """, logger: logger)
-            var token: (Int64, Int16?, [String])?
-            for try await row in tokenRows.decode((Int64, Int16?, [String]).self) { token = row }
-            guard let (tokenID, ringValue, tags) = token else { throw EnrollmentError.invalidToken }
+            var token: (Int64, Int16?, [String], [String], Bool)?
+            for try await row in tokenRows.decode((Int64, Int16?, [String], [String], Bool).self) { token = row }
+            guard let (tokenID, ringValue, tags, users, anyUser) = token else { throw EnrollmentError.invalidToken }
 
             var existing: UUID?
             let hostRows = try await connection.query(
@@ -58,7 +62,7 @@ extension FleetStore {
                     """
                     UPDATE hosts SET hostname = \(host.hostname), os = \(host.os), os_version = \(host.osVersion),
                         arch = \(host.arch), installer_version = \(host.installerVersion),
-                        ring = coalesce(\(ringValue), ring), tags = \(tags)
+                        ring = coalesce(\(ringValue), ring), tags = \(tags), any_user = \(anyUser)
                     WHERE id = \(hostID)
                     """, logger: logger)
                 try await connection.query(
@@ -67,9 +71,18 @@ extension FleetStore {
             } else {
                 try await connection.query(
                     """
-                    INSERT INTO hosts (id, machine_id, hostname, os, os_version, arch, installer_version, ring, tags, enrolled_at)
+                    INSERT INTO hosts (id, machine_id, hostname, os, os_version, arch, installer_version, ring, tags,
+                                       any_user, enrolled_at)
                     VALUES (\(hostID), \(host.machineID), \(host.hostname), \(host.os), \(host.osVersion), \(host.arch),
-                            \(host.installerVersion), \(ringValue), \(tags), \(now))
+                            \(host.installerVersion), \(ringValue), \(tags), \(anyUser), \(now))
+                    """, logger: logger)
+            }
+            if !users.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO host_users (host_id, user_name, bound_at, bound_by, source)
+                    SELECT \(hostID), u, \(now), \("enrolment token \(tokenID)"), 'enrolment' FROM unnest(\(users)) AS u
+                    ON CONFLICT (host_id, user_name) DO NOTHING
                     """, logger: logger)
             }
             try await connection.query(

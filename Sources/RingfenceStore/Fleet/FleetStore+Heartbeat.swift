@@ -94,8 +94,8 @@ extension FleetStore {
             if !repoList.isEmpty {
                 try await connection.query(
                     """
-                    INSERT INTO repos (slug, remote_url, managed, trust)
-                    SELECT s, nullif(u, ''), m, CASE WHEN m THEN 'internal' ELSE 'unmanaged' END
+                    INSERT INTO repos (slug, remote_url, managed)
+                    SELECT s, nullif(u, ''), m
                     FROM unnest(\(repoList.map(\.slug)), \(repoList.map(\.remoteURL)), \(repoList.map(\.managed))) AS r(s, u, m)
                     ON CONFLICT (slug) DO UPDATE SET remote_url = coalesce(excluded.remote_url, repos.remote_url)
                     """, logger: logger)

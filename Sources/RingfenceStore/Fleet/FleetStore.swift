@@ -19,12 +19,17 @@ public struct FleetStore: Sendable {
 
     // MARK: Hosts
 
-    /// Ring and tags of a live host; nil for an unknown or retired host.
+    /// Ring, tags and bound users of a live host; nil for an unknown or retired host.
     public func policyFacts(hostID: UUID) async throws -> HostPolicyFacts? {
         let rows = try await client.query(
-            "SELECT ring, tags FROM hosts WHERE id = \(hostID) AND retired_at IS NULL", logger: logger)
-        for try await (ring, tags) in rows.decode((Int16?, [String]).self) {
-            return HostPolicyFacts(ring: ring.flatMap { Ring(number: Int($0)) }, tags: tags)
+            """
+            SELECT ring, tags, any_user,
+                   array(SELECT user_name FROM host_users WHERE host_id = hosts.id ORDER BY user_name)
+            FROM hosts WHERE id = \(hostID) AND retired_at IS NULL
+            """, logger: logger)
+        for try await (ring, tags, anyUser, users) in rows.decode((Int16?, [String], Bool, [String]).self) {
+            return HostPolicyFacts(
+                ring: ring.flatMap { Ring(number: Int($0)) }, tags: tags, users: users, anyUser: anyUser)
         }
         return nil
     }
@@ -84,13 +89,6 @@ public struct FleetStore: Sendable {
             logger: logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }
         return 0
-    }
-
-    /// Trust of a known repository.
-    public func repoTrust(slug: String) async throws -> RepoTrust? {
-        let rows = try await client.query("SELECT trust FROM repos WHERE slug = \(slug)", logger: logger)
-        for try await value in rows.decode(String.self) { return RepoTrust(rawValue: value) }
-        return nil
     }
 
     /// The fleet at `now`: every live host with its heartbeat state (connected within

@@ -53,6 +53,8 @@ public struct PolicyStore: Sendable {
         var rings: [RingMapping]
         var roles: [RoleMapping]
         var packs: [PackReference]
+        /// `repositories.yaml`; absent when empty (and in revisions from before it existed).
+        var repositories: [RepositoryRule]?
 
         struct PackReference: Codable, Hashable {
             var pack: String
@@ -112,7 +114,8 @@ public struct PolicyStore: Sendable {
             }
         }
         return PolicyBundle(
-            packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles)
+            packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles,
+            repositories: state.repositories ?? [])
     }
 
     /// Every pack version ever published, as `pack@version`.
@@ -170,7 +173,7 @@ public struct PolicyStore: Sendable {
             rings: bundle.ringMappings, roles: bundle.roleMappings,
             packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted {
                 ($0.pack, $0.version) < ($1.pack, $1.version)
-            })
+            }, repositories: bundle.repositories.isEmpty ? nil : bundle.repositories)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)

@@ -23,7 +23,7 @@ public struct PopulationStore: Sendable {
 
     /// Users × their hosts × repositories seen on those hosts since `since`.
     public func population(since: Date, at moment: Date) async throws -> [DecisionContext] {
-        let (groups, roles, hosts, trust) = try await facts()
+        let (groups, roles, hosts) = try await facts()
         var repos: [UUID: [String]] = [:]
         let rows = try await client.query(
             "SELECT hr.host_id, r.slug FROM host_repos hr JOIN repos r ON r.id = hr.repo_id WHERE hr.last_seen >= \(since)",
@@ -37,7 +37,7 @@ public struct PopulationStore: Sendable {
                     contexts.append(
                         DecisionContext(
                             user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
-                            hostRing: host.ring, hostTags: host.tags, repo: slug, trust: trust[slug], at: moment))
+                            hostRing: host.ring, hostTags: host.tags, repo: slug, at: moment))
                 }
             }
         }
@@ -57,7 +57,7 @@ public struct PopulationStore: Sendable {
     public func events(from: Date, until: Date, users: [String]?, at moment: Date) async throws -> [ImpactPreview
         .ObservedEvents]
     {
-        let (groups, roles, hosts, trust) = try await facts()
+        let (groups, roles, hosts) = try await facts()
         let everyone = users == nil
         let rows = try await client.query(
             """
@@ -77,16 +77,17 @@ public struct PopulationStore: Sendable {
             let host = hosts[hostID]
             let context = DecisionContext(
                 user: user, groups: groups[user.lowercased()] ?? [], roles: roles[user.lowercased()] ?? [],
-                hostRing: host?.ring, hostTags: host?.tags ?? [], repo: repo.isEmpty ? nil : repo,
-                trust: trust[repo], at: moment)
+                hostRing: host?.ring, hostTags: host?.tags ?? [], repo: repo.isEmpty ? nil : repo, at: moment)
             result.append(
                 .init(context: context, pack: pack, ruleID: rule, surface: surface, verdict: verdict, count: count))
         }
         return result
     }
 
-    /// Effective groups and roles per user name, hosts, and repository trust.
-    private func facts() async throws -> ([String: [String]], [String: [String]], [UUID: Host], [String: RepoTrust]) {
+    /// Effective groups and roles per user name, and hosts. (Repository trust is not a
+    /// fact of the database: each snapshot takes it from its own repositories.yaml, so a
+    /// preview shows what a change of trust does too.)
+    private func facts() async throws -> ([String: [String]], [String: [String]], [UUID: Host]) {
         var groups: [String: [String]] = [:]
         var rows = try await client.query(
             """
@@ -106,11 +107,6 @@ public struct PopulationStore: Sendable {
         for try await (id, ring, tags, users) in hostRows.decode((UUID, Int16?, [String], [String]).self) {
             hosts[id] = Host(ring: ring.flatMap { Ring(number: Int($0)) }, tags: tags, users: users)
         }
-        var trust: [String: RepoTrust] = [:]
-        let repoRows = try await client.query("SELECT slug, trust FROM repos", logger: logger)
-        for try await (slug, value) in repoRows.decode((String, String).self) {
-            trust[slug] = RepoTrust(rawValue: value)
-        }
-        return (groups, roles, hosts, trust)
+        return (groups, roles, hosts)
     }
 }

@@ -37,9 +37,16 @@ struct KeysCommand: AsyncParsableCommand {
         var count: Int = 1
         @Option(help: "Comma-separated host tags given to enrolled hosts.")
         var tags: String = ""
+        @Option(
+            name: .customLong("user"),
+            help: "Directory user the host's agents may act for (repeatable or comma-separated).")
+        var users: [String] = []
+        @Flag(name: .customLong("any-user"), help: "Enrol shared hosts: any directory user may act on them.")
+        var anyUser = false
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
+            if anyUser && !users.isEmpty { throw ValidationError("--user and --any-user exclude each other") }
             if let ring, Ring(number: ring) == nil { throw ValidationError("--ring: expected 1 to 4") }
             if count < 1 || count > 100_000 { throw ValidationError("--count: expected 1 to 100000") }
             if expires.seconds < 60 { throw ValidationError("--expires: at least 60s") }
@@ -51,13 +58,15 @@ struct KeysCommand: AsyncParsableCommand {
                 .filter { !$0.isEmpty }
             let expiresAt = Date().addingTimeInterval(expires.seconds)
             let count = self.count
+            let users = ContextOptions.split(self.users)
+            let anyUser = self.anyUser
             let tokens = try await withPostgres(try database.configuration()) { client in
                 let fleet = FleetStore(client: client)
                 var tokens: [String] = []
                 for _ in 0..<count {
                     let token = EnrollmentToken.generate()
                     _ = try await fleet.createEnrollmentToken(
-                        hash: token.hash, ring: ring, tags: tags, expiresAt: expiresAt)
+                        hash: token.hash, ring: ring, tags: tags, users: users, anyUser: anyUser, expiresAt: expiresAt)
                     tokens.append(token.text)
                 }
                 return tokens
@@ -67,6 +76,12 @@ struct KeysCommand: AsyncParsableCommand {
                 Data(
                     "made \(tokens.count) enrolment token(s), valid until \(expiresAt.formatted(.iso8601))\(ring.map { ", ring \($0.number)" } ?? "")\n"
                         .utf8))
+            if users.isEmpty && !anyUser {
+                FileHandle.standardError.write(
+                    Data(
+                        "note: these tokens bind no user: the hosts' agents get no policy until `ringfence hosts bind HOST USER` (or use --user / --any-user)\n"
+                            .utf8))
+            }
         }
     }
 

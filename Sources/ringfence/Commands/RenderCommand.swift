@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import RingfenceAdapters
 import RingfenceCore
@@ -21,8 +22,6 @@ struct RenderCommand: AsyncParsableCommand {
 
     @OptionGroup var policy: PolicySource
     @OptionGroup var context: ContextOptions
-    @Option(help: "Enrolled host id whose ring and tags to use.")
-    var host: String?
     @Option(help: "Directory to write the files to (created if needed).")
     var out: String
     @Option(
@@ -44,7 +43,6 @@ struct RenderCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try agentKind()
-        if let host { _ = try KeysCommand.hostID(host) }
         guard !context.user.isEmpty else { throw ValidationError("--user is needed") }
     }
 
@@ -63,10 +61,7 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         let kind = try agentKind()
         let options = try options()
-        var decision = try context.context()
-        if host != nil || (decision.groups.isEmpty && decision.roles.isEmpty && policy.directory == nil) {
-            decision = try await withDirectoryFacts(decision)
-        }
+        let decision = try await policy.context(context)
         let snapshot = try await policy.load(at: context.at == nil ? nil : decision.at)
         let resolution = snapshot.resolve(decision)
         let rendered = NativeAdapters.render(kind, policy: AgentPolicy(resolution), options: options)
@@ -80,9 +75,19 @@ struct RenderCommand: AsyncParsableCommand {
         )
         if !rendered.files.isEmpty { print("managed_config_hash \(rendered.digest)") }
         if let hookCache {
+            // Signed with the servers' key when policy comes from PostgreSQL; with --policy
+            // DIR, with a key made for this cache (its public half replaces the cache's key).
+            let signer =
+                policy.directory == nil
+                ? try await withPostgres(try policy.database.configuration()) { client in
+                    try await PolicySigner.load(from: SigningKeyStore(client: client))
+                } : PolicySigner(key: Curve25519.Signing.PrivateKey())
             let cache = WorkstationCache(directory: hookCache)
-            try cache.storePolicy(AgentPolicy(resolution))
-            print("wrote \(cache.binaryPolicyPath) (the policy the hook decides from) and \(cache.policyPath)")
+            try FileManager.default.createDirectory(atPath: hookCache, withIntermediateDirectories: true)
+            try cache.storeSigningKey(signer.publicKey)
+            let signed = try signer.sign(AgentPolicy(resolution))
+            try cache.storePolicy(signed: signed.policy, signature: signed.signature)
+            print("wrote \(cache.binaryPolicyPath) (the policy the hook decides from, signed) and \(cache.policyPath)")
         }
         if rendered.notNative.isEmpty {
             print("every rule is expressed natively")
@@ -90,49 +95,5 @@ struct RenderCommand: AsyncParsableCommand {
             print("not expressed natively (\(rendered.notNative.count)):")
             for rule in rendered.notNative { print("  \(rule)") }
         }
-    }
-
-    /// The context with the user's groups and roles from the directory mirror, and the
-    /// host's ring and tags from the fleet, where the flags did not give them.
-    func withDirectoryFacts(_ context: DecisionContext) async throws -> DecisionContext {
-        let hostID = try host.map(KeysCommand.hostID)
-        let user = context.user
-        let (facts, hostFacts) = try await withPostgres(try policy.database.configuration()) { client in
-            let facts = try await DirectoryStore(client: client).facts(user: user.lowercased())
-            let hostFacts = try await hostID.asyncMap { try await FleetStore(client: client).policyFacts(hostID: $0) }
-            return (facts.map { UserFacts(groups: $0.groups, roles: $0.roles) }, hostFacts ?? nil)
-        }
-        var result = context
-        if result.groups.isEmpty && result.roles.isEmpty {
-            guard let facts else {
-                throw ValidationError(
-                    "user '\(user)' is not in the directory mirror (run ringfence sync, or pass --groups)")
-            }
-            result = DecisionContext(
-                user: user, groups: facts.groups, roles: facts.roles, hostRing: result.hostRing,
-                hostTags: result.hostTags, repo: result.repo, trust: result.trust, agent: result.agent,
-                surfaces: result.surfaces, at: result.at)
-        }
-        if let hostID {
-            guard let hostFacts else { throw ValidationError("--host \(hostID): no such enrolled host") }
-            result = DecisionContext(
-                user: result.user, groups: result.groups, roles: result.roles,
-                hostRing: result.hostRing ?? hostFacts.ring,
-                hostTags: result.hostTags.isEmpty ? hostFacts.tags : result.hostTags, repo: result.repo,
-                trust: result.trust, agent: result.agent, surfaces: result.surfaces, at: result.at)
-        }
-        return result
-    }
-
-    struct UserFacts: Sendable {
-        var groups: [String]
-        var roles: [String]
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -33,8 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: quietPostgresLogger)
-        _ = try await withPostgres(database) { client in
-            try await Migrator(catalog: try MigrationCatalog.bundled()).appliedMigrations(on: client)
+        let signer = try await withPostgres(database) { client in
+            _ = try await Migrator(catalog: try MigrationCatalog.bundled()).appliedMigrations(on: client)
+            return try await PolicySigner.load(from: SigningKeyStore(client: client))
         }
         let snapshots = PolicySnapshotCache()
         let fleet = FleetStore(client: client)
@@ -42,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
             fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client),
             snapshots: snapshots,
             evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)),
-            metrics: ServerMetrics())
+            metrics: ServerMetrics(), signer: signer)
         var services: [any Service] = [
             client,
             PolicyWatcherService(client: client, cache: snapshots),

@@ -81,6 +81,7 @@ struct WorkstationCommand: AsyncParsableCommand {
             let identity = WorkstationCache.Identity(hostID: response.hostID, apiKey: response.apiKey)
             try WorkstationCache.writeAtomically(
                 try WorkstationCache.json(identity), to: common.store.identityPath, mode: 0o600)
+            try common.store.storeSigningKey(Array(response.policySigningKey))
             print(
                 "enrolled as host \(response.hostID) (ring \(response.ring == 0 ? "from users' groups" : "\(response.ring)")); key in \(common.store.identityPath)"
             )
@@ -129,15 +130,14 @@ struct WorkstationCommand: AsyncParsableCommand {
                 }
                 if let repo {
                     let response = try await fetch(repo)
-                    try store.storePolicy(try AgentPolicy(response, user: user), repository: repo)
+                    try store.storePolicy(response, repository: repo)
                     print(
                         "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user) in \(repo)"
                     )
                     return
                 }
                 let response = try await fetch("", nativeFiles: true)
-                let policy = try AgentPolicy(response, user: user)
-                try store.storePolicy(policy)
+                try store.storePolicy(response)
                 for file in response.nativeFiles {
                     guard !file.name.contains("/"), !file.name.hasPrefix(".") else {
                         throw WorkstationError("refusing file name '\(file.name)'")
@@ -162,7 +162,7 @@ struct WorkstationCommand: AsyncParsableCommand {
                 let repositories = store.repositories()
                 for slug in Set(repositories.cached + repositories.seen).sorted() {
                     let response = try await fetch(slug)
-                    try store.storePolicy(try AgentPolicy(response, user: user), repository: slug)
+                    try store.storePolicy(response, repository: slug)
                     print("policy \(response.etag) for \(user) in \(slug)")
                 }
             }
@@ -221,6 +221,7 @@ struct WorkstationCommand: AsyncParsableCommand {
             let response = try await common.client { client, metadata in
                 try await client.heartbeat(message, metadata: metadata)
             }
+            try store.storeSigningKey(Array(response.policySigningKey))
             print(
                 "heartbeat sent (\(request.inventory.agents.count) agent(s)); server policy revision \(response.policyRevision), next in \(response.nextHeartbeatSeconds) s"
             )

@@ -2,12 +2,21 @@ import ArgumentParser
 import Foundation
 import RingfenceCore
 
-/// The flags that describe a decision context: `--user --groups --host-ring --repo --trust --agent --surface`.
+/// The flags that describe a decision context: `--user --host --groups --host-ring --repo --trust --agent --surface`.
+///
+/// Groups, roles, ring, tags and trust given as flags are a what-if; without them they come
+/// from the database as FetchPolicy takes them (see ``PolicySource/context(_:)``).
 struct ContextOptions: ParsableArguments {
     @Option(help: "Directory user name.")
     var user: String = ""
 
-    @Option(help: "The user's groups, nested ones included (comma-separated or repeated).")
+    @Option(help: "Enrolled host id: its ring and tags, and the check that the user is bound to it.")
+    var host: String?
+
+    @Option(
+        help:
+            "The user's groups, nested ones included (comma-separated or repeated; default: from the directory mirror)."
+    )
     var groups: [String] = []
 
     @Option(help: "The user's roles (comma-separated or repeated).")
@@ -22,7 +31,10 @@ struct ContextOptions: ParsableArguments {
     @Option(help: "Repository slug, e.g. payments/api.")
     var repo: String?
 
-    @Option(help: "Repository trust: sandbox, internal, production or unmanaged.")
+    @Option(
+        help:
+            "Repository trust, as a what-if: sandbox, internal, production or unmanaged (default: from the policy's repositories.yaml)."
+    )
     var trust: String?
 
     @Option(help: "Agent kind, e.g. claude-code.")
@@ -36,7 +48,16 @@ struct ContextOptions: ParsableArguments {
 
     func validate() throws {
         _ = try context()
+        _ = try hostID()
     }
+
+    /// The host of `--host`, nil without it.
+    func hostID() throws -> UUID? {
+        try host.map(KeysCommand.hostID)
+    }
+
+    /// Whether the flags leave the user's groups and roles to the directory mirror.
+    var groupsFromDirectory: Bool { groups.isEmpty && roles.isEmpty && !user.isEmpty }
 
     /// The context the flags describe.
     func context() throws -> DecisionContext {

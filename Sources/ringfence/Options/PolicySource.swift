@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RingfenceCore
 import RingfenceFiles
+import RingfenceProto
+import RingfenceServer
 import RingfenceStore
 
 /// Where policy comes from: `--policy DIR` (YAML files), or PostgreSQL — the current
@@ -26,8 +28,39 @@ struct PolicySource: ParsableArguments {
     /// Resolves the context the flags describe, against the policy in force at its `--at`
     /// (or the latest when no time was given).
     func resolve(_ options: ContextOptions) async throws -> Resolution {
-        let context = try options.context()
+        let context = try await context(options)
         return try await load(at: options.at == nil ? nil : context.at).resolve(context)
+    }
+
+    /// The context the flags describe, completed as FetchPolicy completes an agent's
+    /// request (`DecisionFacts`): the user's groups and roles from the directory mirror
+    /// unless `--groups`/`--roles` are given; the ring and tags of `--host`, which must
+    /// have the user bound; the repository's trust from the policy unless `--trust`. The
+    /// database is read when `--host` is given or the groups come from the mirror (and
+    /// policy is not read from files).
+    func context(_ options: ContextOptions) async throws -> DecisionContext {
+        let flags = try options.context()
+        let hostID = try options.hostID()
+        guard hostID != nil || (options.groupsFromDirectory && directory == nil) else { return flags }
+        let requested = RequestedContext(
+            user: flags.user, repo: flags.repo ?? "", agentKind: flags.agent, surfaces: flags.surfaces)
+        let (facts, known) = try await withPostgres(try database.configuration()) { client in
+            try await DecisionFacts(
+                fleet: FleetStore(client: client), directory: DirectoryStore(client: client), cacheSeconds: 0
+            ).facts(for: requested, hostID: hostID, now: flags.at)
+        }
+        if !known && options.groupsFromDirectory {
+            FileHandle.standardError.write(
+                Data(
+                    "note: user '\(flags.user)' is not in the directory mirror: resolved with no groups, as FetchPolicy would (run ringfence sync, or pass --groups)\n"
+                        .utf8))
+        }
+        let fromDirectory = options.groupsFromDirectory
+        return DecisionContext(
+            user: flags.user, groups: fromDirectory ? facts.groups : flags.groups,
+            roles: fromDirectory ? facts.roles : flags.roles, hostRing: flags.hostRing ?? facts.hostRing,
+            hostTags: options.hostTags.isEmpty ? facts.hostTags : flags.hostTags, repo: flags.repo,
+            trust: flags.trust, agent: flags.agent, surfaces: flags.surfaces, at: flags.at)
     }
 
     /// The policy, compiled. `at` picks the revision in force then (database only).

@@ -58,12 +58,40 @@ struct HookRunTests {
             verdict: .blockCandidate, rule: "MCP-1"),
     ]
 
-    static func run(_ fixture: String, policy: HookRun.CachedPolicy, failClosed: Set<Surface> = []) throws -> HookRun {
+    static func run(
+        _ fixture: String, policy: HookRun.CachedPolicy, failClosed: Set<Surface> = [], repo: String = ""
+    ) throws -> HookRun {
         let agent = AgentKind(name: String(fixture.prefix { $0 != "/" }))!
         let invocation = try HookInvocation(agent: agent, json: try Fixtures.data("hooks/" + fixture))
         return HookRun(
             invocation: invocation, policy: policy, failClosed: failClosed, home: "/home/alice", user: "alice-from-env",
-            eventID: "e-1", now: 1_795_000_000)
+            eventID: "e-1", now: 1_795_000_000, repo: repo)
+    }
+
+    @Test("in a repository policy does not manage, or one without its own policy yet, unmanaged_repo rules decide too")
+    func unmanagedRepository() throws {
+        // `ls` alone passes; in an unmanaged repository UR-1 (warn) applies.
+        var managed = SamplePolicy.policy
+        managed.repository = .init(slug: "acme/api", trust: .internal, managed: true)
+        let inManaged = try Self.run("claude-code/bash-ls.json", policy: .available(managed), repo: "acme/api")
+        #expect(inManaged.event?.verdict == .pass)
+
+        var unmanaged = SamplePolicy.policy
+        unmanaged.repository = .init(slug: "someone/fork", trust: .unmanaged, managed: false)
+        let inUnmanaged = try Self.run("claude-code/bash-ls.json", policy: .available(unmanaged), repo: "someone/fork")
+        #expect(inUnmanaged.event?.verdict == .warn)
+        #expect(inUnmanaged.event?.ruleID == "UR-1")
+        #expect(inUnmanaged.event?.surface == "unmanaged_repo")
+        #expect(inUnmanaged.event?.repo == "someone/fork")
+
+        // The host's policy for another repository (the fallback) does not make this one managed.
+        let notYetFetched = try Self.run("claude-code/bash-ls.json", policy: .available(managed), repo: "acme/new")
+        #expect(notYetFetched.event?.ruleID == "UR-1")
+        // Outside any repository the surface does not apply.
+        #expect(try Self.run("claude-code/bash-ls.json", policy: .available(managed)).event?.verdict == .pass)
+        // A stronger rule of the action itself still wins.
+        let rm = try Self.run("claude-code/bash-rm-rf.json", policy: .available(unmanaged), repo: "someone/fork")
+        #expect(rm.event?.ruleID == "RS-1" && rm.event?.verdict == .block)
     }
 
     @Test("answers and queued events", arguments: cases)

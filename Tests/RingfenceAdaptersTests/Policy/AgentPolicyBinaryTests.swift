@@ -19,6 +19,20 @@ struct AgentPolicyBinaryTests {
                 "\(values)")
         }
         #expect(try! AgentPolicy(binary: SamplePolicy.policy.binary) == SamplePolicy.policy)
+        for trust in RepoTrust.allCases {
+            for managed in [true, false] {
+                var policy = SamplePolicy.policy
+                policy.repository = .init(slug: "acme/payments-api", trust: trust, managed: managed)
+                #expect(try! AgentPolicy(binary: policy.binary) == policy)
+            }
+        }
+    }
+
+    @Test("a policy file of the previous format is refused, not misread")
+    func previousFormat() {
+        var old = SamplePolicy.policy.binary
+        old.replaceSubrange(0..<4, with: Array("RFP1".utf8))
+        #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: old) }
     }
 
     @Test("truncated, corrupted or foreign bytes are refused, never trusted")
@@ -29,7 +43,7 @@ struct AgentPolicyBinaryTests {
         }
         #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: Array("{\"user\":1}".utf8)) }
         #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: bytes + [0]) }
-        var huge = Array("RFP1".utf8)
+        var huge = Array("RFP2".utf8)
         huge += [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]
         #expect(throws: AgentPolicy.BinaryError.self) { try AgentPolicy(binary: huge) }
     }

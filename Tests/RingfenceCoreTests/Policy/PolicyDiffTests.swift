@@ -61,4 +61,18 @@ struct PolicyDiffTests {
             from: rolledBack, to: PolicyBundle(packs: [pack3], assignments: [assignment]), published: ["p@1", "p@2"])
         #expect(fresh.newPackVersions == ["p@3"])
     }
+
+    @Test("repository entries added, removed and reordered are changes; the same list is none")
+    func repositories() {
+        let first = PolicyBundle(repositories: [
+            RepositoryRule(match: "a/*", trust: .production), RepositoryRule(match: "**", trust: .internal),
+        ])
+        #expect(PolicyDiff(from: first, to: first).isEmpty)
+        var next = first
+        next.repositories[0].trust = .sandbox
+        let diff = PolicyDiff(from: first, to: next)
+        #expect(diff.lines == ["- repositories[0] a/* → production", "+ repositories[0] a/* → sandbox"])
+        let reordered = PolicyBundle(repositories: first.repositories.reversed())
+        #expect(!PolicyDiff(from: first, to: reordered).isEmpty)
+    }
 }

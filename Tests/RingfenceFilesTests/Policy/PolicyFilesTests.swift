@@ -83,6 +83,36 @@ struct PolicyFilesTests {
             ])
     }
 
+    @Test("repositories.yaml: entries in file order, managed by default unless unmanaged; mistakes named by line")
+    func repositories() throws {
+        let text = """
+            repositories:
+              - { match: "payments/*", trust: production, owner: payments-eng }
+              - { match: "vendor/**", trust: internal, managed: false }
+              - { match: "**", trust: unmanaged }
+            """
+        let policy = try PolicyFiles.parse([("repositories.yaml", text)], now: Date())
+        #expect(
+            policy.bundle.repositories == [
+                RepositoryRule(match: "payments/*", trust: .production, owner: "payments-eng"),
+                RepositoryRule(match: "vendor/**", trust: .internal, managed: false),
+                RepositoryRule(match: "**", trust: .unmanaged),
+            ])
+        let bad = """
+            repositories:
+              - { match: "a/*", trust: prod }
+              - { trust: sandbox }
+              - { match: "b/*", trust: unmanaged, managed: true }
+              - { match: "c/*", trust: sandbox, owners: x }
+            """
+        let problems = errors([("repositories.yaml", bad)])
+        #expect(problems.count == 4, "\(problems)")
+        #expect(problems.first?.hasPrefix("repositories.yaml:2 repositories[0].trust: unknown value 'prod'") == true)
+        #expect(problems.contains { $0.hasPrefix("repositories.yaml:3 repositories[1]") && $0.contains("match") })
+        #expect(problems.contains { $0.hasPrefix("repositories.yaml:4") && $0.contains("contradict") })
+        #expect(problems.contains { $0.hasPrefix("repositories.yaml:5") && $0.contains("owners") })
+    }
+
     @Test("typos in keys are errors with a suggestion")
     func unknownKey() {
         let assignments = """

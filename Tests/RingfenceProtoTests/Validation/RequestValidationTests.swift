@@ -79,7 +79,8 @@ struct RequestValidationTests {
         }
         broken = wire
         broken.repoTrust = .production
-        #expect(try broken.validatedRequest().statedTrust == .production)
+        // A trust the agent states is accepted on the wire and never used.
+        #expect(try broken.validatedRequest() == wire.validatedRequest())
         broken = wire
         broken.surfaces = Array(repeating: "risky_shell", count: WireLimits.surfaces + 1)
         #expect(throws: WireError.self) { try broken.validatedRequest() }

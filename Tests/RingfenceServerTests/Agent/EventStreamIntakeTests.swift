@@ -1,6 +1,7 @@
 import Foundation
 import RingfenceCore
 import RingfenceProto
+import RingfenceStore
 import RingfenceTestSupport
 import Testing
 
@@ -11,8 +12,24 @@ struct EventStreamIntakeTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let host = UUID()
 
-    func intake(batchSize: Int) -> EventStreamIntake {
-        EventStreamIntake(validator: AuditEventValidator(), hostID: host, batchSize: batchSize)
+    func intake(batchSize: Int, users: [String] = ["alice"]) -> EventStreamIntake {
+        EventStreamIntake(
+            validator: AuditEventValidator(), hostID: host, host: HostPolicyFacts(ring: nil, tags: [], users: users),
+            batchSize: batchSize)
+    }
+
+    @Test("an event of a user not bound to the host is refused with the reason; a shared host takes anyone's")
+    func unboundUser() {
+        var intake = intake(batchSize: 100, users: ["alice"])
+        _ = intake.receive(
+            [auditEvent("a", user: "Alice", at: now), auditEvent("m", user: "mallory", at: now)], now: now)
+        #expect(intake.finish()?.map(\.eventID) == ["a"])
+        #expect(intake.response.rejected.map(\.reason) == ["user 'mallory' is not bound to this host"])
+        var shared = EventStreamIntake(
+            validator: AuditEventValidator(), hostID: host, host: HostPolicyFacts(ring: nil, tags: [], anyUser: true),
+            batchSize: 100)
+        _ = shared.receive([auditEvent("m", user: "mallory", at: now)], now: now)
+        #expect(shared.finish()?.map(\.eventID) == ["m"])
     }
 
     @Test("a batch is handed out once enough events are pending; the rest at the end")

@@ -30,7 +30,7 @@ struct HostileInputTests {
     func storedVerbatim() async throws {
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
-                let (hostID, key) = try await harness.enroll(machine: "m-hostile", agent: agent)
+                let (hostID, key) = try await harness.enroll(machine: "m-hostile", agent: agent, users: Self.strings)
                 var heartbeat = Ringfence_V1_HeartbeatRequest()
                 heartbeat.hostID = hostID
                 heartbeat.inventory.hostname = Self.strings[0]

@@ -49,7 +49,8 @@ struct AgentServiceHarness: Sendable {
                 fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client),
                 snapshots: snapshots,
                 evidence: evidence,
-                metrics: ServerMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+                metrics: ServerMetrics(factory: PrometheusMetricsFactory(registry: registry)),
+                signer: try await PolicySigner.load(from: SigningKeyStore(client: client)))
             let server = AgentServer(configuration: configuration, dependencies: dependencies)
             return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
                 group.addTask { try await server.run() }
@@ -106,20 +107,26 @@ struct AgentServiceHarness: Sendable {
         }
     }
 
-    /// A fresh one-time enrolment token.
-    func enrollmentToken(ring: Ring? = nil, expiresIn: TimeInterval = 3_600) async throws -> String {
+    /// A fresh one-time enrolment token binding `users` to the host.
+    func enrollmentToken(
+        ring: Ring? = nil, users: [String] = ["alice", "bob"], anyUser: Bool = false, expiresIn: TimeInterval = 3_600
+    ) async throws -> String {
         let token = EnrollmentToken.generate()
         _ = try await fleet.createEnrollmentToken(
-            hash: token.hash, ring: ring, tags: [], expiresAt: Date().addingTimeInterval(expiresIn))
+            hash: token.hash, ring: ring, tags: [], users: users, anyUser: anyUser,
+            expiresAt: Date().addingTimeInterval(expiresIn))
         return token.text
     }
 
-    /// Enrols a host; returns its id and key.
-    func enroll(machine: String, agent: Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>, ring: Ring? = nil)
+    /// Enrols a host bound to `users` (alice and bob unless told); returns its id and key.
+    func enroll(
+        machine: String, agent: Ringfence_V1_AgentService.Client<HTTP2ClientTransport.Posix>, ring: Ring? = nil,
+        users: [String] = ["alice", "bob"], anyUser: Bool = false
+    )
         async throws -> (hostID: String, key: String)
     {
         var request = Ringfence_V1_EnrollRequest()
-        request.enrollmentToken = try await enrollmentToken(ring: ring)
+        request.enrollmentToken = try await enrollmentToken(ring: ring, users: users, anyUser: anyUser)
         request.host.machineID = machine
         request.host.hostname = "\(machine).example.com"
         request.host.os = "linux"

@@ -55,7 +55,7 @@ struct ImpactPreviewTests {
                 "INSERT INTO hosts (id, machine_id, hostname, ring, users) VALUES (\(host), 'm', 'h', 4, \(users))")
         }
         try await client.query(
-            "INSERT INTO repos (id, slug, trust) VALUES (1, 'payments/api', 'production'), (2, 'old/repo', 'internal')")
+            "INSERT INTO repos (id, slug) VALUES (1, 'payments/api'), (2, 'old/repo')")
         let week = now.addingTimeInterval(-86_400)
         let month = now.addingTimeInterval(-30 * 86_400)
         try await client.query(

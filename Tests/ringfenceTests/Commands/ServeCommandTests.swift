@@ -40,8 +40,10 @@ struct ServeCommandTests {
                 "RINGFENCE_METRICS_LISTEN": "off",
             ])
             let log = folder.appendingPathComponent("serve.log")
-            let tokens = try ringfence.run(["keys", "enrol-token", "--count", "\(Self.hosts)", "--expires", "1h"])
-                .split(separator: "\n").map(String.init)
+            let tokens = try ringfence.run([
+                "keys", "enrol-token", "--count", "\(Self.hosts)", "--expires", "1h", "--any-user",
+            ])
+            .split(separator: "\n").map(String.init)
             #expect(tokens.count == Self.hosts)
 
             var server = try ringfence.startServe(log: log)

@@ -39,8 +39,7 @@ struct WorkstationRepositoryTests {
                 let elsewhere = folder.appendingPathComponent("notes")
                 try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
 
-                try await client.query(
-                    "INSERT INTO repos (slug, trust) VALUES ('acme/sandbox', 'sandbox'), ('acme/infra', 'production')")
+                // Their trust comes from examples/policy/repositories.yaml.
                 let served = try await ExamplePolicyServer.start(client: client, database: database, folder: folder)
                 defer { served.stop() }
                 let ringfence = served.ringfence
@@ -82,7 +81,65 @@ struct WorkstationRepositoryTests {
                 #expect(inProduction == (true, "acme/infra"), "production refuses")
                 let outside = try hook(in: elsewhere)
                 #expect(outside == (true, ""), "outside a repository: the policy outside repositories")
+
+                // `explain` from the database resolves as FetchPolicy did: same etag.
+                let store = WorkstationCache(directory: cache)
+                let host = try store.read(WorkstationCache.Identity.self, at: store.identityPath).hostID
+                let held = try store.read(AgentPolicy.self, at: store.policyPath(repository: "acme/infra"))
+                let explained = try JSONDecoder().decode(
+                    Explained.self,
+                    from: Data(
+                        try ringfence.run([
+                            "explain", "--user", "bob", "--host", host, "--repo", "acme/infra", "--agent",
+                            "claude-code",
+                            "--format", "json",
+                        ]).utf8))
+                #expect(explained.etag == held.etag)
+                #expect(explained.groups == ["security"])
+                #expect(explained.repository?.trust == "production")
+                // A user not bound to the host: refused, as FetchPolicy refuses.
+                let unbound = try ringfence.run(
+                    ["explain", "--user", "mallory", "--host", host, "--repo", "acme/infra"], input: Data())
+                #expect(unbound.status != 0 && unbound.stderr.contains("not bound"), "\(unbound)")
+                // An admin binds mallory and moves the host to ring 2, with history.
+                #expect(
+                    try ringfence.run(["hosts", "bind", host, "mallory", "--actor", "ines"]).contains("bound: mallory"))
+                _ = try ringfence.run(["explain", "--user", "mallory", "--host", host, "--repo", "acme/infra"])
+                _ = try ringfence.run(["hosts", "set", host, "--ring", "2", "--comment", "pilot", "--actor", "ines"])
+                let moved = try ringfence.run(["explain", "--user", "bob", "--host", host, "--repo", "acme/infra"])
+                #expect(moved.contains("ring:     2"), "\(moved)")
+                let history = try ringfence.run(["hosts", "history", host])
+                #expect(history.contains("user:mallory: - → bound  by ines"), "\(history)")
+                #expect(history.contains("ring: - → 2  by ines  (pilot)"), "\(history)")
+                #expect(try ringfence.run(["hosts", "show", host]).contains("mallory  bound"))
+                _ = try ringfence.run(["hosts", "set", host, "--ring", "groups", "--actor", "ines"])
+
+                // A cache edited by hand counts as no cache: fail closed refuses, fail open passes.
+                var edited = try Data(
+                    contentsOf: URL(fileURLWithPath: store.binaryPolicyPath(repository: "acme/sandbox")))
+                edited[edited.count - 3] ^= 0x01
+                try edited.write(to: URL(fileURLWithPath: store.binaryPolicyPath(repository: "acme/sandbox")))
+                let input = try Self.removeDatabase(cwd: sandbox.path)
+                let closed = try ringfence.run(
+                    ["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"], input: input)
+                #expect(closed.stdout.contains(#""permissionDecision":"deny""#), "\(closed)")
+                #expect(closed.stdout.contains("fails closed"), "\(closed)")
+                let open = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: input)
+                #expect(open.status == 0 && open.stdout.isEmpty, "\(open)")
+                let last = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8)
+                    .split(separator: "\n").last.map { try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)) }
+                #expect(last?.summary.contains("refused") == true, "\(String(describing: last))")
             }
         }
     }
+}
+
+/// The parts of `ringfence explain --format json` compared with what the host holds.
+struct Explained: Decodable {
+    struct Repository: Decodable {
+        var trust: String
+    }
+    var etag: String
+    var groups: [String]?
+    var repository: Repository?
 }

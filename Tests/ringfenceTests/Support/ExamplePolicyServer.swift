@@ -9,7 +9,7 @@ import RingfenceTestSupport
 
 /// A real `ringfence serve` on a free loopback port for workstation tests: bob in the
 /// mirror as a member of `security` (ring 4 in `examples/policy`), `examples/policy`
-/// applied, and an enrolment token. `stop()` kills it.
+/// applied, and an enrolment token that binds bob to the host. `stop()` kills it.
 struct ExamplePolicyServer {
     let ringfence: RingfenceExecutable
     let server: Process
@@ -37,7 +37,8 @@ struct ExamplePolicyServer {
         )
         try await client.query("INSERT INTO effective_memberships (user_id, group_id, depth) VALUES (1, 1, 0)")
         try ringfence.run(["apply", "-f", TestServers.repositoryRoot.appending(path: "examples/policy").path, "--yes"])
-        let token = try ringfence.run(["keys", "enrol-token"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try ringfence.run(["keys", "enrol-token", "--user", "bob"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let log = folder.appendingPathComponent("serve.log")
         let server = try ringfence.startServe(log: log)
         do {
