@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "RingfenceReports", targets: ["RingfenceReports"]),
         .library(name: "RingfenceAdapters", targets: ["RingfenceAdapters"]),
         .library(name: "RingfenceWorkstation", targets: ["RingfenceWorkstation"]),
+        .library(name: "RingfenceAgent", targets: ["RingfenceAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -73,6 +74,19 @@ let package = Package(
         .target(
             name: "RingfenceWorkstation",
             dependencies: ["RingfenceAdapters", "RingfenceCore"],
+            swiftSettings: strictSwift6
+        ),
+        // The workstation agent: the client side of the agent protocol (enrol, heartbeat
+        // with inventory, fetch, send, rotate, watch) and `workstation run`'s schedule.
+        .target(
+            name: "RingfenceAgent",
+            dependencies: [
+                "RingfenceAdapters", "RingfenceCore", "RingfenceProto", "RingfenceWorkstation",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSwift6
         ),
         // The agent hook as a small executable (same as `ringfence hook`, starts faster).
@@ -177,6 +191,7 @@ let package = Package(
                 "RingfenceFiles",
                 "RingfenceAdapters",
                 "RingfenceWorkstation",
+                "RingfenceAgent",
                 "RingfenceProto",
                 "RingfenceStore",
                 "RingfenceDirectory",
@@ -235,6 +250,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceAgentTests",
+            dependencies: ["RingfenceAgent"],
             swiftSettings: strictSwift6
         ),
         .testTarget(

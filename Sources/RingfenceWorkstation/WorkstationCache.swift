@@ -99,10 +99,16 @@ public struct WorkstationCache: Sendable {
     public struct Identity: Codable, Sendable {
         public var hostID: String
         public var apiKey: String
+        /// When the key was issued and when it stops working (nil in identities written
+        /// before rotation was automatic: such a key is rotated at once).
+        public var keyIssuedAt: Date?
+        public var keyExpiresAt: Date?
 
-        public init(hostID: String, apiKey: String) {
+        public init(hostID: String, apiKey: String, keyIssuedAt: Date? = nil, keyExpiresAt: Date? = nil) {
             self.hostID = hostID
             self.apiKey = apiKey
+            self.keyIssuedAt = keyIssuedAt
+            self.keyExpiresAt = keyExpiresAt
         }
     }
 
@@ -111,11 +117,23 @@ public struct WorkstationCache: Sendable {
         public var directory: String
         public var files: [String]
         public var etag: String
+        /// SHA-256 (hex) of each file as installed, by name (nil in records from before).
+        public var sha256: [String: String]?
 
-        public init(directory: String, files: [String], etag: String) {
+        public init(directory: String, files: [String], etag: String, sha256: [String: String]? = nil) {
             self.directory = directory
             self.files = files
             self.etag = etag
+            self.sha256 = sha256
+        }
+
+        /// Whether every file is on disk as it was installed.
+        public var isIntact: Bool {
+            guard let sha256 else { return false }
+            return files.allSatisfy { name in
+                guard let data = FileManager.default.contents(atPath: directory + "/" + name) else { return false }
+                return NativeFile.sha256Hex(Array(data)) == sha256[name]
+            }
         }
     }
 

@@ -89,13 +89,27 @@ public enum Ringfence_V1_AgentService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "WatchPolicy" metadata.
+        public enum WatchPolicy: Sendable {
+            /// Request type for "WatchPolicy".
+            public typealias Input = Ringfence_V1_WatchPolicyRequest
+            /// Response type for "WatchPolicy".
+            public typealias Output = Ringfence_V1_PolicyAnnouncement
+            /// Descriptor for "WatchPolicy".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "ringfence.v1.AgentService"),
+                method: "WatchPolicy",
+                type: .serverStreaming
+            )
+        }
         /// Descriptors for all methods in the "ringfence.v1.AgentService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Enroll.descriptor,
             Heartbeat.descriptor,
             FetchPolicy.descriptor,
             ReportEvents.descriptor,
-            RotateKey.descriptor
+            RotateKey.descriptor,
+            WatchPolicy.descriptor
         ]
     }
 }
@@ -214,6 +228,27 @@ extension Ringfence_V1_AgentService {
             request: GRPCCore.StreamingServerRequest<Ringfence_V1_RotateKeyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_RotateKeyResponse>
+
+        /// Handle the "WatchPolicy" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Announces the current policy revision at once, then every newer one as it is
+        /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+        /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+        /// > rely on heartbeats.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Ringfence_V1_WatchPolicyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Ringfence_V1_PolicyAnnouncement` messages.
+        func watchPolicy(
+            request: GRPCCore.StreamingServerRequest<Ringfence_V1_WatchPolicyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement>
     }
 
     /// Service protocol for the "ringfence.v1.AgentService" service.
@@ -316,6 +351,27 @@ extension Ringfence_V1_AgentService {
             request: GRPCCore.ServerRequest<Ringfence_V1_RotateKeyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Ringfence_V1_RotateKeyResponse>
+
+        /// Handle the "WatchPolicy" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Announces the current policy revision at once, then every newer one as it is
+        /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+        /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+        /// > rely on heartbeats.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Ringfence_V1_WatchPolicyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Ringfence_V1_PolicyAnnouncement` messages.
+        func watchPolicy(
+            request: GRPCCore.ServerRequest<Ringfence_V1_WatchPolicyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement>
     }
 
     /// Simple service protocol for the "ringfence.v1.AgentService" service.
@@ -416,6 +472,28 @@ extension Ringfence_V1_AgentService {
             request: Ringfence_V1_RotateKeyRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Ringfence_V1_RotateKeyResponse
+
+        /// Handle the "WatchPolicy" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Announces the current policy revision at once, then every newer one as it is
+        /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+        /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+        /// > rely on heartbeats.
+        ///
+        /// - Parameters:
+        ///   - request: A `Ringfence_V1_WatchPolicyRequest` message.
+        ///   - response: A response stream of `Ringfence_V1_PolicyAnnouncement` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func watchPolicy(
+            request: Ringfence_V1_WatchPolicyRequest,
+            response: GRPCCore.RPCWriter<Ringfence_V1_PolicyAnnouncement>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -473,6 +551,17 @@ extension Ringfence_V1_AgentService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_RotateKeyResponse>(),
             handler: { request, context in
                 try await self.rotateKey(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Ringfence_V1_AgentService.Method.WatchPolicy.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Ringfence_V1_WatchPolicyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_PolicyAnnouncement>(),
+            handler: { request, context in
+                try await self.watchPolicy(
                     request: request,
                     context: context
                 )
@@ -537,6 +626,17 @@ extension Ringfence_V1_AgentService.ServiceProtocol {
             context: context
         )
         return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func watchPolicy(
+        request: GRPCCore.StreamingServerRequest<Ringfence_V1_WatchPolicyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement> {
+        let response = try await self.watchPolicy(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
     }
 }
 
@@ -605,6 +705,23 @@ extension Ringfence_V1_AgentService.SimpleServiceProtocol {
                 context: context
             ),
             metadata: [:]
+        )
+    }
+
+    public func watchPolicy(
+        request: GRPCCore.ServerRequest<Ringfence_V1_WatchPolicyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement> {
+        return GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement>(
+            metadata: [:],
+            producer: { writer in
+                try await self.watchPolicy(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
         )
     }
 }
@@ -734,6 +851,32 @@ extension Ringfence_V1_AgentService {
             deserializer: some GRPCCore.MessageDeserializer<Ringfence_V1_RotateKeyResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Ringfence_V1_RotateKeyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "WatchPolicy" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Announces the current policy revision at once, then every newer one as it is
+        /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+        /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+        /// > rely on heartbeats.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Ringfence_V1_WatchPolicyRequest` message.
+        ///   - serializer: A serializer for `Ringfence_V1_WatchPolicyRequest` messages.
+        ///   - deserializer: A deserializer for `Ringfence_V1_PolicyAnnouncement` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func watchPolicy<Result>(
+            request: GRPCCore.ClientRequest<Ringfence_V1_WatchPolicyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Ringfence_V1_WatchPolicyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Ringfence_V1_PolicyAnnouncement>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Ringfence_V1_PolicyAnnouncement>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -925,6 +1068,41 @@ extension Ringfence_V1_AgentService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "WatchPolicy" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Announces the current policy revision at once, then every newer one as it is
+        /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+        /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+        /// > rely on heartbeats.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Ringfence_V1_WatchPolicyRequest` message.
+        ///   - serializer: A serializer for `Ringfence_V1_WatchPolicyRequest` messages.
+        ///   - deserializer: A deserializer for `Ringfence_V1_PolicyAnnouncement` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func watchPolicy<Result>(
+            request: GRPCCore.ClientRequest<Ringfence_V1_WatchPolicyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Ringfence_V1_WatchPolicyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Ringfence_V1_PolicyAnnouncement>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Ringfence_V1_PolicyAnnouncement>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Ringfence_V1_AgentService.Method.WatchPolicy.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1074,6 +1252,36 @@ extension Ringfence_V1_AgentService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_RotateKeyRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Ringfence_V1_RotateKeyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "WatchPolicy" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Announces the current policy revision at once, then every newer one as it is
+    /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+    /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+    /// > rely on heartbeats.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Ringfence_V1_WatchPolicyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func watchPolicy<Result>(
+        request: GRPCCore.ClientRequest<Ringfence_V1_WatchPolicyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Ringfence_V1_PolicyAnnouncement>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.watchPolicy(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_WatchPolicyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Ringfence_V1_PolicyAnnouncement>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1246,6 +1454,40 @@ extension Ringfence_V1_AgentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.rotateKey(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "WatchPolicy" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Announces the current policy revision at once, then every newer one as it is
+    /// > published (a rollback publishes a newer revision too), so connected hosts fetch
+    /// > within seconds. The stream ends when the server shuts down: reconnect, and meanwhile
+    /// > rely on heartbeats.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func watchPolicy<Result>(
+        _ message: Ringfence_V1_WatchPolicyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Ringfence_V1_PolicyAnnouncement>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Ringfence_V1_WatchPolicyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.watchPolicy(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -50,6 +50,7 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
     let enrollLimiter: RateLimiter
     let validator: AuditEventValidator
     let facts: DecisionFacts
+    let watches = WatchLimiter(perHost: 4)
     let logger: Logger
 
     public init(

@@ -65,12 +65,12 @@ public struct AgentServerConfiguration: Sendable, Equatable {
         if enrollPerSecond <= 0 || enrollBurst < 1 {
             problems.append(("server.enrollRateLimit", "perSecond must be > 0 and burst ≥ 1"))
         }
-        if keyLifetime < 3_600 { problems.append(("server.keyLifetimeDays", "at least one hour")) }
+        if keyLifetime < 5 { problems.append(("server.keyLifetimeDays", "at least 5 seconds (0.0001 days)")) }
         if rotationOverlap < 0 || rotationOverlap > keyLifetime {
             problems.append(("server.rotationOverlapHours", "between 0 and the key lifetime"))
         }
         if cacheSeconds < 0 || cacheSeconds > 300 { problems.append(("server.cacheSeconds", "expected 0 to 300")) }
-        if heartbeatSeconds < 10 { problems.append(("server.heartbeatSeconds", "at least 10")) }
+        if heartbeatSeconds < 1 { problems.append(("server.heartbeatSeconds", "at least 1")) }
         if eventBatchSize < 1 || eventBatchSize > 10_000 {
             problems.append(("server.eventBatchSize", "expected 1 to 10000"))
         }

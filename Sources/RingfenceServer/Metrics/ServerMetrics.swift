@@ -24,6 +24,8 @@ public final class ServerMetrics: Sendable {
     public let hostsConnected: Gauge
     /// Live hosts whose managed agent files differ from what was served.
     public let hostsDrifted: Gauge
+    /// Open WatchPolicy streams: hosts that get a publish within seconds.
+    public let watchStreams: Gauge
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
@@ -34,6 +36,7 @@ public final class ServerMetrics: Sendable {
         snapshotLive = Gauge(label: "ringfence_policy_snapshot_live", factory: factory)
         hostsConnected = Gauge(label: "ringfence_hosts_connected", factory: factory)
         hostsDrifted = Gauge(label: "ringfence_hosts_drifted", factory: factory)
+        watchStreams = Gauge(label: "ringfence_watch_streams", factory: factory)
     }
 
     /// Counts and times one finished call (`MetricsInterceptor`); `code` nil is OK.

@@ -83,7 +83,7 @@ struct ConfigurationFileTests {
               users: { filter: objectClass=person }
             server:
               listen: nowhere
-              heartbeatSeconds: 1
+              heartbeatSeconds: 0
             reports:
               hour: 25
             """
@@ -96,7 +96,7 @@ struct ConfigurationFileTests {
                 "ringfence.yaml:5 directory.pageSize: expected a whole number, got 'lots'",
                 "ringfence.yaml:6 directory.users.filter: an LDAP filter must be enclosed in parentheses, got 'objectClass=person'",
                 "ringfence.yaml:8 server.listen: expected host:port, got 'nowhere'",
-                "ringfence.yaml:9 server.heartbeatSeconds: at least 10",
+                "ringfence.yaml:9 server.heartbeatSeconds: at least 1",
                 "ringfence.yaml:11 reports.hour: 25 is out of range 0...23",
                 "ringfence.yaml:11 reports.out: missing required key 'out' (the folder to write reports into)",
             ])

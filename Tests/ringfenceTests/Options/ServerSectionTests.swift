@@ -60,7 +60,7 @@ struct ServerSectionTests {
             ("server:\n  rateLimit: { perSecond: 0 }\n", "server.rateLimit"),
             ("server:\n  maxMessageBytes: 10\n", "server.maxMessageBytes"),
             ("server:\n  eventBatchSize: many\n", "server.eventBatchSize"),
-            ("server:\n  heartbeatSeconds: 1\n", "server.heartbeatSeconds"),
+            ("server:\n  heartbeatSeconds: 0\n", "server.heartbeatSeconds"),
         ])
     func refused(yaml: String, words: String) {
         expectConfigurationRefused(yaml, mentioning: words)

@@ -88,12 +88,18 @@ struct RingfenceExecutable {
 
     /// Starts `ringfence serve` with its log written to `log`.
     func startServe(log: URL) throws -> Process {
+        try start(["serve"], log: log)
+    }
+
+    /// Starts a long-running command (`serve`, `workstation run`) in the background, its
+    /// output appended to `log`.
+    func start(_ arguments: [String], log: URL) throws -> Process {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         let process = Process()
         process.executableURL = url
-        process.arguments = ["serve"]
+        process.arguments = arguments
         process.environment = environment
         process.standardOutput = handle
         process.standardError = handle

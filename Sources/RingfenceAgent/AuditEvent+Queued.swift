@@ -5,7 +5,7 @@ import SwiftProtobuf
 
 extension Ringfence_V1_AuditEvent {
     /// The wire form of an event the hook queued.
-    init(_ event: QueuedEvent) {
+    public init(_ event: QueuedEvent) {
         self.init()
         eventID = event.eventID
         occurredAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: event.occurredAt))

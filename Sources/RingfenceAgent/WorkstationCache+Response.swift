@@ -6,7 +6,8 @@ import RingfenceWorkstation
 extension WorkstationCache {
     /// Stores the signed policy of a FetchPolicy answer for the hook.
     @discardableResult
-    func storePolicy(_ response: Ringfence_V1_FetchPolicyResponse, repository slug: String? = nil) throws -> AgentPolicy
+    public func storePolicy(_ response: Ringfence_V1_FetchPolicyResponse, repository slug: String? = nil) throws
+        -> AgentPolicy
     {
         guard !response.agentPolicy.isEmpty else {
             throw WorkstationError("the server sent no signed policy (is it older than this workstation?)")

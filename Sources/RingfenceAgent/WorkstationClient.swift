@@ -1,0 +1,237 @@
+import Foundation
+import GRPCCore
+import RingfenceAdapters
+import RingfenceCore
+import RingfenceProto
+import RingfenceWorkstation
+import SwiftProtobuf
+
+/// The workstation's side of the agent protocol over one connection: enrol, heartbeat,
+/// fetch the policies the hook needs, send its queue, rotate the key, watch for publishes.
+/// Every step keeps its results in the cache directory (`WorkstationCache`); the API key
+/// is read from `identity.json` for each call, so a rotation takes effect at once.
+public struct WorkstationClient<Transport: ClientTransport>: Sendable {
+    let agent: Ringfence_V1_AgentService.Client<Transport>
+    /// The cache directory.
+    public let cache: WorkstationCache
+
+    public init(agent: Ringfence_V1_AgentService.Client<Transport>, cache: WorkstationCache) {
+        self.agent = agent
+        self.cache = cache
+    }
+
+    /// The host's identity and the metadata that authenticates it.
+    func identity() throws -> (WorkstationCache.Identity, Metadata) {
+        let identity = try cache.read(WorkstationCache.Identity.self, at: cache.identityPath)
+        return (identity, ["authorization": "Bearer \(identity.apiKey)"])
+    }
+
+    // MARK: Enrolment and keys
+
+    /// Trades a one-time token for the host's key; stores the identity (0600) and the
+    /// server's policy signing key.
+    public func enrol(token: String, host: Ringfence_V1_HostIdentity, installerVersion: String, now: Date = Date())
+        async throws -> Ringfence_V1_EnrollResponse
+    {
+        var request = Ringfence_V1_EnrollRequest()
+        request.enrollmentToken = token
+        request.host = host
+        request.installerVersion = installerVersion
+        let response = try await agent.enroll(request)
+        try store(
+            WorkstationCache.Identity(
+                hostID: response.hostID, apiKey: response.apiKey, keyIssuedAt: now,
+                keyExpiresAt: response.hasKeyExpiresAt ? response.keyExpiresAt.date : nil))
+        try cache.storeSigningKey(Array(response.policySigningKey))
+        return response
+    }
+
+    /// A new key for the host (RotateKey); the identity is replaced only once the answer
+    /// arrived, and the old key keeps working for the server's overlap window meanwhile.
+    /// Returns when the new key was issued and expires.
+    @discardableResult
+    public func rotateKey(now: Date = Date()) async throws -> (issued: Date, expires: Date) {
+        let (identity, metadata) = try identity()
+        var request = Ringfence_V1_RotateKeyRequest()
+        request.hostID = identity.hostID
+        let response = try await agent.rotateKey(request, metadata: metadata)
+        let expires = response.expiresAt.date
+        try store(
+            WorkstationCache.Identity(
+                hostID: identity.hostID, apiKey: response.apiKey, keyIssuedAt: now, keyExpiresAt: expires))
+        return (now, expires)
+    }
+
+    func store(_ identity: WorkstationCache.Identity) throws {
+        try WorkstationCache.writeAtomically(try WorkstationCache.json(identity), to: cache.identityPath, mode: 0o600)
+    }
+
+    // MARK: Heartbeat
+
+    /// Sends a heartbeat with `inventory`; keeps the server's signing key.
+    public func heartbeat(inventory: Ringfence_V1_Inventory, now: Date = Date()) async throws
+        -> Ringfence_V1_HeartbeatResponse
+    {
+        let (identity, metadata) = try identity()
+        var request = Ringfence_V1_HeartbeatRequest()
+        request.hostID = identity.hostID
+        request.sentAt = Google_Protobuf_Timestamp(date: now)
+        request.inventory = inventory
+        let response = try await agent.heartbeat(request, metadata: metadata)
+        if !response.policySigningKey.isEmpty { try cache.storeSigningKey(Array(response.policySigningKey)) }
+        return response
+    }
+
+    // MARK: Policy
+
+    /// What one fetch did.
+    public struct FetchReport: Sendable, Equatable {
+        /// One line per policy: `policy ETAG (ring N, revision R) for USER [in SLUG] [unchanged]`.
+        public var lines: [String] = []
+        /// Native files installed: path and SHA-256.
+        public var installed: [(path: String, sha256: String)] = []
+        /// The oldest revision among the answers (what the host now holds).
+        public var revision: Int64 = 0
+
+        public static func == (lhs: FetchReport, rhs: FetchReport) -> Bool {
+            lhs.lines == rhs.lines && lhs.revision == rhs.revision
+                && lhs.installed.map(\.path) == rhs.installed.map(\.path)
+        }
+    }
+
+    /// Fetches the policy for `user`: with `repository`, that repository's only; else the
+    /// policy outside repositories with `agentKind`'s native files (installed into
+    /// `installDirectory`), then one for every repository the host holds a policy for or
+    /// the hook marked as seen. Each request carries the etag held, so an unchanged policy
+    /// costs a "not modified".
+    public func fetch(user: String, agentKind: AgentKind, installDirectory: String, repository: String? = nil)
+        async throws -> FetchReport
+    {
+        let (identity, metadata) = try identity()
+        var report = FetchReport()
+        var revisions: [Int64] = []
+        func fetch(_ slug: String, nativeFiles: Bool) async throws -> Ringfence_V1_FetchPolicyResponse {
+            var request = Ringfence_V1_FetchPolicyRequest()
+            request.hostID = identity.hostID
+            request.context.user = user
+            request.context.agentKind = agentKind.rawValue
+            request.context.repo = slug
+            request.includeNativeConfig = nativeFiles
+            // The etag held, unless native files are wanted and not installed as served
+            // (missing or edited since: a full answer installs them again).
+            let held = try? cache.read(
+                AgentPolicy.self, at: slug.isEmpty ? cache.policyPath : cache.policyPath(repository: slug))
+            let intact =
+                (try? cache.read(WorkstationCache.ManagedInstall.self, at: cache.managedPath(agentKind)))?.isIntact
+                ?? false
+            if let held, held.user == user, !nativeFiles || intact { request.ifNoneMatch = held.etag }
+            let response = try await agent.fetchPolicy(request, metadata: metadata)
+            revisions.append(response.revision)
+            var line = "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user)"
+            if !slug.isEmpty { line += " in \(slug)" }
+            if response.notModified {
+                report.lines.append(line + " unchanged")
+                return response
+            }
+            try cache.storePolicy(response, repository: slug)
+            report.lines.append(line)
+            return response
+        }
+        if let repository {
+            _ = try await fetch(repository, nativeFiles: false)
+        } else {
+            let response = try await fetch("", nativeFiles: true)
+            if !response.notModified {
+                report.installed = try install(response, agentKind: agentKind, directory: installDirectory)
+            }
+            let repositories = cache.repositories()
+            for slug in Set(repositories.cached + repositories.seen).sorted() {
+                _ = try await fetch(slug, nativeFiles: false)
+            }
+        }
+        report.revision = revisions.min() ?? 0
+        return report
+    }
+
+    /// Checks each native file's name and SHA-256, then installs them all and records where.
+    func install(_ response: Ringfence_V1_FetchPolicyResponse, agentKind: AgentKind, directory: String) throws
+        -> [(path: String, sha256: String)]
+    {
+        for file in response.nativeFiles {
+            guard !file.name.contains("/"), !file.name.hasPrefix(".") else {
+                throw WorkstationError("refusing file name '\(file.name)'")
+            }
+            guard NativeFile.sha256Hex(Array(file.content)) == file.sha256 else {
+                throw WorkstationError("\(file.name): content does not match its sha256; nothing installed")
+            }
+        }
+        for file in response.nativeFiles {
+            try WorkstationCache.writeAtomically(file.content, to: directory + "/" + file.name)
+        }
+        let install = WorkstationCache.ManagedInstall(
+            directory: directory, files: response.nativeFiles.map(\.name).sorted(), etag: response.etag,
+            sha256: Dictionary(response.nativeFiles.map { ($0.name, $0.sha256) }, uniquingKeysWith: { $1 }))
+        try WorkstationCache.writeAtomically(try WorkstationCache.json(install), to: cache.managedPath(agentKind))
+        return response.nativeFiles.map { (directory + "/" + $0.name, $0.sha256) }
+    }
+
+    /// Streams the revisions the server announces (WatchPolicy) to `announce` until the
+    /// stream ends.
+    public func watch(_ announce: @escaping @Sendable (Int64) -> Void) async throws {
+        let (identity, metadata) = try identity()
+        var request = Ringfence_V1_WatchPolicyRequest()
+        request.hostID = identity.hostID
+        try await agent.watchPolicy(request, metadata: metadata) { response in
+            for try await announcement in response.messages { announce(announcement.revision) }
+        }
+    }
+
+    // MARK: Events
+
+    /// What one send did.
+    public struct SendReport: Sendable, Equatable {
+        public var events = 0
+        public var stored: Int64 = 0
+        public var duplicates: Int64 = 0
+        public var rejected: [String] = []
+        public var unreadable = 0
+    }
+
+    /// Sends the events the hook queued, batch by batch; a batch is deleted only once the
+    /// server has answered for it (ids make resending safe).
+    public func send() async throws -> SendReport {
+        let (identity, metadata) = try identity()
+        var report = SendReport()
+        for batch in try cache.takeQueue() {
+            guard let data = FileManager.default.contents(atPath: batch) else { continue }
+            var events: [Ringfence_V1_AuditEvent] = []
+            for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+                if let event = try? JSONDecoder().decode(QueuedEvent.self, from: Data(line)) {
+                    events.append(Ringfence_V1_AuditEvent(event))
+                } else {
+                    report.unreadable += 1
+                }
+            }
+            let chunks = stride(from: 0, to: events.count, by: 500).map {
+                Array(events[$0..<min($0 + 500, events.count)])
+            }
+            if !chunks.isEmpty {
+                let hostID = identity.hostID
+                let response = try await agent.reportEvents(metadata: metadata) { writer in
+                    for chunk in chunks {
+                        var message = Ringfence_V1_ReportEventsRequest()
+                        message.hostID = hostID
+                        message.events = chunk
+                        try await writer.write(message)
+                    }
+                }
+                report.stored += response.stored
+                report.duplicates += response.duplicates
+                report.rejected += response.rejected.map { "\($0.eventID): \($0.reason)" }
+            }
+            report.events += events.count
+            try FileManager.default.removeItem(atPath: batch)
+        }
+        return report
+    }
+}
