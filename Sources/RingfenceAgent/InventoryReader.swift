@@ -4,13 +4,19 @@ import RingfenceCore
 import RingfenceProto
 import RingfenceWorkstation
 
-/// What a heartbeat reports about the host, read from the machine each time: the users,
-/// per agent whose files the workstation installed the SHA-256 of each file as it is now
-/// and the hook's state (installed when every file is there and still calls the hook,
-/// missing otherwise), and the repositories the hook worked in with whether policy
-/// manages them.
+/// What a heartbeat reports about the host, read from the machine each time: the users;
+/// the agents found (Claude Code by `~/.claude.json` or `~/.claude`, Cursor by `~/.cursor`,
+/// and every agent whose files the workstation installed), for each the SHA-256 of its
+/// managed files as they are now and the hook's state (installed when every file is there
+/// and still calls the hook, missing otherwise); the MCP servers in the agents'
+/// configuration files with their scope (`McpConfiguration`); and the repositories the
+/// hook worked in with whether policy manages them.
 public struct InventoryReader: Sendable {
     public var cache: WorkstationCache
+    /// The user's home directory (the agents' user configuration).
+    public var home: String
+    /// Prefix of system paths (`/etc/claude-code/…`): "" on a real machine, a folder in tests.
+    public var systemRoot: String
     public var hostname: String
     public var os: String
     public var osVersion: String
@@ -19,10 +25,12 @@ public struct InventoryReader: Sendable {
     public var users: [String]
 
     public init(
-        cache: WorkstationCache, hostname: String, os: String, osVersion: String = "", installerVersion: String,
-        provider: String = "", users: [String]
+        cache: WorkstationCache, home: String, systemRoot: String = "", hostname: String, os: String,
+        osVersion: String = "", installerVersion: String, provider: String = "", users: [String]
     ) {
         self.cache = cache
+        self.home = home.hasSuffix("/") ? String(home.dropLast()) : home
+        self.systemRoot = systemRoot.hasSuffix("/") ? String(systemRoot.dropLast()) : systemRoot
         self.hostname = hostname
         self.os = os
         self.osVersion = osVersion
@@ -40,10 +48,20 @@ public struct InventoryReader: Sendable {
         inventory.installerVersion = installerVersion
         inventory.provider = provider
         inventory.users = users
+        let servers = mcpServers()
         for kind in AgentKind.allCases {
-            guard let install = try? cache.read(WorkstationCache.ManagedInstall.self, at: cache.managedPath(kind))
-            else { continue }
+            let install = try? cache.read(WorkstationCache.ManagedInstall.self, at: cache.managedPath(kind))
+            guard install != nil || isPresent(kind) else { continue }
             inventory.agents.append(agent(kind, install: install))
+        }
+        inventory.mcpServers = servers.prefix(WireLimits.mcpServers).map { entry in
+            var server = Ringfence_V1_McpServer()
+            server.name = entry.name
+            server.agentKind = entry.agent.rawValue
+            server.transport = entry.transport
+            server.endpoint = String(entry.endpoint.utf8.prefix(WireLimits.mcpEndpoint)) ?? ""
+            server.scope = entry.scope.rawValue
+            return server
         }
         let repositories = cache.repositories()
         for slug in Set(repositories.cached + repositories.seen).sorted() {
@@ -56,9 +74,60 @@ public struct InventoryReader: Sendable {
         return inventory
     }
 
-    func agent(_ kind: AgentKind, install: WorkstationCache.ManagedInstall) -> Ringfence_V1_AgentInstall {
+    /// Whether the agent's user configuration is on the machine.
+    func isPresent(_ kind: AgentKind) -> Bool {
+        let manager = FileManager.default
+        switch kind {
+        case .claudeCode:
+            return manager.fileExists(atPath: home + "/.claude.json") || manager.fileExists(atPath: home + "/.claude")
+        case .cursor:
+            return manager.fileExists(atPath: home + "/.cursor")
+        default:
+            return false
+        }
+    }
+
+    /// Where Claude Code's managed files are on this operating system.
+    var claudeManagedDirectory: String {
+        #if os(macOS)
+            systemRoot + "/Library/Application Support/ClaudeCode"
+        #else
+            systemRoot + "/etc/claude-code"
+        #endif
+    }
+
+    /// The MCP servers of every configuration file found, managed first.
+    func mcpServers() -> [McpServerEntry] {
+        func bytes(_ path: String) -> [UInt8]? { FileManager.default.contents(atPath: path).map(Array.init) }
+        var entries: [McpServerEntry] = []
+        if let managed = bytes(claudeManagedDirectory + "/managed-mcp.json") {
+            entries += McpConfiguration.servers(in: managed, agent: .claudeCode, scope: .managed)
+        }
+        if let user = bytes(home + "/.claude.json") {
+            entries += McpConfiguration.servers(in: user, agent: .claudeCode, scope: .user)
+            for project in McpConfiguration.claudeProjects(in: user) {
+                entries += McpConfiguration.servers(
+                    in: user, agent: .claudeCode, scope: .user, path: ["projects", project])
+                if let shared = bytes(project + "/.mcp.json") {
+                    entries += McpConfiguration.servers(in: shared, agent: .claudeCode, scope: .project)
+                }
+            }
+        }
+        if let cursor = bytes(home + "/.cursor/mcp.json") {
+            entries += McpConfiguration.servers(in: cursor, agent: .cursor, scope: .user)
+        }
+        // One row per agent and name (the server's key): the first found wins, managed first.
+        var seen = Set<String>()
+        return entries.filter { seen.insert($0.agent.rawValue + "\u{0}" + $0.name).inserted }
+    }
+
+    func agent(_ kind: AgentKind, install: WorkstationCache.ManagedInstall?) -> Ringfence_V1_AgentInstall {
         var agent = Ringfence_V1_AgentInstall()
         agent.kind = kind.rawValue
+        guard let install else {
+            agent.hookState = .missing
+            return agent
+        }
         agent.hookVersion = installerVersion
         var callsHook = !install.files.isEmpty
         agent.managedFiles = install.files.map { name in

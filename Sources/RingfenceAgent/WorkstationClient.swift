@@ -99,54 +99,75 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         }
     }
 
-    /// Fetches the policy for `user`: with `repository`, that repository's only; else the
-    /// policy outside repositories with `agentKind`'s native files (installed into
-    /// `installDirectory`), then one for every repository the host holds a policy for or
-    /// the hook marked as seen. Each request carries the etag held, so an unchanged policy
-    /// costs a "not modified".
+    /// Fetches the policy for `user` in one call: with `repository`, that repository's
+    /// only; else the policy outside repositories with `agentKind`'s native files (installed
+    /// into `installDirectory`) and one for every repository the host holds a policy for or
+    /// the hook marked as seen. Each carries the etag held, so an unchanged policy costs a
+    /// "not modified".
     public func fetch(user: String, agentKind: AgentKind, installDirectory: String, repository: String? = nil)
         async throws -> FetchReport
     {
         let (identity, metadata) = try identity()
+        /// The etag held for a repository ("" outside repositories), if it was for `user`.
+        func held(_ slug: String) -> String {
+            let policy = try? cache.read(
+                AgentPolicy.self, at: slug.isEmpty ? cache.policyPath : cache.policyPath(repository: slug))
+            return policy?.user == user ? policy?.etag ?? "" : ""
+        }
+        let main = repository ?? ""
+        // Native files are wanted again when they are not installed as served (missing or
+        // edited since): then no etag, and the full answer installs them again.
+        let intact =
+            (try? cache.read(WorkstationCache.ManagedInstall.self, at: cache.managedPath(agentKind)))?.isIntact ?? false
+        var slugs: [String] = []
+        if repository == nil {
+            let repositories = cache.repositories()
+            slugs = Set(repositories.cached + repositories.seen).sorted()
+        }
+        // At most `repositoriesPerFetch` repositories a call: the first call also carries
+        // the context's own policy (and the native files), later ones only the etag of it.
+        let chunks = stride(from: 0, to: max(slugs.count, 1), by: WireLimits.repositoriesPerFetch).map {
+            Array(slugs[$0..<min($0 + WireLimits.repositoriesPerFetch, slugs.count)])
+        }
         var report = FetchReport()
         var revisions: [Int64] = []
-        func fetch(_ slug: String, nativeFiles: Bool) async throws -> Ringfence_V1_FetchPolicyResponse {
+        for (index, chunk) in chunks.enumerated() {
             var request = Ringfence_V1_FetchPolicyRequest()
             request.hostID = identity.hostID
             request.context.user = user
             request.context.agentKind = agentKind.rawValue
-            request.context.repo = slug
-            request.includeNativeConfig = nativeFiles
-            // The etag held, unless native files are wanted and not installed as served
-            // (missing or edited since: a full answer installs them again).
-            let held = try? cache.read(
-                AgentPolicy.self, at: slug.isEmpty ? cache.policyPath : cache.policyPath(repository: slug))
-            let intact =
-                (try? cache.read(WorkstationCache.ManagedInstall.self, at: cache.managedPath(agentKind)))?.isIntact
-                ?? false
-            if let held, held.user == user, !nativeFiles || intact { request.ifNoneMatch = held.etag }
+            request.context.repo = main
+            request.includeNativeConfig = repository == nil && index == 0
+            if repository != nil || intact || index > 0 { request.ifNoneMatch = held(main) }
+            request.repositories = chunk.map { slug in
+                var entry = Ringfence_V1_RepositoryFetch()
+                entry.repo = slug
+                entry.ifNoneMatch = held(slug)
+                return entry
+            }
             let response = try await agent.fetchPolicy(request, metadata: metadata)
-            revisions.append(response.revision)
-            var line = "policy \(response.etag) (ring \(response.ring), revision \(response.revision)) for \(user)"
-            if !slug.isEmpty { line += " in \(slug)" }
-            if response.notModified {
-                report.lines.append(line + " unchanged")
-                return response
+            func note(_ slug: String, etag: String, revision: Int64, unchanged: Bool) {
+                var line = "policy \(etag) (ring \(response.ring), revision \(revision)) for \(user)"
+                if !slug.isEmpty { line += " in \(slug)" }
+                report.lines.append(unchanged ? line + " unchanged" : line)
+                revisions.append(revision)
             }
-            try cache.storePolicy(response, repository: slug)
-            report.lines.append(line)
-            return response
-        }
-        if let repository {
-            _ = try await fetch(repository, nativeFiles: false)
-        } else {
-            let response = try await fetch("", nativeFiles: true)
-            if !response.notModified {
-                report.installed = try install(response, agentKind: agentKind, directory: installDirectory)
+            if index == 0 {
+                if !response.notModified {
+                    try cache.storePolicy(response, repository: main)
+                    if repository == nil {
+                        report.installed = try install(response, agentKind: agentKind, directory: installDirectory)
+                    }
+                }
+                note(main, etag: response.etag, revision: response.revision, unchanged: response.notModified)
             }
-            let repositories = cache.repositories()
-            for slug in Set(repositories.cached + repositories.seen).sorted() {
-                _ = try await fetch(slug, nativeFiles: false)
+            for entry in response.repositories {
+                if !entry.notModified {
+                    try cache.storePolicy(
+                        signed: Array(entry.agentPolicy), signature: Array(entry.agentPolicySignature),
+                        repository: entry.repo)
+                }
+                note(entry.repo, etag: entry.etag, revision: entry.revision, unchanged: entry.notModified)
             }
         }
         report.revision = revisions.min() ?? 0

@@ -369,11 +369,64 @@ public nonisolated struct Ringfence_V1_FetchPolicyRequest: @unchecked Sendable {
     set {_uniqueStorage()._includeNativeConfig = newValue}
   }
 
+  /// More repositories to resolve in the same call (the context's user, agent and surfaces
+  /// apply to each), each with the etag the host holds for it: a host refreshes every
+  /// repository it works in with one call. At most 256.
+  public var repositories: [Ringfence_V1_RepositoryFetch] {
+    get {_storage._repositories}
+    set {_uniqueStorage()._repositories = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// One more repository of a FetchPolicyRequest.
+public nonisolated struct Ringfence_V1_RepositoryFetch: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Repository slug.
+  public var repo: String = String()
+
+  /// Etag the host holds for it; when still current the answer is "not modified".
+  public var ifNoneMatch: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The policy of one repository of `FetchPolicyRequest.repositories`.
+public nonisolated struct Ringfence_V1_RepositoryPolicy: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Repository slug, as asked.
+  public var repo: String = String()
+
+  /// True when its `if_none_match` is still current; then only etag and revision are set.
+  public var notModified: Bool = false
+
+  /// Etag of the repository's effective policy.
+  public var etag: String = String()
+
+  /// Policy revision it came from.
+  public var revision: Int64 = 0
+
+  /// The policy the hook decides from in this repository, signed (as in FetchPolicyResponse).
+  public var agentPolicy: Data = Data()
+
+  public var agentPolicySignature: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// One native configuration file rendered for an agent.
@@ -436,6 +489,9 @@ public nonisolated struct Ringfence_V1_FetchPolicyResponse: Sendable {
 
   /// Ed25519 signature of `agent_policy` by the server's policy signing key.
   public var agentPolicySignature: Data = Data()
+
+  /// One entry per `FetchPolicyRequest.repositories`, in the same order.
+  public var repositories: [Ringfence_V1_RepositoryPolicy] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1188,7 +1244,7 @@ nonisolated extension Ringfence_V1_HeartbeatResponse: SwiftProtobuf.Message, Swi
 
 nonisolated extension Ringfence_V1_FetchPolicyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FetchPolicyRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}host_id\0\u{1}context\0\u{3}if_none_match\0\u{3}include_trace\0\u{3}include_native_config\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}host_id\0\u{1}context\0\u{3}if_none_match\0\u{3}include_trace\0\u{3}include_native_config\0\u{1}repositories\0")
 
   fileprivate class _StorageClass {
     var _hostID: String = String()
@@ -1196,6 +1252,7 @@ nonisolated extension Ringfence_V1_FetchPolicyRequest: SwiftProtobuf.Message, Sw
     var _ifNoneMatch: String = String()
     var _includeTrace: Bool = false
     var _includeNativeConfig: Bool = false
+    var _repositories: [Ringfence_V1_RepositoryFetch] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1211,6 +1268,7 @@ nonisolated extension Ringfence_V1_FetchPolicyRequest: SwiftProtobuf.Message, Sw
       _ifNoneMatch = source._ifNoneMatch
       _includeTrace = source._includeTrace
       _includeNativeConfig = source._includeNativeConfig
+      _repositories = source._repositories
     }
   }
 
@@ -1234,6 +1292,7 @@ nonisolated extension Ringfence_V1_FetchPolicyRequest: SwiftProtobuf.Message, Sw
         case 3: try { try decoder.decodeSingularStringField(value: &_storage._ifNoneMatch) }()
         case 4: try { try decoder.decodeSingularBoolField(value: &_storage._includeTrace) }()
         case 5: try { try decoder.decodeSingularBoolField(value: &_storage._includeNativeConfig) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._repositories) }()
         default: break
         }
       }
@@ -1261,6 +1320,9 @@ nonisolated extension Ringfence_V1_FetchPolicyRequest: SwiftProtobuf.Message, Sw
       if _storage._includeNativeConfig != false {
         try visitor.visitSingularBoolField(value: _storage._includeNativeConfig, fieldNumber: 5)
       }
+      if !_storage._repositories.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._repositories, fieldNumber: 6)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1275,10 +1337,101 @@ nonisolated extension Ringfence_V1_FetchPolicyRequest: SwiftProtobuf.Message, Sw
         if _storage._ifNoneMatch != rhs_storage._ifNoneMatch {return false}
         if _storage._includeTrace != rhs_storage._includeTrace {return false}
         if _storage._includeNativeConfig != rhs_storage._includeNativeConfig {return false}
+        if _storage._repositories != rhs_storage._repositories {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Ringfence_V1_RepositoryFetch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RepositoryFetch"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}repo\0\u{3}if_none_match\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.repo) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.ifNoneMatch) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.repo.isEmpty {
+      try visitor.visitSingularStringField(value: self.repo, fieldNumber: 1)
+    }
+    if !self.ifNoneMatch.isEmpty {
+      try visitor.visitSingularStringField(value: self.ifNoneMatch, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Ringfence_V1_RepositoryFetch, rhs: Ringfence_V1_RepositoryFetch) -> Bool {
+    if lhs.repo != rhs.repo {return false}
+    if lhs.ifNoneMatch != rhs.ifNoneMatch {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Ringfence_V1_RepositoryPolicy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RepositoryPolicy"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}repo\0\u{3}not_modified\0\u{1}etag\0\u{1}revision\0\u{3}agent_policy\0\u{3}agent_policy_signature\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.repo) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.notModified) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.etag) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.revision) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.agentPolicy) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.agentPolicySignature) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.repo.isEmpty {
+      try visitor.visitSingularStringField(value: self.repo, fieldNumber: 1)
+    }
+    if self.notModified != false {
+      try visitor.visitSingularBoolField(value: self.notModified, fieldNumber: 2)
+    }
+    if !self.etag.isEmpty {
+      try visitor.visitSingularStringField(value: self.etag, fieldNumber: 3)
+    }
+    if self.revision != 0 {
+      try visitor.visitSingularInt64Field(value: self.revision, fieldNumber: 4)
+    }
+    if !self.agentPolicy.isEmpty {
+      try visitor.visitSingularBytesField(value: self.agentPolicy, fieldNumber: 5)
+    }
+    if !self.agentPolicySignature.isEmpty {
+      try visitor.visitSingularBytesField(value: self.agentPolicySignature, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Ringfence_V1_RepositoryPolicy, rhs: Ringfence_V1_RepositoryPolicy) -> Bool {
+    if lhs.repo != rhs.repo {return false}
+    if lhs.notModified != rhs.notModified {return false}
+    if lhs.etag != rhs.etag {return false}
+    if lhs.revision != rhs.revision {return false}
+    if lhs.agentPolicy != rhs.agentPolicy {return false}
+    if lhs.agentPolicySignature != rhs.agentPolicySignature {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1331,7 +1484,7 @@ nonisolated extension Ringfence_V1_NativeConfigFile: SwiftProtobuf.Message, Swif
 
 nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FetchPolicyResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}not_modified\0\u{1}etag\0\u{1}ring\0\u{1}revision\0\u{3}trace_id\0\u{1}surfaces\0\u{1}trace\0\u{3}native_files\0\u{3}agent_policy\0\u{3}agent_policy_signature\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}not_modified\0\u{1}etag\0\u{1}ring\0\u{1}revision\0\u{3}trace_id\0\u{1}surfaces\0\u{1}trace\0\u{3}native_files\0\u{3}agent_policy\0\u{3}agent_policy_signature\0\u{1}repositories\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1349,6 +1502,7 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.nativeFiles) }()
       case 9: try { try decoder.decodeSingularBytesField(value: &self.agentPolicy) }()
       case 10: try { try decoder.decodeSingularBytesField(value: &self.agentPolicySignature) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.repositories) }()
       default: break
       }
     }
@@ -1385,6 +1539,9 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
     if !self.agentPolicySignature.isEmpty {
       try visitor.visitSingularBytesField(value: self.agentPolicySignature, fieldNumber: 10)
     }
+    if !self.repositories.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.repositories, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1399,6 +1556,7 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
     if lhs.nativeFiles != rhs.nativeFiles {return false}
     if lhs.agentPolicy != rhs.agentPolicy {return false}
     if lhs.agentPolicySignature != rhs.agentPolicySignature {return false}
+    if lhs.repositories != rhs.repositories {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

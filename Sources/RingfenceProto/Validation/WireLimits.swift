@@ -36,6 +36,8 @@ public enum WireLimits {
 
     // Policy requests.
     public static let surfaces = 64
+    /// Repositories resolved in one FetchPolicy besides the context's.
+    public static let repositoriesPerFetch = 256
 
     // Audit events.
     public static let eventID = 128

@@ -110,6 +110,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The policy in force at `moment`, if any was published by then.
+    /// (Not optimized: Swift 6.3.1's LLVM coroutine splitting crashes on this function in
+    /// release builds once `PolicyStore.snapshot` is inlined into it.)
+    @_optimize(none)
     static func policy(at moment: Date, client: PostgresClient) async throws -> PolicySnapshot? {
         let store = PolicyStore(client: client)
         guard let revision = try await store.revision(at: moment) else { return nil }

@@ -9,7 +9,8 @@ import RingfenceStore
 extension AgentService {
     /// FetchPolicy: the effective policy of the request's context, resolved from the
     /// in-memory snapshot; `not_modified` when the agent's etag still holds; the trace
-    /// and the agent's native files when asked for.
+    /// and the agent's native files when asked for; the signed policy the hook decides
+    /// from; and the same for each further repository asked for.
     public func fetchPolicy(request: ServerRequest<Ringfence_V1_FetchPolicyRequest>, context: ServerContext)
         async throws
         -> ServerResponse<Ringfence_V1_FetchPolicyResponse>
@@ -18,6 +19,7 @@ extension AgentService {
         let message = request.message
         try caller.requireHost(message.hostID)
         let requested = try message.context.validatedRequest()
+        let repositories = try message.validatedRepositories()
         guard let snapshot = await dependencies.snapshots.current else {
             throw RPCError(
                 code: .unavailable,
@@ -31,6 +33,13 @@ extension AgentService {
         response.etag = resolution.etag
         response.ring = Int32(resolution.ring.number)
         response.revision = resolution.revision
+        response.repositories = try repositories.map { wanted in
+            var repository = decision
+            repository.repo = wanted.repo
+            return try repositoryPolicy(
+                snapshot.resolve(repository), context: repository, ifNoneMatch: wanted.ifNoneMatch,
+                hostID: caller.hostID, now: now)
+        }
         if !message.ifNoneMatch.isEmpty && message.ifNoneMatch == resolution.etag {
             response.notModified = true
             return ServerResponse(message: response)
@@ -47,6 +56,26 @@ extension AgentService {
                 for: resolution, agentKind: requested.agentKind, hostID: caller.hostID, now: now)
         }
         return ServerResponse(message: response)
+    }
+
+    /// One further repository's answer: "not modified", or its signed policy (stored as
+    /// evidence like any resolution).
+    func repositoryPolicy(
+        _ resolution: Resolution, context: DecisionContext, ifNoneMatch: String, hostID: UUID, now: Date
+    ) throws -> Ringfence_V1_RepositoryPolicy {
+        var entry = Ringfence_V1_RepositoryPolicy()
+        entry.repo = context.repo ?? ""
+        entry.etag = resolution.etag
+        entry.revision = resolution.revision
+        if ifNoneMatch == resolution.etag {
+            entry.notModified = true
+            return entry
+        }
+        _ = noteResolution(resolution, context: context, hostID: hostID, now: now)
+        let signed = try dependencies.signer.sign(AgentPolicy(resolution))
+        entry.agentPolicy = Data(signed.policy)
+        entry.agentPolicySignature = Data(signed.signature)
+        return entry
     }
 
     /// Queues the resolution for storage (`EvidenceRecorder`) and returns its trace id;

@@ -10,7 +10,7 @@ struct AgentSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent-sim",
         abstract: "Simulate agents against a running server: enrol, heartbeat, fetch policy, stream events.",
-        subcommands: [Run.self, Load.self, Soak.self],
+        subcommands: [Run.self, Load.self, Soak.self, Propagation.self],
         defaultSubcommand: Run.self
     )
 

@@ -80,14 +80,28 @@ struct WorkstationCommand: AsyncParsableCommand {
         #endif
     }
 
-    /// The inventory reader for this machine.
-    static func inventory(cache: WorkstationCache, users: [String]) -> InventoryReader {
-        let list = ContextOptions.split(users)
-        return InventoryReader(
-            cache: cache, hostname: ProcessInfo.processInfo.hostName, os: osName,
-            osVersion: ProcessInfo.processInfo.operatingSystemVersionString,
-            installerVersion: Ringfence.configuration.version,
-            users: list.isEmpty ? [ProcessInfo.processInfo.environment["USER"] ?? ""].filter { !$0.isEmpty } : list)
+    /// What heartbeats read the inventory from.
+    struct InventoryOptions: ParsableArguments {
+        @Option(help: "Directory users of this host (default $USER; comma-separated).")
+        var users: [String] = []
+        @Option(help: "Home directory whose agent configuration to read (default $HOME).")
+        var home: String?
+        @Option(
+            name: .customLong("system-root"),
+            help: "Prefix of system paths such as /etc/claude-code (for containers and tests; default none).")
+        var systemRoot: String = ""
+
+        /// The inventory reader for this machine.
+        func reader(cache: WorkstationCache) -> InventoryReader {
+            let list = ContextOptions.split(users)
+            let environment = ProcessInfo.processInfo.environment
+            return InventoryReader(
+                cache: cache, home: home ?? environment["HOME"] ?? "", systemRoot: systemRoot,
+                hostname: ProcessInfo.processInfo.hostName, os: WorkstationCommand.osName,
+                osVersion: ProcessInfo.processInfo.operatingSystemVersionString,
+                installerVersion: Ringfence.configuration.version,
+                users: list.isEmpty ? [environment["USER"] ?? ""].filter { !$0.isEmpty } : list)
+        }
     }
 
     /// `workstation enrol`: trades a one-time token for this host's API key.
@@ -131,8 +145,7 @@ struct WorkstationCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
         @OptionGroup var target: PolicyTarget
-        @Option(help: "Directory users of this host (default $USER; comma-separated).")
-        var users: [String] = []
+        @OptionGroup var inventory: InventoryOptions
         @Option(name: .customLong("send-interval"), help: "How often to send the hook's queued events: 30s, 5m.")
         var sendInterval: TimeSpan = TimeSpan(seconds: 60)
         @Option(
@@ -144,7 +157,7 @@ struct WorkstationCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (user, kind, directory) = try target.resolved(cache: common.cache)
-            let reader = WorkstationCommand.inventory(cache: common.store, users: users)
+            let reader = inventory.reader(cache: common.store)
             let options = WorkstationRun<HTTP2ClientTransport.Posix>.Options(
                 user: user, agentKind: kind, installDirectory: directory,
                 settings: AgentSchedule.Settings(
@@ -193,14 +206,13 @@ struct WorkstationCommand: AsyncParsableCommand {
             abstract: "Send a heartbeat with the inventory (agents, hook state, managed files' hashes, repositories).")
 
         @OptionGroup var common: Common
-        @Option(help: "Directory users of this host (default $USER; comma-separated).")
-        var users: [String] = []
+        @OptionGroup var options: InventoryOptions
 
         func run() async throws {
-            let inventory = WorkstationCommand.inventory(cache: common.store, users: users).read()
+            let inventory = options.reader(cache: common.store).read()
             let response = try await common.client { client in try await client.heartbeat(inventory: inventory) }
             print(
-                "heartbeat sent (\(inventory.agents.count) agent(s)); server policy revision \(response.policyRevision), next in \(response.nextHeartbeatSeconds) s"
+                "heartbeat sent (\(inventory.agents.count) agent(s), \(inventory.mcpServers.count) MCP server(s)); server policy revision \(response.policyRevision), next in \(response.nextHeartbeatSeconds) s"
             )
         }
     }

@@ -25,7 +25,7 @@ struct MessageRoundTripTests {
         Ringfence_V1_ReportEventsRequest.self, Ringfence_V1_RejectedEvent.self,
         Ringfence_V1_ReportEventsResponse.self, Ringfence_V1_RotateKeyRequest.self,
         Ringfence_V1_WatchPolicyRequest.self,
-        Ringfence_V1_PolicyAnnouncement.self,
+        Ringfence_V1_PolicyAnnouncement.self, Ringfence_V1_RepositoryFetch.self, Ringfence_V1_RepositoryPolicy.self,
         Ringfence_V1_RotateKeyResponse.self,
         Ringfence_V1_ResolveRequest.self, Ringfence_V1_ResolveResponse.self, Ringfence_V1_ExplainRequest.self,
         Ringfence_V1_ExplainResponse.self, Ringfence_V1_GetFleetSummaryRequest.self,

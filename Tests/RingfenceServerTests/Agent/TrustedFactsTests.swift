@@ -111,4 +111,56 @@ struct TrustedFactsTests {
             }
         }
     }
+
+    @Test("several repositories in one FetchPolicy: in order, each signed or not modified; over the limit refused")
+    func severalRepositories() async throws {
+        try await AgentServiceHarness.run { harness in
+            try await harness.withAgentClient { agent in
+                var enroll = Ringfence_V1_EnrollRequest()
+                enroll.enrollmentToken = try await harness.enrollmentToken(users: ["bob"])
+                enroll.host.machineID = "m-repos"
+                enroll.host.hostname = "m-repos"
+                let enrolled = try await agent.enroll(enroll)
+                var single = Ringfence_V1_FetchPolicyRequest()
+                single.hostID = enrolled.hostID
+                single.context.user = "bob"
+                single.context.repo = "payments/api"
+                let alone = try await agent.fetchPolicy(single, metadata: bearer(enrolled.apiKey))
+
+                var fetch = Ringfence_V1_FetchPolicyRequest()
+                fetch.hostID = enrolled.hostID
+                fetch.context.user = "bob"
+                fetch.repositories = [("payments/api", alone.etag), ("acme/sandbox", ""), ("someone/else", "stale")].map
+                {
+                    var entry = Ringfence_V1_RepositoryFetch()
+                    entry.repo = $0.0
+                    entry.ifNoneMatch = $0.1
+                    return entry
+                }
+                let answer = try await agent.fetchPolicy(fetch, metadata: bearer(enrolled.apiKey))
+                #expect(answer.repositories.map(\.repo) == ["payments/api", "acme/sandbox", "someone/else"])
+                #expect(answer.repositories.map(\.notModified) == [true, false, false])
+                #expect(answer.repositories[0].etag == alone.etag && answer.repositories[0].agentPolicy.isEmpty)
+                let key = Array(enrolled.policySigningKey)
+                for entry in answer.repositories.dropFirst() {
+                    let sealed = SignedPolicy.seal(
+                        policy: Array(entry.agentPolicy), signature: Array(entry.agentPolicySignature))
+                    let policy = try AgentPolicy(binary: try SignedPolicy.open(sealed, publicKey: key))
+                    #expect(policy.repository?.slug == entry.repo && policy.etag == entry.etag)
+                }
+                let sandbox = try AgentPolicy(binary: Array(answer.repositories[1].agentPolicy))
+                #expect(sandbox.repository?.trust == .sandbox)
+                // Each one equals what a call of its own gives.
+                single.context.repo = "acme/sandbox"
+                #expect(
+                    try await agent.fetchPolicy(single, metadata: bearer(enrolled.apiKey)).etag
+                        == answer.repositories[1].etag)
+
+                fetch.repositories = Array(repeating: fetch.repositories[1], count: WireLimits.repositoriesPerFetch + 1)
+                await expectRPCError(.invalidArgument) {
+                    _ = try await agent.fetchPolicy(fetch, metadata: bearer(enrolled.apiKey))
+                }
+            }
+        }
+    }
 }
