@@ -78,7 +78,13 @@ public enum HookProcess {
     /// One run as a process: stdin in, the outcome on stdout and stderr; returns the exit status.
     public static func runWithStandardStreams(_ arguments: Arguments) -> Int32 {
         let input = FileHandle.standardInput.readData(ofLength: maxInputBytes + 1)
-        let outcome = run(arguments, input: input, environment: ProcessInfo.processInfo.environment)
+        // Only the three variables the hook reads: building ProcessInfo's whole environment
+        // dictionary showed in the hook's start-up profile.
+        var environment: [String: String] = [:]
+        for name in ["HOME", "USER", "LOGNAME"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        let outcome = run(arguments, input: input, environment: environment)
         FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
         if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
         return outcome.status
