@@ -303,6 +303,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceServerTests",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "RingfenceAdapters",
                 "RingfenceCore",
                 "RingfenceProto",

@@ -47,7 +47,7 @@ extension AgentService {
         let traceID = noteResolution(resolution, context: decision, hostID: caller.hostID, now: now)
         response.traceID = traceID.uuidString.lowercased()
         response.surfaces = resolution.surfaces.map(\.proto)
-        let signed = try dependencies.signer.sign(AgentPolicy(resolution))
+        let signed = try signatures.signed(resolution, now: now)
         response.agentPolicy = Data(signed.policy)
         response.agentPolicySignature = Data(signed.signature)
         if message.includeTrace { response.trace = resolution.traceLines.map(\.proto) }
@@ -72,7 +72,7 @@ extension AgentService {
             return entry
         }
         _ = noteResolution(resolution, context: context, hostID: hostID, now: now)
-        let signed = try dependencies.signer.sign(AgentPolicy(resolution))
+        let signed = try signatures.signed(resolution, now: now)
         entry.agentPolicy = Data(signed.policy)
         entry.agentPolicySignature = Data(signed.signature)
         return entry

@@ -51,6 +51,7 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
     let validator: AuditEventValidator
     let facts: DecisionFacts
     let watches = WatchLimiter(perHost: 4)
+    let signatures: SignedPolicyCache
     let logger: Logger
 
     public init(
@@ -62,6 +63,7 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
         self.authenticator = authenticator
         self.enrollLimiter = RateLimiter(rate: configuration.enrollPerSecond, burst: configuration.enrollBurst)
         self.validator = AuditEventValidator(maxAge: configuration.eventMaxAge, maxFuture: configuration.eventMaxFuture)
+        self.signatures = SignedPolicyCache(signer: dependencies.signer)
         self.facts = DecisionFacts(
             fleet: dependencies.fleet, directory: dependencies.directory,
             cacheSeconds: configuration.cacheSeconds)
