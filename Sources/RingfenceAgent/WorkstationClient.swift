@@ -126,9 +126,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         }
         // At most `repositoriesPerFetch` repositories a call: the first call also carries
         // the context's own policy (and the native files), later ones only the etag of it.
-        let chunks = stride(from: 0, to: max(slugs.count, 1), by: WireLimits.repositoriesPerFetch).map {
-            Array(slugs[$0..<min($0 + WireLimits.repositoriesPerFetch, slugs.count)])
-        }
+        let chunks = slugs.isEmpty ? [[]] : slugs.chunked(by: WireLimits.repositoriesPerFetch)
         var report = FetchReport()
         var revisions: [Int64] = []
         for (index, chunk) in chunks.enumerated() {
@@ -233,9 +231,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
                     report.unreadable += 1
                 }
             }
-            let chunks = stride(from: 0, to: events.count, by: 500).map {
-                Array(events[$0..<min($0 + 500, events.count)])
-            }
+            let chunks = events.chunked(by: 500)
             if !chunks.isEmpty {
                 let hostID = identity.hostID
                 let response = try await agent.reportEvents(metadata: metadata) { writer in
@@ -254,5 +250,12 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
             try FileManager.default.removeItem(atPath: batch)
         }
         return report
+    }
+}
+
+extension Array {
+    /// The elements in consecutive slices of at most `size` (none for an empty array).
+    func chunked(by size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

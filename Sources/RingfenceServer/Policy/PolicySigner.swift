@@ -21,8 +21,14 @@ public struct PolicySigner: Sendable {
     public var publicKey: [UInt8] { Array(key.publicKey.rawRepresentation) }
 
     /// A policy's binary form and its signature.
-    public func sign(_ policy: AgentPolicy) throws -> (policy: [UInt8], signature: [UInt8]) {
+    public struct Signed: Sendable {
+        public var policy: [UInt8]
+        public var signature: [UInt8]
+    }
+
+    /// Signs a policy's binary form.
+    public func sign(_ policy: AgentPolicy) throws -> Signed {
         let bytes = policy.binary
-        return (bytes, try SignedPolicy.sign(bytes, with: key))
+        return Signed(policy: bytes, signature: try SignedPolicy.sign(bytes, with: key))
     }
 }

@@ -15,13 +15,7 @@ public struct SignedPolicyCache: Sendable {
     }
 
     let signer: PolicySigner
-    let entries: ExpiringCache<Key, SignedAnswer>
-
-    /// A policy's binary form and its signature.
-    public struct SignedAnswer: Sendable {
-        public var policy: [UInt8]
-        public var signature: [UInt8]
-    }
+    let entries: ExpiringCache<Key, PolicySigner.Signed>
 
     /// Answers signed with `signer`, kept `lifetime` seconds (at most `capacity` of them).
     public init(signer: PolicySigner, lifetime: TimeInterval = 300, capacity: Int = 20_000) {
@@ -30,14 +24,13 @@ public struct SignedPolicyCache: Sendable {
     }
 
     /// The signed policy of `resolution`, signed now or taken from the cache.
-    public func signed(_ resolution: Resolution, now: Date = Date()) throws -> SignedAnswer {
+    public func signed(_ resolution: Resolution, now: Date = Date()) throws -> PolicySigner.Signed {
         let key = Key(
             user: resolution.context.user, revision: resolution.revision, etag: resolution.etag,
             repository: resolution.context.repo ?? "")
         if let hit = entries.fresh(key, now: now) { return hit }
         let signed = try signer.sign(AgentPolicy(resolution))
-        let answer = SignedAnswer(policy: signed.policy, signature: signed.signature)
-        entries.store(answer, for: key, now: now)
-        return answer
+        entries.store(signed, for: key, now: now)
+        return signed
     }
 }
