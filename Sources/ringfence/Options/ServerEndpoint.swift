@@ -1,6 +1,7 @@
 import ArgumentParser
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Synchronization
 
 /// `--server host:port` and `--ca FILE`: where a running Ringfence server is, for the
 /// commands that speak gRPC to it (agent-sim, health, workstation).
@@ -32,6 +33,19 @@ struct ServerEndpoint: ParsableArguments {
         let transport = try HTTP2ClientTransport.Posix(
             target: host.contains(":") ? .ipv6(address: host, port: port) : .ipv4(address: host, port: port),
             transportSecurity: security)
-        return try await withGRPCClient(transport: transport) { try await body($0) }
+        // A body that makes no call (an empty event queue) can return before the client's
+        // connections started; grpc-swift then reports `clientIsStopped` from
+        // runConnections although the body succeeded. Its result stands.
+        let finished = Mutex<Result?>(nil)
+        do {
+            return try await withGRPCClient(transport: transport) { client in
+                let result = try await body(client)
+                finished.withLock { $0 = result }
+                return result
+            }
+        } catch let error as RuntimeError where error.code == .clientIsStopped {
+            guard let result = finished.withLock({ $0 }) else { throw error }
+            return result
+        }
     }
 }
