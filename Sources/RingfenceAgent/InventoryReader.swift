@@ -5,7 +5,8 @@ import RingfenceProto
 import RingfenceWorkstation
 
 /// What a heartbeat reports about the host, read from the machine each time: the users;
-/// the agents found (Claude Code by `~/.claude.json` or `~/.claude`, Cursor by `~/.cursor`,
+/// the agents found (Claude Code by `~/.claude.json` or `~/.claude`, Cursor by `~/.cursor`, Copilot by
+/// `~/.copilot`, Codex by `~/.codex`, Gemini CLI by `~/.gemini`, Windsurf by `~/.codeium/windsurf`,
 /// and every agent whose files the workstation installed), for each the SHA-256 of its
 /// managed files as they are now and the hook's state (installed when every file is there
 /// and still calls the hook, missing otherwise); the MCP servers in the agents'
@@ -82,8 +83,14 @@ public struct InventoryReader: Sendable {
             return manager.fileExists(atPath: home + "/.claude.json") || manager.fileExists(atPath: home + "/.claude")
         case .cursor:
             return manager.fileExists(atPath: home + "/.cursor")
-        default:
-            return false
+        case .copilot:
+            return manager.fileExists(atPath: home + "/.copilot")
+        case .codex:
+            return manager.fileExists(atPath: home + "/.codex")
+        case .geminiCLI:
+            return manager.fileExists(atPath: home + "/.gemini")
+        case .windsurf:
+            return manager.fileExists(atPath: home + "/.codeium/windsurf")
         }
     }
 
@@ -129,19 +136,23 @@ public struct InventoryReader: Sendable {
             return agent
         }
         agent.hookVersion = installerVersion
-        var callsHook = !install.files.isEmpty
+        // Installed: every file is there, and one of them still calls the hook (Copilot's
+        // managed settings do not; its hook file does).
+        var present = !install.files.isEmpty
+        var callsHook = false
         agent.managedFiles = install.files.map { name in
             var file = Ringfence_V1_ManagedFile()
             file.name = name
             let content = FileManager.default.contents(atPath: install.directory + "/" + name)
             file.sha256 = content.map { NativeFile.sha256Hex(Array($0)) } ?? ""
-            if !(content.map { String(decoding: $0, as: UTF8.self).contains("--agent \(kind.rawValue)") } ?? false) {
-                callsHook = false
+            if content == nil { present = false }
+            if content.map({ String(decoding: $0, as: UTF8.self).contains("--agent \(kind.rawValue)") }) ?? false {
+                callsHook = true
             }
             return file
         }
         agent.managedConfigHash = ManagedFiles(agent.managedFiles.map { ($0.name, $0.sha256) }).digest
-        agent.hookState = callsHook ? .installed : .missing
+        agent.hookState = present && callsHook ? .installed : .missing
         return agent
     }
 }

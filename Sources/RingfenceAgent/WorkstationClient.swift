@@ -177,7 +177,10 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         -> [(path: String, sha256: String)]
     {
         for file in response.nativeFiles {
-            guard !file.name.contains("/"), !file.name.hasPrefix(".") else {
+            // A name relative to the install directory (`managed-settings.d/ringfence.json`):
+            // no absolute path, no `..`, no hidden part.
+            let parts = file.name.split(separator: "/", omittingEmptySubsequences: false)
+            guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") }) else {
                 throw WorkstationError("refusing file name '\(file.name)'")
             }
             guard NativeFile.sha256Hex(Array(file.content)) == file.sha256 else {

@@ -18,13 +18,16 @@ public enum HookProcess {
             self.failClosed = failClosed
         }
 
-        /// The agent of `--agent`: one with a hook protocol (claude-code or cursor).
+        /// The agent of `--agent`.
         public static func agent(_ name: String) throws(WorkstationError) -> AgentKind {
-            guard let kind = AgentKind(name: name), kind != .copilot else {
-                throw WorkstationError("--agent must be claude-code or cursor, got '\(name)'")
+            guard let kind = AgentKind(name: name) else {
+                throw WorkstationError("--agent must be one of \(agentNames), got '\(name)'")
             }
             return kind
         }
+
+        /// The agents `--agent` takes, for messages.
+        public static var agentNames: String { AgentKind.allCases.map(\.rawValue).joined(separator: ", ") }
 
         /// The surfaces of `--fail-closed` values (comma-separated, repeatable).
         public static func surfaces(_ values: [String]) throws(WorkstationError) -> Set<Surface> {
@@ -63,7 +66,7 @@ public enum HookProcess {
                 }
                 index += 1
             }
-            guard let agent else { throw WorkstationError("--agent is needed (claude-code or cursor)") }
+            guard let agent else { throw WorkstationError("--agent is needed (\(Self.agentNames))") }
             self.init(agent: agent, cache: cache, failClosed: try Self.surfaces(failClosed))
         }
     }
@@ -93,9 +96,10 @@ public enum HookProcess {
     /// Largest hook input read, in bytes.
     public static let maxInputBytes = 1 << 20
 
-    /// Decides one input. Unreadable input: a message and exit status 2 (the agent refuses
-    /// the action) when any surface fails closed, else 1 (the agent goes ahead). A failure
-    /// to queue the event is reported on stderr; the answer stands.
+    /// Decides one input. Input that cannot be read at all (not JSON, too large) is
+    /// `unrecognized` like any input the agent's protocol does not understand: recorded,
+    /// and refused with exit status 2 when any surface fails closed. A failure to queue the
+    /// event is reported on stderr; the answer stands.
     public static func run(_ arguments: Arguments, input: Data, environment: [String: String], now: Date = Date())
         -> Outcome
     {
@@ -106,8 +110,7 @@ public enum HookProcess {
             }
             invocation = try HookInvocation(agent: arguments.agent, json: input)
         } catch {
-            return Outcome(
-                stdout: "", stderr: "ringfence hook: \(error)\n", status: arguments.failClosed.isEmpty ? 1 : 2)
+            invocation = .unreadable(agent: arguments.agent, reason: "\(error)")
         }
         let cache = WorkstationCache(directory: arguments.cache)
         // The repository of the directory the agent works in decides which policy applies.
@@ -120,12 +123,12 @@ public enum HookProcess {
             invocation: invocation, policy: policy, failClosed: arguments.failClosed,
             home: environment["HOME"] ?? "", user: environment["USER"] ?? environment["LOGNAME"] ?? "",
             eventID: UUID().uuidString.lowercased(), now: now.timeIntervalSince1970, repo: slug ?? "")
-        var stderr = ""
+        var stderr = run.answer.stderr
         if let event = run.event {
             do {
                 try cache.enqueue(event)
             } catch {
-                stderr = "ringfence hook: \(error)\n"
+                stderr += "ringfence hook: \(error)\n"
             }
         }
         return Outcome(stdout: run.answer.stdout, stderr: stderr, status: run.answer.exitCode)

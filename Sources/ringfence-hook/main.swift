@@ -2,7 +2,8 @@
 // of a hook that runs before every shell command (docs/agents.md, docs/performance.md).
 // Same flags and behaviour as `ringfence hook`:
 //
-//   ringfence-hook --agent claude-code|cursor [--cache DIR] [--fail-closed SURFACE,...]
+//   ringfence-hook --agent AGENT [--cache DIR] [--fail-closed SURFACE,...]
+//   (AGENT: claude-code, cursor, copilot, codex, gemini-cli, windsurf)
 //
 // Build it as a fully static executable (no dynamic loading: starts in under 2 ms):
 //   swift build -c release --scratch-path .build-static --product ringfence-hook -Xswiftc -static-executable
@@ -12,7 +13,7 @@ import RingfenceWorkstation
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--help" || arguments.first == "-h" {
     print(
-        "usage: ringfence-hook --agent claude-code|cursor [--cache DIR] [--fail-closed SURFACE,...]  (agent hook JSON on stdin)"
+        "usage: ringfence-hook --agent \(HookProcess.Arguments.agentNames) [--cache DIR] [--fail-closed SURFACE,...]  (agent hook JSON on stdin)"
     )
     exit(0)
 }

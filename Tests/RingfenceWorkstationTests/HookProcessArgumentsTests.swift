@@ -22,8 +22,11 @@ struct HookProcessArgumentsTests {
     @Test(
         "mistakes are refused with a message naming the option",
         arguments: [
-            ([], "--agent is needed (claude-code or cursor)"),
-            (["--agent", "copilot"], "--agent must be claude-code or cursor, got 'copilot'"),
+            ([], "--agent is needed (claude-code, cursor, copilot, codex, gemini-cli, windsurf)"),
+            (
+                ["--agent", "vim"],
+                "--agent must be one of claude-code, cursor, copilot, codex, gemini-cli, windsurf, got 'vim'"
+            ),
             (
                 ["--agent", "cursor", "--cahce", "/x"],
                 "unknown option '--cahce' (expected --agent, --cache, --fail-closed)"

@@ -26,10 +26,12 @@ public struct ActionEvaluator: Sendable {
         self.home = home.hasSuffix("/") ? String(home.dropLast()) : home
     }
 
-    /// The compiled rules of a surface.
+    /// The compiled rules of a surface. Command lines, prompts and raw input names have no
+    /// path structure: their patterns are command globs (`*` crosses `/`).
     func compiled(_ surface: Surface) -> [CompiledRule] {
         guard let rules = policy.surfaces.first(where: { $0.surface == surface })?.rules else { return [] }
-        let command = surface == .riskyShell || surface == .credentialExfiltration
+        let textual: Set<Surface> = [.riskyShell, .credentialExfiltration, .promptCredential, .unrecognized]
+        let command = textual.contains(surface)
         return rules.map { rule in
             CompiledRule(surface: surface, rule: rule, globs: rule.match.map { command ? Glob(command: $0) : Glob($0) })
         }
@@ -37,16 +39,24 @@ public struct ActionEvaluator: Sendable {
 
     /// The decision for an action.
     ///
-    /// - Parameter unmanagedRepository: the slug of the repository the action happens in,
-    ///   when policy does not manage it (or the host has no policy for it yet): its
-    ///   `unmanaged_repo` rules are matched against the slug and decide too.
-    public func decide(_ action: AgentAction, unmanagedRepository: String? = nil) -> HookDecision {
-        let texts = subjects(of: action)
-        var checks = action.surfaces.map { ($0, texts) }
-        if let unmanagedRepository { checks.append((.unmanagedRepo, [unmanagedRepository])) }
+    /// - Parameters:
+    ///   - unmanagedRepository: the slug of the repository the action happens in, when
+    ///     policy does not manage it (or the host has no policy for it yet): its
+    ///     `unmanaged_repo` rules are matched against the slug and decide too.
+    ///   - workingDirectory: where relative paths in a shell command start.
+    public func decide(_ action: AgentAction, unmanagedRepository: String? = nil, workingDirectory: String = "")
+        -> HookDecision
+    {
+        var subjects = Subjects(action: action, home: home, workingDirectory: workingDirectory)
+        var checks = action.surfaces
+        if unmanagedRepository != nil { checks.append(.unmanagedRepo) }
         var best: HookDecision.Match?
-        for (surface, texts) in checks {
-            for compiled in compiled(surface) {
+        for surface in checks {
+            let rules = compiled(surface)
+            guard !rules.isEmpty else { continue }
+            let texts = surface == .unmanagedRepo ? [unmanagedRepository ?? ""] : subjects.texts(for: surface)
+            guard !texts.isEmpty else { continue }
+            for compiled in rules {
                 guard let index = compiled.globs.firstIndex(where: { glob in texts.contains { glob.matches($0) } })
                 else { continue }
                 let candidate = HookDecision.Match(
@@ -66,19 +76,51 @@ public struct ActionEvaluator: Sendable {
         return (lhs.rule.pack, lhs.rule.id) < (rhs.rule.pack, rhs.rule.id)
     }
 
-    /// The texts patterns are matched against.
-    func subjects(of action: AgentAction) -> [String] {
-        switch action {
-        case .shell(let command):
-            let whole = Self.collapsingWhitespace(command)
-            let parts = Self.commandParts(command).map(Self.collapsingWhitespace)
-            return parts.count > 1 ? [whole] + parts : [whole]
-        case .readFile(let path):
-            // Absolute path, and the `~/` form when it lies under the home directory.
+    /// The texts patterns are matched against, per surface; the files of a shell command
+    /// are found once, when a path surface first asks.
+    struct Subjects {
+        let action: AgentAction
+        let home: String
+        let workingDirectory: String
+        var shellPaths: ShellCommandPaths?
+
+        init(action: AgentAction, home: String, workingDirectory: String) {
+            self.action = action
+            self.home = home
+            self.workingDirectory = workingDirectory
+        }
+
+        mutating func texts(for surface: Surface) -> [String] {
+            switch (action, surface) {
+            case (.shell(let command), .sensitivePathRead), (.shell(let command), .sensitivePathWrite):
+                if shellPaths == nil {
+                    shellPaths = ShellCommandPaths(command: command, workingDirectory: workingDirectory, home: home)
+                }
+                let paths = surface == .sensitivePathRead ? shellPaths?.reads ?? [] : shellPaths?.writes ?? []
+                return paths.flatMap(pathForms)
+            case (.shell(let command), _):
+                let whole = ActionEvaluator.collapsingWhitespace(command)
+                let parts = ActionEvaluator.commandParts(command).map(ActionEvaluator.collapsingWhitespace)
+                return parts.count > 1 ? [whole] + parts : [whole]
+            case (.readFiles(let paths), _), (.writeFiles(let paths), _):
+                return paths.prefix(ShellCommandPaths.limit).flatMap(pathForms)
+            case (.mcpTool(let server, let tool), _):
+                return ["\(server).\(tool)"]
+            case (.fetch(let url), _):
+                return WebAddress(url)?.subjects ?? []
+            case (.prompt(let text), _):
+                // Word by word: a credential is one word; the first 4,096 words are looked at.
+                return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                    .prefix(4096).map(String.init)
+            case (.unrecognized(let name), _):
+                return [name]
+            }
+        }
+
+        /// A path, and its `~/` form when it lies under the home directory.
+        func pathForms(_ path: String) -> [String] {
             if !home.isEmpty, path.hasPrefix(home + "/") { return [path, "~" + path.dropFirst(home.count)] }
             return [path]
-        case .mcpTool(let server, let tool):
-            return ["\(server).\(tool)"]
         }
     }
 

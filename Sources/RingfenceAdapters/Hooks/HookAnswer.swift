@@ -5,56 +5,45 @@ import RingfenceCore
 public struct HookAnswer: Sendable, Hashable {
     /// Written to stdout; empty for "no opinion".
     public var stdout: String
-    /// Process exit status (0: the agent reads stdout).
+    /// Written to stderr: the reason, for agents that read it on exit status 2.
+    public var stderr: String
+    /// Process exit status: 0 (the agent reads stdout), or 2 (the agent blocks the action).
     public var exitCode: Int32
     /// What happened to the action, for the audit event.
     public var verdict: Verdict
 
+    public init(stdout: String = "", stderr: String = "", exitCode: Int32 = 0, verdict: Verdict) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exitCode = exitCode
+        self.verdict = verdict
+    }
+
     /// The answer for a decision about an invocation.
     public init(_ decision: HookDecision, for invocation: HookInvocation) {
-        exitCode = 0
-        let message = decision.message
-        switch invocation.agent {
-        case .claudeCode:
-            verdict = decision.verdict
-            let permission: String
-            switch decision.verdict {
-            case .block: permission = "deny"
-            case .warn: permission = "ask"
-            // No opinion: Claude Code's own permission rules and prompts go on as usual.
-            case .pass, .warnCandidate, .blockCandidate:
-                stdout = ""
-                return
-            }
-            stdout =
-                JSONText.object([
-                    (
-                        "hookSpecificOutput",
-                        .object([
-                            ("hookEventName", .string("PreToolUse")),
-                            ("permissionDecision", .string(permission)),
-                            ("permissionDecisionReason", .string(message)),
-                        ])
-                    )
-                ]).compact + "\n"
-        case .cursor:
-            let canAsk = invocation.event != "beforeReadFile"
-            var verdict = decision.verdict
-            if verdict == .warn && !canAsk { verdict = .warnCandidate }
-            self.verdict = verdict
-            var members: [(String, JSONText)]
-            switch verdict {
-            case .block: members = [("permission", .string("deny"))]
-            case .warn: members = [("permission", .string("ask"))]
-            case .pass, .warnCandidate, .blockCandidate: members = [("permission", .string("allow"))]
-            }
-            if (verdict == .block || verdict == .warn) && canAsk {
-                members += [("user_message", .string(message)), ("agent_message", .string(message))]
-            }
-            stdout = JSONText.object(members).compact + "\n"
-        case .copilot:
-            verdict = decision.verdict
-            stdout = ""
+        if invocation.event.isEmpty, case .unrecognized = invocation.action {
+            // Input that could not be read at all has no event to answer in: exit status 2
+            // blocks in every agent's protocol, 0 with nothing printed lets the agent go on.
+            self = decision.verdict == .block ? .blocking(decision.message) : HookAnswer(verdict: decision.verdict)
+            return
         }
+        switch invocation.agent {
+        case .claudeCode: self = ClaudeCodeHook.answer(decision, for: invocation)
+        case .codex: self = CodexHook.answer(decision, for: invocation)
+        case .cursor: self = CursorHook.answer(decision, for: invocation)
+        case .copilot: self = CopilotHook.answer(decision, for: invocation)
+        case .geminiCLI: self = GeminiCLIHook.answer(decision, for: invocation)
+        case .windsurf: self = WindsurfHook.answer(decision, for: invocation)
+        }
+    }
+
+    /// Exit status 2 with the reason on stderr: blocks in every agent that reads exit codes.
+    static func blocking(_ message: String) -> HookAnswer {
+        HookAnswer(stderr: message + "\n", exitCode: 2, verdict: .block)
+    }
+
+    /// The verdict recorded when the agent cannot ask: a warning becomes a warn-candidate.
+    static func withoutAsking(_ verdict: Verdict) -> Verdict {
+        verdict == .warn ? .warnCandidate : verdict
     }
 }

@@ -16,6 +16,11 @@ public struct HookRun: Sendable {
 
     /// Decides one invocation.
     ///
+    /// Input the hook does not understand (an `unrecognized` action) is decided by the
+    /// hook's fail mode — refused when any surface fails closed, else let through — or by
+    /// the policy's `unrecognized` rules where they are stricter (a block, or a warn when
+    /// the hook fails open); never looser. Either way it is recorded.
+    ///
     /// - Parameters:
     ///   - failClosed: surfaces that refuse actions when there is no usable policy.
     ///   - user: the user recorded when there is no policy to say who it was resolved for.
@@ -37,15 +42,41 @@ public struct HookRun: Sendable {
         case .available(let policy):
             // Work in a repository policy does not manage — or one this host holds no
             // policy for yet, which counts as unmanaged until it is fetched.
-            let managed = policy.repository.map { $0.slug == repo && $0.managed } ?? false
-            decision = ActionEvaluator(policy: policy, home: home).decide(
-                action, unmanagedRepository: repo.isEmpty || managed ? nil : repo)
+            // Input not understood is judged on its own: it is always recorded as `unrecognized`.
+            var managed = policy.repository.map { $0.slug == repo && $0.managed } ?? false
+            if case .unrecognized = action { managed = true }
+            let decided = ActionEvaluator(policy: policy, home: home).decide(
+                action, unmanagedRepository: repo.isEmpty || managed ? nil : repo,
+                workingDirectory: invocation.directory)
+            // The fail mode is a floor: `unrecognized` rules can be stricter, never looser.
+            if case .unrecognized(let name) = action, decided.verdict != .block,
+                decided.match == nil || !failClosed.isEmpty
+            {
+                decision = Self.failMode(name, failClosed: failClosed)
+            } else {
+                decision = decided
+            }
             etag = policy.etag
             eventUser = policy.user
         case .unavailable(let reason):
-            let closed = action.surfaces.first { failClosed.contains($0) }
+            if case .unrecognized(let name) = action {
+                decision = Self.failMode(name, failClosed: failClosed)
+                etag = ""
+                eventUser = user
+                break
+            }
+            // A command that reads or writes no file is not a sensitive-path action.
+            var surfaces = action.surfaces
+            if case .shell(let command) = action {
+                let paths = ShellCommandPaths(command: command, workingDirectory: invocation.directory, home: home)
+                surfaces.removeAll {
+                    ($0 == .sensitivePathRead && paths.reads.isEmpty)
+                        || ($0 == .sensitivePathWrite && paths.writes.isEmpty)
+                }
+            }
+            let closed = surfaces.first { failClosed.contains($0) }
             decision = HookDecision(
-                verdict: closed == nil ? .pass : .block, match: nil, surface: closed ?? action.surfaces[0],
+                verdict: closed == nil ? .pass : .block, match: nil, surface: closed ?? surfaces[0],
                 policyUnavailable: reason)
             etag = ""
             eventUser = user
@@ -54,5 +85,13 @@ public struct HookRun: Sendable {
         event = QueuedEvent(
             eventID: eventID, occurredAt: now, user: eventUser, invocation: invocation, action: action,
             decision: decision, verdict: answer.verdict, policyETag: etag, repo: repo)
+    }
+
+    /// The decision for input not understood that no `unrecognized` rule matched: the
+    /// hook's fail mode.
+    static func failMode(_ name: String, failClosed: Set<Surface>) -> HookDecision {
+        HookDecision(
+            verdict: failClosed.isEmpty ? .pass : .block, match: nil, surface: .unrecognized,
+            policyUnavailable: "the hook does not understand this input (\(name.prefix(128)))")
     }
 }

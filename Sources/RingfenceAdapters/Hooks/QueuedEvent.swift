@@ -62,6 +62,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
             appliedLevel = .off
             uncappedLevel = .off
         }
-        if let reason = decision.policyUnavailable { summary += " (\(reason))" }
+        // An input not understood is named by its summary already.
+        if let reason = decision.policyUnavailable, decision.surface != .unrecognized { summary += " (\(reason))" }
     }
 }

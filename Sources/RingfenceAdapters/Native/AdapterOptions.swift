@@ -14,16 +14,34 @@ public struct AdapterOptions: Sendable, Hashable {
     public var managedHooksOnly: Bool
     /// Seconds the agent waits for the hook.
     public var hookTimeoutSeconds: Int
+    /// Turn off the agents' "allow everything" modes where they have a managed switch
+    /// (Claude Code and Copilot `disableBypassPermissionsMode`, Gemini CLI
+    /// `security.disableYoloMode`): in those modes `ask` answers are not asked.
+    public var disableBypassModes: Bool
 
     public init(
         hookExecutable: String = "/usr/local/bin/ringfence-hook", cacheDirectory: String = "/var/lib/ringfence",
-        failClosed: Set<Surface> = [], managedHooksOnly: Bool = false, hookTimeoutSeconds: Int = 5
+        failClosed: Set<Surface> = [], managedHooksOnly: Bool = false, hookTimeoutSeconds: Int = 5,
+        disableBypassModes: Bool = true
     ) {
         self.hookExecutable = hookExecutable
         self.cacheDirectory = cacheDirectory
         self.failClosed = failClosed
         self.managedHooksOnly = managedHooksOnly
         self.hookTimeoutSeconds = hookTimeoutSeconds
+        self.disableBypassModes = disableBypassModes
+    }
+
+    /// Whether the hook should stop the agent when it cannot run at all (missing, crashed,
+    /// timed out): when any surface fails closed.
+    public var hookFailsClosed: Bool { !failClosed.isEmpty }
+
+    /// The hook command for agents whose only way to block is exit status 2 and that let
+    /// an action through when the hook fails any other way (Codex, Gemini CLI, Windsurf):
+    /// when the hook fails closed, `|| exit 2` turns a missing or crashing hook (exit 127,
+    /// a signal) into a block. The shell runs it: each agent runs hook commands with `sh`.
+    public func blockingHookCommand(for agent: AgentKind) -> String {
+        hookFailsClosed ? hookCommand(for: agent) + " || exit 2" : hookCommand(for: agent)
     }
 
     /// The command line an agent runs for the hook.

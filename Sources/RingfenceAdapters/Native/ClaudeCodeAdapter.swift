@@ -1,138 +1,63 @@
 import RingfenceCore
 
-/// Renders Claude Code's `managed-settings.json` from a policy.
+/// Renders Claude Code's managed settings from a policy, as a drop-in fragment
+/// (`managed-settings.d/ringfence.json`) beside an organisation's own
+/// `managed-settings.json`, which Claude Code merges on top of it (arrays concatenated,
+/// objects merged; code.claude.com/docs/en/settings, checked 2026-12-02).
 ///
-/// - `block` rules become `permissions.deny` entries, `warn` rules `permissions.ask`
-///   entries, where Claude Code's rule syntax can say the same thing: `Read(…)` for path
-///   globs, `Bash(…)` for command patterns without shell operators, `mcp__server` and
-///   `mcp__server__tool` for MCP tools named without wildcards (or `server.*`).
-/// - A `PreToolUse` hook on `Bash`, `Read` and MCP tools runs `ringfence hook`, which
-///   decides everything (also what is native) and records the audit event; `observe`
-///   rules live only there.
-///
-/// Written against Claude Code's settings as documented at code.claude.com/docs/en/settings,
-/// /permissions and /hooks (November 2026; see docs/agents.md).
+/// - `block` rules become `permissions.deny` entries, `warn` rules `permissions.ask`, where
+///   Claude Code's rule syntax can say the same thing (`PermissionRules`): `Read(…)` and
+///   `Edit(…)` for paths, `Bash(…)` for command patterns without shell operators,
+///   `WebFetch(domain:…)` for hosts, `mcp__server` and `mcp__server__tool` for MCP tools;
+///   whole MCP servers blocked (`server.*`) are also `deniedMcpServers`.
+/// - A `PreToolUse` hook on every tool (`*`) and a `UserPromptSubmit` hook run the
+///   Ringfence hook, which decides everything (also what is native), records the audit
+///   event, and names tools it does not know `unrecognized`. With `onFailure: "block"`
+///   (when any surface fails closed) a hook that cannot start, times out or crashes
+///   blocks the action.
+/// - `permissions.disableBypassPermissionsMode: "disable"` keeps `ask` answers asked.
 public enum ClaudeCodeAdapter {
-    /// The file name Claude Code reads (`/etc/claude-code/managed-settings.json` on Linux).
-    public static let fileName = "managed-settings.json"
-    /// Tools the hook is registered for.
-    public static let hookMatcher = "Bash|Read|mcp__.*"
+    /// The file, relative to Claude Code's managed directory (`/etc/claude-code` on Linux).
+    public static let fileName = "managed-settings.d/ringfence.json"
+    /// Tools the `PreToolUse` hook is registered for: all of them.
+    public static let hookMatcher = "*"
+
+    static let rules = PermissionRules(shell: "Bash", domain: { "WebFetch(domain:\($0))" }, mcpTools: true)
 
     public static func render(_ policy: AgentPolicy, options: AdapterOptions) -> NativeConfiguration {
-        var deny = Set<String>()
-        var ask = Set<String>()
-        var notNative: [NotNativeRule] = []
-        for surface in policy.surfaces {
-            for rule in surface.rules {
-                for pattern in rule.match {
-                    switch nativeEntry(surface: surface.surface, pattern: pattern) {
-                    case .success(let entry):
-                        switch rule.level {
-                        case .block: deny.insert(entry)
-                        case .warn: ask.insert(entry)
-                        case .observe, .off: break
-                        }
-                    case .failure(let refusal):
-                        notNative.append(
-                            NotNativeRule(
-                                surface: surface.surface, pack: rule.pack, ruleID: rule.id, pattern: pattern,
-                                level: rule.level, enforcement: refusal.enforcement, reason: refusal.reason))
-                    }
-                }
-            }
-        }
-        // An entry both denied and asked is denied (Claude Code checks deny first anyway).
-        ask.subtract(deny)
+        let coverage = RuleCoverage(
+            policy, hook: { _ in "the PreToolUse hook sees every tool, the UserPromptSubmit hook every prompt" },
+            canAsk: { $0 != .promptCredential }, native: rules.entry)
+        var hook: [(String, JSONText)] = [
+            ("type", .string("command")),
+            ("command", .string(options.hookCommand(for: .claudeCode))),
+            ("timeout", .number(options.hookTimeoutSeconds)),
+        ]
+        if options.hookFailsClosed { hook.append(("onFailure", .string("block"))) }
+        var permissions: [(String, JSONText)] = [
+            ("deny", .array(coverage.deny.sorted().map(JSONText.string))),
+            ("ask", .array(coverage.ask.sorted().map(JSONText.string))),
+        ]
+        if options.disableBypassModes { permissions.append(("disableBypassPermissionsMode", .string("disable"))) }
         var settings: [(String, JSONText)] = [
             ("$schema", .string("https://json.schemastore.org/claude-code-settings.json")),
-            (
-                "permissions",
-                .object([
-                    ("deny", .array(deny.sorted().map(JSONText.string))),
-                    ("ask", .array(ask.sorted().map(JSONText.string))),
-                ])
-            ),
+            ("permissions", .object(permissions)),
             (
                 "hooks",
                 .object([
                     (
                         "PreToolUse",
-                        .array([
-                            .object([
-                                ("matcher", .string(hookMatcher)),
-                                (
-                                    "hooks",
-                                    .array([
-                                        .object([
-                                            ("type", .string("command")),
-                                            ("command", .string(options.hookCommand(for: .claudeCode))),
-                                            ("timeout", .number(options.hookTimeoutSeconds)),
-                                        ])
-                                    ])
-                                ),
-                            ])
-                        ])
-                    )
+                        .array([.object([("matcher", .string(hookMatcher)), ("hooks", .array([.object(hook)]))])])
+                    ),
+                    ("UserPromptSubmit", .array([.object([("hooks", .array([.object(hook)]))])])),
                 ])
             ),
         ]
+        let denied = PermissionRules.deniedServers(policy)
+        if !denied.isEmpty { settings.append(("deniedMcpServers", .array(denied))) }
         if options.managedHooksOnly { settings.append(("allowManagedHooksOnly", .bool(true))) }
         return NativeConfiguration(
             agent: .claudeCode, files: [NativeFile(name: fileName, content: JSONText.object(settings).rendered)],
-            notNative: notNative)
+            notNative: coverage.notNative, hookFailsClosed: options.hookFailsClosed)
     }
-
-    struct Refusal: Error {
-        var enforcement: NotNativeRule.Enforcement
-        var reason: String
-    }
-
-    /// Claude Code's permission rule for one pattern of a surface.
-    static func nativeEntry(surface: Surface, pattern: String) -> Result<String, Refusal> {
-        switch surface {
-        case .sensitivePathRead:
-            // Claude Code: `//` starts an absolute path, `~/` the home directory.
-            let path = pattern.hasPrefix("/") ? "/" + pattern : pattern
-            return .success("Read(\(path))")
-        case .riskyShell, .credentialExfiltration:
-            if let shellOperator = shellOperators.first(where: { pattern.contains($0) }) {
-                return .failure(
-                    Refusal(
-                        enforcement: .hook,
-                        reason:
-                            "Claude Code checks each sub-command of a line on its own, so a pattern with '\(shellOperator)' cannot be a Bash rule"
-                    ))
-            }
-            if pattern.contains("?") {
-                return .failure(Refusal(enforcement: .hook, reason: "Bash rules have '*' but no '?' wildcard"))
-            }
-            return .success("Bash(\(pattern))")
-        case .mcpTool:
-            let parts = pattern.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("*"), !parts[0].contains("?") else {
-                return .failure(
-                    Refusal(
-                        enforcement: .hook,
-                        reason: "MCP permission rules name a server; a wildcard server is matched by the hook"))
-            }
-            if parts[1] == "*" { return .success("mcp__\(parts[0])") }
-            guard !parts[1].isEmpty, !parts[1].contains("*"), !parts[1].contains("?") else {
-                return .failure(
-                    Refusal(
-                        enforcement: .hook,
-                        reason: "MCP permission rules name whole tools; a partial tool name is matched by the hook"))
-            }
-            return .success("mcp__\(parts[0])__\(parts[1])")
-        case .unmanagedRepo:
-            return .failure(
-                Refusal(
-                    enforcement: .none,
-                    reason: "repository trust is part of the resolution (the host's repos), not a per-action check"))
-        default:
-            return .failure(
-                Refusal(enforcement: .none, reason: "no Claude Code setting or hook input speaks about '\(surface)'"))
-        }
-    }
-
-    static let shellOperators = ["|", ";", "&", ">", "<", "`", "$("]
 }

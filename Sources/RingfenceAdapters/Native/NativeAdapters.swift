@@ -6,6 +6,9 @@ public enum NativeAdapters {
         case .claudeCode: ClaudeCodeAdapter.render(policy, options: options)
         case .cursor: CursorAdapter.render(policy, options: options)
         case .copilot: CopilotAdapter.render(policy, options: options)
+        case .codex: CodexAdapter.render(policy, options: options)
+        case .geminiCLI: GeminiCLIAdapter.render(policy, options: options)
+        case .windsurf: WindsurfAdapter.render(policy, options: options)
         }
     }
 }

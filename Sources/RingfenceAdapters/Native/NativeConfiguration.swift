@@ -10,11 +10,15 @@ public struct NativeConfiguration: Sendable, Hashable {
     public var files: [NativeFile]
     /// Rules (or parts of rules) the files do not express natively.
     public var notNative: [NotNativeRule]
+    /// Whether the files make the agent block an action when the hook cannot run (missing,
+    /// crashed, timed out): `onFailure`, `failClosed` or `|| exit 2`, where the agent allows it.
+    public var hookFailsClosed: Bool
 
-    public init(agent: AgentKind, files: [NativeFile], notNative: [NotNativeRule]) {
+    public init(agent: AgentKind, files: [NativeFile], notNative: [NotNativeRule], hookFailsClosed: Bool = false) {
         self.agent = agent
         self.files = files.sorted { $0.name < $1.name }
         self.notNative = notNative
+        self.hookFailsClosed = hookFailsClosed
     }
 
     /// Digest of all files: what a host reports as `AgentInstall.managed_config_hash`.
@@ -23,7 +27,8 @@ public struct NativeConfiguration: Sendable, Hashable {
 
 /// One rendered file.
 public struct NativeFile: Sendable, Hashable {
-    /// File name, e.g. `managed-settings.json`.
+    /// File name relative to the agent's managed directory, e.g. `hooks.json` or
+    /// `managed-settings.d/ringfence.json`: `/`-separated names without `.` or `..` parts.
     public var name: String
     /// Content (UTF-8 text).
     public var content: String

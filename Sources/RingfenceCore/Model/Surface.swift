@@ -23,10 +23,21 @@ public struct Surface: RawRepresentable, Sendable, Hashable, Codable, Comparable
     public static let mcpTool = Surface(known: "mcp_tool")
     /// Agent work inside repositories the company does not manage.
     public static let unmanagedRepo = Surface(known: "unmanaged_repo")
+    /// Writing files where secrets or system configuration live (`~/.ssh`, `/etc`, CI secrets).
+    public static let sensitivePathWrite = Surface(known: "sensitive_path_write")
+    /// Fetching a URL from the network through the agent's own web tool.
+    public static let webFetch = Surface(known: "web_fetch")
+    /// Credentials pasted into a prompt, which sends them to the model provider.
+    public static let promptCredential = Surface(known: "prompt_credential")
+    /// Hook input the adapter does not understand: a renamed tool, a new event, a missing
+    /// field. Rules match the agent's raw tool or event name; without one the hook's fail
+    /// mode decides.
+    public static let unrecognized = Surface(known: "unrecognized")
 
     /// The surfaces Ringfence ships with.
     public static let wellKnown: [Surface] = [
-        .sensitivePathRead, .credentialExfiltration, .riskyShell, .mcpTool, .unmanagedRepo,
+        .sensitivePathRead, .credentialExfiltration, .riskyShell, .mcpTool, .unmanagedRepo, .sensitivePathWrite,
+        .webFetch, .promptCredential, .unrecognized,
     ]
 
     /// Whether a string is a valid surface name.

@@ -23,12 +23,17 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
     public var nextRing: NextRingImpact.Summary?
     /// Policy revisions in force at some moment of the week, oldest first.
     public var revisions: [Int64]
+    /// Hook input of the members' agents not understood this week, most first (nil in
+    /// reports recorded before it was counted).
+    public var unrecognizedInputs: [UnrecognizedHookInput]?
 
     public init(
         week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: CoverageHeadline?,
         volume: Volume,
-        previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64]
+        previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64],
+        unrecognizedInputs: [UnrecognizedHookInput] = []
     ) {
+        self.unrecognizedInputs = unrecognizedInputs
         self.week = week
         self.group = group
         self.ring = ring

@@ -35,8 +35,32 @@ public struct WeekAggregates: Sendable {
     public var candidates: [String: [RuleKey: Candidates]] = [:]
     /// user → grouped rule matches (for the next-ring evaluation).
     public var matches: [String: [ImpactPreview.ObservedEvents]] = [:]
+    /// user → hook input not understood (agent, version, name; `events` per user, `sources` 1).
+    public var unrecognized: [String: [UnrecognizedHookInput]] = [:]
 
     public init() {}
+
+    /// The members' hook input not understood, summed per agent, version and name, with
+    /// the number of members who sent it; most first.
+    public func unrecognizedInputs(of members: [String]) -> [UnrecognizedHookInput] {
+        var totals: [UnrecognizedHookInput: (events: Int, users: Int)] = [:]
+        for member in members {
+            for input in unrecognized[member] ?? [] {
+                let key = UnrecognizedHookInput(
+                    agent: input.agent, agentVersion: input.agentVersion, name: input.name, events: 0, sources: 0)
+                var total = totals[key] ?? (0, 0)
+                total.events += input.events
+                total.users += 1
+                totals[key] = total
+            }
+        }
+        return UnrecognizedHookInput.ranked(
+            totals.map { key, total in
+                UnrecognizedHookInput(
+                    agent: key.agent, agentVersion: key.agentVersion, name: key.name, events: total.events,
+                    sources: total.users)
+            })
+    }
 
     /// The members' volume.
     public func volume(of members: [String]) -> GroupWeekReport.Volume {

@@ -44,6 +44,11 @@ public enum ReportData {
             add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "candidates", "\(rule.candidates)")
             add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "users_hit", "\(rule.usersHit)")
         }
+        for input in report.unrecognizedInputs ?? [] {
+            let name = "\(input.agent) \(input.agentVersion.isEmpty ? "" : input.agentVersion + " ")\(input.name)"
+            add("unrecognized_input", name, "events", "\(input.events)")
+            add("unrecognized_input", name, "users", "\(input.sources)")
+        }
         if let next = report.nextRing {
             add("next_ring", "to_ring", "", "\(next.toRing)")
             add("next_ring", "newly_blocked", "", "\(next.newlyBlocked)")

@@ -76,6 +76,18 @@ public enum ReportHTML {
         </table>
         {{/hasRules}}
 
+        <h2>Agent surfaces not understood this week</h2>
+        {{^hasUnrecognized}}<p>Every hook input of the members' agents was understood.</p>{{/hasUnrecognized}}
+        {{#hasUnrecognized}}
+        <p>The agents sent hook input Ringfence's adapters do not know (a renamed tool, a new event, a missing field);
+        it was decided by the <code>unrecognized</code> rules or the hook's fail mode.</p>
+        <table>
+        <tr><th>agent</th><th>input</th><th class="n">events</th><th class="n">members</th></tr>
+        {{#unrecognized}}<tr><td>{{agent}}</td><td>{{input}}</td><td class="n">{{events}}</td><td class="n">{{users}}</td></tr>
+        {{/unrecognized}}
+        </table>
+        {{/hasUnrecognized}}
+
         <h2>Next ring</h2>
         <table>
         {{#impact}}<tr><th>{{name}}</th><td class="n">{{value}}</td></tr>

@@ -80,6 +80,23 @@ public enum ReportMarkdown {
         {{/rules}}
         {{/hasRules}}
 
+        ## Agent surfaces not understood this week
+
+        {{^hasUnrecognized}}
+        Every hook input of the members' agents was understood.
+        {{/hasUnrecognized}}
+        {{#hasUnrecognized}}
+        The agents sent hook input Ringfence's adapters do not know (a renamed tool, a new event, a
+        missing field); it was decided by the `unrecognized` rules or the hook's fail mode. Update
+        the adapters (docs/agents.md, "The support path").
+
+        | agent | input | events | members |
+        |---|---|---|---|
+        {{#unrecognized}}
+        | {{{agentMarkdown}}} | {{{inputMarkdown}}} | {{{events}}} | {{{users}}} |
+        {{/unrecognized}}
+        {{/hasUnrecognized}}
+
         ## Next ring
 
         {{#impact}}

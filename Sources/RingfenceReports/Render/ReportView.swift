@@ -47,6 +47,17 @@ struct ReportView {
     var change: String
     var rules: [RuleRow]
     var hasRules: Bool
+    struct InputRow {
+        var agent: String
+        var agentMarkdown: String
+        var input: String
+        var inputMarkdown: String
+        var events: String
+        var users: String
+    }
+    /// Hook input not understood: agent (and version), raw name, events, users.
+    var unrecognized: [InputRow]
+    var hasUnrecognized: Bool
     var impact: [Row]
     var revisions: String
     var volumeChart: String
@@ -106,6 +117,14 @@ struct ReportView {
                 example: rule.example, exampleMarkdown: rule.example.replacingOccurrences(of: "|", with: "\\|"))
         }
         hasRules = !rules.isEmpty
+        unrecognized = (report.unrecognizedInputs ?? []).map { input in
+            let agent = input.agentVersion.isEmpty ? input.agent : "\(input.agent) \(input.agentVersion)"
+            return InputRow(
+                agent: agent, agentMarkdown: Self.markdownCell(agent), input: input.name,
+                inputMarkdown: Self.markdownCell(input.name),
+                events: "\(input.events)", users: "\(input.sources)")
+        }
+        hasUnrecognized = !unrecognized.isEmpty
         if let next = report.nextRing {
             impact =
                 [
@@ -125,5 +144,11 @@ struct ReportView {
         coverageChart = ReportCharts.coverageDonut(report.coverage)
         trendChart = ReportCharts.trend(
             current: report.volume.total, previous: report.previousVolume?.total, week: report.week)
+    }
+
+    /// Text for a Markdown table cell: `|` escaped, line breaks as spaces.
+    static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\r", with: " ")
     }
 }

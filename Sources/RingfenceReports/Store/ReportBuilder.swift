@@ -88,7 +88,7 @@ public struct ReportBuilder: Sendable {
             volume: current.volume(of: members), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
             noisyRules: current.noisyRules(of: members),
             nextRing: NextRingImpact.summarize(events: current.matches(of: members), ring: ring, snapshot: snapshot),
-            revisions: revisions)
+            revisions: revisions, unrecognizedInputs: current.unrecognizedInputs(of: members))
     }
 
     /// Members of each group that exists in the directory.

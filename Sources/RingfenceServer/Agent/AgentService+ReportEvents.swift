@@ -52,5 +52,8 @@ extension AgentService {
         intake.stored(outcome.stored, duplicates: outcome.duplicates)
         dependencies.metrics.eventsStored.increment(by: outcome.stored)
         dependencies.metrics.eventsDuplicate.increment(by: outcome.duplicates)
+        for (agent, count) in outcome.unrecognizedByAgent {
+            dependencies.metrics.recordUnrecognized(agent: agent, count: count)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import GRPCCore
+import RingfenceAdapters
 import Synchronization
 
 /// The service's metrics, created once through swift-metrics (exported for Prometheus by
@@ -12,6 +13,8 @@ import Synchronization
 /// - `ringfence_policy_revision` — revision of the snapshot in memory
 /// - `ringfence_policy_snapshot_live` — 1 while the snapshot follows PostgreSQL, 0 while serving a possibly old one
 /// - `ringfence_hosts_connected` — hosts with a heartbeat within the stale threshold
+/// - `ringfence_hook_inputs_unrecognized_total{agent}` — events stored for hook input the
+///   agent's adapter did not understand (a renamed tool, a new event, a missing field)
 public final class ServerMetrics: Sendable {
     let factory: any MetricsFactory
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
@@ -65,6 +68,21 @@ public final class ServerMetrics: Sendable {
 
     /// The counter of one method and status, made once (making one goes through the
     /// factory's lock and label lookup, too slow for every call).
+    /// Counts stored `unrecognized` events of an agent kind (only known kinds get a label).
+    public func recordUnrecognized(agent: String, count: Int) {
+        let label = AgentLabel.known.contains(agent) ? agent : "other"
+        let key = "unrecognized\u{0}" + label
+        let counter =
+            counters.withLock { $0[key] }
+            ?? {
+                let counter = Counter(
+                    label: "ringfence_hook_inputs_unrecognized_total", dimensions: [("agent", label)], factory: factory)
+                counters.withLock { $0[key] = counter }
+                return counter
+            }()
+        counter.increment(by: count)
+    }
+
     private func requestCounter(method: String, code: String) -> Counter {
         let key = method + "\u{0}" + code
         if let counter = counters.withLock({ $0[key] }) { return counter }
@@ -77,4 +95,10 @@ public final class ServerMetrics: Sendable {
     static func name(_ code: RPCError.Code) -> String {
         String(describing: code).replacingOccurrences(of: " ", with: "_")
     }
+}
+
+/// The agent kinds that get their own metric label; anything else an agent sends is
+/// counted as `other`, so a client cannot create unbounded label values.
+enum AgentLabel {
+    static let known = Set(AgentKind.allCases.map(\.rawValue))
 }

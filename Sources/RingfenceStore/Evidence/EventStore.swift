@@ -29,6 +29,14 @@ public final class EventStore: Sendable {
         public var stored: Int
         /// Rows already present (same host and event id), not stored again.
         public var duplicates: Int
+        /// New rows on the `unrecognized` surface (hook input not understood), by agent kind.
+        public var unrecognizedByAgent: [String: Int] = [:]
+
+        public init(stored: Int, duplicates: Int, unrecognizedByAgent: [String: Int] = [:]) {
+            self.stored = stored
+            self.duplicates = duplicates
+            self.unrecognizedByAgent = unrecognizedByAgent
+        }
     }
 
     /// Stores a batch; returns how many rows were new. Throws without storing anything
@@ -52,13 +60,18 @@ public final class EventStore: Sendable {
                             \(events.map(\.summary)))
                      AS x(o, h, e, u, k, kv, s, p, pv, r, rp, v, al, ul, t, sid, sm)
                 ON CONFLICT DO NOTHING
-                RETURNING 1
+                RETURNING agent_kind, surface
             )
-            SELECT count(*)::bigint FROM inserted
+            SELECT agent_kind, count(*)::bigint, (count(*) FILTER (WHERE surface = \(Surface.unrecognized.rawValue)))::bigint
+            FROM inserted GROUP BY agent_kind
             """, logger: logger)
-        var stored = 0
-        for try await count in rows.decode(Int64.self) { stored = Int(count) }
-        return Outcome(stored: stored, duplicates: events.count - stored)
+        var outcome = Outcome(stored: 0, duplicates: 0)
+        for try await (agent, count, unrecognized) in rows.decode((String, Int64, Int64).self) {
+            outcome.stored += Int(count)
+            if unrecognized > 0 { outcome.unrecognizedByAgent[agent] = Int(unrecognized) }
+        }
+        outcome.duplicates = events.count - outcome.stored
+        return outcome
     }
 
     /// Creates the weekly partitions for these moments that this process has not seen yet.

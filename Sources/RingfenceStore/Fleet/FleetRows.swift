@@ -82,6 +82,8 @@ public struct FleetSummary: Sendable, Equatable {
     /// Active directory users that no live host has reported as a user.
     public var missingUsers: [String]
     public var staleAfter: TimeInterval
+    /// Hook input the adapters did not understand in the last 7 days (`sources`: hosts).
+    public var unrecognized: [UnrecognizedHookInput]
 
     public var connected: Int { hosts.count { $0.status == .connected } }
     public var stale: Int { hosts.count { $0.status == .stale } }

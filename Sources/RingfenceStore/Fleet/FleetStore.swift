@@ -122,6 +122,29 @@ public struct FleetStore: Sendable {
             ORDER BY u.username
             """, logger: logger)
         let missing = try await missingRows.decode(String.self).collect()
-        return FleetSummary(hosts: hosts, missingUsers: missing, staleAfter: staleAfter)
+        return FleetSummary(
+            hosts: hosts, missingUsers: missing, staleAfter: staleAfter,
+            unrecognized: try await unrecognizedInputs(since: now.addingTimeInterval(-7 * 86_400)))
+    }
+
+    /// Hook input the adapters did not understand since a moment: per agent kind, agent
+    /// version and raw name, with the number of events and of hosts; most first.
+    public func unrecognizedInputs(since: Date) async throws -> [UnrecognizedHookInput] {
+        let rows = try await client.query(
+            """
+            SELECT agent_kind, coalesce(agent_version, ''), coalesce(summary, ''), count(*)::bigint, count(DISTINCT host_id)::bigint
+            FROM audit_events WHERE surface = \(Surface.unrecognized.rawValue) AND occurred_at >= \(since)
+            GROUP BY 1, 2, 3
+            """, logger: logger)
+        var inputs: [UnrecognizedHookInput] = []
+        for try await (agent, version, summary, events, hosts) in rows.decode(
+            (String, String, String, Int64, Int64).self)
+        {
+            inputs.append(
+                UnrecognizedHookInput(
+                    agent: agent, agentVersion: version, name: UnrecognizedHookInput.name(fromSummary: summary),
+                    events: Int(events), sources: Int(hosts)))
+        }
+        return UnrecognizedHookInput.ranked(inputs)
     }
 }

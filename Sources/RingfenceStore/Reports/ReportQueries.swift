@@ -115,6 +115,20 @@ public struct ReportQueries: Sendable {
         for try await (user, surface, verdict, count) in rows.decode((String, String, String, Int).self) {
             result.volume[user, default: [:]][surface, default: [:]][verdict] = count
         }
+        rows = try await client.query(
+            """
+            SELECT lower(username), agent_kind, coalesce(agent_version, ''), coalesce(summary, ''), count(*) FROM audit_events
+            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
+              AND surface = \(Surface.unrecognized.rawValue)
+            GROUP BY 1, 2, 3, 4
+            """, logger: logger)
+        for try await (user, agent, version, summary, count) in rows.decode((String, String, String, String, Int).self)
+        {
+            result.unrecognized[user, default: []].append(
+                UnrecognizedHookInput(
+                    agent: agent, agentVersion: version, name: UnrecognizedHookInput.name(fromSummary: summary),
+                    events: count, sources: 1))
+        }
         guard matches else { return result }
         rows = try await client.query(
             """

@@ -4,7 +4,8 @@ import RingfenceCore
 import RingfenceStore
 
 /// `ringfence fleet`: hosts connected, stale and never heard from, hosts whose managed
-/// agent files drifted, and directory users with no host.
+/// agent files drifted, directory users with no host, and hook input the agents' adapters
+/// did not understand in the last 7 days.
 struct FleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
@@ -30,6 +31,12 @@ struct FleetCommand: AsyncParsableCommand {
         print("silent:    \(summary.neverSeen)   (enrolled, no heartbeat yet)")
         print("drifted:   \(summary.drifted)   (managed agent files differ from what was served)")
         print("missing:   \(summary.missingUsers.count)   (directory users no host reported)")
+        let unrecognizedEvents = summary.unrecognized.reduce(0) { $0 + $1.events }
+        print("not understood: \(unrecognizedEvents) events in 7 days   (hook input of a changed agent surface)")
+        for input in summary.unrecognized.prefix(hosts ? .max : 10) {
+            let agent = input.agentVersion.isEmpty ? input.agent : "\(input.agent) \(input.agentVersion)"
+            print("  \(agent)  \(input.name)  \(input.events) events on \(input.sources) hosts")
+        }
         if hosts {
             for host in summary.hosts {
                 let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"

@@ -17,7 +17,7 @@ struct HookCommand: ParsableCommand {
             else 1 (the agent goes ahead). ringfence-hook takes the same flags and starts faster.
             """)
 
-    @Option(help: "Agent whose hook protocol to speak: claude-code or cursor.")
+    @Option(help: "Agent whose hook protocol to speak: claude-code, cursor, copilot, codex, gemini-cli or windsurf.")
     var agent: String
     @Option(help: "Workstation cache directory (policy.rfp, queue/).")
     var cache: String = "/var/lib/ringfence"

@@ -67,7 +67,10 @@ struct RenderCommand: AsyncParsableCommand {
         let rendered = NativeAdapters.render(kind, policy: AgentPolicy(resolution), options: options)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for file in rendered.files {
-            try Data(file.content.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent(file.name))
+            let url = URL(fileURLWithPath: out).appendingPathComponent(file.name)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.content.utf8).write(to: url)
             print("wrote \(out)/\(file.name)  sha256 \(file.sha256)")
         }
         print(
@@ -89,6 +92,11 @@ struct RenderCommand: AsyncParsableCommand {
             try cache.storePolicy(signed: signed.policy, signature: signed.signature)
             print("wrote \(cache.binaryPolicyPath) (the policy the hook decides from, signed) and \(cache.policyPath)")
         }
+        print(
+            rendered.hookFailsClosed
+                ? "a hook that is missing, crashes or times out: the agent blocks the action"
+                : "a hook that is missing, crashes or times out: the agent goes ahead (no surface fails closed, or \(kind) cannot fail closed)"
+        )
         if rendered.notNative.isEmpty {
             print("every rule is expressed natively")
         } else {

@@ -13,19 +13,19 @@ struct DriftCheckTests {
 
     @Test("the same files are not drift; a changed or missing file is, by name")
     func files() {
-        let name = "managed-settings.json"
+        let name = ClaudeCodeAdapter.fileName
         let good = served.files[0].sha256
         #expect(check.drifted([.init(agent: "claude-code", digest: served.digest, files: [name: good])]).isEmpty)
         #expect(
             check.drifted([.init(agent: "claude-code", digest: "", files: [name: String(repeating: "0", count: 64)])])
-                == ["claude-code/managed-settings.json"])
+                == ["claude-code/managed-settings.d/ringfence.json"])
         #expect(
             check.drifted([.init(agent: "claude-code", digest: "", files: [name: ""])]) == [
-                "claude-code/managed-settings.json"
+                "claude-code/managed-settings.d/ringfence.json"
             ])
         #expect(
             check.drifted([.init(agent: "claude-code", digest: "", files: ["other.json": good])]) == [
-                "claude-code/managed-settings.json"
+                "claude-code/managed-settings.d/ringfence.json"
             ])
     }
 
@@ -45,10 +45,18 @@ struct DriftCheckTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let cursor = NativeAdapters.render(.cursor, policy: SamplePolicy.policy, options: SamplePolicy.options)
         let files = served.files + cursor.files
-        for file in files { try Data(file.content.utf8).write(to: directory.appendingPathComponent(file.name)) }
+        for file in files {
+            let url = directory.appendingPathComponent(file.name)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.content.utf8).write(to: url)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "sha256sum * | awk '{print $2\" \"$1}' | LC_ALL=C sort | sha256sum | cut -c1-64"]
+        let names = files.map(\.name).joined(separator: " ")
+        process.arguments = [
+            "-c", "sha256sum \(names) | awk '{print $2\" \"$1}' | LC_ALL=C sort | sha256sum | cut -c1-64",
+        ]
         process.currentDirectoryURL = directory
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -13,6 +13,7 @@ struct HookRunTests {
         var stdout: String
         var verdict: Verdict?
         var rule: String
+        var exitCode: Int32 = 0
         var testDescription: String { fixture }
     }
 
@@ -39,7 +40,7 @@ struct HookRunTests {
                 + "\n",
             verdict: .block, rule: "SP-1"),
         Case(fixture: "claude-code/mcp-github-delete.json", stdout: "", verdict: .blockCandidate, rule: "MCP-1"),
-        Case(fixture: "claude-code/edit.json", stdout: "", verdict: nil, rule: ""),
+        Case(fixture: "claude-code/edit.json", stdout: "", verdict: .pass, rule: ""),
         Case(fixture: "cursor/shell-kubectl.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""),
         Case(
             fixture: "cursor/shell-git-status.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""
@@ -56,6 +57,92 @@ struct HookRunTests {
         Case(
             fixture: "cursor/mcp-drop-database.json", stdout: #"{"permission":"allow"}"# + "\n",
             verdict: .blockCandidate, rule: "MCP-1"),
+        // Reads through the shell are decided by the sensitive-path rules.
+        Case(
+            fixture: "claude-code/bash-cat-ssh-key.json",
+            stdout: claude
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-2 (sensitive_path_read): Reading SSH keys or cloud credentials."}}"#
+                + "\n",
+            verdict: .block, rule: "SP-2"),
+        Case(
+            fixture: "claude-code/write-ssh-config.json",
+            stdout: claude
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration."}}"#
+                + "\n",
+            verdict: .block, rule: "SW-1"),
+        Case(
+            fixture: "claude-code/webfetch-pastebin.json",
+            stdout: claude
+                + #""ask","permissionDecisionReason":"Ringfence secrets-baseline WF-1 (web_fetch): Fetching from a paste site."}}"#
+                + "\n",
+            verdict: .warn, rule: "WF-1"),
+        Case(fixture: "claude-code/todowrite.json", stdout: "", verdict: nil, rule: ""),
+        Case(fixture: "claude-code/renamed-tool.json", stdout: "", verdict: .pass, rule: ""),
+        // Claude Code: exit status 2 blocks a prompt and shows stderr.
+        Case(fixture: "claude-code/prompt-aws-key.json", stdout: "", verdict: .block, rule: "PC-1", exitCode: 2),
+        Case(
+            fixture: "cursor/tab-read-env.json", stdout: #"{"permission":"deny"}"# + "\n", verdict: .block, rule: "SP-1"
+        ),
+        Case(
+            fixture: "cursor/pretooluse-write-etc.json",
+            stdout:
+                #"{"permission":"deny","user_message":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration.","agent_message":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration."}"#
+                + "\n",
+            verdict: .block, rule: "SW-1"),
+        Case(
+            fixture: "cursor/prompt-token.json",
+            stdout:
+                #"{"continue":false,"user_message":"Ringfence secrets-baseline PC-1 (prompt_credential): A cloud or GitHub key in a prompt goes to the model provider."}"#
+                + "\n",
+            verdict: .block, rule: "PC-1"),
+        Case(fixture: "cursor/unknown-event.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""),
+        Case(
+            fixture: "copilot/bash-rm-rf.json",
+            stdout:
+                #"{"permissionDecision":"deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system."}"#
+                + "\n",
+            verdict: .block, rule: "RS-1"),
+        Case(
+            fixture: "copilot/view-env.json",
+            stdout:
+                #"{"permissionDecision":"deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}"#
+                + "\n",
+            verdict: .block, rule: "SP-1"),
+        // Copilot cannot refuse a prompt from a hook: recorded as a candidate.
+        Case(fixture: "copilot/prompt-aws-key.json", stdout: "", verdict: .blockCandidate, rule: "PC-1"),
+        Case(fixture: "copilot/unknown-tool.json", stdout: "", verdict: .pass, rule: ""),
+        Case(
+            fixture: "codex/bash-cp-env.json",
+            stdout: claude
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}}"#
+                + "\n",
+            verdict: .block, rule: "SP-1"),
+        Case(
+            fixture: "codex/apply-patch-etc.json",
+            stdout: claude
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration."}}"#
+                + "\n",
+            verdict: .block, rule: "SW-1"),
+        // Codex cannot ask: a warned MCP call goes ahead as a warn-candidate.
+        Case(fixture: "codex/mcp-execute-sql.json", stdout: "", verdict: .warnCandidate, rule: "MCP-2"),
+        Case(
+            fixture: "gemini-cli/shell-curl-upload-env.json",
+            stdout:
+                #"{"decision":"deny","reason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}"#
+                + "\n",
+            verdict: .block, rule: "SP-1"),
+        Case(
+            fixture: "gemini-cli/read-aws-credentials.json",
+            stdout:
+                #"{"decision":"deny","reason":"Ringfence secrets-baseline SP-2 (sensitive_path_read): Reading SSH keys or cloud credentials."}"#
+                + "\n",
+            verdict: .block, rule: "SP-2"),
+        Case(fixture: "gemini-cli/prompt-plain.json", stdout: "{}\n", verdict: .pass, rule: ""),
+        // Windsurf: exit status 2 and the reason on stderr.
+        Case(fixture: "windsurf/run-rm-rf.json", stdout: "", verdict: .block, rule: "RS-1", exitCode: 2),
+        Case(fixture: "windsurf/read-env.json", stdout: "", verdict: .block, rule: "SP-1", exitCode: 2),
+        Case(fixture: "windsurf/mcp-github-delete.json", stdout: "", verdict: .blockCandidate, rule: "MCP-1"),
+        Case(fixture: "windsurf/prompt-aws-key.json", stdout: "", verdict: .block, rule: "PC-1", exitCode: 2),
     ]
 
     static func run(
@@ -98,16 +185,18 @@ struct HookRunTests {
     func answers(_ testCase: Case) throws {
         let run = try Self.run(testCase.fixture, policy: .available(SamplePolicy.policy))
         #expect(run.answer.stdout == testCase.stdout)
-        #expect(run.answer.exitCode == 0)
+        #expect(run.answer.exitCode == testCase.exitCode)
+        #expect((run.answer.exitCode == 2) == !run.answer.stderr.isEmpty, "exit status 2 carries the reason on stderr")
         #expect(run.event?.verdict == testCase.verdict)
         if let event = run.event {
             #expect(event.ruleID == testCase.rule)
             #expect(event.user == "alice")
             #expect(event.policyETag == "etag-sample")
             #expect(event.agentKind == String(testCase.fixture.prefix { $0 != "/" }))
-            #expect(!event.sessionID.isEmpty)
+            #expect(!event.sessionID.isEmpty || ["copilot"].contains(event.agentKind))
             #expect(
-                !event.summary.contains("postgresql") && !event.summary.contains("BEGIN"),
+                !event.summary.contains("postgresql") && !event.summary.contains("BEGIN")
+                    && !event.summary.contains("AKIA") && !event.summary.contains("ghp_"),
                 "no arguments or content in the summary")
         }
     }
@@ -142,26 +231,66 @@ struct HookRunTests {
         #expect(open.event?.verdict == .pass)
         #expect(open.event?.summary.contains("no cached policy") == true)
 
+        let reading = try Self.run(
+            "claude-code/bash-cat-ssh-key.json", policy: missing, failClosed: [.sensitivePathRead])
+        #expect(reading.event?.verdict == .block, "a command that reads a file is a read")
+        #expect(reading.event?.surface == "sensitive_path_read")
+
         let cursor = try Self.run("cursor/read-pem.json", policy: missing, failClosed: [.sensitivePathRead])
         #expect(cursor.answer.stdout == #"{"permission":"deny"}"# + "\n")
     }
 
-    @Test(
-        "unreadable inputs are refused with a reason",
-        arguments: [
-            ("not json", "not a JSON object"),
-            (#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#, "no tool_input.command"),
-            (
-                #"{"hook_event_name":"PreToolUse","tool_name":"mcp__weird","tool_input":{}}"#,
-                "is not mcp__<server>__<tool>"
-            ),
-        ])
-    func badInput(json: String, reason: String) {
+    @Test("only input that is not JSON is refused; a missing field or a malformed name is unrecognized, by name")
+    func badInput() throws {
         #expect {
-            _ = try HookInvocation(agent: .claudeCode, json: Data(json.utf8))
+            _ = try HookInvocation(agent: .claudeCode, json: Data("not json".utf8))
         } throws: { error in
-            "\(error)".contains(reason)
+            "\(error)".contains("not a JSON object")
         }
+        let missing = try HookInvocation(
+            agent: .claudeCode, json: Data(#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#.utf8)
+        )
+        #expect(missing.action == .unrecognized(name: "PreToolUse/Bash without command"))
+        let weird = try HookInvocation(
+            agent: .claudeCode,
+            json: Data(#"{"hook_event_name":"PreToolUse","tool_name":"mcp__weird","tool_input":{}}"#.utf8))
+        #expect(weird.action == .unrecognized(name: "PreToolUse/mcp__weird"))
+    }
+
+    @Test("input not understood: recorded as unrecognized, decided by the fail mode, or by a stricter rule")
+    func unrecognized() throws {
+        let open = try Self.run("claude-code/renamed-tool.json", policy: .available(SamplePolicy.policy))
+        #expect(open.answer.stdout == "" && open.answer.exitCode == 0)
+        #expect(open.event?.surface == "unrecognized")
+        #expect(open.event?.summary == "unrecognized: PreToolUse/Shell")
+        #expect(open.event?.verdict == .pass)
+
+        let closed = try Self.run(
+            "claude-code/renamed-tool.json", policy: .available(SamplePolicy.policy), failClosed: [.riskyShell])
+        #expect(closed.answer.stdout.contains(#""permissionDecision":"deny""#))
+        #expect(closed.answer.stdout.contains("does not understand this input (PreToolUse/Shell)"))
+        #expect(closed.event?.verdict == .block && closed.event?.ruleID == QueuedEvent.failClosedRule)
+        #expect(closed.event?.summary == "unrecognized: PreToolUse/Shell")
+
+        // A rule can make it stricter than the fail mode (warn while failing open), never looser.
+        var policy = SamplePolicy.policy
+        policy.surfaces.append(
+            .init(
+                surface: .unrecognized, level: .warn, uncappedLevel: .warn,
+                rules: [SamplePolicy.rule("support", "UN-1", ["PreToolUse/*"], .warn)]))
+        let warned = try Self.run("claude-code/renamed-tool.json", policy: .available(policy))
+        #expect(warned.event?.verdict == .warn && warned.event?.ruleID == "UN-1")
+        policy.surfaces[policy.surfaces.count - 1].rules[0].level = .observe
+        let observed = try Self.run("claude-code/renamed-tool.json", policy: .available(policy), failClosed: [.mcpTool])
+        #expect(observed.event?.verdict == .block, "an observe rule does not open a fail-closed hook")
+
+        // Not JSON at all: exit status 2 when failing closed (every agent's block), else nothing.
+        let invocation = HookInvocation.unreadable(agent: .cursor, reason: "hook input is not a JSON object")
+        let refused = HookRun(
+            invocation: invocation, policy: .available(SamplePolicy.policy), failClosed: [.riskyShell], home: "/h",
+            user: "u", eventID: "e", now: 0)
+        #expect(refused.answer.exitCode == 2 && refused.answer.stderr.contains("does not understand"))
+        #expect(refused.event?.surface == "unrecognized" && refused.event?.agentKind == "cursor")
     }
 
     @Test("a relative read path is taken from the agent's working directory")

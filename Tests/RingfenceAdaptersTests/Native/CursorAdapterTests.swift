@@ -15,32 +15,34 @@ struct CursorAdapterTests {
         #expect(content == (try Fixtures.golden("cursor/hooks.json", actual: content)))
     }
 
-    @Test("version 1, the three before-hooks, each running ringfence hook for cursor")
+    @Test("version 1, six hooks (Tab reads, every tool, prompts), each failing closed with a timeout")
     func parsed() throws {
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(configuration.files[0].content.utf8)) as? [String: Any])
         #expect(object["version"] as? Int == 1)
-        let hooks = try #require(object["hooks"] as? [String: [[String: String]]])
-        #expect(Set(hooks.keys) == ["beforeShellExecution", "beforeMCPExecution", "beforeReadFile"])
+        let hooks = try #require(object["hooks"] as? [String: [[String: Any]]])
+        #expect(
+            Set(hooks.keys) == [
+                "beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "beforeTabFileRead", "preToolUse",
+                "beforeSubmitPrompt",
+            ])
         for entries in hooks.values {
-            #expect(entries.first?["command"]?.hasPrefix("/usr/local/bin/ringfence-hook --agent cursor") == true)
+            let entry = try #require(entries.first)
+            #expect((entry["command"] as? String)?.hasPrefix("/usr/local/bin/ringfence-hook --agent cursor") == true)
+            #expect(entry["failClosed"] as? Bool == true)
+            #expect(entry["timeout"] as? Int == 5)
+            #expect(entry["matcher"] == nil, "every tool reaches preToolUse")
         }
+        let open = CursorAdapter.render(SamplePolicy.policy, options: AdapterOptions()).files[0].content
+        #expect(!open.contains("failClosed"), "no surface fails closed: the key is left out")
     }
 
-    @Test("every rule is enforced by hook, warned reads are noted, repository trust is not per action")
+    @Test("every rule is enforced by the hook; warned reads cannot ask")
     func notNative() {
         let byRule = Dictionary(grouping: configuration.notNative, by: \.ruleID)
         #expect(byRule["RS-1"]?.first?.enforcement == .hook)
         #expect(byRule["SP-3"]?.first?.reason.contains("warn-candidate") == true)
-        #expect(byRule["UR-1"]?.first?.enforcement == NotNativeRule.Enforcement.none)
+        #expect(byRule["UR-1"]?.first?.enforcement == .hook)
         #expect(configuration.notNative.count == SamplePolicy.policy.surfaces.reduce(0) { $0 + $1.rules.count })
-    }
-
-    @Test("Copilot: no file, every rule listed as not enforced on the workstation")
-    func copilot() {
-        let copilot = NativeAdapters.render(.copilot, policy: SamplePolicy.policy, options: SamplePolicy.options)
-        #expect(copilot.files.isEmpty)
-        #expect(copilot.notNative.allSatisfy { $0.enforcement == .none })
-        #expect(copilot.notNative.count == configuration.notNative.count)
     }
 }

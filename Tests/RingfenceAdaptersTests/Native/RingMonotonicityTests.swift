@@ -38,7 +38,7 @@ struct RingMonotonicityTests {
                 AgentPolicy(Self.snapshot.resolve(ringContext)), options: AdapterOptions()
             ).files[0]
             let object = try #require(try JSONSerialization.jsonObject(with: Data(file.content.utf8)) as? [String: Any])
-            let permissions = try #require(object["permissions"] as? [String: [String]])
+            let permissions = try #require(object["permissions"] as? [String: Any]).compactMapValues { $0 as? [String] }
             let current = (deny: Set(permissions["deny"] ?? []), ask: Set(permissions["ask"] ?? []))
             if let previous {
                 #expect(previous.deny.isSubset(of: current.deny), "\(context.user) ring \(ring)")

@@ -65,6 +65,23 @@ enum SamplePolicy {
                         "Direct database access through MCP."),
                 ]),
             .init(
+                surface: .sensitivePathWrite, level: .block, uncappedLevel: .block,
+                rules: [
+                    rule(
+                        "secrets-baseline", "SW-1", ["~/.ssh/**", "/etc/**"], .block, risk: .critical,
+                        "Writing SSH or system configuration.")
+                ]),
+            .init(
+                surface: .promptCredential, level: .block, uncappedLevel: .block,
+                rules: [
+                    rule(
+                        "secrets-baseline", "PC-1", ["AKIA????????????????", "ghp_*"], .block, risk: .critical,
+                        "A cloud or GitHub key in a prompt goes to the model provider.")
+                ]),
+            .init(
+                surface: .webFetch, level: .warn, uncappedLevel: .warn,
+                rules: [rule("secrets-baseline", "WF-1", ["pastebin.com"], .warn, "Fetching from a paste site.")]),
+            .init(
                 surface: .unmanagedRepo, level: .warn, uncappedLevel: .warn,
                 rules: [
                     rule(

@@ -39,4 +39,25 @@ struct ReportHTMLTests {
         let markdown = try ReportMarkdown.render(Self.report(group: "eng", example: "a | b"))
         #expect(markdown.contains("| shell-baseline/RS-1 | risky_shell | 2 | 1 (25 %) | a \\| b |"))
     }
+
+    @Test("agent surfaces not understood: a table in both forms, escaped; a sentence when there are none")
+    func unrecognized() throws {
+        var report = Self.report(group: "eng", example: "x")
+        #expect(try ReportMarkdown.render(report).contains("Every hook input of the members' agents was understood."))
+        report.unrecognizedInputs = [
+            UnrecognizedHookInput(
+                agent: "cursor", agentVersion: "2.1.46", name: "beforeFileDelete", events: 7, sources: 2),
+            UnrecognizedHookInput(
+                agent: "claude-code", agentVersion: "", name: "PreToolUse/<Shell|x>", events: 1, sources: 1),
+        ]
+        let markdown = try ReportMarkdown.render(report)
+        #expect(markdown.contains("## Agent surfaces not understood this week"))
+        #expect(markdown.contains("| cursor 2.1.46 | beforeFileDelete | 7 | 2 |"))
+        #expect(markdown.contains("| claude-code | PreToolUse/<Shell\\|x> | 1 | 1 |"))
+        let html = try ReportHTML.render(report)
+        #expect(html.contains("<td>PreToolUse/&lt;Shell|x&gt;</td>"))
+        #expect(html.contains("<td>cursor 2.1.46</td><td>beforeFileDelete</td><td class=\"n\">7</td>"))
+        let data = ReportData.csv(report)
+        #expect(data.contains("unrecognized_input"))
+    }
 }

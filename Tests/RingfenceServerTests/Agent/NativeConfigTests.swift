@@ -57,7 +57,7 @@ struct NativeConfigTests {
                 let response = try await agent.fetchPolicy(fetch, metadata: bearer(key))
                 let file = try #require(response.nativeFiles.first)
                 #expect(response.nativeFiles.count == 1)
-                #expect(file.name == "managed-settings.json")
+                #expect(file.name == "managed-settings.d/ringfence.json")
                 #expect(file.agentKind == "claude-code")
                 #expect(file.sha256 == NativeFile.sha256Hex(Array(file.content)))
                 // The same bytes the adapter makes of the resolver's answer for bob (ai-pilot, ring 3).
@@ -76,13 +76,13 @@ struct NativeConfigTests {
                 #expect(fleet.drifted == 0)
 
                 let tampered = Self.heartbeat(hostID, files: response.nativeFiles) {
-                    $0["managed-settings.json"] = String(repeating: "f", count: 64)
+                    $0["managed-settings.d/ringfence.json"] = String(repeating: "f", count: 64)
                 }
                 _ = try await agent.heartbeat(tampered, metadata: bearer(key))
                 fleet = try await harness.fleet.summary()
                 #expect(
                     fleet.hosts.first { $0.id.uuidString.lowercased() == hostID }?.driftedFiles == [
-                        "claude-code/managed-settings.json"
+                        "claude-code/managed-settings.d/ringfence.json"
                     ])
                 #expect(fleet.drifted == 1)
                 #expect(try await harness.fleet.driftedHosts() == 1)
@@ -91,7 +91,7 @@ struct NativeConfigTests {
                 )
                 var recorded: [String?] = []
                 for try await value in changes.decode(String?.self) { recorded.append(value) }
-                #expect(recorded == ["claude-code/managed-settings.json"])
+                #expect(recorded == ["claude-code/managed-settings.d/ringfence.json"])
 
                 // Restored (or re-fetched): no longer drifted.
                 _ = try await agent.heartbeat(clean, metadata: bearer(key))
@@ -109,7 +109,7 @@ struct NativeConfigTests {
         }
     }
 
-    @Test("native files need a known agent kind; Cursor gets hooks.json, Copilot none")
+    @Test("native files need a known agent kind; Cursor gets hooks.json, Copilot its settings and hook file")
     func agentKinds() async throws {
         try await AgentServiceHarness.run { harness in
             try await harness.withAgentClient { agent in
@@ -127,14 +127,17 @@ struct NativeConfigTests {
                 #expect(
                     try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.map(\.name) == ["hooks.json"])
                 fetch.context.agentKind = "copilot"
-                #expect(try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.isEmpty)
+                #expect(
+                    try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.map(\.name) == [
+                        "hooks/ringfence.json", "managed-settings.json",
+                    ])
                 fetch.includeNativeConfig = false
                 fetch.context.agentKind = "vim"
                 #expect(
                     try await agent.fetchPolicy(fetch, metadata: bearer(key)).nativeFiles.isEmpty,
                     "no files unless asked for")
                 let served = try await harness.fleet.servedNativeFiles(hostID: UUID(uuidString: hostID)!)
-                #expect(served.keys.sorted() == ["cursor"], "copilot has no files to record")
+                #expect(served.keys.sorted() == ["copilot", "cursor"])
             }
         }
     }

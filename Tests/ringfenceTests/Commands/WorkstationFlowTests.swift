@@ -51,16 +51,19 @@ struct WorkstationFlowTests {
                 (identity[.posixPermissions] as? Int) == 0o600, "the API key is readable by the service account only")
             let fetched = try ringfence.run(
                 ["workstation", "fetch", "--agent", "claude-code", "--install-dir", install] + common)
-            #expect(fetched.contains("managed-settings.json"))
-            let settings = try String(contentsOfFile: install + "/managed-settings.json", encoding: .utf8)
+            #expect(fetched.contains("managed-settings.d/ringfence.json"))
+            let settings = try String(contentsOfFile: install + "/managed-settings.d/ringfence.json", encoding: .utf8)
             #expect(settings.contains("ringfence-hook --agent claude-code"))
 
             try ringfence.run(["workstation", "heartbeat"] + common)
             #expect(try await Self.driftedFiles(client) == [])
-            try Data((settings + " ").utf8).write(to: URL(fileURLWithPath: install + "/managed-settings.json"))
+            try Data((settings + " ").utf8).write(
+                to: URL(fileURLWithPath: install + "/managed-settings.d/ringfence.json"))
             try ringfence.run(["workstation", "heartbeat"] + common)
-            #expect(try await Self.driftedFiles(client) == ["claude-code/managed-settings.json"])
-            #expect(try ringfence.run(["fleet", "--hosts"]).contains("drifted claude-code/managed-settings.json"))
+            #expect(try await Self.driftedFiles(client) == ["claude-code/managed-settings.d/ringfence.json"])
+            #expect(
+                try ringfence.run(["fleet", "--hosts"]).contains(
+                    "drifted claude-code/managed-settings.d/ringfence.json"))
             try ringfence.run(["workstation", "fetch", "--agent", "claude-code", "--install-dir", install] + common)
             try ringfence.run(["workstation", "heartbeat"] + common)
             #expect(try await Self.driftedFiles(client) == [], "fetching again restores the file")
@@ -95,7 +98,7 @@ struct WorkstationFlowTests {
             let big = try ringfence.run(["hook", "--agent", "claude-code", "--cache", cache], input: rmrf)
             #expect(small.status == 0 && small.stdout == big.stdout)
             #expect(small.stdout.contains(#""permissionDecision":"deny""#))
-            let usage = try hook.run(["--agent", "copilot"], input: rmrf)
+            let usage = try hook.run(["--agent", "vim"], input: rmrf)
             #expect(usage.status == 64, "usage errors exit 64")
             expectedVerdicts += ["block", "block"]
             let queued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8).split(
@@ -103,7 +106,7 @@ struct WorkstationFlowTests {
             let verdicts = try queued.map {
                 try JSONDecoder().decode(QueuedEvent.self, from: Data($0.utf8)).verdict.rawValue
             }
-            #expect(verdicts == expectedVerdicts, "one event per decided action, Edit not included")
+            #expect(verdicts == expectedVerdicts, "one event per decided action")
 
             // Cursor's recorded inputs through the same process, answered in Cursor's protocol.
             for name in [
@@ -129,6 +132,25 @@ struct WorkstationFlowTests {
                     $0 == "cursor"
                 }.count == 5)
 
+            // Every other agent's recorded inputs, and input of a changed surface (a renamed
+            // tool, an unknown event), through the same process: exit status, stdout and
+            // stderr exactly as the library answers.
+            for (agent, name) in [
+                (AgentKind.copilot, "bash-rm-rf.json"), (.codex, "bash-cp-env.json"),
+                (.geminiCLI, "read-aws-credentials.json"), (.windsurf, "run-rm-rf.json"),
+                (.claudeCode, "renamed-tool.json"), (.cursor, "unknown-event.json"),
+            ] {
+                let input = try Data(contentsOf: Self.fixtures.appendingPathComponent("\(agent.rawValue)/\(name)"))
+                let result = try ringfence.run(["hook", "--agent", agent.rawValue, "--cache", cache], input: input)
+                let expected = HookRun(
+                    invocation: try HookInvocation(agent: agent, json: input), policy: .available(policy),
+                    failClosed: [], home: "/home/bob", user: "bob", eventID: "x", now: 0)
+                #expect(result.status == expected.answer.exitCode, "\(agent) \(name)")
+                #expect(result.stdout == expected.answer.stdout, "\(agent) \(name)")
+                #expect(result.stderr == expected.answer.stderr, "\(agent) \(name)")
+                expectedVerdicts.append(expected.event!.verdict.rawValue)
+            }
+
             let sent = try ringfence.run(["workstation", "send"] + common)
             #expect(
                 sent.contains("sent \(expectedVerdicts.count) event(s): \(expectedVerdicts.count) stored"), "\(sent)")
@@ -139,6 +161,17 @@ struct WorkstationFlowTests {
                 stored.append(verdict)
             }
             #expect(stored.sorted() == expectedVerdicts.sorted())
+            var unrecognized: [(String, String)] = []
+            for try await row in try await client.query(
+                "SELECT agent_kind, summary FROM audit_events WHERE surface = 'unrecognized' ORDER BY 1"
+            ).decode((String, String).self) {
+                unrecognized.append(row)
+            }
+            #expect(unrecognized.map(\.0) == ["claude-code", "cursor"])
+            #expect(unrecognized.map(\.1) == ["unrecognized: PreToolUse/Shell", "unrecognized: beforeFileDelete"])
+            let fleet = try ringfence.run(["fleet"])
+            #expect(fleet.contains("not understood: 2 events in 7 days"), "\(fleet)")
+            #expect(fleet.contains("claude-code  PreToolUse/Shell  1 events on 1 hosts"), "\(fleet)")
             #expect(
                 try ringfence.run(["workstation", "send"] + common).contains("sent 0 event(s)"),
                 "the queue is empty after sending")
@@ -160,7 +193,7 @@ struct WorkstationFlowTests {
                 #expect(!serveLog.contains(value), "the serve log holds the \(name)")
             }
 
-            // No cached policy: fail-closed surfaces refuse, others go ahead; unreadable input exits 2 or 1.
+            // No cached policy: fail-closed surfaces refuse, others go ahead; unreadable input exits 2 or 0.
             try FileManager.default.removeItem(atPath: cache + "/policy.rfp")
             let ls = try Data(contentsOf: Self.fixtures.appendingPathComponent("claude-code/bash-ls.json"))
             let closed = try ringfence.run(
@@ -176,8 +209,9 @@ struct WorkstationFlowTests {
                 ).status == 2)
             let garbled = try ringfence.run(
                 ["hook", "--agent", "claude-code", "--cache", cache], input: Data("{".utf8))
-            #expect(garbled.status == 1)
-            #expect(garbled.stderr.contains("not a JSON object"))
+            #expect(garbled.status == 0 && garbled.stdout.isEmpty, "failing open, input not understood goes ahead")
+            let queuedGarbled = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8)
+            #expect(queuedGarbled.contains(#""surface":"unrecognized""#), "and is recorded")
         }
     }
 }
