@@ -254,7 +254,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RingfenceAgentTests",
-            dependencies: ["RingfenceAgent"],
+            dependencies: [
+                "RingfenceProto",
+                "RingfenceAdapters",
+                "RingfenceWorkstation", "RingfenceAgent",
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -153,6 +153,24 @@ public struct InventoryReader: Sendable {
         }
         agent.managedConfigHash = ManagedFiles(agent.managedFiles.map { ($0.name, $0.sha256) }).digest
         agent.hookState = present && callsHook ? .installed : .missing
+        agent.precedenceSources = precedenceSources(kind)
         return agent
+    }
+
+    /// Managed sources on this host that the agent reads instead of the files Ringfence
+    /// installs. Claude Code uses one managed source and ignores the others, MDM before the
+    /// file (code.claude.com/docs/en/managed-settings, "How Claude Code combines managed
+    /// sources", checked 2026-12-02): on macOS a preference file of the
+    /// `com.anthropic.claudecode` domain in `/Library/Managed Preferences` (device-wide, or
+    /// for a user) means the installed fragment may not apply. Server-managed settings are
+    /// fetched by the agent and cannot be seen here.
+    func precedenceSources(_ kind: AgentKind) -> [String] {
+        guard kind == .claudeCode else { return [] }
+        let domain = "com.anthropic.claudecode.plist"
+        let candidates =
+            ["/Library/Managed Preferences/" + domain]
+            + users.filter { !$0.isEmpty && !$0.contains("/") }.map { "/Library/Managed Preferences/\($0)/" + domain }
+        return candidates.filter { FileManager.default.fileExists(atPath: systemRoot + $0) }
+            .prefix(WireLimits.precedenceSources).map { $0 }
     }
 }

@@ -11,11 +11,14 @@ public struct HostInventory: Sendable, Equatable {
         public var managedConfigHash: String
         /// SHA-256 of each managed file the host holds for this agent ("" when missing).
         public var managedFiles: [String: String]
+        /// Managed sources the agent reads instead of the served files (a drift risk).
+        public var precedenceSources: [String]
 
         public init(
             kind: String, version: String, hookState: String, hookVersion: String = "", managedConfigHash: String = "",
-            managedFiles: [String: String] = [:]
+            managedFiles: [String: String] = [:], precedenceSources: [String] = []
         ) {
+            self.precedenceSources = precedenceSources
             self.kind = kind
             self.version = version
             self.hookState = hookState

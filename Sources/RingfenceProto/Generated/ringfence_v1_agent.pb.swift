@@ -145,6 +145,11 @@ public nonisolated struct Ringfence_V1_AgentInstall: Sendable {
   /// file: every file last served by FetchPolicy, with an empty sha256 when it is missing.
   public var managedFiles: [Ringfence_V1_ManagedFile] = []
 
+  /// Managed configuration sources on the host that the agent reads instead of, or before,
+  /// the files Ringfence serves (for Claude Code, an MDM preference file); each is a drift
+  /// risk: the served files may not apply. Paths, at most 8.
+  public var precedenceSources: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -892,7 +897,7 @@ nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AgentInstall"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}version\0\u{3}hook_state\0\u{3}hook_version\0\u{3}managed_config_hash\0\u{3}managed_files\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}version\0\u{3}hook_state\0\u{3}hook_version\0\u{3}managed_config_hash\0\u{3}managed_files\0\u{3}precedence_sources\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -906,6 +911,7 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
       case 4: try { try decoder.decodeSingularStringField(value: &self.hookVersion) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.managedConfigHash) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.managedFiles) }()
+      case 7: try { try decoder.decodeRepeatedStringField(value: &self.precedenceSources) }()
       default: break
       }
     }
@@ -930,6 +936,9 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
     if !self.managedFiles.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.managedFiles, fieldNumber: 6)
     }
+    if !self.precedenceSources.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.precedenceSources, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -940,6 +949,7 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
     if lhs.hookVersion != rhs.hookVersion {return false}
     if lhs.managedConfigHash != rhs.managedConfigHash {return false}
     if lhs.managedFiles != rhs.managedFiles {return false}
+    if lhs.precedenceSources != rhs.precedenceSources {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -44,9 +44,15 @@ extension Ringfence_V1_AgentInstall {
             try WireText.check(file.sha256, "inventory.agents.managed_files.sha256", limit: WireLimits.digest)
             files[file.name] = file.sha256
         }
+        try WireText.checkCount(
+            precedenceSources.count, "inventory.agents.precedence_sources", limit: WireLimits.precedenceSources)
+        for source in precedenceSources {
+            try WireText.check(
+                source, "inventory.agents.precedence_sources", limit: WireLimits.precedenceSource, required: true)
+        }
         return HostInventory.Agent(
             kind: kind.lowercased(), version: version, hookState: hookState.name, hookVersion: hookVersion,
-            managedConfigHash: managedConfigHash, managedFiles: files)
+            managedConfigHash: managedConfigHash, managedFiles: files, precedenceSources: precedenceSources)
     }
 }
 

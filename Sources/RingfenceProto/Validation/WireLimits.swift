@@ -31,6 +31,10 @@ public enum WireLimits {
     public static let users = 256
     public static let agents = 64
     public static let managedFilesPerAgent = 64
+    /// Managed sources taking precedence, per agent.
+    public static let precedenceSources = 8
+    /// One such source's path.
+    public static let precedenceSource = 1_024
     public static let mcpServers = 1_024
     public static let repos = 4_096
 

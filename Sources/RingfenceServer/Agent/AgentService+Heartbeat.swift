@@ -41,7 +41,11 @@ extension AgentService {
     /// lookup when no agent reports its files.
     func driftedFiles(hostID: UUID, inventory: HostInventory) async throws -> [String] {
         let reports = inventory.agents.filter { !$0.managedConfigHash.isEmpty || !$0.managedFiles.isEmpty }
-            .map { DriftCheck.Report(agent: $0.kind, digest: $0.managedConfigHash, files: $0.managedFiles) }
+            .map {
+                DriftCheck.Report(
+                    agent: $0.kind, digest: $0.managedConfigHash, files: $0.managedFiles,
+                    precedenceSources: $0.precedenceSources)
+            }
         guard !reports.isEmpty else { return [] }
         let served = try await dependencies.fleet.servedNativeFiles(hostID: hostID)
         let check = DriftCheck(served: served.mapValues { files in ManagedFiles(files.map { ($0.key, $0.value) }) })

@@ -62,6 +62,7 @@ enum ServerSection {
         guard
             let fields = value.mapping(allowed: [
                 "hookExecutable", "cacheDirectory", "failClosed", "managedHooksOnly", "hookTimeoutSeconds",
+                "disableBypassModes",
             ])
         else { return options }
         if let path = fields["hookExecutable"]?.nonEmptyString() { options.hookExecutable = path }
@@ -69,6 +70,7 @@ enum ServerSection {
         if let surfaces = fields["failClosed"] { options.failClosed = Set(surfaces.list { $0.surface() }) }
         if let flag = fields["managedHooksOnly"]?.bool() { options.managedHooksOnly = flag }
         if let seconds = fields["hookTimeoutSeconds"]?.int() { options.hookTimeoutSeconds = seconds }
+        if let flag = fields["disableBypassModes"]?.bool() { options.disableBypassModes = flag }
         return options
     }
 }

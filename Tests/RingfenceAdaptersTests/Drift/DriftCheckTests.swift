@@ -29,6 +29,16 @@ struct DriftCheckTests {
             ])
     }
 
+    @Test("a managed source the agent reads instead of the served files is drift")
+    func precedence() {
+        let plist = "/Library/Managed Preferences/com.anthropic.claudecode.plist"
+        let report = DriftCheck.Report(agent: "claude-code", digest: served.digest, precedenceSources: [plist])
+        #expect(check.drifted([report]) == ["claude-code/overridden-by:" + plist])
+        #expect(
+            check.drifted([.init(agent: "cursor", digest: "", precedenceSources: [plist])]).isEmpty,
+            "not served: not judged")
+    }
+
     @Test("only a digest: compared as a whole; nothing reported or never served: not judged")
     func digest() {
         #expect(check.drifted([.init(agent: "claude-code", digest: served.digest)]).isEmpty)
