@@ -164,9 +164,17 @@ public struct InventoryReader: Sendable {
     /// `com.anthropic.claudecode` domain in `/Library/Managed Preferences` (device-wide, or
     /// for a user) means the installed fragment may not apply. Server-managed settings are
     /// fetched by the agent and cannot be seen here.
+    ///
+    /// Codex applies requirements from macOS managed preferences (`com.openai.codex`)
+    /// before `/etc/codex/requirements.toml`
+    /// (developers.openai.com/codex/enterprise/managed-configuration, checked 2026-12-02).
     func precedenceSources(_ kind: AgentKind) -> [String] {
-        guard kind == .claudeCode else { return [] }
-        let domain = "com.anthropic.claudecode.plist"
+        let domain: String
+        switch kind {
+        case .claudeCode: domain = "com.anthropic.claudecode.plist"
+        case .codex: domain = "com.openai.codex.plist"
+        default: return []
+        }
         let candidates =
             ["/Library/Managed Preferences/" + domain]
             + users.filter { !$0.isEmpty && !$0.contains("/") }.map { "/Library/Managed Preferences/\($0)/" + domain }

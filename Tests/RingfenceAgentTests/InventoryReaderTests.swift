@@ -65,4 +65,14 @@ struct InventoryReaderTests {
             #expect(Self.reader(root: root, cache: cache).read().agents.first?.precedenceSources == [plist])
         }
     }
+
+    @Test("Codex: managed preferences of com.openai.codex win over /etc/codex/requirements.toml")
+    func codexPrecedence() throws {
+        try Self.machine { root, cache in
+            try Self.install(.codex, root: root, cache: cache)
+            let plist = "/Library/Managed Preferences/com.openai.codex.plist"
+            try WorkstationCache.writeAtomically(Data("<plist/>".utf8), to: root + plist)
+            #expect(Self.reader(root: root, cache: cache).read().agents.first?.precedenceSources == [plist])
+        }
+    }
 }
