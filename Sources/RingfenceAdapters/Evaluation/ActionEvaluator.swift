@@ -30,7 +30,9 @@ public struct ActionEvaluator: Sendable {
     /// path structure: their patterns are command globs (`*` crosses `/`).
     func compiled(_ surface: Surface) -> [CompiledRule] {
         guard let rules = policy.surfaces.first(where: { $0.surface == surface })?.rules else { return [] }
-        let textual: Set<Surface> = [.riskyShell, .credentialExfiltration, .promptCredential, .unrecognized]
+        let textual: Set<Surface> = [
+            .riskyShell, .credentialExfiltration, .promptCredential, .unrecognized, .unapprovedMcpServer,
+        ]
         let command = textual.contains(surface)
         return rules.map { rule in
             CompiledRule(surface: surface, rule: rule, globs: rule.match.map { command ? Glob(command: $0) : Glob($0) })
@@ -47,7 +49,8 @@ public struct ActionEvaluator: Sendable {
     public func decide(_ action: AgentAction, unmanagedRepository: String? = nil, workingDirectory: String = "")
         -> HookDecision
     {
-        var subjects = Subjects(action: action, home: home, workingDirectory: workingDirectory)
+        var subjects = Subjects(
+            action: action, home: home, workingDirectory: workingDirectory, catalog: policy.mcpServers)
         var checks = action.surfaces
         if unmanagedRepository != nil { checks.append(.unmanagedRepo) }
         var best: HookDecision.Match?
@@ -82,12 +85,14 @@ public struct ActionEvaluator: Sendable {
         let action: AgentAction
         let home: String
         let workingDirectory: String
+        let catalog: [ApprovedMcpServer]
         var shellPaths: ShellCommandPaths?
 
-        init(action: AgentAction, home: String, workingDirectory: String) {
+        init(action: AgentAction, home: String, workingDirectory: String, catalog: [ApprovedMcpServer]) {
             self.action = action
             self.home = home
             self.workingDirectory = workingDirectory
+            self.catalog = catalog
         }
 
         mutating func texts(for surface: Surface) -> [String] {
@@ -104,6 +109,8 @@ public struct ActionEvaluator: Sendable {
                 return parts.count > 1 ? [whole] + parts : [whole]
             case (.readFiles(let paths), _), (.writeFiles(let paths), _):
                 return paths.prefix(ShellCommandPaths.limit).flatMap(pathForms)
+            case (.mcpTool(let server, _), .unapprovedMcpServer):
+                return !server.isEmpty && catalog.approves(name: server) ? [] : [server]
             case (.mcpTool(let server, let tool), _):
                 return ["\(server).\(tool)"]
             case (.fetch(let url), _):

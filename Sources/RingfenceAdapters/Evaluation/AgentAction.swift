@@ -11,7 +11,9 @@ public enum AgentAction: Sendable, Hashable {
     case readFiles(paths: [String])
     /// Creating, editing or deleting files, checked against `sensitive_path_write`.
     case writeFiles(paths: [String])
-    /// Calling an MCP tool, checked against `mcp_tool` as `server.tool`.
+    /// Calling an MCP tool, checked against `mcp_tool` as `server.tool`, and against
+    /// `unapproved_mcp_server` with the server's name when the approved catalogue does not
+    /// list it (an empty name — a server the agent does not name — is never listed).
     case mcpTool(server: String, tool: String)
     /// Fetching a URL with the agent's web tool, checked against `web_fetch` (the host,
     /// and the URL without its query).
@@ -28,7 +30,7 @@ public enum AgentAction: Sendable, Hashable {
         case .shell: [.riskyShell, .credentialExfiltration, .sensitivePathRead, .sensitivePathWrite]
         case .readFiles: [.sensitivePathRead]
         case .writeFiles: [.sensitivePathWrite]
-        case .mcpTool: [.mcpTool]
+        case .mcpTool: [.mcpTool, .unapprovedMcpServer]
         case .fetch: [.webFetch]
         case .prompt: [.promptCredential]
         case .unrecognized: [.unrecognized]

@@ -23,6 +23,20 @@ public struct HookInvocation: Sendable, Hashable {
     public var workspaceRoots: [String]
     /// Agent version, when the agent says.
     public var agentVersion: String
+    /// How the MCP server of an MCP call is known when the agent does not name it
+    /// (Cursor's `command` or `url`): matched against the approved catalogue for its name.
+    public var mcpServerIdentity: McpServerIdentity?
+
+    /// A server's identity as an agent's hook input gives it.
+    public struct McpServerIdentity: Sendable, Hashable {
+        public var command: [String]?
+        public var url: String?
+
+        public init(command: [String]? = nil, url: String? = nil) {
+            self.command = command
+            self.url = url
+        }
+    }
 
     /// The directory the action happens in: the working directory, else the first
     /// workspace folder; empty when the agent says neither.

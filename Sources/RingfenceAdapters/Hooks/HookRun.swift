@@ -30,7 +30,7 @@ public struct HookRun: Sendable {
         invocation: HookInvocation, policy: CachedPolicy, failClosed: Set<Surface>, home: String, user: String,
         eventID: String, now: Double, repo: String = ""
     ) {
-        guard let action = invocation.action else {
+        guard var action = invocation.action else {
             answer = HookAnswer(HookDecision(verdict: .pass, match: nil, surface: .riskyShell), for: invocation)
             event = nil
             return
@@ -40,6 +40,12 @@ public struct HookRun: Sendable {
         let eventUser: String
         switch policy {
         case .available(let policy):
+            // An MCP server the agent knows only by command or URL gets its catalogue name.
+            if case .mcpTool("", let tool) = action, let identity = invocation.mcpServerIdentity,
+                let name = policy.mcpServers.name(command: identity.command, url: identity.url)
+            {
+                action = .mcpTool(server: name, tool: tool)
+            }
             // Work in a repository policy does not manage — or one this host holds no
             // policy for yet, which counts as unmanaged until it is fetched.
             // Input not understood is judged on its own: it is always recorded as `unrecognized`.

@@ -25,7 +25,7 @@ public enum ClaudeCodeAdapter {
     static let rules = PermissionRules(shell: "Bash", domain: { "WebFetch(domain:\($0))" }, mcpTools: true)
 
     public static func render(_ policy: AgentPolicy, options: AdapterOptions) -> NativeConfiguration {
-        let coverage = RuleCoverage(
+        var coverage = RuleCoverage(
             policy, hook: { _ in "the PreToolUse hook sees every tool, the UserPromptSubmit hook every prompt" },
             canAsk: { $0 != .promptCredential }, native: rules.entry)
         var hook: [(String, JSONText)] = [
@@ -34,6 +34,7 @@ public enum ClaudeCodeAdapter {
             ("timeout", .number(options.hookTimeoutSeconds)),
         ]
         if options.hookFailsClosed { hook.append(("onFailure", .string("block"))) }
+        let allowed = PermissionRules.allowlist(&coverage, policy: policy)
         var permissions: [(String, JSONText)] = [
             ("deny", .array(coverage.deny.sorted().map(JSONText.string))),
             ("ask", .array(coverage.ask.sorted().map(JSONText.string))),
@@ -55,6 +56,9 @@ public enum ClaudeCodeAdapter {
         ]
         let denied = PermissionRules.deniedServers(policy)
         if !denied.isEmpty { settings.append(("deniedMcpServers", .array(denied))) }
+        if let allowed {
+            settings += [("allowedMcpServers", .array(allowed)), ("allowManagedMcpServersOnly", .bool(true))]
+        }
         if options.managedHooksOnly { settings.append(("allowManagedHooksOnly", .bool(true))) }
         return NativeConfiguration(
             agent: .claudeCode, files: [NativeFile(name: fileName, content: JSONText.object(settings).rendered)],

@@ -19,16 +19,17 @@ public enum CopilotAdapter {
     static let rules = PermissionRules(shell: "Shell", domain: { "Domain(\($0))" }, mcpTools: false)
 
     public static func render(_ policy: AgentPolicy, options: AdapterOptions) -> NativeConfiguration {
-        let coverage = RuleCoverage(
+        var coverage = RuleCoverage(
             policy,
             hook: { surface in
                 switch surface {
-                case .mcpTool, .webFetch: nil
+                case .mcpTool, .webFetch, .unapprovedMcpServer: nil
                 case .promptCredential: "userPromptSubmitted hook (records only: Copilot prompts cannot be refused)"
                 default: "preToolUse hook"
                 }
             },
             canAsk: { $0 != .promptCredential }, native: rules.entry)
+        let allowed = PermissionRules.allowlist(&coverage, policy: policy)
         var permissions: [(String, JSONText)] = [
             ("deny", .array(coverage.deny.sorted().map(JSONText.string))),
             ("ask", .array(coverage.ask.sorted().map(JSONText.string))),
@@ -37,6 +38,7 @@ public enum CopilotAdapter {
         var settings: [(String, JSONText)] = [("permissions", .object(permissions))]
         let denied = PermissionRules.deniedServers(policy)
         if !denied.isEmpty { settings.append(("deniedMcpServers", .array(denied))) }
+        if let allowed { settings.append(("allowedMcpServers", .array(allowed))) }
         let hook = JSONText.object([
             ("type", .string("command")),
             ("bash", .string(options.hookCommand(for: .copilot))),

@@ -55,8 +55,43 @@ struct PermissionRules: Sendable {
                     .init(reason: "MCP permission rules name whole tools; a partial tool name is matched by the hook"))
             }
             return .success("mcp__\(parts[0])__\(parts[1])")
+        case .unapprovedMcpServer:
+            guard pattern == "*" else {
+                return .failure(
+                    .init(
+                        reason:
+                            "the native allowlist admits catalogue servers only; a name pattern is matched by the hook")
+                )
+            }
+            return .success(Self.allowlistMarker)
         default:
             return .failure(.init(reason: "no permission rule speaks about '\(surface)'"))
+        }
+    }
+
+    /// The entry standing for "the approved catalogue is the allowlist": an
+    /// `unapproved_mcp_server` rule matching every server (`*`).
+    static let allowlistMarker = "(allowedMcpServers)"
+
+    /// Takes the allowlist marker out of a coverage: the catalogue's identities as
+    /// `allowedMcpServers` entries (`serverCommand`, `serverUrl`) when every unapproved
+    /// server is blocked; nil otherwise. Warned unapproved servers cannot be asked about
+    /// natively: listed as the hook's.
+    static func allowlist(_ coverage: inout RuleCoverage, policy: AgentPolicy) -> [JSONText]? {
+        if coverage.ask.remove(allowlistMarker) != nil {
+            for rule in policy.rules(of: .unapprovedMcpServer) where rule.level == .warn && rule.match.contains("*") {
+                coverage.notNative.append(
+                    NotNativeRule(
+                        surface: .unapprovedMcpServer, pack: rule.pack, ruleID: rule.id, pattern: "*", level: .warn,
+                        enforcement: .hook, reason: "an allowlist cannot ask; the hook asks at each call"))
+            }
+        }
+        guard coverage.deny.remove(allowlistMarker) != nil else { return nil }
+        return policy.mcpServers.map { server in
+            if let command = server.command {
+                return .object([("serverCommand", .array(command.map(JSONText.string)))])
+            }
+            return .object([("serverUrl", .string(server.url ?? ""))])
         }
     }
 

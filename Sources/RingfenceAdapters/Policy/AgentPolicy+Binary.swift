@@ -9,9 +9,13 @@ import RingfenceCore
 /// `"RFP2"`, user, ring, revision, etag, repository (slug, empty for none; trust index
 /// in `RepoTrust.allCases`; managed 0/1), surface count, then per surface: byte length of
 /// the rest of the surface, name, level, uncapped level, rule count, and per rule: pack,
-/// pack version, id, pattern count, patterns, level, uncapped level, risk, description.
+/// pack version, id, pattern count, patterns, level, uncapped level, risk, description;
+/// then (from `"RFP3"`) the byte length of the approved MCP server catalogue, its count,
+/// and per server: name, URL (empty for none), word count, command words. `"RFP2"` files
+/// (no catalogue) are still read.
 extension AgentPolicy {
-    static let magic: [UInt8] = Array("RFP2".utf8)
+    static let magic: [UInt8] = Array("RFP3".utf8)
+    static let previousMagic: [UInt8] = Array("RFP2".utf8)
 
     /// Why bytes are not a policy.
     public struct BinaryError: Error, Sendable, CustomStringConvertible {
@@ -49,13 +53,24 @@ extension AgentPolicy {
             Self.write(UInt64(body.count), to: &out)
             out += body
         }
+        var catalog: [UInt8] = []
+        Self.write(UInt64(mcpServers.count), to: &catalog)
+        for server in mcpServers {
+            Self.write(server.name, to: &catalog)
+            Self.write(server.url ?? "", to: &catalog)
+            Self.write(UInt64(server.command?.count ?? 0), to: &catalog)
+            for word in server.command ?? [] { Self.write(word, to: &catalog) }
+        }
+        Self.write(UInt64(catalog.count), to: &out)
+        out += catalog
         return out
     }
 
     /// Decodes the binary form; with `only`, the other surfaces are skipped (left out).
     public init(binary bytes: [UInt8], only: Set<Surface>? = nil) throws(BinaryError) {
         var reader = Reader(bytes: bytes)
-        guard bytes.starts(with: Self.magic) else {
+        let current = bytes.starts(with: Self.magic)
+        guard current || bytes.starts(with: Self.previousMagic) else {
             throw BinaryError(description: "not a Ringfence policy file of this version (magic)")
         }
         reader.offset = Self.magic.count
@@ -109,8 +124,30 @@ extension AgentPolicy {
             }
             surfaces.append(SurfacePolicy(surface: surface, level: level, uncappedLevel: uncapped, rules: rules))
         }
+        var servers: [ApprovedMcpServer] = []
+        if current {
+            let length = Int(try reader.varint())
+            guard length <= bytes.count - reader.offset else { throw BinaryError(description: "truncated catalogue") }
+            let end = reader.offset + length
+            // The catalogue matters only to MCP calls; other actions skip it.
+            if only.map({ $0.contains(.mcpTool) || $0.contains(.unapprovedMcpServer) }) ?? true {
+                for _ in 0..<(try reader.count()) {
+                    let name = try reader.string()
+                    let url = try reader.string()
+                    var words: [String] = []
+                    for _ in 0..<(try reader.count()) { words.append(try reader.string()) }
+                    servers.append(
+                        ApprovedMcpServer(
+                            name: name, command: words.isEmpty ? nil : words, url: url.isEmpty ? nil : url))
+                }
+                guard reader.offset == end else { throw BinaryError(description: "catalogue length does not match") }
+            }
+            reader.offset = end
+        }
         guard reader.offset == bytes.count else { throw BinaryError(description: "trailing bytes") }
-        self.init(user: user, ring: ring, revision: revision, etag: etag, repository: repository, surfaces: surfaces)
+        self.init(
+            user: user, ring: ring, revision: revision, etag: etag, repository: repository, surfaces: surfaces,
+            mcpServers: servers)
     }
 
     static func write(_ value: UInt64, to out: inout [UInt8]) {

@@ -72,11 +72,16 @@ public struct AgentPolicy: Sendable, Hashable, Codable {
     /// The repository it was resolved for; nil for work outside any repository.
     public var repository: Repository?
     public var surfaces: [SurfacePolicy]
+    /// The approved MCP server catalogue: who `unapproved_mcp_server` rules leave alone, what
+    /// the agents' native allowlists hold, and how an MCP server known only by its command
+    /// or URL (Cursor) is named.
+    public var mcpServers: [ApprovedMcpServer]
 
     public init(
         user: String, ring: Int, revision: Int64, etag: String, repository: Repository? = nil,
-        surfaces: [SurfacePolicy]
+        surfaces: [SurfacePolicy], mcpServers: [ApprovedMcpServer] = []
     ) {
+        self.mcpServers = mcpServers
         self.user = user
         self.ring = ring
         self.revision = revision
@@ -100,7 +105,23 @@ public struct AgentPolicy: Sendable, Hashable, Codable {
                             level: $0.level,
                             uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description)
                     })
-            })
+            }, mcpServers: resolution.mcpServers)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user, ring, revision, etag, repository, surfaces, mcpServers
+    }
+
+    /// Decodes JSON; `mcpServers` may be absent (files written before the catalogue).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            user: try container.decode(String.self, forKey: .user), ring: try container.decode(Int.self, forKey: .ring),
+            revision: try container.decode(Int64.self, forKey: .revision),
+            etag: try container.decode(String.self, forKey: .etag),
+            repository: try container.decodeIfPresent(Repository.self, forKey: .repository),
+            surfaces: try container.decode([SurfacePolicy].self, forKey: .surfaces),
+            mcpServers: try container.decodeIfPresent([ApprovedMcpServer].self, forKey: .mcpServers) ?? [])
     }
 
     /// The rules of a surface; empty when the policy says nothing about it.

@@ -29,6 +29,9 @@ public struct Surface: RawRepresentable, Sendable, Hashable, Codable, Comparable
     public static let webFetch = Surface(known: "web_fetch")
     /// Credentials pasted into a prompt, which sends them to the model provider.
     public static let promptCredential = Surface(known: "prompt_credential")
+    /// Calls to MCP servers the approved catalogue (`mcpServers:`) does not list; rules
+    /// match the server's name.
+    public static let unapprovedMcpServer = Surface(known: "unapproved_mcp_server")
     /// Hook input the adapter does not understand: a renamed tool, a new event, a missing
     /// field. Rules match the agent's raw tool or event name; without one the hook's fail
     /// mode decides.
@@ -37,7 +40,7 @@ public struct Surface: RawRepresentable, Sendable, Hashable, Codable, Comparable
     /// The surfaces Ringfence ships with.
     public static let wellKnown: [Surface] = [
         .sensitivePathRead, .credentialExfiltration, .riskyShell, .mcpTool, .unmanagedRepo, .sensitivePathWrite,
-        .webFetch, .promptCredential, .unrecognized,
+        .webFetch, .promptCredential, .unapprovedMcpServer, .unrecognized,
     ]
 
     /// Whether a string is a valid surface name.

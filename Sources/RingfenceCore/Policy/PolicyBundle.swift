@@ -15,12 +15,15 @@ public struct PolicyBundle: Sendable, Hashable {
     public var roleMappings: [RoleMapping]
     /// Repository globs → trust, owner, managed (`repositories.yaml`), first match wins.
     public var repositories: [RepositoryRule]
+    /// The approved MCP server catalogue (`mcpServers:`).
+    public var mcpServers: [ApprovedMcpServer]
 
     /// Creates a bundle.
     public init(
         packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
-        roleMappings: [RoleMapping] = [], repositories: [RepositoryRule] = []
+        roleMappings: [RoleMapping] = [], repositories: [RepositoryRule] = [], mcpServers: [ApprovedMcpServer] = []
     ) {
+        self.mcpServers = mcpServers
         self.packs = packs
         self.assignments = assignments
         self.ringMappings = ringMappings
@@ -79,6 +82,16 @@ public struct PolicyBundle: Sendable, Hashable {
                         .assignment(assignment.id), "assignment \(assignment.id) has validFrom at or after validUntil"))
             }
         }
+        var serverNames: Set<String> = []
+        for server in mcpServers {
+            if !serverNames.insert(server.name.lowercased()).inserted {
+                problems.append(.init(.mcpServer(server.name), "MCP server \(server.name) is in mcpServers twice"))
+            }
+            if (server.command == nil) == (server.url == nil) || server.command?.isEmpty == true {
+                problems.append(
+                    .init(.mcpServer(server.name), "MCP server \(server.name) needs exactly one of command or url"))
+            }
+        }
         return problems
     }
 }
@@ -90,6 +103,7 @@ public struct PolicyProblem: Sendable, Hashable, CustomStringConvertible {
         case pack(String, Int)
         case assignment(String)
         case assignmentPack(String)
+        case mcpServer(String)
     }
 
     /// What the problem is about.

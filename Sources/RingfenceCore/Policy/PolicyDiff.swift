@@ -27,6 +27,9 @@ public struct PolicyDiff: Sendable, Equatable {
     /// wins), so a moved entry shows as removed and added.
     public var repositoriesAdded: [String] = []
     public var repositoriesRemoved: [String] = []
+    /// Approved MCP servers (`name (identity)`) added and removed.
+    public var mcpServersAdded: [String] = []
+    public var mcpServersRemoved: [String] = []
 
     /// Compares a new bundle with the current one (nil = nothing published yet).
     /// - Parameter published: every `pack@version` ever published (empty: treat every
@@ -61,6 +64,14 @@ public struct PolicyDiff: Sendable, Equatable {
         let newRepositories = next.repositories.enumerated().map { Self.describe($1, at: $0) }
         repositoriesAdded = newRepositories.filter { !oldRepositories.contains($0) }
         repositoriesRemoved = oldRepositories.filter { !newRepositories.contains($0) }
+        let oldServers = Set((current?.mcpServers ?? []).map(Self.describe))
+        let newServers = Set(next.mcpServers.map(Self.describe))
+        mcpServersAdded = newServers.subtracting(oldServers).sorted()
+        mcpServersRemoved = oldServers.subtracting(newServers).sorted()
+    }
+
+    static func describe(_ server: ApprovedMcpServer) -> String {
+        "mcpServers \(server.name) (" + (server.url ?? (server.command ?? []).joined(separator: " ")) + ")"
     }
 
     static func describe(_ rule: RepositoryRule, at index: Int) -> String {
@@ -74,7 +85,8 @@ public struct PolicyDiff: Sendable, Equatable {
     public var isEmpty: Bool {
         added.isEmpty && changed.isEmpty && removed.isEmpty && repointed.isEmpty && newPackVersions.isEmpty
             && returningPackVersions.isEmpty && removedPackVersions.isEmpty && !mappingsChanged
-            && repositoriesAdded.isEmpty && repositoriesRemoved.isEmpty
+            && repositoriesAdded.isEmpty && repositoriesRemoved.isEmpty && mcpServersAdded.isEmpty
+            && mcpServersRemoved.isEmpty
     }
 
     /// The diff as lines for people.
@@ -86,5 +98,6 @@ public struct PolicyDiff: Sendable, Equatable {
             + removedPackVersions.map { "- pack version \($0)" }
             + (mappingsChanged ? ["~ ring/role mappings"] : [])
             + repositoriesRemoved.map { "- \($0)" } + repositoriesAdded.map { "+ \($0)" }
+            + mcpServersRemoved.map { "- \($0)" } + mcpServersAdded.map { "+ \($0)" }
     }
 }

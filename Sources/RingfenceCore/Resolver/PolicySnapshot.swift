@@ -68,10 +68,20 @@ extension PolicySnapshot {
         let packCount: Int
         /// `repositories.yaml`, compiled.
         let repositories: RepositoryCatalog
+        /// 16 bytes identifying the approved MCP server catalogue, for the etag.
+        let mcpCatalogDigest: [UInt8]
 
         init(bundle: PolicyBundle) {
             self.bundle = bundle
             self.repositories = RepositoryCatalog(bundle.repositories)
+            var catalog: [UInt8] = []
+            for server in bundle.mcpServers.sorted(by: { $0.name < $1.name }) {
+                for part in [server.name, server.url ?? ""] + (server.command ?? []) {
+                    catalog += Array(part.utf8) + [0]
+                }
+                catalog.append(0xFF)
+            }
+            self.mcpCatalogDigest = Array(SHA256.hash(data: catalog).prefix(16))
             var surfaceSet: Set<Surface> = []
             for pack in bundle.packs { for rule in pack.rules { surfaceSet.insert(rule.surface) } }
             // Selector surfaces count too: an assignment that acts on a surface must find it

@@ -17,6 +17,8 @@ public struct Resolution: Sendable {
     public let etag: String
     /// The revision resolved against.
     public var revision: Int64 { snapshot.revision }
+    /// The approved MCP server catalogue of the snapshot (for `unapproved_mcp_server`).
+    public var mcpServers: [ApprovedMcpServer] { snapshot.storage.bundle.mcpServers }
     let snapshot: PolicySnapshot
 
     /// The result for one surface; nil when the surface was not resolved.

@@ -15,6 +15,14 @@ enum ResolutionDigest {
         // Whether the repository is managed decides `unmanaged_repo` at the hook; its trust
         // counts only through the rules it selects.
         if let repository { bytes.append(repository.managed ? 0xFB : 0xFC) }
+        // The approved MCP catalogue decides `unapproved_mcp_server` at the hook and in the
+        // agents' allowlists, and names Cursor's MCP servers, when MCP surfaces have rules.
+        if surfaces.contains(where: {
+            ($0.surface == .unapprovedMcpServer || $0.surface == .mcpTool) && !$0.contributions.isEmpty
+        }) {
+            bytes.append(0xFA)
+            bytes.append(contentsOf: storage.mcpCatalogDigest)
+        }
         bytes.reserveCapacity(16 + surfaces.reduce(0) { $0 + 24 + $1.contributions.count * 18 })
         // A surface with no effective rule has no content: leaving it out keeps the etag
         // independent of surfaces that only other, unrelated assignments mention.

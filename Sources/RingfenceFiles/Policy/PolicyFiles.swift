@@ -16,11 +16,13 @@ public struct LoadedPolicy: Sendable {
 ///
 /// A policy directory holds `.yaml`/`.yml` files; each file holds one or more documents
 /// (`---`), and each document any of the sections `pack` (one pack version), `packs` (a
-/// list), `assignments`, `rings`, `roles`, `repositories` and `expectations`. Files are read in name
+/// list), `assignments`, `rings`, `roles`, `repositories`, `mcpServers` and `expectations`. Files are read in name
 /// order. Everything is validated — fields, values and the references between files —
 /// and every problem is reported with file, line and field path.
 public enum PolicyFiles {
-    static let sections = ["pack", "packs", "assignments", "rings", "roles", "repositories", "expectations"]
+    static let sections = [
+        "pack", "packs", "assignments", "rings", "roles", "repositories", "mcpServers", "expectations",
+    ]
 
     /// Loads every policy file of a directory (not recursive). Expectations without an
     /// `at` are evaluated at `now`.
@@ -127,6 +129,22 @@ private struct BundleReader {
             }
             bundle.repositories.append(
                 RepositoryRule(match: match, trust: trust, owner: fields["owner"]?.nonEmptyString(), managed: managed))
+        }
+        for entry in sections["mcpServers"]?.list() ?? [] {
+            guard let fields = entry.mapping(allowed: ["name", "command", "url"]) else { continue }
+            guard let name = required(fields, "name", in: entry)?.nonEmptyString() else { continue }
+            let command = fields["command"].map { $0.list { $0.nonEmptyString() } }
+            let url = fields["url"]?.nonEmptyString()
+            if (command == nil) == (url == nil) {
+                entry.fail("an MCP server needs exactly one identity: command (a list of words) or url")
+                continue
+            }
+            if command?.isEmpty == true {
+                fields["command"]?.fail("command needs at least the program")
+                continue
+            }
+            if places[.mcpServer(name)] == nil { places[.mcpServer(name)] = fields["name"] }
+            bundle.mcpServers.append(ApprovedMcpServer(name: name, command: command, url: url))
         }
         for entry in sections["expectations"]?.list() ?? [] {
             if let expectation = readExpectation(entry) { expectations.append(expectation) }

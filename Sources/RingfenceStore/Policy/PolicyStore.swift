@@ -55,6 +55,8 @@ public struct PolicyStore: Sendable {
         var packs: [PackReference]
         /// `repositories.yaml`; absent when empty (and in revisions from before it existed).
         var repositories: [RepositoryRule]?
+        /// The approved MCP server catalogue; absent when empty (and in older revisions).
+        var mcpServers: [ApprovedMcpServer]?
 
         struct PackReference: Codable, Hashable {
             var pack: String
@@ -115,7 +117,7 @@ public struct PolicyStore: Sendable {
         }
         return PolicyBundle(
             packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles,
-            repositories: state.repositories ?? [])
+            repositories: state.repositories ?? [], mcpServers: state.mcpServers ?? [])
     }
 
     /// Every pack version ever published, as `pack@version`.
@@ -173,7 +175,8 @@ public struct PolicyStore: Sendable {
             rings: bundle.ringMappings, roles: bundle.roleMappings,
             packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted {
                 ($0.pack, $0.version) < ($1.pack, $1.version)
-            }, repositories: bundle.repositories.isEmpty ? nil : bundle.repositories)
+            }, repositories: bundle.repositories.isEmpty ? nil : bundle.repositories,
+            mcpServers: bundle.mcpServers.isEmpty ? nil : bundle.mcpServers)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)

@@ -75,4 +75,15 @@ struct PolicyDiffTests {
         let reordered = PolicyBundle(repositories: first.repositories.reversed())
         #expect(!PolicyDiff(from: first, to: reordered).isEmpty)
     }
+
+    @Test("approved MCP servers added and removed are changes")
+    func mcpServers() {
+        let first = PolicyBundle(mcpServers: [ApprovedMcpServer(name: "db", command: ["npx", "db-mcp"])])
+        #expect(PolicyDiff(from: first, to: first).isEmpty)
+        let next = PolicyBundle(mcpServers: [ApprovedMcpServer(name: "db", url: "https://db.example.com/mcp")])
+        #expect(
+            PolicyDiff(from: first, to: next).lines == [
+                "- mcpServers db (npx db-mcp)", "+ mcpServers db (https://db.example.com/mcp)",
+            ])
+    }
 }

@@ -202,6 +202,34 @@ struct ResolverTests {
         #expect(try snapshot([Assignment(id: "one", pack: "secrets", priority: 1)]).resolve(ring2).etag != a.etag)
     }
 
+    @Test("the approved MCP catalogue counts in the etag when an MCP surface has rules, and only then")
+    func catalogEtag() throws {
+        let context = DecisionContext(user: "u", hostRing: .enforce, at: Date())
+        func resolve(_ servers: [ApprovedMcpServer], overrides: [Surface: Level] = [:]) throws -> Resolution {
+            try PolicySnapshot(
+                bundle: PolicyBundle(
+                    packs: [Self.shell, Self.secrets],
+                    assignments: [Assignment(id: "s", pack: "secrets", priority: 1)]
+                        + (overrides.isEmpty ? [] : [Assignment(id: "m", priority: 2, overrides: overrides)]),
+                    mcpServers: servers), revision: 0
+            ).resolve(context)
+        }
+        let github = [ApprovedMcpServer(name: "github", url: "https://api.githubcopilot.com/mcp/*")]
+        #expect(try resolve([]).etag == resolve(github).etag, "no MCP rules: the catalogue changes nothing")
+        func blockingUnapproved(_ servers: [ApprovedMcpServer]) throws -> Resolution {
+            let rule = Rule(id: "M-0", surface: .unapprovedMcpServer, match: ["*"], level: .block, risk: .high)
+            return try PolicySnapshot(
+                bundle: PolicyBundle(
+                    packs: [PackVersion(pack: "mcp", version: 1, rules: [rule])],
+                    assignments: [Assignment(id: "m", pack: "mcp", priority: 1)], mcpServers: servers), revision: 0
+            ).resolve(context)
+        }
+        let withRules = try blockingUnapproved(github)
+        let withoutServer = try blockingUnapproved([])
+        #expect(withRules.etag != withoutServer.etag)
+        #expect(withRules.mcpServers == github)
+    }
+
     @Test("a bundle with broken references does not compile")
     func invalidBundle() {
         #expect(throws: PolicySnapshotError.self) {

@@ -113,6 +113,38 @@ struct PolicyFilesTests {
         #expect(problems.contains { $0.hasPrefix("repositories.yaml:5") && $0.contains("owners") })
     }
 
+    @Test("mcpServers: a name and one identity each; mistakes named by line")
+    func mcpServers() throws {
+        let text = """
+            mcpServers:
+              - { name: github, url: "https://api.githubcopilot.com/mcp/*" }
+              - { name: filesystem, command: [npx, -y, "@modelcontextprotocol/server-filesystem"] }
+            """
+        let policy = try PolicyFiles.parse([("mcp.yaml", text)], now: Date())
+        #expect(
+            policy.bundle.mcpServers == [
+                ApprovedMcpServer(name: "github", url: "https://api.githubcopilot.com/mcp/*"),
+                ApprovedMcpServer(
+                    name: "filesystem", command: ["npx", "-y", "@modelcontextprotocol/server-filesystem"]),
+            ])
+        let bad = """
+            mcpServers:
+              - { name: a }
+              - { name: b, url: "https://b", command: [b] }
+              - { url: "https://c" }
+              - { name: d, url: "https://d" }
+              - { name: D, command: [d] }
+            """
+        let problems = errors([("mcp.yaml", bad)])
+        #expect(problems.count == 4, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("mcp.yaml:2") && $0.contains("exactly one identity") })
+        #expect(problems.contains { $0.hasPrefix("mcp.yaml:3") && $0.contains("exactly one identity") })
+        #expect(problems.contains { $0.hasPrefix("mcp.yaml:4") && $0.contains("name") })
+        #expect(
+            problems.contains { $0.contains("MCP server D is in mcpServers twice") }, "names compare case-insensitively"
+        )
+    }
+
     @Test("typos in keys are errors with a suggestion")
     func unknownKey() {
         let assignments = """

@@ -33,13 +33,21 @@ enum CursorHook {
         let base = cwd.isEmpty ? roots.first ?? "" : cwd
         let call = ToolCall(name: "", input: input, cwd: base)
         let action: AgentAction?
+        var identity: HookInvocation.McpServerIdentity?
         switch event {
         case "beforeShellExecution": action = call.shell("command", event: event)
         case "beforeReadFile", "beforeTabFileRead": action = call.read(["file_path"], event: event)
         case "beforeMCPExecution":
             let tool = input.string("tool_name")
-            // Cursor names the tool only; the server stays empty (its url or command is not a name).
+            // Cursor names the tool only; the server is named from its command or URL by the
+            // approved catalogue when the hook decides (`HookRun`).
             action = tool.isEmpty ? call.missing("tool_name", event: event) : .mcpTool(server: "", tool: tool)
+            let command = input.string("command").split(separator: " ").map(String.init)
+            let url = input.string("url")
+            if !command.isEmpty || !url.isEmpty {
+                identity = HookInvocation.McpServerIdentity(
+                    command: command.isEmpty ? nil : command, url: url.isEmpty ? nil : url)
+            }
         case "preToolUse":
             let tool = input.string("tool_name")
             let toolCall = ToolCall(name: tool, input: input.object("tool_input"), cwd: base)
@@ -57,9 +65,11 @@ enum CursorHook {
             action = input.has("prompt") ? .prompt(text: input.string("prompt")) : call.missing("prompt", event: event)
         default: action = ToolCall.unknownEvent(event)
         }
-        return HookInvocation(
+        var invocation = HookInvocation(
             agent: .cursor, event: event, action: action, sessionID: input.string("conversation_id"), cwd: cwd,
             workspaceRoots: roots, agentVersion: input.string("cursor_version"))
+        invocation.mcpServerIdentity = identity
+        return invocation
     }
 
     static func answer(_ decision: HookDecision, for invocation: HookInvocation) -> HookAnswer {
