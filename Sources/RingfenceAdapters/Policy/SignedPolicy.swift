@@ -1,7 +1,7 @@
 import Crypto
 
 /// A policy as the hook keeps it on disk: the server's Ed25519 signature over the
-/// policy's binary form (`AgentPolicy.binary`, "RFP2"), followed by that form.
+/// policy's binary form (`AgentPolicy.binary`, "RFP3"), followed by that form.
 ///
 /// Layout: `"RFS1"`, 64 bytes of signature, the policy bytes exactly as the server signed
 /// them. The hook checks the signature with the server's public key before it reads a

@@ -487,9 +487,9 @@ public nonisolated struct Ringfence_V1_FetchPolicyResponse: Sendable {
   /// Native configuration, when asked for.
   public var nativeFiles: [Ringfence_V1_NativeConfigFile] = []
 
-  /// The policy the hook decides with, in its binary form ("RFP2", docs/agents.md):
+  /// The policy the hook decides with, in its binary form ("RFP3", docs/agents.md):
   /// per surface the effective rules, with the user, ring, etag and the repository's
-  /// trust and managed flag as policy classifies it.
+  /// trust and managed flag as policy classifies it, and the approved MCP server catalogue.
   public var agentPolicy: Data = Data()
 
   /// Ed25519 signature of `agent_policy` by the server's policy signing key.
