@@ -69,6 +69,10 @@ struct McpCatalogTests {
         #expect(
             copilot.files.first { $0.name == "managed-settings.json" }?.content.contains("allowedMcpServers") == true)
 
+        let gemini = GeminiCLIAdapter.render(Self.policy, options: AdapterOptions()).files[0].content
+        let settings = try #require(try JSONSerialization.jsonObject(with: Data(gemini.utf8)) as? [String: Any])
+        #expect((settings["mcp"] as? [String: [String]])?["allowed"] == ["github", "db"])
+
         // At warn there is no native allowlist: the hook asks.
         var warned = Self.policy
         let index = try #require(warned.surfaces.firstIndex { $0.surface == .unapprovedMcpServer })

@@ -128,9 +128,11 @@ struct StricterPolicyPropertyTests {
             (object["deniedMcpServers"] as? [[String: String]] ?? []).compactMap { $0["serverName"] })
         object["deniedMcpServers"] = nil
         // An allowlist (only catalogue servers start) is stricter than none.
-        lists["allowlist"] = object["allowedMcpServers"] == nil ? [] : ["present"]
+        // (Claude Code and Copilot `allowedMcpServers`, Gemini CLI `mcp.allowed`.)
+        lists["allowlist"] = object["allowedMcpServers"] == nil && object["mcp"] == nil ? [] : ["present"]
         object["allowedMcpServers"] = nil
         object["allowManagedMcpServersOnly"] = nil
+        object["mcp"] = nil
         let rest = try! JSONSerialization.data(withJSONObject: object, options: .sortedKeys)
         return (lists, String(decoding: rest, as: UTF8.self))
     }
