@@ -123,7 +123,7 @@ struct ToolCall {
 
     /// `<event>/<tool>`: how an input not understood is named (names only, never values).
     static func unrecognizedName(event: String, tool: String, missing: String? = nil) -> String {
-        let base = event.isEmpty ? String(tool.prefix(128)) : "\(event.prefix(64))/\(tool.prefix(128))"
+        let base = [String(event.prefix(64)), String(tool.prefix(128))].filter { !$0.isEmpty }.joined(separator: "/")
         return missing.map { "\(base) without \($0)" } ?? base
     }
 

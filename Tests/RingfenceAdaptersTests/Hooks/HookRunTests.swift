@@ -284,6 +284,15 @@ struct HookRunTests {
         let observed = try Self.run("claude-code/renamed-tool.json", policy: .available(policy), failClosed: [.mcpTool])
         #expect(observed.event?.verdict == .block, "an observe rule does not open a fail-closed hook")
 
+        // An event Claude Code's protocol does not know: blocked with exit status 2, not a PreToolUse answer.
+        let event = HookRun(
+            invocation: try HookInvocation(
+                agent: .claudeCode, json: Data(#"{"hook_event_name":"PreCommit","session_id":"s"}"#.utf8)),
+            policy: .available(SamplePolicy.policy), failClosed: [.riskyShell], home: "/h", user: "u", eventID: "e",
+            now: 0)
+        #expect(event.answer.exitCode == 2 && event.answer.stdout.isEmpty)
+        #expect(event.event?.summary == "unrecognized: PreCommit")
+
         // Not JSON at all: exit status 2 when failing closed (every agent's block), else nothing.
         let invocation = HookInvocation.unreadable(agent: .cursor, reason: "hook input is not a JSON object")
         let refused = HookRun(

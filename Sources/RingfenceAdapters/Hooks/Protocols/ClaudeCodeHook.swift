@@ -53,7 +53,8 @@ enum ClaudeCodeHook {
     }
 
     static func answer(_ decision: HookDecision, for invocation: HookInvocation) -> HookAnswer {
-        if invocation.event == "UserPromptSubmit" {
+        // A prompt (or an event Ringfence does not register): exit status 2 is the block.
+        if invocation.event != "PreToolUse" {
             return decision.verdict == .block
                 ? .blocking(decision.message) : HookAnswer(verdict: HookAnswer.withoutAsking(decision.verdict))
         }

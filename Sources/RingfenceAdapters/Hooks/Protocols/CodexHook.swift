@@ -54,7 +54,7 @@ enum CodexHook {
     static func answer(_ decision: HookDecision, for invocation: HookInvocation) -> HookAnswer {
         let verdict = HookAnswer.withoutAsking(decision.verdict)
         guard verdict == .block else { return HookAnswer(verdict: verdict) }
-        if invocation.event == "UserPromptSubmit" { return .blocking(decision.message) }
+        if invocation.event != "PreToolUse" { return .blocking(decision.message) }
         return HookAnswer(
             stdout: ClaudeCodeHook.permissionJSON(event: "PreToolUse", "deny", decision.message), verdict: .block)
     }

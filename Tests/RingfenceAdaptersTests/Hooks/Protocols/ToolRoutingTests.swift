@@ -47,6 +47,9 @@ struct ToolRoutingTests {
         #expect(
             try Self.claude("Bash", ["cmd": "ls"]).action
                 == .unrecognized(name: "PreToolUse/Bash without command"), "a renamed field")
+        let noPrompt = try HookInvocation(
+            agent: .claudeCode, json: Data(#"{"hook_event_name":"UserPromptSubmit"}"#.utf8))
+        #expect(noPrompt.action == .unrecognized(name: "UserPromptSubmit without prompt"))
     }
 
     @Test("Codex, Gemini CLI, Copilot: their documented tools are understood")
