@@ -26,14 +26,15 @@ public struct ActionEvaluator: Sendable {
         self.home = home.hasSuffix("/") ? String(home.dropLast()) : home
     }
 
+    static let textualSurfaces: Set<Surface> = [
+        .riskyShell, .credentialExfiltration, .promptCredential, .unrecognized, .unapprovedMcpServer,
+    ]
+
     /// The compiled rules of a surface. Command lines, prompts and raw input names have no
     /// path structure: their patterns are command globs (`*` crosses `/`).
     func compiled(_ surface: Surface) -> [CompiledRule] {
         guard let rules = policy.surfaces.first(where: { $0.surface == surface })?.rules else { return [] }
-        let textual: Set<Surface> = [
-            .riskyShell, .credentialExfiltration, .promptCredential, .unrecognized, .unapprovedMcpServer,
-        ]
-        let command = textual.contains(surface)
+        let command = Self.textualSurfaces.contains(surface)
         return rules.map { rule in
             CompiledRule(surface: surface, rule: rule, globs: rule.match.map { command ? Glob(command: $0) : Glob($0) })
         }

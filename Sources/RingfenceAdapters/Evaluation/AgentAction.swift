@@ -24,6 +24,12 @@ public enum AgentAction: Sendable, Hashable {
     /// name (never its arguments), checked against `unrecognized`.
     case unrecognized(name: String)
 
+    /// Whether this is input the adapter did not understand.
+    public var isUnrecognized: Bool {
+        if case .unrecognized = self { return true }
+        return false
+    }
+
     /// The surfaces whose rules decide this action.
     public var surfaces: [Surface] {
         switch self {

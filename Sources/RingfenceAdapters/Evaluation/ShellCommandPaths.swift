@@ -303,26 +303,3 @@ public struct ShellCommandPaths: Sendable, Hashable {
         word.split(separator: "/").last.map(String.init) ?? word
     }
 }
-
-/// Makes the paths of a command absolute.
-struct PathResolver: Sendable {
-    var workingDirectory: String
-    var home: String
-
-    init(workingDirectory: String, home: String) {
-        self.workingDirectory = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
-        self.home = home.hasSuffix("/") ? String(home.dropLast()) : home
-    }
-
-    func absolute(_ path: String) -> String {
-        if !home.isEmpty {
-            if path == "~" || path == "$HOME" || path == "${HOME}" { return home }
-            for prefix in ["~/", "$HOME/", "${HOME}/"] where path.hasPrefix(prefix) {
-                return home + "/" + path.dropFirst(prefix.count)
-            }
-        }
-        if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("$") || workingDirectory.isEmpty { return path }
-        let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-        return workingDirectory + "/" + relative
-    }
-}

@@ -21,7 +21,7 @@ public struct HookAnswer: Sendable, Hashable {
 
     /// The answer for a decision about an invocation.
     public init(_ decision: HookDecision, for invocation: HookInvocation) {
-        if invocation.event.isEmpty, case .unrecognized = invocation.action {
+        if invocation.event.isEmpty, invocation.action?.isUnrecognized == true {
             // Input that could not be read at all has no event to answer in: exit status 2
             // blocks in every agent's protocol, 0 with nothing printed lets the agent go on.
             self = decision.verdict == .block ? .blocking(decision.message) : HookAnswer(verdict: decision.verdict)

@@ -85,8 +85,7 @@ public struct HookInvocation: Sendable, Hashable {
 
     /// A path made absolute against the working directory (`~` is left to the evaluator).
     static func absolute(_ path: String, cwd: String) -> String {
-        guard !path.hasPrefix("/"), !path.hasPrefix("~"), !cwd.isEmpty else { return path }
-        return (cwd.hasSuffix("/") ? cwd : cwd + "/") + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
+        PathResolver(workingDirectory: cwd, home: "").absolute(path)
     }
 }
 

@@ -47,13 +47,12 @@ public struct HookRun: Sendable {
                 action = .mcpTool(server: name, tool: tool)
             }
             // Work in a repository policy does not manage — or one this host holds no
-            // policy for yet, which counts as unmanaged until it is fetched.
-            // Input not understood is judged on its own: it is always recorded as `unrecognized`.
-            var managed = policy.repository.map { $0.slug == repo && $0.managed } ?? false
-            if case .unrecognized = action { managed = true }
+            // policy for yet, which counts as unmanaged until it is fetched. Input not
+            // understood is judged on its own: it is always recorded as `unrecognized`.
+            let managed = policy.repository.map { $0.slug == repo && $0.managed } ?? false
+            let unmanagedRepository = repo.isEmpty || managed || action.isUnrecognized ? nil : repo
             let decided = ActionEvaluator(policy: policy, home: home).decide(
-                action, unmanagedRepository: repo.isEmpty || managed ? nil : repo,
-                workingDirectory: invocation.directory)
+                action, unmanagedRepository: unmanagedRepository, workingDirectory: invocation.directory)
             // The fail mode is a floor: `unrecognized` rules can be stricter, never looser.
             if case .unrecognized(let name) = action, decided.verdict != .block,
                 decided.match == nil || !failClosed.isEmpty

@@ -114,7 +114,7 @@ struct ReportView {
             RuleRow(
                 rule: "\(rule.pack)/\(rule.ruleID)", surface: rule.surface, candidates: "\(rule.candidates)",
                 users: "\(rule.usersHit) (\(String(format: "%.0f %%", rule.shareOfMembers * 100)))",
-                example: rule.example, exampleMarkdown: rule.example.replacingOccurrences(of: "|", with: "\\|"))
+                example: rule.example, exampleMarkdown: Self.markdownCell(rule.example))
         }
         hasRules = !rules.isEmpty
         unrecognized = (report.unrecognizedInputs ?? []).map { input in

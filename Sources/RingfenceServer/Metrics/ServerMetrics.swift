@@ -66,28 +66,22 @@ public final class ServerMetrics: Sendable {
         return timer
     }
 
-    /// The counter of one method and status, made once (making one goes through the
-    /// factory's lock and label lookup, too slow for every call).
     /// Counts stored `unrecognized` events of an agent kind (only known kinds get a label).
     public func recordUnrecognized(agent: String, count: Int) {
         let label = AgentLabel.known.contains(agent) ? agent : "other"
-        let key = "unrecognized\u{0}" + label
-        let counter =
-            counters.withLock { $0[key] }
-            ?? {
-                let counter = Counter(
-                    label: "ringfence_hook_inputs_unrecognized_total", dimensions: [("agent", label)], factory: factory)
-                counters.withLock { $0[key] = counter }
-                return counter
-            }()
-        counter.increment(by: count)
+        counter("ringfence_hook_inputs_unrecognized_total", [("agent", label)]).increment(by: count)
     }
 
     private func requestCounter(method: String, code: String) -> Counter {
-        let key = method + "\u{0}" + code
+        counter("ringfence_rpc_requests_total", [("method", method), ("code", code)])
+    }
+
+    /// The counter of a label and dimensions, made once (making one goes through the
+    /// factory's lock and label lookup, too slow for every call).
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = ([label] + dimensions.map(\.1)).joined(separator: "\u{0}")
         if let counter = counters.withLock({ $0[key] }) { return counter }
-        let counter = Counter(
-            label: "ringfence_rpc_requests_total", dimensions: [("method", method), ("code", code)], factory: factory)
+        let counter = Counter(label: label, dimensions: dimensions, factory: factory)
         counters.withLock { $0[key] = counter }
         return counter
     }

@@ -9,16 +9,13 @@ import RingfenceCore
 /// - MCP tools are named `mcp__<server>__<tool>`.
 enum ClaudeCodeHook {
     /// Every tool Claude Code's tools reference names that touches none of Ringfence's
-    /// surfaces: they pass without an event. A tool in neither list is `unrecognized`.
+    /// surfaces: they pass without an event. A tool neither decided in `toolAction` nor in
+    /// this list is `unrecognized`.
     static let toolsWithoutSurface: Set<String> = [
         "Agent", "Task", "AskUserQuestion", "CronCreate", "CronDelete", "CronList", "EnterPlanMode",
         "EnterWorktree", "ExitPlanMode", "ExitWorktree", "ListMcpResourcesTool", "LSP", "ReadMcpResourceTool",
         "Skill", "TaskCreate", "TaskGet", "TaskList", "TaskOutput", "TaskStop", "TaskUpdate", "TodoWrite",
         "ToolSearch", "WebSearch", "Artifact",
-    ]
-    /// Tools with a surface, for the routing test and docs/agents.md.
-    static let toolsWithSurface: Set<String> = [
-        "Bash", "PowerShell", "Read", "Edit", "Write", "MultiEdit", "NotebookEdit", "Grep", "Glob", "WebFetch",
     ]
 
     static func invocation(_ input: HookInput) -> HookInvocation {
@@ -28,8 +25,7 @@ enum ClaudeCodeHook {
         switch event {
         case "PreToolUse": action = toolAction(input, event: event, cwd: cwd)
         case "UserPromptSubmit":
-            action =
-                ToolCall.prompt(input, "prompt", event: event)
+            action = ToolCall.prompt(input, "prompt", event: event)
         default: action = ToolCall.unknownEvent(event)
         }
         return HookInvocation(
@@ -66,16 +62,16 @@ enum ClaudeCodeHook {
         case .pass, .warnCandidate, .blockCandidate: return HookAnswer(verdict: decision.verdict)
         }
         return HookAnswer(
-            stdout: permissionJSON(event: "PreToolUse", permission, decision.message), verdict: decision.verdict)
+            stdout: permissionJSON(permission, decision.message), verdict: decision.verdict)
     }
 
-    /// `{"hookSpecificOutput":{"hookEventName":…,"permissionDecision":…,"permissionDecisionReason":…}}`
-    static func permissionJSON(event: String, _ permission: String, _ reason: String) -> String {
+    /// `{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":…,"permissionDecisionReason":…}}`
+    static func permissionJSON(_ permission: String, _ reason: String) -> String {
         JSONText.object([
             (
                 "hookSpecificOutput",
                 .object([
-                    ("hookEventName", .string(event)),
+                    ("hookEventName", .string("PreToolUse")),
                     ("permissionDecision", .string(permission)),
                     ("permissionDecisionReason", .string(reason)),
                 ])

@@ -10,7 +10,6 @@ import RingfenceCore
 ///
 /// Codex documents no `ask` for hooks: a warning goes ahead and is recorded as a warn-candidate.
 enum CodexHook {
-    static let toolsWithSurface: Set<String> = ["Bash", "apply_patch"]
 
     static func invocation(_ input: HookInput) -> HookInvocation {
         let event = input.string("hook_event_name")
@@ -28,12 +27,10 @@ enum CodexHook {
                     files.isEmpty
                     ? call.missing("command (a patch naming files)", event: event) : .writeFiles(paths: files)
             default:
-                action =
-                    ToolCall.mcpOrUnrecognized(tool, event: event)
+                action = ToolCall.mcpOrUnrecognized(tool, event: event)
             }
         case "UserPromptSubmit":
-            action =
-                ToolCall.prompt(input, "prompt", event: event)
+            action = ToolCall.prompt(input, "prompt", event: event)
         default: action = ToolCall.unknownEvent(event)
         }
         return HookInvocation(
@@ -56,7 +53,7 @@ enum CodexHook {
         guard verdict == .block else { return HookAnswer(verdict: verdict) }
         if invocation.event != "PreToolUse" { return .blocking(decision.message) }
         return HookAnswer(
-            stdout: ClaudeCodeHook.permissionJSON(event: "PreToolUse", "deny", decision.message), verdict: .block)
+            stdout: ClaudeCodeHook.permissionJSON("deny", decision.message), verdict: .block)
     }
 }
 

@@ -12,7 +12,6 @@ import RingfenceCore
 ///
 /// The input names no event: a `toolName` makes it a tool call, a `prompt` a prompt.
 enum CopilotHook {
-    static let toolsWithSurface: Set<String> = ["bash", "view", "create", "edit"]
     /// Copilot CLI tools that touch no surface: they read or stop a running shell session.
     static let toolsWithoutSurface: Set<String> = ["read_bash", "stop_bash"]
 

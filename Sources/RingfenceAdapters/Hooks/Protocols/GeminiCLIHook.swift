@@ -12,10 +12,6 @@ import RingfenceCore
 /// - The answer is JSON on stdout: `{"decision": "deny", "reason": …}` blocks, `{}` goes on.
 ///   Gemini CLI has no `ask` for hooks: a warning is recorded as a warn-candidate.
 enum GeminiCLIHook {
-    static let toolsWithSurface: Set<String> = [
-        "run_shell_command", "read_file", "read_many_files", "write_file", "replace", "glob", "search_file_content",
-        "list_directory",
-    ]
     static let toolsWithoutSurface: Set<String> = ["web_search", "google_web_search", "save_memory", "web_fetch"]
 
     static func invocation(_ input: HookInput) -> HookInvocation {
@@ -37,12 +33,10 @@ enum GeminiCLIHook {
             case "write_file", "replace": action = call.write(["file_path"], event: event)
             case _ where toolsWithoutSurface.contains(tool): action = nil
             default:
-                action =
-                    ToolCall.mcpOrUnrecognized(tool, event: event)
+                action = ToolCall.mcpOrUnrecognized(tool, event: event)
             }
         case "BeforeAgent":
-            action =
-                ToolCall.prompt(input, "prompt", event: event)
+            action = ToolCall.prompt(input, "prompt", event: event)
         default: action = ToolCall.unknownEvent(event)
         }
         return HookInvocation(

@@ -27,8 +27,7 @@ struct ToolRoutingTests {
     }
 
     static func isUnrecognized(_ invocation: HookInvocation) -> Bool {
-        if case .unrecognized = invocation.action { return true }
-        return false
+        invocation.action?.isUnrecognized == true
     }
 
     @Test("Claude Code: the matcher takes every tool; each documented tool is understood")
