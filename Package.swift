@@ -255,6 +255,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceAgentTests",
             dependencies: [
+                "RingfenceCore",
                 "RingfenceProto",
                 "RingfenceAdapters",
                 "RingfenceWorkstation", "RingfenceAgent",

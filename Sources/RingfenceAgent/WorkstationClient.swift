@@ -227,9 +227,11 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         for batch in try cache.takeQueue() {
             guard let data = FileManager.default.contents(atPath: batch) else { continue }
             var events: [Ringfence_V1_AuditEvent] = []
+            var versions: [String: String] = [:]
             for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
                 if let event = try? JSONDecoder().decode(QueuedEvent.self, from: Data(line)) {
                     events.append(Ringfence_V1_AuditEvent(event))
+                    if !event.agentVersion.isEmpty { versions[event.agentKind] = event.agentVersion }
                 } else {
                     report.unreadable += 1
                 }
@@ -250,6 +252,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
                 report.rejected += response.rejected.map { "\($0.eventID): \($0.reason)" }
             }
             report.events += events.count
+            try cache.noteAgentVersions(versions)
             try FileManager.default.removeItem(atPath: batch)
         }
         return report

@@ -24,6 +24,8 @@ import RingfenceCore
 /// - `repos/seen/<slug>` — repositories the hook worked in without a policy of their own,
 ///   for `workstation fetch` to fetch (writable by users);
 /// - `managed/<agent>.json` — where the agent's native files were installed, for drift;
+/// - `agent-versions.json` — the version each agent's hook input last named (by kind),
+///   noted when the queue is sent, for the inventory;
 /// - `queue/events.jsonl` — audit events the hook queued (writable by users), and
 ///   `queue/sending-*.jsonl` batches taken for sending.
 public struct WorkstationCache: Sendable {
@@ -43,6 +45,7 @@ public struct WorkstationCache: Sendable {
     public var lockPath: String { queueDirectory + "/lock" }
     public func managedPath(_ agent: AgentKind) -> String { directory + "/managed/\(agent.rawValue).json" }
     public var repositoriesDirectory: String { directory + "/repos" }
+    public var agentVersionsPath: String { directory + "/agent-versions.json" }
     public var seenRepositoriesDirectory: String { repositoriesDirectory + "/seen" }
     public func binaryPolicyPath(repository slug: String) -> String {
         repositoriesDirectory + "/" + Self.fileName(slug) + ".rfp"
@@ -206,6 +209,22 @@ public struct WorkstationCache: Sendable {
                 .compactMap { Self.slug(fileName: $0.dropLast(suffix.count)) }.sorted()
         }
         return (slugs(in: repositoriesDirectory, suffix: ".rfp"), slugs(in: seenRepositoriesDirectory, suffix: ""))
+    }
+
+    /// The version each agent's hook input last named, by agent kind (none before the
+    /// first events were sent).
+    public func agentVersions() -> [String: String] {
+        (try? read([String: String].self, at: agentVersionsPath)) ?? [:]
+    }
+
+    /// Notes the versions events named (by agent kind; empty versions are ignored), keeping
+    /// the others.
+    public func noteAgentVersions(_ versions: [String: String]) throws {
+        let named = versions.filter { !$0.key.isEmpty && !$0.value.isEmpty }
+        let current = agentVersions()
+        let merged = current.merging(named) { _, new in new }
+        guard merged != current else { return }
+        try Self.writeAtomically(try Self.json(merged), to: agentVersionsPath)
     }
 
     /// Marks a repository as seen (an empty file; the hook runs as the developer, so the

@@ -13,12 +13,15 @@ public struct HostInventory: Sendable, Equatable {
         public var managedFiles: [String: String]
         /// Managed sources the agent reads instead of the served files (a drift risk).
         public var precedenceSources: [String]
+        /// The model provider the agent's configuration selects ("" when it does not say).
+        public var provider: String
 
         public init(
             kind: String, version: String, hookState: String, hookVersion: String = "", managedConfigHash: String = "",
-            managedFiles: [String: String] = [:], precedenceSources: [String] = []
+            managedFiles: [String: String] = [:], precedenceSources: [String] = [], provider: String = ""
         ) {
             self.precedenceSources = precedenceSources
+            self.provider = provider
             self.kind = kind
             self.version = version
             self.hookState = hookState

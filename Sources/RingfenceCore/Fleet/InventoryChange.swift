@@ -1,14 +1,14 @@
 import Foundation
 
 /// The changes between a host's stored inventory and the one a heartbeat reports, as
-/// rows of `host_changes`: installer version, and per agent its version, hook state and
-/// hook version (an agent that appears or disappears is a change from or to nothing).
+/// rows of `host_changes`: installer version, and per agent its version, hook state, hook
+/// version and model provider (an agent that appears or disappears is a change from or to nothing).
 /// An installer version that is not reported (empty) is no change.
 ///
 /// Pure: the store reads the old state, asks for the changes, and writes them.
 public struct InventoryChange: Sendable, Hashable {
-    /// `installer_version`, `agent_version:<kind>`, `hook_state:<kind>`, `hook_version:<kind>` or
-    /// `drifted_files` (values: the drifted files, space-separated).
+    /// `installer_version`, `agent_version:<kind>`, `hook_state:<kind>`, `hook_version:<kind>`,
+    /// `provider:<kind>` or `drifted_files` (values: the drifted files, space-separated).
     public var field: String
     public var oldValue: String?
     public var newValue: String?
@@ -48,6 +48,7 @@ public struct InventoryChange: Sendable, Hashable {
             note("agent_version:\(kind)", before?.version, after?.version)
             note("hook_state:\(kind)", before?.hookState, after?.hookState)
             note("hook_version:\(kind)", before?.hookVersion, after?.hookVersion)
+            note("provider:\(kind)", before?.provider, after?.provider)
         }
         return changes
     }

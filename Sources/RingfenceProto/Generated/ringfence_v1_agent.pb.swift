@@ -150,6 +150,10 @@ public nonisolated struct Ringfence_V1_AgentInstall: Sendable {
   /// risk: the served files may not apply. Paths, at most 8.
   public var precedenceSources: [String] = []
 
+  /// Model provider the agent's configuration selects ("bedrock", "vertex", an
+  /// `model_provider` id, a Gemini auth type, ...); empty when its files do not say.
+  public var provider: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -897,7 +901,7 @@ nonisolated extension Ringfence_V1_EnrollResponse: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AgentInstall"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}version\0\u{3}hook_state\0\u{3}hook_version\0\u{3}managed_config_hash\0\u{3}managed_files\0\u{3}precedence_sources\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}version\0\u{3}hook_state\0\u{3}hook_version\0\u{3}managed_config_hash\0\u{3}managed_files\0\u{3}precedence_sources\0\u{1}provider\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -912,6 +916,7 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
       case 5: try { try decoder.decodeSingularStringField(value: &self.managedConfigHash) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.managedFiles) }()
       case 7: try { try decoder.decodeRepeatedStringField(value: &self.precedenceSources) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.provider) }()
       default: break
       }
     }
@@ -939,6 +944,9 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
     if !self.precedenceSources.isEmpty {
       try visitor.visitRepeatedStringField(value: self.precedenceSources, fieldNumber: 7)
     }
+    if !self.provider.isEmpty {
+      try visitor.visitSingularStringField(value: self.provider, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -950,6 +958,7 @@ nonisolated extension Ringfence_V1_AgentInstall: SwiftProtobuf.Message, SwiftPro
     if lhs.managedConfigHash != rhs.managedConfigHash {return false}
     if lhs.managedFiles != rhs.managedFiles {return false}
     if lhs.precedenceSources != rhs.precedenceSources {return false}
+    if lhs.provider != rhs.provider {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

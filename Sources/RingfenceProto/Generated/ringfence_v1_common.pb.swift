@@ -221,6 +221,9 @@ public nonisolated enum Ringfence_V1_HookState: SwiftProtobuf.Enum, Swift.CaseIt
 
   /// Installed but failing (the agent reported errors calling it).
   case error // = 5
+
+  /// Installed, but a managed file no longer has the content the workstation wrote.
+  case modified // = 6
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -235,6 +238,7 @@ public nonisolated enum Ringfence_V1_HookState: SwiftProtobuf.Enum, Swift.CaseIt
     case 3: self = .disabled
     case 4: self = .outdated
     case 5: self = .error
+    case 6: self = .modified
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -247,6 +251,7 @@ public nonisolated enum Ringfence_V1_HookState: SwiftProtobuf.Enum, Swift.CaseIt
     case .disabled: return 3
     case .outdated: return 4
     case .error: return 5
+    case .modified: return 6
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -259,6 +264,7 @@ public nonisolated enum Ringfence_V1_HookState: SwiftProtobuf.Enum, Swift.CaseIt
     .disabled,
     .outdated,
     .error,
+    .modified,
   ]
 
 }
@@ -340,7 +346,7 @@ nonisolated extension Ringfence_V1_RepoTrust: SwiftProtobuf._ProtoNameProviding 
 }
 
 nonisolated extension Ringfence_V1_HookState: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0HOOK_STATE_UNSPECIFIED\0\u{1}HOOK_STATE_INSTALLED\0\u{1}HOOK_STATE_MISSING\0\u{1}HOOK_STATE_DISABLED\0\u{1}HOOK_STATE_OUTDATED\0\u{1}HOOK_STATE_ERROR\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0HOOK_STATE_UNSPECIFIED\0\u{1}HOOK_STATE_INSTALLED\0\u{1}HOOK_STATE_MISSING\0\u{1}HOOK_STATE_DISABLED\0\u{1}HOOK_STATE_OUTDATED\0\u{1}HOOK_STATE_ERROR\0\u{1}HOOK_STATE_MODIFIED\0")
 }
 
 nonisolated extension Ringfence_V1_DecisionContext: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -50,9 +50,11 @@ extension Ringfence_V1_AgentInstall {
             try WireText.check(
                 source, "inventory.agents.precedence_sources", limit: WireLimits.precedenceSource, required: true)
         }
+        try WireText.check(provider, "inventory.agents.provider", limit: WireLimits.provider)
         return HostInventory.Agent(
             kind: kind.lowercased(), version: version, hookState: hookState.name, hookVersion: hookVersion,
-            managedConfigHash: managedConfigHash, managedFiles: files, precedenceSources: precedenceSources)
+            managedConfigHash: managedConfigHash, managedFiles: files, precedenceSources: precedenceSources,
+            provider: provider)
     }
 }
 
@@ -86,6 +88,7 @@ extension Ringfence_V1_HookState {
         case .disabled: "disabled"
         case .outdated: "outdated"
         case .error: "error"
+        case .modified: "modified"
         case .unspecified, .UNRECOGNIZED: "unknown"
         }
     }

@@ -22,13 +22,18 @@ extension FleetStore {
             guard let installer else { throw PostgresStoreError("host \(hostID) is not enrolled") }
             var oldAgents: [String: HostInventory.Agent] = [:]
             let agentRows = try await connection.query(
-                "SELECT kind, version, hook_state, coalesce(hook_version, ''), coalesce(managed_config_hash, '') FROM host_agents WHERE host_id = \(hostID)",
+                """
+                SELECT kind, version, hook_state, coalesce(hook_version, ''), coalesce(managed_config_hash, ''),
+                    coalesce(provider, '')
+                FROM host_agents WHERE host_id = \(hostID)
+                """,
                 logger: logger)
-            for try await (kind, version, state, hookVersion, hash) in agentRows.decode(
-                (String, String, String, String, String).self)
+            for try await (kind, version, state, hookVersion, hash, provider) in agentRows.decode(
+                (String, String, String, String, String, String).self)
             {
                 oldAgents[kind] = .init(
-                    kind: kind, version: version, hookState: state, hookVersion: hookVersion, managedConfigHash: hash)
+                    kind: kind, version: version, hookState: state, hookVersion: hookVersion, managedConfigHash: hash,
+                    provider: provider)
             }
             var newAgents: [String: HostInventory.Agent] = [:]
             for agent in inventory.agents { newAgents[agent.kind] = agent }
@@ -66,10 +71,12 @@ extension FleetStore {
             if !agents.isEmpty {
                 try await connection.query(
                     """
-                    INSERT INTO host_agents (host_id, kind, version, hook_state, hook_version, managed_config_hash, updated_at)
-                    SELECT \(hostID), k, v, s, nullif(hv, ''), nullif(h, ''), \(now)
+                    INSERT INTO host_agents (host_id, kind, version, hook_state, hook_version, managed_config_hash,
+                        provider, updated_at)
+                    SELECT \(hostID), k, v, s, nullif(hv, ''), nullif(h, ''), nullif(p, ''), \(now)
                     FROM unnest(\(agents.map(\.kind)), \(agents.map(\.version)), \(agents.map(\.hookState)),
-                                \(agents.map(\.hookVersion)), \(agents.map(\.managedConfigHash))) AS a(k, v, s, hv, h)
+                                \(agents.map(\.hookVersion)), \(agents.map(\.managedConfigHash)),
+                                \(agents.map(\.provider))) AS a(k, v, s, hv, h, p)
                     """, logger: logger)
             }
             var servers: [String: HostInventory.MCPServer] = [:]

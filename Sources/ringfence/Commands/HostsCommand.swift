@@ -26,17 +26,21 @@ struct HostsCommand: AsyncParsableCommand {
 
     /// `ringfence hosts show HOST`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ring, tags and bound users of a host.")
+        static let configuration = CommandConfiguration(
+            abstract: "Ring, tags, bound users and the inventory (agents, MCP servers, repositories) of a host.")
         @OptionGroup var host: HostArgument
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             let id = try host.id()
-            let (facts, users) = try await withPostgres(try database.configuration()) { client in
+            let (facts, users, inventory) = try await withPostgres(try database.configuration()) { client in
                 let fleet = FleetStore(client: client)
-                return (try await fleet.policyFacts(hostID: id), try await fleet.boundUsers(hostID: id))
+                return (
+                    try await fleet.policyFacts(hostID: id), try await fleet.boundUsers(hostID: id),
+                    try await fleet.inventory(hostID: id)
+                )
             }
-            guard let facts else { throw HostAdministrationError.unknownHost(id) }
+            guard let facts, let inventory else { throw HostAdministrationError.unknownHost(id) }
             print("host:     \(id.uuidString.lowercased())")
             print("ring:     \(facts.ring.map { String($0.number) } ?? "from its users' groups")")
             print("tags:     \(facts.tags.isEmpty ? "none" : facts.tags.joined(separator: ", "))")
@@ -45,6 +49,35 @@ struct HostsCommand: AsyncParsableCommand {
             for user in users {
                 print("  \(user.user)  bound \(user.boundAt.formatted(.iso8601)) by \(user.boundBy) (\(user.source))")
             }
+            for line in Self.lines(inventory) { print(line) }
+        }
+
+        /// The inventory as `hosts show` prints it: one line per agent, MCP server and repository.
+        static func lines(_ inventory: HostInventory) -> [String] {
+            func or(_ text: String, _ fallback: String) -> String { text.isEmpty ? fallback : text }
+            var lines = [
+                "hostname: \(inventory.hostname) (\(or(inventory.os, "os not reported")) \(inventory.osVersion))",
+                "installer: \(or(inventory.installerVersion, "not reported"))"
+                    + (inventory.provider.isEmpty ? "" : ", provisioned by \(inventory.provider)"),
+                "agents:   \(inventory.agents.isEmpty ? "none reported" : "")",
+            ]
+            for agent in inventory.agents {
+                lines.append(
+                    "  \(agent.kind)  \(or(agent.version, "version unknown"))  hook \(agent.hookState)"
+                        + (agent.provider.isEmpty ? "" : "  provider \(agent.provider)"))
+            }
+            lines.append("MCP servers: \(inventory.mcpServers.isEmpty ? "none reported" : "")")
+            for server in inventory.mcpServers {
+                lines.append(
+                    "  \(server.agentKind)  \(server.name)  \(server.scope)  \(server.transport)  \(server.endpoint)")
+            }
+            lines.append("repositories: \(inventory.repos.isEmpty ? "none reported" : "")")
+            for repo in inventory.repos {
+                lines.append(
+                    "  \(repo.slug)  \(repo.managed ? "managed" : "unmanaged")  last seen \(repo.lastSeen.formatted(.iso8601))"
+                )
+            }
+            return lines
         }
     }
 

@@ -45,7 +45,7 @@ struct WorkstationCommand: AsyncParsableCommand {
 
     /// `--user`, `--agent` and `--install-dir`: whose policy, for which agent, installed where.
     struct PolicyTarget: ParsableArguments {
-        @Option(help: "Agent to fetch native files for: claude-code, cursor or copilot.")
+        @Option(help: "Agent to fetch native files for: claude-code, cursor, copilot, codex, gemini-cli or windsurf.")
         var agent: String
         @Option(help: "Directory user the policy is for (default $USER).")
         var user: String?
@@ -90,6 +90,10 @@ struct WorkstationCommand: AsyncParsableCommand {
             name: .customLong("system-root"),
             help: "Prefix of system paths such as /etc/claude-code (for containers and tests; default none).")
         var systemRoot: String = ""
+        @Option(
+            name: .customLong("provisioned-by"),
+            help: "Who provisioned this host, as the fleet lists it (jamf, intune, ansible, manual…; default none).")
+        var provisionedBy: String = ""
 
         /// The inventory reader for this machine.
         func reader(cache: WorkstationCache) -> InventoryReader {
@@ -99,7 +103,7 @@ struct WorkstationCommand: AsyncParsableCommand {
                 cache: cache, home: home ?? environment["HOME"] ?? "", systemRoot: systemRoot,
                 hostname: ProcessInfo.processInfo.hostName, os: WorkstationCommand.osName,
                 osVersion: ProcessInfo.processInfo.operatingSystemVersionString,
-                installerVersion: Ringfence.configuration.version,
+                installerVersion: Ringfence.configuration.version, provisioner: provisionedBy,
                 users: list.isEmpty ? [environment["USER"] ?? ""].filter { !$0.isEmpty } : list)
         }
     }
@@ -162,7 +166,7 @@ struct WorkstationCommand: AsyncParsableCommand {
                 user: user, agentKind: kind, installDirectory: directory,
                 settings: AgentSchedule.Settings(
                     sendInterval: sendInterval.seconds, checkInterval: checkInterval.seconds),
-                watch: !noWatch, inventory: { reader.read() })
+                watch: !noWatch, inventory: { Ringfence_V1_Inventory(reader.read()) })
             let logger = Logger(label: "ringfence.workstation")
             try await common.client { client in
                 let run = WorkstationRun(client: client, options: options, logger: logger)
@@ -209,7 +213,7 @@ struct WorkstationCommand: AsyncParsableCommand {
         @OptionGroup var options: InventoryOptions
 
         func run() async throws {
-            let inventory = options.reader(cache: common.store).read()
+            let inventory = Ringfence_V1_Inventory(options.reader(cache: common.store).read())
             let response = try await common.client { client in try await client.heartbeat(inventory: inventory) }
             print(
                 "heartbeat sent (\(inventory.agents.count) agent(s), \(inventory.mcpServers.count) MCP server(s)); server policy revision \(response.policyRevision), next in \(response.nextHeartbeatSeconds) s"

@@ -27,6 +27,7 @@ struct InventoryValidationTests {
         TextField(path: "inventory.agents.hook_version", limit: WireLimits.hookVersion) {
             $0.agents[0].hookVersion = $1
         },
+        TextField(path: "inventory.agents.provider", limit: WireLimits.provider) { $0.agents[0].provider = $1 },
         TextField(path: "inventory.agents.managed_config_hash", limit: WireLimits.digest) {
             $0.agents[0].managedConfigHash = $1
         },
