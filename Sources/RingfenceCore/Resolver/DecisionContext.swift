@@ -45,13 +45,14 @@ public struct DecisionContext: Sendable, Hashable {
         self.at = at
     }
 
-    /// Lower-cased, trimmed, without empties and duplicates, sorted.
-    static func normalized(_ names: [String]) -> [String] {
+    /// Lower-cased, trimmed, without empties and duplicates, sorted: how names (users,
+    /// groups, roles, tags) are compared everywhere.
+    public static func normalized(_ names: [String]) -> [String] {
         Array(Set(names.map(normalize).filter { !$0.isEmpty })).sorted()
     }
 
     /// One name lower-cased and trimmed.
-    static func normalize(_ name: String) -> String {
+    public static func normalize(_ name: String) -> String {
         // Foundation's trimming is slow and this runs for every group of every fetch:
         // only call it when an end is whitespace.
         let trimmed =

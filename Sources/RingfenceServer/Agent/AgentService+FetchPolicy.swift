@@ -40,14 +40,15 @@ extension AgentService {
                 snapshot.resolve(repository), context: repository, ifNoneMatch: wanted.ifNoneMatch,
                 hostID: caller.hostID, now: now)
         }
-        if !message.ifNoneMatch.isEmpty && message.ifNoneMatch == resolution.etag {
+        guard
+            let (traceID, signed) = try changedPolicy(
+                resolution, context: decision, ifNoneMatch: message.ifNoneMatch, hostID: caller.hostID, now: now)
+        else {
             response.notModified = true
             return ServerResponse(message: response)
         }
-        let traceID = noteResolution(resolution, context: decision, hostID: caller.hostID, now: now)
         response.traceID = traceID.uuidString.lowercased()
         response.surfaces = resolution.surfaces.map(\.proto)
-        let signed = try signatures.signed(resolution, now: now)
         response.agentPolicy = Data(signed.policy)
         response.agentPolicySignature = Data(signed.signature)
         if message.includeTrace { response.trace = resolution.traceLines.map(\.proto) }
@@ -67,15 +68,26 @@ extension AgentService {
         entry.repo = context.repo ?? ""
         entry.etag = resolution.etag
         entry.revision = resolution.revision
-        if ifNoneMatch == resolution.etag {
+        guard
+            let (_, signed) = try changedPolicy(
+                resolution, context: context, ifNoneMatch: ifNoneMatch, hostID: hostID, now: now)
+        else {
             entry.notModified = true
             return entry
         }
-        _ = noteResolution(resolution, context: context, hostID: hostID, now: now)
-        let signed = try signatures.signed(resolution, now: now)
         entry.agentPolicy = Data(signed.policy)
         entry.agentPolicySignature = Data(signed.signature)
         return entry
+    }
+
+    /// nil when the agent's etag still holds ("not modified"); else the resolution noted as
+    /// evidence (its trace id) and signed for the hook.
+    func changedPolicy(
+        _ resolution: Resolution, context: DecisionContext, ifNoneMatch: String, hostID: UUID, now: Date
+    ) throws -> (traceID: UUID, signed: PolicySigner.Signed)? {
+        if !ifNoneMatch.isEmpty && ifNoneMatch == resolution.etag { return nil }
+        let traceID = noteResolution(resolution, context: context, hostID: hostID, now: now)
+        return (traceID, try signatures.signed(resolution, now: now))
     }
 
     /// Queues the resolution for storage (`EvidenceRecorder`) and returns its trace id;

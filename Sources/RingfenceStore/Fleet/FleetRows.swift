@@ -45,7 +45,7 @@ public struct HostPolicyFacts: Sendable, Equatable {
 
     /// Whether an agent on this host may act for `user` (compared case-insensitively).
     public func admits(user: String) -> Bool {
-        anyUser || users.contains(user.lowercased())
+        anyUser || users.contains(DecisionContext.normalize(user))
     }
 }
 

@@ -15,7 +15,7 @@ extension FleetStore {
         hash: [UInt8], ring: Ring?, tags: [String], users: [String] = [], anyUser: Bool = false, expiresAt: Date
     ) async throws -> Int64 {
         let ringValue = ring.map { Int16($0.number) }
-        let userNames = Array(Set(users.map { $0.lowercased() })).sorted()
+        let userNames = DecisionContext.normalized(users)
         let rows = try await client.query(
             """
             INSERT INTO enrollment_tokens (token_hash, ring, tags, users, any_user, expires_at)

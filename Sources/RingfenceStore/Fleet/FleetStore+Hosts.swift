@@ -54,7 +54,7 @@ extension FleetStore {
                     HostChange(at: now, field: field, oldValue: old, newValue: new, actor: actor, comment: comment))
             }
             let newRing = update.ring.map { $0.map { Int16($0.number) } } ?? oldRing
-            let newTags = update.tags.map { Array(Set($0.map { $0.lowercased() })).sorted() } ?? oldTags
+            let newTags = update.tags.map(DecisionContext.normalized) ?? oldTags
             let newAnyUser = update.anyUser ?? oldAnyUser
             note("ring", oldRing.map(String.init), newRing.map(String.init))
             note("tags", oldTags.sorted().joined(separator: ","), newTags.joined(separator: ","))
@@ -88,7 +88,7 @@ extension FleetStore {
     private func changeBindings(
         users: [String], hostID: UUID, bind: Bool, actor: String, comment: String?, now: Date
     ) async throws -> [String] {
-        let names = Array(Set(users.map { $0.lowercased() })).sorted()
+        let names = DecisionContext.normalized(users)
         return try await client.transaction(logger: logger) { connection in
             let live = try await connection.query(
                 "SELECT 1 FROM hosts WHERE id = \(hostID) AND retired_at IS NULL FOR UPDATE", logger: logger)
