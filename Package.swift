@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "RingfenceAdapters", targets: ["RingfenceAdapters"]),
         .library(name: "RingfenceWorkstation", targets: ["RingfenceWorkstation"]),
         .library(name: "RingfenceAgent", targets: ["RingfenceAgent"]),
+        .library(name: "RingfenceSCIM", targets: ["RingfenceSCIM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -68,6 +69,12 @@ let package = Package(
                 "RingfenceCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSwift6
+        ),
+        // SCIM 2.0 (RFC 7643/7644) without I/O: resources, filters, PATCH, errors, discovery.
+        .target(
+            name: "RingfenceSCIM",
+            dependencies: ["RingfenceCore"],
             swiftSettings: strictSwift6
         ),
         // The workstation side: the cache directory, the event queue, the hook as a process.
@@ -250,6 +257,14 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceSCIMTests",
+            dependencies: [
+                "RingfenceSCIM", "RingfenceCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(
