@@ -119,7 +119,7 @@ let package = Package(
             name: "RingfenceStore",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
-                "RingfenceCore",
+                "RingfenceCore", "RingfenceSCIM",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -301,6 +301,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceStoreTests",
             dependencies: [
+                "RingfenceSCIM",
                 .product(name: "Logging", package: "swift-log"),
                 "RingfenceCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -311,6 +312,7 @@ let package = Package(
         .testTarget(
             name: "RingfenceDirectoryTests",
             dependencies: [
+                "RingfenceSCIM",
                 "RingfenceCore",
                 "RingfenceFiles",
                 "RingfenceStore",

@@ -187,7 +187,7 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// RFC 4514 §2.4 escaping of a value for the key.
-    static func escape(_ value: String) -> String {
+    public static func escape(_ value: String) -> String {
         let bytes = Array(value.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 4)

@@ -198,9 +198,11 @@ struct DirectoryRunWriter {
         }
     }
 
-    /// Replaces every role (roles are recomputed whole on each run).
+    /// Replaces every role of LDAP's users (roles are recomputed whole on each run).
     func replaceRoles(_ roles: [RoleRow]) async throws {
-        try await connection.query("DELETE FROM user_roles", logger: logger)
+        try await connection.query(
+            "DELETE FROM user_roles WHERE user_id IN (SELECT id FROM directory_users WHERE origin = 'ldap')",
+            logger: logger)
         try await connection.copyRows(
             into: "user_roles", columns: ["user_id", "role", "source"],
             roles.compactMap { role in userRowID(role.userExternalID).map { (role, $0) } }, logger: logger
@@ -212,9 +214,20 @@ struct DirectoryRunWriter {
         }
     }
 
-    /// Replaces the flattened memberships (recomputed whole on each run).
+    /// Replaces the flattened memberships of LDAP's users (recomputed whole on each run):
+    /// the whole table when no provider's users share it (TRUNCATE is cheap at any size).
     func replaceEffectiveMemberships(_ effective: EffectiveMemberships) async throws {
-        try await connection.query("TRUNCATE effective_memberships", logger: logger)
+        let shared =
+            try await connection.query(
+                "SELECT EXISTS (SELECT 1 FROM directory_users WHERE origin <> 'ldap')", logger: logger
+            ).decode(Bool.self).collect().first ?? false
+        if shared {
+            try await connection.query(
+                "DELETE FROM effective_memberships WHERE user_id IN (SELECT id FROM directory_users WHERE origin = 'ldap')",
+                logger: logger)
+        } else {
+            try await connection.query("TRUNCATE effective_memberships", logger: logger)
+        }
         try await copy(into: "effective_memberships", columns: ["user_id", "group_id", "depth"], effective.rows) {
             encoder, row in
             encoder.field(userRowID[Int(row.user)])
@@ -230,7 +243,7 @@ struct DirectoryRunWriter {
             try await connection.query(
                 """
                 UPDATE \(unescaped: table) SET last_seen_run = \(run)
-                WHERE deleted_at IS NULL AND last_seen_run IS DISTINCT FROM \(run)
+                WHERE deleted_at IS NULL AND origin = 'ldap' AND last_seen_run IS DISTINCT FROM \(run)
                 """, logger: logger)
         }
     }

@@ -93,7 +93,8 @@ public struct DirectoryStore: Sendable {
 
     // MARK: - State
 
-    /// The live directory mirror.
+    /// The live directory mirror as LDAP sync keeps it: the rows of origin `ldap` (a SCIM
+    /// provider's rows are its own, `ScimStore`).
     public func loadState() async throws -> DirectoryState {
         try await client.withConnection { connection in
             var state = DirectoryState()
@@ -104,7 +105,7 @@ public struct DirectoryStore: Sendable {
                 """
                 SELECT id, coalesce(external_id, lower(dn)), dn, username, email, display_name, disabled,
                        coalesce(dn_key, '')
-                FROM directory_users WHERE deleted_at IS NULL ORDER BY id
+                FROM directory_users WHERE deleted_at IS NULL AND origin = 'ldap' ORDER BY id
                 """, logger: logger)
             for try await (id, external, dn, username, email, display, disabled, dnKey) in rows.decode(
                 (Int64, String, String, String, String?, String?, Bool, String).self)
@@ -117,7 +118,7 @@ public struct DirectoryStore: Sendable {
             rows = try await connection.query(
                 """
                 SELECT id, coalesce(external_id, lower(dn)), dn, name, description, owners, coalesce(dn_key, '')
-                FROM directory_groups WHERE deleted_at IS NULL ORDER BY id
+                FROM directory_groups WHERE deleted_at IS NULL AND origin = 'ldap' ORDER BY id
                 """, logger: logger)
             for try await (id, external, dn, name, description, owners, dnKey) in rows.decode(
                 (Int64, String, String, String, String?, [String], String).self)

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import RingfenceCore
+import RingfenceSCIM
 import RingfenceStore
 import RingfenceTestSupport
 import Testing
@@ -104,6 +105,26 @@ struct SyncIntegrationTests {
             for try await list in owners.decode([String].self) { #expect(list == [directory.userDN("alice")]) }
             let run = try await DirectoryStore(client: client).run(id: outcome.runID)
             #expect(run?.status == .succeeded)
+        }
+    }
+
+    @Test("a SCIM provider's users, groups and memberships survive full LDAP syncs, which count only their own")
+    func scimRowsSurvive() async throws {
+        let directory = try LDAPTestDirectory.create()
+        try seed(directory)
+        try await TestServers.withMigratedDatabase { client, _ in
+            let scim = ScimStore(client: client, provider: "entra")
+            let zoe = try await scim.createUser(ScimUser(userName: "zoe", roles: ["auditor"]))
+            let team = try await scim.createGroup(ScimGroup(displayName: "cloud-team", members: [zoe.id.uuidString]))
+            for _ in 0..<2 {
+                let outcome = try await engine(configuration(directory), client).run()
+                #expect(outcome.status == .succeeded)
+                #expect(outcome.summary.usersRemoved == 0 && outcome.summary.groupsRemoved == 0)
+            }
+            #expect(try await scim.group(id: team.id)?.members.map(\.value) == [zoe.id.uuidString.lowercased()])
+            let mirrored = try await effective(client)
+            #expect(mirrored.contains("zoe in cloud-team at 0") && mirrored.contains("alice in all at 2"))
+            #expect(try await DirectoryStore(client: client).facts(user: "zoe")?.roles == ["auditor"])
         }
     }
 
