@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "RingfenceWorkstation", targets: ["RingfenceWorkstation"]),
         .library(name: "RingfenceAgent", targets: ["RingfenceAgent"]),
         .library(name: "RingfenceSCIM", targets: ["RingfenceSCIM"]),
+        .library(name: "RingfenceHTTP", targets: ["RingfenceHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -42,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Domain types, selectors, the pure resolver. No I/O, no clock, no YAML.
@@ -75,6 +78,21 @@ let package = Package(
         .target(
             name: "RingfenceSCIM",
             dependencies: ["RingfenceCore"],
+            swiftSettings: strictSwift6
+        ),
+        // The HTTP listeners of `serve` (Hummingbird 2): the SCIM 2.0 service provider.
+        .target(
+            name: "RingfenceHTTP",
+            dependencies: [
+                "RingfenceCore", "RingfenceSCIM", "RingfenceStore", "RingfenceServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSwift6
         ),
         // The workstation side: the cache directory, the event queue, the hook as a process.
@@ -257,6 +275,18 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceHTTPTests",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                "RingfenceHTTP", "RingfenceSCIM", "RingfenceStore", "RingfenceServer", "RingfenceCore",
+                "RingfenceTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Logging
+import RingfenceCore
 import RingfenceProto
 import RingfenceStore
 import SwiftProtobuf

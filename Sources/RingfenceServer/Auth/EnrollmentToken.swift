@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RingfenceCore
 
 /// A one-time enrolment token (`ringfence keys enrol-token`), traded by `Enroll` for a
 /// host's API key. The text form is `rfe_<base64url of 32 random bytes>`; only its

@@ -3,7 +3,8 @@ import RingfenceCore
 
 /// A stored API key as authentication needs it: never the key itself, only its hash.
 public struct StoredAPIKey: Sendable, Equatable {
-    public enum Kind: String, Sendable { case agent, admin }
+    /// An agent's key (one host), an admin's, or a SCIM provider's bearer token.
+    public enum Kind: String, Sendable { case agent, admin, scim }
 
     public var prefix: String
     public var hash: [UInt8]
@@ -13,10 +14,14 @@ public struct StoredAPIKey: Sendable, Equatable {
     public var revokedAt: Date?
     /// Whether the host the key belongs to was retired.
     public var hostRetired: Bool
+    /// The key's label: a SCIM token's provider.
+    public var label: String?
 
     public init(
-        prefix: String, hash: [UInt8], kind: Kind, hostID: UUID?, expiresAt: Date, revokedAt: Date?, hostRetired: Bool
+        prefix: String, hash: [UInt8], kind: Kind, hostID: UUID?, expiresAt: Date, revokedAt: Date?, hostRetired: Bool,
+        label: String? = nil
     ) {
+        self.label = label
         self.prefix = prefix
         self.hash = hash
         self.kind = kind

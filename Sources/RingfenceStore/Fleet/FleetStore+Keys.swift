@@ -12,15 +12,18 @@ extension FleetStore {
     public func apiKey(prefix: String) async throws -> StoredAPIKey? {
         let rows = try await client.query(
             """
-            SELECT k.key_prefix, k.key_hash, k.kind, k.host_id, k.expires_at, k.revoked_at, h.retired_at IS NOT NULL
+            SELECT k.key_prefix, k.key_hash, k.kind, k.host_id, k.expires_at, k.revoked_at, h.retired_at IS NOT NULL,
+                k.label
             FROM api_keys k LEFT JOIN hosts h ON h.id = k.host_id WHERE k.key_prefix = \(prefix)
             """, logger: logger)
-        for try await (prefix, hash, kind, host, expires, revoked, retired)
-            in rows.decode((String, ByteBuffer, String, UUID?, Date, Date?, Bool).self)
+        for try await (prefix, hash, kind, host, expires, revoked, retired, label)
+            in rows.decode((String, ByteBuffer, String, UUID?, Date, Date?, Bool, String?).self)
         {
+            // A kind this build does not know authenticates as nothing.
+            guard let kind = StoredAPIKey.Kind(rawValue: kind) else { return nil }
             return StoredAPIKey(
-                prefix: prefix, hash: Array(hash.readableBytesView), kind: StoredAPIKey.Kind(rawValue: kind) ?? .agent,
-                hostID: host, expiresAt: expires, revokedAt: revoked, hostRetired: retired)
+                prefix: prefix, hash: Array(hash.readableBytesView), kind: kind, hostID: host, expiresAt: expires,
+                revokedAt: revoked, hostRetired: retired, label: label)
         }
         return nil
     }
@@ -75,10 +78,18 @@ extension FleetStore {
 
     /// Stores an admin key (for the admin service and tooling); returns nothing secret.
     public func createAdminKey(prefix: String, hash: [UInt8], label: String, expiresAt: Date) async throws {
+        try await createKey(kind: .admin, prefix: prefix, hash: hash, label: label, expiresAt: expiresAt)
+    }
+
+    /// Stores a key that names no host: an admin's, or a SCIM provider's token (`label`:
+    /// the provider).
+    public func createKey(kind: StoredAPIKey.Kind, prefix: String, hash: [UInt8], label: String, expiresAt: Date)
+        async throws
+    {
         try await client.query(
             """
             INSERT INTO api_keys (key_prefix, key_hash, kind, label, expires_at)
-            VALUES (\(prefix), \(ByteBuffer(bytes: hash)), 'admin', \(label), \(expiresAt))
+            VALUES (\(prefix), \(ByteBuffer(bytes: hash)), \(kind.rawValue), \(label), \(expiresAt))
             """, logger: logger)
     }
 

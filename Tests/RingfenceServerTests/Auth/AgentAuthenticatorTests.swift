@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import RingfenceCore
 import RingfenceStore
 import Synchronization
 import Testing
@@ -50,13 +51,13 @@ struct AgentAuthenticatorTests {
         #expect(
             try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(10)).hostID == host
         )
-        await authenticator.cache.waitForLoad(known.prefix)
+        await authenticator.check.cache.waitForLoad(known.prefix)
         #expect(store.lookups.withLock { $0 } == 2, "a reload was tried")
         // With the reload failed, the last record answers.
         #expect(
             try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(11)).hostID == host
         )
-        await authenticator.cache.waitForLoad(known.prefix)
+        await authenticator.check.cache.waitForLoad(known.prefix)
         await #expect(throws: RPCError.self) {
             _ = try await authenticator.authenticate(Self.metadata(unseen), now: start.addingTimeInterval(10))
         }
@@ -80,7 +81,7 @@ struct AgentAuthenticatorTests {
             $0[known.prefix]?.expiresAt = start.addingTimeInterval(600)
         }
         _ = try? await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(30))
-        await authenticator.cache.waitForLoad(known.prefix)
+        await authenticator.check.cache.waitForLoad(known.prefix)
         do {
             _ = try await authenticator.authenticate(Self.metadata(known), now: start.addingTimeInterval(31))
             Issue.record("a revoked key was accepted after the reload")

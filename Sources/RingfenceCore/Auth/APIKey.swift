@@ -58,7 +58,7 @@ public struct APIKey: Sendable {
 
 extension Data {
     /// Base64url without padding (RFC 4648, section 5).
-    var base64URLEncoded: String {
+    public var base64URLEncoded: String {
         base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")

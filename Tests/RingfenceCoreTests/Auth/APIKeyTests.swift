@@ -1,6 +1,6 @@
 import Testing
 
-@testable import RingfenceServer
+@testable import RingfenceCore
 
 @Suite("APIKey")
 struct APIKeyTests {

@@ -1,0 +1,284 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import RingfenceSCIM
+import RingfenceServer
+import RingfenceStore
+
+/// The SCIM 2.0 service provider under `/scim/v2` (RFC 7644): discovery, Users and Groups.
+/// Thin: each route reads the request with `RingfenceSCIM`, asks `ScimStore` (of the
+/// token's provider) and writes the answer; every failure is a SCIM error document.
+public struct ScimService: Sendable {
+    /// Largest request body (a group of 10,000 members fits).
+    public static let maxBodyBytes = 2 * 1024 * 1024
+    /// Most resources in one page.
+    public static let maxResults = 1_000
+
+    let client: PostgresClient
+    /// The service's public URL up to `/scim/v2` (for `meta.location`); nil: from the
+    /// request's Host header, as HTTPS.
+    let publicURL: String?
+    let logger: Logger
+
+    public init(client: PostgresClient, publicURL: String?, logger: Logger = Logger(label: "ringfence.scim")) {
+        self.client = client
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.logger = logger
+    }
+
+    /// Adds the routes to `router`, behind `authentication`.
+    public func addRoutes(to router: Router<ScimRequestContext>, check: BearerKeyCheck) {
+        let scim = router.group("scim/v2").add(middleware: ScimAuthentication(check: check))
+        scim.get("ServiceProviderConfig") { request, _ in
+            respondNow {
+                ScimResponse.json(
+                    ScimDiscovery.serviceProviderConfig(baseURL: base(request), maxResults: Self.maxResults))
+            }
+        }
+        scim.get("ResourceTypes") { request, _ in
+            respondNow {
+                let types = ScimDiscovery.resourceTypes(baseURL: base(request))
+                return ScimResponse.json(ScimDiscovery.listResponse(types, total: types.count, startIndex: 1))
+            }
+        }
+        scim.get("ResourceTypes/:id") { request, context in
+            respondNow {
+                let id = context.parameters.get("id") ?? ""
+                guard
+                    let type = ScimDiscovery.resourceTypes(baseURL: base(request)).first(where: {
+                        $0[attribute: "id"]?.string == id
+                    })
+                else { throw ScimError.notFound("no resource type \(id)") }
+                return ScimResponse.json(type)
+            }
+        }
+        scim.get("Schemas") { request, _ in
+            respondNow {
+                let schemas = ScimDiscovery.schemas(baseURL: base(request))
+                return ScimResponse.json(ScimDiscovery.listResponse(schemas, total: schemas.count, startIndex: 1))
+            }
+        }
+        scim.get("Schemas/:id") { request, context in
+            respondNow {
+                let id = context.parameters.get("id") ?? ""
+                guard
+                    let schema = ScimDiscovery.schemas(baseURL: base(request)).first(where: {
+                        $0[attribute: "id"]?.string == id
+                    })
+                else { throw ScimError.notFound("no schema \(id)") }
+                return ScimResponse.json(schema)
+            }
+        }
+        addUserRoutes(scim)
+        addGroupRoutes(scim)
+    }
+
+    // MARK: Users
+
+    func addUserRoutes(_ scim: RouterGroup<ScimRequestContext>) {
+        scim.get("Users") { request, context in
+            await respond {
+                let query = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: Self.maxResults)
+                let lookup = try ScimStore.UserLookup(equalities: try Self.equalities(query.filter))
+                let page = try await store(context).users(lookup, startIndex: query.startIndex, count: query.count)
+                return ScimResponse.json(
+                    ScimDiscovery.listResponse(
+                        page.resources.map { userJSON($0, request) }, total: page.total, startIndex: query.startIndex))
+            }
+        }
+        scim.post("Users") { request, context in
+            await respond {
+                let user = try ScimUser(json: try await body(request))
+                let stored = try await store(context).createUser(user)
+                let json = userJSON(stored, request)
+                return ScimResponse.json(
+                    json, status: 201, location: json[attribute: "meta"]?[attribute: "location"]?.string)
+            }
+        }
+        scim.get("Users/:id") { request, context in
+            await respond {
+                guard let stored = try await store(context).user(id: try Self.id(context)) else {
+                    throw ScimError.notFound("no user \(context.parameters.get("id") ?? "")")
+                }
+                return ScimResponse.json(userJSON(stored, request))
+            }
+        }
+        scim.put("Users/:id") { request, context in
+            await respond {
+                let user = try ScimUser(json: try await body(request))
+                return ScimResponse.json(
+                    userJSON(try await store(context).replaceUser(id: try Self.id(context), with: user), request))
+            }
+        }
+        scim.patch("Users/:id") { request, context in
+            await respond {
+                let patch = try ScimPatch(json: try await body(request))
+                let stored = try await store(context).modifyUser(id: try Self.id(context)) { current in
+                    let json = current.json(id: "", meta: Self.placeholderMeta)
+                    return try ScimUser(json: try patch.apply(to: json))
+                }
+                return ScimResponse.json(userJSON(stored, request))
+            }
+        }
+        scim.delete("Users/:id") { _, context in
+            await respond {
+                try await store(context).deleteUser(id: try Self.id(context))
+                return ScimResponse.noContent()
+            }
+        }
+    }
+
+    // MARK: Groups
+
+    func addGroupRoutes(_ scim: RouterGroup<ScimRequestContext>) {
+        scim.get("Groups") { request, context in
+            await respond {
+                let query = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: Self.maxResults)
+                let lookup = try ScimStore.GroupLookup(equalities: try Self.equalities(query.filter))
+                let page = try await store(context).groups(
+                    lookup, startIndex: query.startIndex, count: query.count,
+                    members: !query.excludedAttributes.contains("members"))
+                return ScimResponse.json(
+                    ScimDiscovery.listResponse(
+                        page.resources.map { groupJSON($0, request) }, total: page.total, startIndex: query.startIndex))
+            }
+        }
+        scim.post("Groups") { request, context in
+            await respond {
+                let group = try ScimGroup(json: try await body(request))
+                let stored = try await store(context).createGroup(group)
+                let json = groupJSON(stored, request)
+                return ScimResponse.json(
+                    json, status: 201, location: json[attribute: "meta"]?[attribute: "location"]?.string)
+            }
+        }
+        scim.get("Groups/:id") { request, context in
+            await respond {
+                let excluded = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: 1)
+                    .excludedAttributes
+                guard
+                    let stored = try await store(context).group(
+                        id: try Self.id(context), members: !excluded.contains("members"))
+                else { throw ScimError.notFound("no group \(context.parameters.get("id") ?? "")") }
+                return ScimResponse.json(groupJSON(stored, request))
+            }
+        }
+        scim.put("Groups/:id") { request, context in
+            await respond {
+                let group = try ScimGroup(json: try await body(request))
+                return ScimResponse.json(
+                    groupJSON(try await store(context).replaceGroup(id: try Self.id(context), with: group), request))
+            }
+        }
+        scim.patch("Groups/:id") { request, context in
+            await respond {
+                let change = try ScimGroupChange(patch: try ScimPatch(json: try await body(request)))
+                return ScimResponse.json(
+                    groupJSON(try await store(context).modifyGroup(id: try Self.id(context), change), request))
+            }
+        }
+        scim.delete("Groups/:id") { _, context in
+            await respond {
+                try await store(context).deleteGroup(id: try Self.id(context))
+                return ScimResponse.noContent()
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    func store(_ context: ScimRequestContext) throws -> ScimStore {
+        guard let provider = context.provider else { throw ScimError.unauthorized("not authenticated") }
+        return ScimStore(client: client, provider: provider, logger: logger)
+    }
+
+    /// The resource id of the path: a UUID this service gave, else no such resource.
+    static func id(_ context: ScimRequestContext) throws(ScimError) -> UUID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = UUID(uuidString: text) else { throw ScimError.notFound("no resource \(text.prefix(60))") }
+        return id
+    }
+
+    static func equalities(_ filter: ScimFilter?) throws(ScimError) -> [(attribute: ScimAttributePath, value: String)] {
+        guard let filter else { return [] }
+        guard let equalities = filter.equalities else {
+            throw ScimError.invalidFilter("this service filters with eq on a string, joined by and")
+        }
+        return equalities
+    }
+
+    func body(_ request: Request) async throws -> ScimJSON {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
+        } catch {
+            throw ScimError(status: 413, detail: "the body is larger than \(Self.maxBodyBytes) bytes")
+        }
+        return try ScimJSON.parse(Array(buffer.readableBytesView))
+    }
+
+    func base(_ request: Request) -> String {
+        if let publicURL { return publicURL }
+        let host = request.head.authority ?? "localhost"
+        return "https://\(host)/scim/v2"
+    }
+
+    static let placeholderMeta = ScimMeta(
+        resourceType: "User", created: .distantPast, lastModified: .distantPast, location: "", version: "")
+
+    func meta(_ type: String, id: UUID, created: Date, modified: Date, _ request: Request) -> ScimMeta {
+        let path = type == "User" ? "/Users/" : "/Groups/"
+        return ScimMeta(
+            resourceType: type, created: created, lastModified: modified,
+            location: base(request) + path + id.uuidString.lowercased(),
+            version: "W/\"\(Int64(modified.timeIntervalSince1970 * 1_000_000))\"")
+    }
+
+    func userJSON(_ stored: ScimStore.StoredUser, _ request: Request) -> ScimJSON {
+        stored.user.json(
+            id: stored.id.uuidString.lowercased(),
+            meta: meta("User", id: stored.id, created: stored.created, modified: stored.lastModified, request),
+            groups: stored.groups.map { group in
+                var group = group
+                group.ref = base(request) + "/Groups/" + group.value
+                return group
+            })
+    }
+
+    func groupJSON(_ stored: ScimStore.StoredGroup, _ request: Request) -> ScimJSON {
+        stored.group.json(
+            id: stored.id.uuidString.lowercased(),
+            meta: meta("Group", id: stored.id, created: stored.created, modified: stored.lastModified, request),
+            members: stored.members.map { member in
+                var member = member
+                member.ref = base(request) + (member.type == "Group" ? "/Groups/" : "/Users/") + member.value
+                return member
+            })
+    }
+
+    /// Runs a route; a `ScimError` becomes its document, anything else a 500 whose detail
+    /// says nothing of the inside (it is logged).
+    func respond(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as ScimError {
+            return ScimResponse.error(error)
+        } catch {
+            logger.error("SCIM request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return ScimResponse.error(
+                ScimError(status: 500, detail: "the request could not be completed; see the server log"))
+        }
+    }
+
+    /// `respond` for routes that do not wait (discovery).
+    func respondNow(_ body: () throws -> Response) -> Response {
+        do {
+            return try body()
+        } catch let error as ScimError {
+            return ScimResponse.error(error)
+        } catch {
+            return ScimResponse.error(ScimError(status: 500, detail: "the request could not be completed"))
+        }
+    }
+}

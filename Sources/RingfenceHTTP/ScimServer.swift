@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import PostgresNIO
+import RingfenceServer
+import RingfenceStore
+import ServiceLifecycle
+
+/// The SCIM listener of `ringfence serve` (the `scim:` section): Hummingbird 2 on its own
+/// address, with TLS from a certificate and key file as for the agent port, every request
+/// behind a SCIM token with a per-token rate limit. A Service, run in serve's service group.
+public struct ScimServer: Service {
+    /// Where and how the listener serves.
+    public struct Configuration: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var tlsCertificateFile: String?
+        public var tlsKeyFile: String?
+        /// The public URL up to `/scim/v2`, for `meta.location`; nil: from the Host header.
+        public var publicURL: String?
+        /// Requests per second per token, and the burst above it.
+        public var ratePerSecond: Double
+        public var burst: Double
+        /// How long a token's stored record is used before it is read again.
+        public var tokenCacheSeconds: Double
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 8443, tlsCertificateFile: String? = nil, tlsKeyFile: String? = nil,
+            publicURL: String? = nil, ratePerSecond: Double = 200, burst: Double = 400, tokenCacheSeconds: Double = 5
+        ) {
+            self.host = host
+            self.port = port
+            self.tlsCertificateFile = tlsCertificateFile
+            self.tlsKeyFile = tlsKeyFile
+            self.publicURL = publicURL
+            self.ratePerSecond = ratePerSecond
+            self.burst = burst
+            self.tokenCacheSeconds = tokenCacheSeconds
+        }
+    }
+
+    let configuration: Configuration
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(configuration: Configuration, client: PostgresClient, logger: Logger = Logger(label: "ringfence.scim"))
+    {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The router of the SCIM service (also what tests serve).
+    public static func router(client: PostgresClient, configuration: Configuration, logger: Logger) -> Router<
+        ScimRequestContext
+    > {
+        let router = Router(context: ScimRequestContext.self)
+        let fleet = FleetStore(client: client)
+        let check = BearerKeyCheck(
+            lookup: { try await fleet.apiKey(prefix: $0) }, cacheSeconds: configuration.tokenCacheSeconds,
+            limiter: RateLimiter(rate: configuration.ratePerSecond, burst: configuration.burst))
+        ScimService(client: client, publicURL: configuration.publicURL, logger: logger).addRoutes(
+            to: router, check: check)
+        return router
+    }
+
+    public func run() async throws {
+        let router = Self.router(client: client, configuration: configuration, logger: logger)
+        let server: HTTPServerBuilder
+        if let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile {
+            try TLSFiles.check(certificate: certificate, key: key)
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        } else {
+            server = .http1()
+        }
+        let logger = self.logger
+        let configuration = self.configuration
+        let app = Application(
+            router: router, server: server,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "ringfence-scim"),
+            onServerRunning: { channel in
+                logger.notice(
+                    "SCIM listening",
+                    metadata: [
+                        "address": "\(configuration.host):\(channel.localAddress?.port ?? configuration.port)",
+                        "tls": "\(configuration.tlsCertificateFile != nil)",
+                    ])
+            }, logger: logger)
+        try await app.run()
+    }
+}
