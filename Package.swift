@@ -208,6 +208,7 @@ let package = Package(
         .executableTarget(
             name: "ringfence",
             dependencies: [
+                "RingfenceHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -10,7 +10,6 @@ public enum ScimDiscovery {
     public static func serviceProviderConfig(baseURL: String, maxResults: Int) -> ScimJSON {
         .object([
             "schemas": .array([.string(ScimSchema.serviceProviderConfig)]),
-            "documentationUri": .string("https://github.com/ringfence/ringfence/blob/main/docs/scim.md"),
             "patch": .object(["supported": .bool(true)]),
             "bulk": .object(["supported": .bool(false), "maxOperations": .number(0), "maxPayloadSize": .number(0)]),
             "filter": .object(["supported": .bool(true), "maxResults": .number(Double(maxResults))]),
@@ -21,7 +20,7 @@ public enum ScimDiscovery {
                 .object([
                     "type": .string("oauthbearertoken"), "name": .string("Bearer token"),
                     "description": .string(
-                        "A token made with `ringfence scim token create`, sent as Authorization: Bearer."),
+                        "A token made with `ringfence keys scim-token`, sent as Authorization: Bearer."),
                     "primary": .bool(true),
                 ])
             ]),
@@ -85,9 +84,10 @@ public enum ScimDiscovery {
                 attribute(
                     "members", type: "complex", multiValued: true,
                     subAttributes: [
-                        attribute("value", mutability: "immutable", caseExact: true), reference,
+                        attribute("value", mutability: "immutable", caseExact: true),
+                        attribute("$ref", type: "reference", mutability: "immutable"),
                         attribute("display", mutability: "readOnly"),
-                        attribute("type", mutability: "immutable"),
+                        attribute("type", mutability: "immutable", canonicalValues: ["User", "Group"]),
                     ]),
             ])
         let enterprise = schema(
@@ -110,7 +110,7 @@ public enum ScimDiscovery {
     static func attribute(
         _ name: String, type: String = "string", multiValued: Bool = false, required: Bool = false,
         mutability: String = "readWrite", uniqueness: String = "none", caseExact: Bool = false,
-        subAttributes: [ScimJSON] = []
+        canonicalValues: [String] = [], subAttributes: [ScimJSON] = []
     ) -> ScimJSON {
         var members: [String: ScimJSON] = [
             "name": .string(name), "type": .string(type), "multiValued": .bool(multiValued),
@@ -119,6 +119,7 @@ public enum ScimDiscovery {
             "caseExact": .bool(caseExact), "description": .string(name),
         ]
         if !subAttributes.isEmpty { members["subAttributes"] = .array(subAttributes) }
+        if !canonicalValues.isEmpty { members["canonicalValues"] = .array(canonicalValues.map(ScimJSON.string)) }
         if type == "reference" { members["referenceTypes"] = .array([.string("User"), .string("Group")]) }
         return .object(members)
     }
@@ -133,21 +134,21 @@ public enum ScimDiscovery {
     }
 }
 
-/// The query of a list request (RFC 7644 §3.4.2): a filter, and the page (`startIndex` is
-/// 1-based; a value below 1 counts as 1, a negative `count` as 0, and `count` is capped).
+/// The query of a list request (RFC 7644 §3.4.2) or of a search (`POST …/.search`,
+/// §3.4.3): a filter, the page (`startIndex` is 1-based; a value below 1 counts as 1, a
+/// negative `count` as 0, and `count` is capped) and the attributes to return.
 public struct ScimListQuery: Sendable, Equatable {
     public var filter: ScimFilter?
     public var startIndex: Int
     public var count: Int
-    /// Attributes not to return (`excludedAttributes=members`, as Entra asks).
-    public var excludedAttributes: Set<String>
+    public var projection: ScimProjection
 
-    public init(filter: ScimFilter? = nil, startIndex: Int = 1, count: Int = 100, excludedAttributes: Set<String> = [])
+    public init(filter: ScimFilter? = nil, startIndex: Int = 1, count: Int = 100, projection: ScimProjection = .init())
     {
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
-        self.excludedAttributes = excludedAttributes
+        self.projection = projection
     }
 
     /// The query of URL parameters (names ignoring case); `maxResults` caps `count`.
@@ -155,17 +156,39 @@ public struct ScimListQuery: Sendable, Equatable {
         func value(_ name: String) -> String? {
             parameters.last { $0.name.lowercased() == name.lowercased() }?.value
         }
-        filter = try value("filter").map { (text) throws(ScimError) in try ScimFilter.parse(text) }
-        func number(_ name: String, default fallback: Int) throws(ScimError) -> Int {
-            guard let text = value(name) else { return fallback }
+        try self.init(
+            filter: value("filter"), startIndex: value("startIndex"), count: value("count"),
+            projection: try ScimProjection(attributes: value("attributes"), excluded: value("excludedAttributes")),
+            maxResults: maxResults)
+    }
+
+    /// The query of a `SearchRequest` body.
+    public init(searchRequest body: ScimJSON, maxResults: Int) throws(ScimError) {
+        func text(_ name: String) -> String? {
+            switch body[attribute: name] {
+            case .string(let text)?: text
+            case .number(let number)?: String(Int(number))
+            case .array(let values)?: values.compactMap(\.string).joined(separator: ",")
+            default: nil
+            }
+        }
+        try self.init(
+            filter: text("filter"), startIndex: text("startIndex"), count: text("count"),
+            projection: try ScimProjection(attributes: text("attributes"), excluded: text("excludedAttributes")),
+            maxResults: maxResults)
+    }
+
+    init(filter: String?, startIndex: String?, count: String?, projection: ScimProjection, maxResults: Int)
+        throws(ScimError)
+    {
+        self.filter = try filter.map { (text) throws(ScimError) in try ScimFilter.parse(text) }
+        func number(_ text: String?, _ name: String, default fallback: Int) throws(ScimError) -> Int {
+            guard let text else { return fallback }
             guard let number = Int(text) else { throw ScimError.invalidValue("\(name) is an integer") }
             return number
         }
-        startIndex = max(1, try number("startIndex", default: 1))
-        count = min(maxResults, max(0, try number("count", default: maxResults)))
-        excludedAttributes = Set(
-            (value("excludedAttributes") ?? "").split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            })
+        self.startIndex = max(1, try number(startIndex, "startIndex", default: 1))
+        self.count = min(maxResults, max(0, try number(count, "count", default: maxResults)))
+        self.projection = projection
     }
 }

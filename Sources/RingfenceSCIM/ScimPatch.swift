@@ -212,6 +212,10 @@ public struct ScimPatchPath: Sendable, Equatable {
 
     public static func parse(_ text: String) throws(ScimError) -> ScimPatchPath {
         guard text.utf8.count <= ScimFilter.maxLength else { throw ScimError.invalidPath("the path is too long") }
+        // The whole extension object (`urn:…:enterprise:2.0:User`), not an attribute of it.
+        if ScimPatch.isSchema(text) && text.caseInsensitiveCompare(ScimSchema.enterpriseUser) == .orderedSame {
+            return ScimPatchPath(attribute: ScimAttributePath(name: ScimSchema.enterpriseUser))
+        }
         guard let open = text.firstIndex(of: "[") else {
             do {
                 return ScimPatchPath(

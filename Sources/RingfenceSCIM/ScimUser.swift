@@ -24,8 +24,9 @@ public struct ScimUser: Sendable, Equatable {
     public var givenName: String?
     public var familyName: String?
     public var formattedName: String?
-    /// false: deactivated (kept, but no longer a member of anything for policy).
-    public var active: Bool
+    /// false: deactivated (kept, but no longer a member of anything for policy); nil: not
+    /// said (active).
+    public var active: Bool?
     public var emails: [Email]
     public var roles: [String]
     public var department: String?
@@ -34,7 +35,7 @@ public struct ScimUser: Sendable, Equatable {
 
     public init(
         userName: String, externalId: String? = nil, displayName: String? = nil, givenName: String? = nil,
-        familyName: String? = nil, formattedName: String? = nil, active: Bool = true, emails: [Email] = [],
+        familyName: String? = nil, formattedName: String? = nil, active: Bool? = true, emails: [Email] = [],
         roles: [String] = [], department: String? = nil, manager: String? = nil
     ) {
         self.userName = userName
@@ -54,8 +55,8 @@ public struct ScimUser: Sendable, Equatable {
     public static let maxText = 512
     public static let maxValues = 64
 
-    /// The user a request body describes. `userName` is required; `active` defaults to
-    /// true and may be a string (`"False"`); unknown attributes are ignored.
+    /// The user a request body describes. `userName` is required; `active` may be a
+    /// string (`"False"`); unknown attributes are ignored.
     public init(json: ScimJSON) throws(ScimError) {
         guard case .object = json else { throw ScimError.invalidSyntax("a User is a JSON object") }
         guard let userName = try Self.text(json[attribute: "userName"], "userName"), !userName.isEmpty else {
@@ -69,7 +70,7 @@ public struct ScimUser: Sendable, Equatable {
         familyName = try Self.text(name?[attribute: "familyName"], "name.familyName")
         formattedName = try Self.text(name?[attribute: "formatted"], "name.formatted")
         switch json[attribute: "active"] {
-        case nil, .null?: active = true
+        case nil, .null?: active = nil
         case let value?:
             guard let flag = value.lenientBool else { throw ScimError.invalidValue("active is true or false") }
             active = flag
@@ -138,8 +139,9 @@ public struct ScimUser: Sendable, Equatable {
             "schemas": .array(
                 [.string(ScimSchema.user)]
                     + (department != nil || manager != nil ? [.string(ScimSchema.enterpriseUser)] : [])),
-            "id": .string(id), "userName": .string(userName), "active": .bool(active), "meta": meta.json,
+            "id": .string(id), "userName": .string(userName), "meta": meta.json,
         ]
+        if let active { members["active"] = .bool(active) }
         if let externalId { members["externalId"] = .string(externalId) }
         if let displayName { members["displayName"] = .string(displayName) }
         var name: [String: ScimJSON] = [:]

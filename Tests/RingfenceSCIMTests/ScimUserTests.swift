@@ -47,7 +47,7 @@ struct ScimUserTests {
             entra.emails == [
                 .init(value: "Test_User_fd0ea19b-0777-472c-9f96-4f70d2226f2e@testuser.com", type: "work", primary: true)
             ])
-        #expect(entra.givenName == "givenName" && entra.familyName == "familyName" && entra.active)
+        #expect(entra.givenName == "givenName" && entra.familyName == "familyName" && entra.active == true)
         let okta = try ScimUser(json: try Self.json(Self.oktaCreate))
         #expect(okta.displayName == "Test User" && okta.externalId == "00ujl29u0le5T6Aj10h7")
         let written = okta.json(id: "u1", meta: Self.meta)
@@ -76,7 +76,7 @@ struct ScimUserTests {
             json: try Self.json(
                 #"{"userName": "a", "active": "False", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": "u7", "department": "Ops"}}"#
             ))
-        #expect(plain.manager == "u7" && plain.department == "Ops" && !plain.active)
+        #expect(plain.manager == "u7" && plain.department == "Ops" && plain.active == false)
         let complex = try ScimUser(
             json: try Self.json(
                 #"{"userName": "a", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "u8"}}}"#

@@ -22,5 +22,6 @@ public struct EnvironmentOverride: Sendable, Hashable {
         EnvironmentOverride("RINGFENCE_LDAP_URL", ["directory", "url"], onlyInPresentSection: true),
         EnvironmentOverride("RINGFENCE_LISTEN", ["server", "listen"]),
         EnvironmentOverride("RINGFENCE_METRICS_LISTEN", ["server", "metrics"]),
+        EnvironmentOverride("RINGFENCE_SCIM_LISTEN", ["scim", "listen"]),
     ]
 }

@@ -72,6 +72,7 @@ public struct ScimService: Sendable {
         }
         addUserRoutes(scim)
         addGroupRoutes(scim)
+        addRefusals(scim)
     }
 
     // MARK: Users
@@ -79,12 +80,17 @@ public struct ScimService: Sendable {
     func addUserRoutes(_ scim: RouterGroup<ScimRequestContext>) {
         scim.get("Users") { request, context in
             await respond {
-                let query = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: Self.maxResults)
-                let lookup = try ScimStore.UserLookup(equalities: try Self.equalities(query.filter))
-                let page = try await store(context).users(lookup, startIndex: query.startIndex, count: query.count)
-                return ScimResponse.json(
-                    ScimDiscovery.listResponse(
-                        page.resources.map { userJSON($0, request) }, total: page.total, startIndex: query.startIndex))
+                try await listUsers(
+                    try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: Self.maxResults),
+                    request,
+                    context)
+            }
+        }
+        scim.post("Users/.search") { request, context in
+            await respond {
+                try await listUsers(
+                    try ScimListQuery(searchRequest: try await body(request), maxResults: Self.maxResults), request,
+                    context)
             }
         }
         scim.post("Users") { request, context in
@@ -98,10 +104,11 @@ public struct ScimService: Sendable {
         }
         scim.get("Users/:id") { request, context in
             await respond {
+                let query = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: 1)
                 guard let stored = try await store(context).user(id: try Self.id(context)) else {
                     throw ScimError.notFound("no user \(context.parameters.get("id") ?? "")")
                 }
-                return ScimResponse.json(userJSON(stored, request))
+                return ScimResponse.json(query.projection.apply(to: userJSON(stored, request)))
             }
         }
         scim.put("Users/:id") { request, context in
@@ -134,14 +141,24 @@ public struct ScimService: Sendable {
     func addGroupRoutes(_ scim: RouterGroup<ScimRequestContext>) {
         scim.get("Groups") { request, context in
             await respond {
-                let query = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: Self.maxResults)
-                let lookup = try ScimStore.GroupLookup(equalities: try Self.equalities(query.filter))
-                let page = try await store(context).groups(
-                    lookup, startIndex: query.startIndex, count: query.count,
-                    members: !query.excludedAttributes.contains("members"))
-                return ScimResponse.json(
-                    ScimDiscovery.listResponse(
-                        page.resources.map { groupJSON($0, request) }, total: page.total, startIndex: query.startIndex))
+                try await listGroups(
+                    try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: Self.maxResults),
+                    request,
+                    context)
+            }
+        }
+        scim.post(".search") { request, context in
+            await respond {
+                try await searchAll(
+                    try ScimListQuery(searchRequest: try await body(request), maxResults: Self.maxResults), request,
+                    context)
+            }
+        }
+        scim.post("Groups/.search") { request, context in
+            await respond {
+                try await listGroups(
+                    try ScimListQuery(searchRequest: try await body(request), maxResults: Self.maxResults), request,
+                    context)
             }
         }
         scim.post("Groups") { request, context in
@@ -155,13 +172,12 @@ public struct ScimService: Sendable {
         }
         scim.get("Groups/:id") { request, context in
             await respond {
-                let excluded = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: 1)
-                    .excludedAttributes
+                let query = try ScimListQuery(parameters: ScimResponse.parameters(request), maxResults: 1)
                 guard
                     let stored = try await store(context).group(
-                        id: try Self.id(context), members: !excluded.contains("members"))
+                        id: try Self.id(context), members: !query.projection.excludes("members"))
                 else { throw ScimError.notFound("no group \(context.parameters.get("id") ?? "")") }
-                return ScimResponse.json(groupJSON(stored, request))
+                return ScimResponse.json(query.projection.apply(to: groupJSON(stored, request)))
             }
         }
         scim.put("Groups/:id") { request, context in
@@ -187,6 +203,74 @@ public struct ScimService: Sendable {
     }
 
     // MARK: Helpers
+
+    func listUsers(_ query: ScimListQuery, _ request: Request, _ context: ScimRequestContext) async throws -> Response {
+        let lookup = try ScimStore.UserLookup(equalities: try Self.equalities(query.filter))
+        let page = try await store(context).users(lookup, startIndex: query.startIndex, count: query.count)
+        return ScimResponse.json(
+            ScimDiscovery.listResponse(
+                page.resources.map { query.projection.apply(to: userJSON($0, request)) }, total: page.total,
+                startIndex: query.startIndex))
+    }
+
+    func listGroups(_ query: ScimListQuery, _ request: Request, _ context: ScimRequestContext) async throws -> Response
+    {
+        let lookup = try ScimStore.GroupLookup(equalities: try Self.equalities(query.filter))
+        let page = try await store(context).groups(
+            lookup, startIndex: query.startIndex, count: query.count, members: !query.projection.excludes("members"))
+        return ScimResponse.json(
+            ScimDiscovery.listResponse(
+                page.resources.map { query.projection.apply(to: groupJSON($0, request)) }, total: page.total,
+                startIndex: query.startIndex))
+    }
+
+    /// `POST /.search` (RFC 7644 §3.4.3): users, then groups, as one list; a filter on an
+    /// attribute one of them does not have matches none of that type.
+    func searchAll(_ query: ScimListQuery, _ request: Request, _ context: ScimRequestContext) async throws -> Response {
+        let equalities = try Self.equalities(query.filter)
+        let store = try store(context)
+        let userLookup = try? ScimStore.UserLookup(equalities: equalities)
+        let groupLookup = try? ScimStore.GroupLookup(equalities: equalities)
+        guard userLookup != nil || groupLookup != nil else {
+            throw ScimError.invalidFilter("no resource type has the attributes of this filter")
+        }
+        var resources: [ScimJSON] = []
+        var total = 0
+        if let userLookup {
+            let users = try await store.users(userLookup, startIndex: query.startIndex, count: query.count)
+            resources += users.resources.map { query.projection.apply(to: userJSON($0, request)) }
+            total += users.total
+        }
+        if let groupLookup {
+            let start = max(1, query.startIndex - total)
+            let groups = try await store.groups(
+                groupLookup, startIndex: start, count: query.count - resources.count,
+                members: !query.projection.excludes("members"))
+            resources += groups.resources.map { query.projection.apply(to: groupJSON($0, request)) }
+            total += groups.total
+        }
+        return ScimResponse.json(ScimDiscovery.listResponse(resources, total: total, startIndex: query.startIndex))
+    }
+
+    /// 405 for the methods a discovery endpoint does not take, and a SCIM 404 for any path
+    /// that is no endpoint.
+    func addRefusals(_ scim: RouterGroup<ScimRequestContext>) {
+        let refuse: @Sendable (Request, ScimRequestContext) async throws -> Response = { request, _ in
+            ScimResponse.error(
+                ScimError(status: 405, detail: "\(request.method) is not allowed on \(request.uri.path)"))
+        }
+        for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
+            for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
+                scim.on(RouterPath(path), method: method, use: refuse)
+            }
+        }
+        let missing: @Sendable (Request, ScimRequestContext) async throws -> Response = { request, _ in
+            ScimResponse.error(.notFound("no SCIM endpoint \(request.uri.path.prefix(120))"))
+        }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            scim.on("**", method: method, use: missing)
+        }
+    }
 
     func store(_ context: ScimRequestContext) throws -> ScimStore {
         guard let provider = context.provider else { throw ScimError.unauthorized("not authenticated") }
@@ -251,7 +335,9 @@ public struct ScimService: Sendable {
             id: stored.id.uuidString.lowercased(),
             meta: meta("Group", id: stored.id, created: stored.created, modified: stored.lastModified, request),
             members: stored.members.map { member in
+                // `display` is left out: clients compare members with what they sent.
                 var member = member
+                member.display = nil
                 member.ref = base(request) + (member.type == "Group" ? "/Groups/" : "/Users/") + member.value
                 return member
             })

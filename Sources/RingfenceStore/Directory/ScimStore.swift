@@ -65,7 +65,7 @@ public struct ScimStore: Sendable {
                 INSERT INTO directory_users (dn, dn_key, username, email, display_name, disabled, external_id, origin,
                     scim_id, scim_resource, created_at, updated_at)
                 VALUES (\(dn), \(DistinguishedName.key(dn)), \(user.userName), \(Self.email(user)), \(Self.display(user)),
-                    \(!user.active), \(user.externalId), \(origin), \(id), \(Self.resource(user))::jsonb, \(now), \(now))
+                    \(user.active == false), \(user.externalId), \(origin), \(id), \(Self.resource(user))::jsonb, \(now), \(now))
                 """, logger: logger)
             try await Self.replaceRoles(connection, userID: id, roles: user.roles, logger: logger)
         }
@@ -192,7 +192,7 @@ public struct ScimStore: Sendable {
             try await connection.query(
                 """
                 UPDATE directory_users SET dn = \(dn), dn_key = \(DistinguishedName.key(dn)), username = \(user.userName),
-                    email = \(Self.email(user)), display_name = \(Self.display(user)), disabled = \(!user.active),
+                    email = \(Self.email(user)), display_name = \(Self.display(user)), disabled = \(user.active == false),
                     external_id = \(user.externalId), scim_resource = \(Self.resource(user))::jsonb, updated_at = \(now)
                 WHERE id = \(rowID)
                 """, logger: logger)

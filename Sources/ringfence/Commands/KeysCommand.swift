@@ -9,7 +9,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Make enrolment tokens; list and revoke API keys.",
-        subcommands: [EnrolToken.self, List.self, Revoke.self]
+        subcommands: [EnrolToken.self, ScimToken.self, List.self, Revoke.self]
     )
 
     /// The host id of a `--host` flag.
@@ -82,6 +82,42 @@ struct KeysCommand: AsyncParsableCommand {
                         "note: these tokens bind no user: the hosts' agents get no policy until `ringfence hosts bind HOST USER` (or use --user / --any-user)\n"
                             .utf8))
             }
+        }
+    }
+
+    /// `ringfence keys scim-token --provider entra`: a bearer token for an identity
+    /// provider's SCIM client, shown once (stored hashed; `keys list` shows its prefix,
+    /// `keys revoke --prefix` ends it).
+    struct ScimToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scim-token",
+            abstract: "Make a SCIM bearer token for an identity provider (printed once).",
+            discussion:
+                "The provider names the users and groups the token writes (origin scim:<provider>): tokens of one provider share them."
+        )
+
+        @Option(
+            help: "The identity provider the token belongs to: lower-case letters, digits and '-', e.g. entra, okta.")
+        var provider: String
+        @Option(help: "Days the token works (default 365).")
+        var days: Int = 365
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (1...64).contains(provider.count),
+                provider.allSatisfy({ ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" })
+            else { throw ValidationError("--provider takes 1–64 lower-case letters, digits and '-'") }
+            guard (1...3_650).contains(days) else { throw ValidationError("--days takes 1 to 3650") }
+        }
+
+        func run() async throws {
+            let token = APIKey.generate()
+            let expires = Date().addingTimeInterval(Double(days) * 86_400)
+            try await withPostgres(try database.configuration()) { client in
+                try await FleetStore(client: client).createKey(
+                    kind: .scim, prefix: token.prefix, hash: token.hash, label: provider, expiresAt: expires)
+            }
+            print(token.text)
         }
     }
 

@@ -4,6 +4,7 @@ import Metrics
 import PostgresNIO
 import Prometheus
 import RingfenceDirectory
+import RingfenceHTTP
 import RingfenceReports
 import RingfenceServer
 import RingfenceStore
@@ -13,7 +14,8 @@ import UnixSignals
 /// `ringfence serve`: the long-running service — the agent service over gRPC (with the
 /// health service), Prometheus metrics on `/metrics`, the latest published policy
 /// snapshot kept loaded (reloaded on every publish), directory sync on the configured
-/// schedule, and the weekly reports when the file has a `reports` section. Stops
+/// schedule, the weekly reports when the file has a `reports` section, and the SCIM
+/// listener when it has a `scim` section. Stops
 /// gracefully on SIGTERM and SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let reports = file.reports {
             services.append(ReportScheduleService(client: client, configuration: reports))
+        }
+        if let scim = file.scim {
+            services.append(ScimServer(configuration: scim, client: client))
         }
         if let directory = file.directory {
             let engine = SyncEngine(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RingfenceDirectory
 import RingfenceFiles
+import RingfenceHTTP
 import RingfenceReports
 import RingfenceServer
 import RingfenceStore
@@ -10,7 +11,7 @@ import RingfenceStore
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory", "retention", "server", "reports"]
+    static let sections = ["database", "directory", "retention", "server", "reports", "scim"]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
@@ -20,6 +21,8 @@ struct ConfigurationFile {
     var reports: ReportScheduleService.Configuration?
     /// The agent service (`server:`); defaults when the section is absent.
     var server = AgentServerConfiguration()
+    /// The SCIM listener of `serve` (`scim:`); none when the section is absent.
+    var scim: ScimServer.Configuration?
 
     /// Reads and validates a file; environment variables override what it says.
     static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws
@@ -60,6 +63,7 @@ struct ConfigurationFile {
         }
         result.server = ServerSection.read(document.sections["server"], document: document)
         if let reports = document.sections["reports"] { result.reports = ReportsSection.read(reports) }
+        if let scim = document.sections["scim"] { result.scim = ScimSection.read(scim) }
         try document.check()
         return result
     }

@@ -147,7 +147,7 @@ struct ScimServiceTests {
             let listed = try await request(
                 .get, #"/scim/v2/Groups?filter=displayName%20eq%20%22Renamed%22&excludedAttributes=members"#)
             #expect(listed.json?[attribute: "totalResults"] == .number(1))
-            #expect(listed.json?[attribute: "Resources"]?.array?.first?[attribute: "members"]?.array == [])
+            #expect(listed.json?[attribute: "Resources"]?.array?.first?[attribute: "members"] == nil)
             let user = try await request(.get, "/scim/v2/Users/\(ids[1])")
             #expect(user.json?[attribute: "groups"]?.array?.first?[attribute: "display"]?.string == "Renamed")
             #expect(try await request(.delete, "/scim/v2/Groups/\(groupID)").status == 204)
@@ -200,6 +200,34 @@ struct ScimServiceTests {
                 ])
             #expect(try await request(.get, "/scim/v2/Schemas/\(ScimSchema.group)").status == 200)
             #expect(try await request(.get, "/scim/v2/ResourceTypes/Widget").status == 404)
+            let refused = try await request(.put, "/scim/v2/ServiceProviderConfig", "{}")
+            #expect(refused.status == 405 && refused.json?[attribute: "status"]?.string == "405")
+            let nowhere = try await request(.get, "/scim/v2/Widgets/1")
+            #expect(
+                nowhere.status == 404 && nowhere.json?[attribute: "schemas"]?.array?.first?.string == ScimSchema.error)
+        }
+    }
+
+    @Test("searches by POST …/.search and /.search, and attributes chosen on GET")
+    func searches() async throws {
+        try await Self.withService { request, _, _ in
+            for name in ["ann", "ben"] {
+                _ = try await request(
+                    .post, "/scim/v2/Users", #"{"userName": "\#(name)", "displayName": "\#(name.uppercased())"}"#)
+            }
+            _ = try await request(.post, "/scim/v2/Groups", #"{"displayName": "ann"}"#)
+            let search =
+                #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "displayName eq \"ann\"", "attributes": ["displayName"]}"#
+            let users = try await request(.post, "/scim/v2/Users/.search", search)
+            #expect(users.json?[attribute: "totalResults"] == .number(1))
+            let first = users.json?[attribute: "Resources"]?.array?.first
+            #expect(first?[attribute: "displayName"] == .string("ANN") && first?[attribute: "userName"] == nil)
+            let everything = try await request(.post, "/scim/v2/.search", search)
+            #expect(everything.json?[attribute: "totalResults"] == .number(2), "the user ANN and the group ann")
+            let listed = try await request(.get, "/scim/v2/Users?attributes=userName&count=1&startIndex=2")
+            #expect(listed.json?[attribute: "totalResults"] == .number(2))
+            #expect(listed.json?[attribute: "Resources"]?.array?.first?[attribute: "userName"] == .string("ben"))
+            #expect(listed.json?[attribute: "Resources"]?.array?.first?[attribute: "displayName"] == nil)
         }
     }
 }
