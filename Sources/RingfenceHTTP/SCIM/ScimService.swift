@@ -350,6 +350,9 @@ public struct ScimService: Sendable {
             return try await body()
         } catch let error as ScimError {
             return ScimResponse.error(error)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // Two requests creating the same name at once: the index decides, as a 409.
+            return ScimResponse.error(.uniqueness("a resource with this name or externalId exists"))
         } catch {
             logger.error("SCIM request failed", metadata: ["error": "\(String(reflecting: error))"])
             return ScimResponse.error(

@@ -32,6 +32,9 @@ extension ScimStore {
     public func createGroup(_ group: ScimGroup, now: Date = Date()) async throws -> StoredGroup {
         let id = UUID()
         try await client.transaction(logger: logger) { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('scim group ' || \(origin) || lower(\(group.displayName))))",
+                logger: logger)
             try await checkUnique(connection, group: group, except: nil)
             let dn = Self.groupDN(group.displayName, provider: provider)
             let rows = try await connection.query(

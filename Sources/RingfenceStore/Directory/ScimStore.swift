@@ -58,6 +58,9 @@ public struct ScimStore: Sendable {
     public func createUser(_ user: ScimUser, now: Date = Date()) async throws -> StoredUser {
         let id = UUID()
         try await client.transaction(logger: logger) { connection in
+            // Creates of one name wait for each other, so the second sees the first (a 409).
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('scim user ' || lower(\(user.userName))))", logger: logger)
             try await Self.checkUnique(connection, user: user, except: nil, logger: logger)
             let dn = Self.userDN(user.userName, provider: provider)
             try await connection.query(

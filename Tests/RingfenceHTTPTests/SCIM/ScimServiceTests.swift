@@ -208,6 +208,23 @@ struct ScimServiceTests {
         }
     }
 
+    @Test("the same user created by eight requests at once: one 201, seven 409 uniqueness")
+    func concurrentCreates() async throws {
+        try await Self.withService { request, _, _ in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { tasks in
+                for _ in 0..<8 {
+                    tasks.addTask {
+                        try await request(.post, "/scim/v2/Users", #"{"userName": "same@example.com"}"#).status
+                    }
+                }
+                var statuses: [Int] = []
+                for try await status in tasks { statuses.append(status) }
+                return statuses.sorted()
+            }
+            #expect(statuses == [201] + Array(repeating: 409, count: 7))
+        }
+    }
+
     @Test("searches by POST …/.search and /.search, and attributes chosen on GET")
     func searches() async throws {
         try await Self.withService { request, _, _ in
