@@ -208,6 +208,7 @@ let package = Package(
         .executableTarget(
             name: "ringfence",
             dependencies: [
+                "RingfenceSCIM",
                 "RingfenceHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -386,6 +387,7 @@ let package = Package(
         .testTarget(
             name: "ringfenceTests",
             dependencies: [
+                "RingfenceSCIM",
                 "RingfenceCore",
                 "RingfenceDirectory",
                 "RingfenceProto",

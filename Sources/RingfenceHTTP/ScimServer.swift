@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import PostgresNIO
+import RingfenceSCIM
 import RingfenceServer
 import RingfenceStore
 import ServiceLifecycle
@@ -26,11 +27,15 @@ public struct ScimServer: Service {
         public var burst: Double
         /// How long a token's stored record is used before it is read again.
         public var tokenCacheSeconds: Double
+        /// The limits past which a provider's removals wait for an operator.
+        public var burstGuard: ScimBurstGuard
 
         public init(
             host: String = "127.0.0.1", port: Int = 8443, tlsCertificateFile: String? = nil, tlsKeyFile: String? = nil,
-            publicURL: String? = nil, ratePerSecond: Double = 200, burst: Double = 400, tokenCacheSeconds: Double = 5
+            publicURL: String? = nil, ratePerSecond: Double = 200, burst: Double = 400, tokenCacheSeconds: Double = 5,
+            burstGuard: ScimBurstGuard = ScimBurstGuard()
         ) {
+            self.burstGuard = burstGuard
             self.host = host
             self.port = port
             self.tlsCertificateFile = tlsCertificateFile
@@ -62,8 +67,9 @@ public struct ScimServer: Service {
         let check = BearerKeyCheck(
             lookup: { try await fleet.apiKey(prefix: $0) }, cacheSeconds: configuration.tokenCacheSeconds,
             limiter: RateLimiter(rate: configuration.ratePerSecond, burst: configuration.burst))
-        ScimService(client: client, publicURL: configuration.publicURL, logger: logger).addRoutes(
-            to: router, check: check)
+        ScimService(
+            client: client, publicURL: configuration.publicURL, burstGuard: configuration.burstGuard, logger: logger
+        ).addRoutes(to: router, check: check)
         return router
     }
 

@@ -26,6 +26,7 @@ struct Ringfence: AsyncParsableCommand {
             ServeCommand.self,
             ReportCommand.self,
             KeysCommand.self,
+            ScimCommand.self,
             FleetCommand.self,
             HostsCommand.self,
             AgentSimCommand.self,

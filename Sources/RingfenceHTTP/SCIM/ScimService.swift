@@ -19,10 +19,15 @@ public struct ScimService: Sendable {
     /// The service's public URL up to `/scim/v2` (for `meta.location`); nil: from the
     /// request's Host header, as HTTPS.
     let publicURL: String?
+    let burstGuard: ScimBurstGuard
     let logger: Logger
 
-    public init(client: PostgresClient, publicURL: String?, logger: Logger = Logger(label: "ringfence.scim")) {
+    public init(
+        client: PostgresClient, publicURL: String?, burstGuard: ScimBurstGuard = ScimBurstGuard(),
+        logger: Logger = Logger(label: "ringfence.scim")
+    ) {
         self.client = client
+        self.burstGuard = burstGuard
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.logger = logger
     }
@@ -111,29 +116,7 @@ public struct ScimService: Sendable {
                 return ScimResponse.json(query.projection.apply(to: userJSON(stored, request)))
             }
         }
-        scim.put("Users/:id") { request, context in
-            await respond {
-                let user = try ScimUser(json: try await body(request))
-                return ScimResponse.json(
-                    userJSON(try await store(context).replaceUser(id: try Self.id(context), with: user), request))
-            }
-        }
-        scim.patch("Users/:id") { request, context in
-            await respond {
-                let patch = try ScimPatch(json: try await body(request))
-                let stored = try await store(context).modifyUser(id: try Self.id(context)) { current in
-                    let json = current.json(id: "", meta: Self.placeholderMeta)
-                    return try ScimUser(json: try patch.apply(to: json))
-                }
-                return ScimResponse.json(userJSON(stored, request))
-            }
-        }
-        scim.delete("Users/:id") { _, context in
-            await respond {
-                try await store(context).deleteUser(id: try Self.id(context))
-                return ScimResponse.noContent()
-            }
-        }
+        addChangeRoutes(scim, "Users/:id", .users)
     }
 
     // MARK: Groups
@@ -180,25 +163,55 @@ public struct ScimService: Sendable {
                 return ScimResponse.json(query.projection.apply(to: groupJSON(stored, request)))
             }
         }
-        scim.put("Groups/:id") { request, context in
-            await respond {
-                let group = try ScimGroup(json: try await body(request))
-                return ScimResponse.json(
-                    groupJSON(try await store(context).replaceGroup(id: try Self.id(context), with: group), request))
+        addChangeRoutes(scim, "Groups/:id", .groups)
+    }
+
+    // MARK: Changes the burst guard may hold
+
+    func addChangeRoutes(_ scim: RouterGroup<ScimRequestContext>, _ path: RouterPath, _ resource: ScimChange.Resource) {
+        let methods: [(HTTPRequest.Method, ScimChange.Method)] = [(.put, .put), (.patch, .patch), (.delete, .delete)]
+        for (method, change) in methods {
+            scim.on(path, method: method) { request, context in
+                await respond { try await applyChange(change, resource, request, context) }
             }
         }
-        scim.patch("Groups/:id") { request, context in
-            await respond {
-                let change = try ScimGroupChange(patch: try ScimPatch(json: try await body(request)))
-                return ScimResponse.json(
-                    groupJSON(try await store(context).modifyGroup(id: try Self.id(context), change), request))
-            }
+    }
+
+    /// Applies a PUT, PATCH or DELETE; when the burst guard holds it, keeps it for an
+    /// operator and answers 202 with the reason.
+    func applyChange(
+        _ method: ScimChange.Method, _ resource: ScimChange.Resource, _ request: Request, _ context: ScimRequestContext
+    ) async throws -> Response {
+        let id = try Self.id(context)
+        var text = ""
+        if method != .delete {
+            let bytes = try await bodyBytes(request)
+            _ = try ScimJSON.parse(bytes)  // malformed bodies are refused now, never held
+            text = String(decoding: bytes, as: UTF8.self)
         }
-        scim.delete("Groups/:id") { _, context in
-            await respond {
-                try await store(context).deleteGroup(id: try Self.id(context))
-                return ScimResponse.noContent()
+        let change = ScimChange(method: method, resource: resource, id: id, body: text)
+        let store = try store(context)
+        do {
+            switch try await change.apply(to: store) {
+            case .user(let stored): return ScimResponse.json(userJSON(stored, request))
+            case .group(let stored): return ScimResponse.json(groupJSON(stored, request))
+            case .deleted: return ScimResponse.noContent()
             }
+        } catch let held as ScimStore.Held {
+            let number = try await store.hold(
+                method: method.rawValue, resource: resource.rawValue, id: id, body: text, reason: held.reason)
+            logger.warning(
+                "SCIM change held for an operator",
+                metadata: [
+                    "provider": "\(store.provider)", "held": "\(number)",
+                    "change": "\(method.rawValue) \(resource.rawValue)",
+                    "reason": "\(held.reason)",
+                ])
+            return ScimResponse.json(
+                ScimError(
+                    status: 202,
+                    detail: "held for an operator as change \(number) (ringfence scim held): \(held.reason)"
+                ).body, status: 202)
         }
     }
 
@@ -274,7 +287,7 @@ public struct ScimService: Sendable {
 
     func store(_ context: ScimRequestContext) throws -> ScimStore {
         guard let provider = context.provider else { throw ScimError.unauthorized("not authenticated") }
-        return ScimStore(client: client, provider: provider, logger: logger)
+        return ScimStore(client: client, provider: provider, burstGuard: burstGuard, logger: logger)
     }
 
     /// The resource id of the path: a UUID this service gave, else no such resource.
@@ -293,13 +306,15 @@ public struct ScimService: Sendable {
     }
 
     func body(_ request: Request) async throws -> ScimJSON {
-        let buffer: ByteBuffer
+        try ScimJSON.parse(try await bodyBytes(request))
+    }
+
+    func bodyBytes(_ request: Request) async throws -> [UInt8] {
         do {
-            buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
+            return Array(try await request.body.collect(upTo: Self.maxBodyBytes).readableBytesView)
         } catch {
             throw ScimError(status: 413, detail: "the body is larger than \(Self.maxBodyBytes) bytes")
         }
-        return try ScimJSON.parse(Array(buffer.readableBytesView))
     }
 
     func base(_ request: Request) -> String {

@@ -160,6 +160,7 @@ extension ScimStore {
             guard let rowID = try await rows.decode(Int64.self).collect().first else {
                 throw ScimError.notFound("no group \(id.uuidString.lowercased())")
             }
+            try await guardRemovals(connection, .groups, 1)
             let affected = try await usersUnder(connection, groups: [rowID])
             try await connection.query(
                 """
@@ -245,6 +246,14 @@ extension ScimStore {
         }
         let (removeUsers, removeGroups) = split(removedIDs)
         let (addUsers, addGroups) = split(addedIDs)
+        let removing =
+            try await connection.query(
+                """
+                SELECT count(*) FROM group_members WHERE group_id = \(groupRow)
+                  AND (member_user_id = ANY(\(removeUsers)) OR member_group_id = ANY(\(removeGroups)))
+                """, logger: logger
+            ).decode(Int64.self).collect().first ?? 0
+        try await guardRemovals(connection, .memberships, Int(removing))
         let before = try await usersUnder(connection, groups: removeGroups)
         // Removed first (a replace removes what it does not list), then added; history
         // only for rows that changed.

@@ -17,10 +17,17 @@ public struct ScimStore: Sendable {
     let logger: Logger
     /// The provider (a SCIM token's) whose resources these are.
     public let provider: String
+    /// Holds changes that remove too much at once; nil applies everything (an operator's
+    /// release).
+    public let burstGuard: ScimBurstGuard?
 
-    public init(client: PostgresClient, provider: String, logger: Logger = Logger(label: "ringfence.scim.store")) {
+    public init(
+        client: PostgresClient, provider: String, burstGuard: ScimBurstGuard? = nil,
+        logger: Logger = Logger(label: "ringfence.scim.store")
+    ) {
         self.client = client
         self.provider = provider
+        self.burstGuard = burstGuard
         self.logger = logger
     }
 
@@ -190,6 +197,7 @@ public struct ScimStore: Sendable {
                 throw ScimError.notFound("no user \(id.uuidString.lowercased())")
             }
             let user = try change(current)
+            if current.active != false && user.active == false { try await guardRemovals(connection, .users, 1) }
             try await Self.checkUnique(connection, user: user, except: rowID, logger: logger)
             let dn = Self.userDN(user.userName, provider: provider)
             try await connection.query(
@@ -211,9 +219,11 @@ public struct ScimStore: Sendable {
     /// with history.
     public func deleteUser(id: UUID, now: Date = Date()) async throws {
         try await client.transaction(logger: logger) { connection in
-            guard let (rowID, _) = try await lockedUser(connection, id: id) else {
+            guard let (rowID, current) = try await lockedUser(connection, id: id) else {
                 throw ScimError.notFound("no user \(id.uuidString.lowercased())")
             }
+            // A user deactivated before was counted then.
+            if current.active != false { try await guardRemovals(connection, .users, 1) }
             try await connection.query(
                 """
                 INSERT INTO membership_history (origin, at, change, group_dn, member_dn, member_kind)

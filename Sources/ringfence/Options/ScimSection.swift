@@ -6,7 +6,7 @@ import RingfenceHTTP
 /// (keys in docs/configuration.md and docs/scim.md) — with the strict reader. No section:
 /// no SCIM listener.
 enum ScimSection {
-    static let keys = ["listen", "tls", "publicURL", "rateLimit", "tokenCacheSeconds"]
+    static let keys = ["listen", "tls", "publicURL", "rateLimit", "tokenCacheSeconds", "burstGuard"]
 
     static func read(_ value: YAMLValue) -> ScimServer.Configuration? {
         guard let fields = value.mapping(allowed: keys) else { return nil }

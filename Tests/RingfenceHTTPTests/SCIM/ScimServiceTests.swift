@@ -16,6 +16,7 @@ import Testing
 struct ScimServiceTests {
     /// A live SCIM app with a token of provider `entra`; `body` gets a request function.
     static func withService(
+        _ configuration: ScimServer.Configuration = .init(tokenCacheSeconds: 0),
         _ body: @Sendable (_ request: Requester, _ client: PostgresClient, _ fleet: FleetStore) async throws -> Void
     ) async throws {
         try await TestServers.withMigratedDatabase { client, _ in
@@ -24,8 +25,7 @@ struct ScimServiceTests {
             try await fleet.createKey(
                 kind: .scim, prefix: token.prefix, hash: token.hash, label: "entra",
                 expiresAt: Date().addingTimeInterval(3_600))
-            let router = ScimServer.router(
-                client: client, configuration: .init(tokenCacheSeconds: 0), logger: Logger(label: "test"))
+            let router = ScimServer.router(client: client, configuration: configuration, logger: Logger(label: "test"))
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { http in
                 try await body(Requester(http: http, token: token.text), client, fleet)
@@ -205,6 +205,38 @@ struct ScimServiceTests {
             let nowhere = try await request(.get, "/scim/v2/Widgets/1")
             #expect(
                 nowhere.status == 404 && nowhere.json?[attribute: "schemas"]?.array?.first?.string == ScimSchema.error)
+        }
+    }
+
+    @Test("past the burst guard a DELETE or PATCH is held (202, nothing changed) until an operator releases it")
+    func burstGuard() async throws {
+        let configuration = ScimServer.Configuration(
+            tokenCacheSeconds: 0, burstGuard: ScimBurstGuard(maxCount: 1, maxShare: 1, minimum: 0))
+        try await Self.withService(configuration) { request, client, _ in
+            var ids: [String] = []
+            for name in ["ann", "ben"] {
+                ids.append(
+                    try #require(
+                        try await request(.post, "/scim/v2/Users", #"{"userName": "\#(name)"}"#).json?[attribute: "id"]?
+                            .string))
+            }
+            #expect(try await request(.delete, "/scim/v2/Users/\(ids[0])").status == 204)
+            let held = try await request(
+                .patch, "/scim/v2/Users/\(ids[1])",
+                #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": false}}]}"#
+            )
+            #expect(held.status == 202)
+            #expect(held.json?[attribute: "detail"]?.string?.contains("held for an operator as change") == true)
+            #expect(
+                try await request(.get, "/scim/v2/Users/\(ids[1])").json?[attribute: "active"] == nil, "not applied")
+            let store = ScimStore(client: client, provider: "entra")
+            let waiting = try await store.heldChanges()
+            #expect(waiting.count == 1 && waiting.first?.method == "PATCH" && waiting.first?.resource == "Users")
+            let change = try ScimChange(held: try #require(waiting.first))
+            _ = try await change.apply(to: store)
+            #expect(try await store.decide(heldID: waiting[0].id, status: "released", by: "ops", outcome: "applied"))
+            #expect(try await request(.get, "/scim/v2/Users/\(ids[1])").json?[attribute: "active"] == .bool(false))
+            #expect(try await store.heldChanges().isEmpty)
         }
     }
 

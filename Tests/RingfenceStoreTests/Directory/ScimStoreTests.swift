@@ -191,4 +191,39 @@ struct ScimStoreTests {
             #expect(groupsPast.total == 1 && groupsPast.resources.isEmpty)
         }
     }
+
+    @Test("the burst guard holds the deactivation, deletion or member removal past its limit, and counts per provider")
+    func burstGuard() async throws {
+        try await TestServers.withMigratedDatabase { client, _ in
+            let limits = ScimBurstGuard(maxCount: 2, maxShare: 1, minimum: 0, windowSeconds: 3_600)
+            let store = ScimStore(client: client, provider: "entra", burstGuard: limits)
+            var ids: [UUID] = []
+            for index in 0..<4 { ids.append(try await store.createUser(ScimUser(userName: "u\(index)")).id) }
+            let group = try await store.createGroup(ScimGroup(displayName: "all", members: ids.map(\.uuidString)))
+            _ = try await store.modifyUser(id: ids[0]) { user in
+                var user = user
+                user.active = false
+                return user
+            }
+            try await store.deleteUser(id: ids[1])
+            await #expect(throws: ScimStore.Held.self, "a third user removal within the hour") {
+                try await store.deleteUser(id: ids[2])
+            }
+            #expect(try await store.user(id: ids[2]) != nil, "held, not applied")
+            try await store.deleteUser(id: ids[0])  // deactivated before: counted then
+            // u0 and u1 left the group with their deletion; two member removals pass, two more do not.
+            try await store.modifyGroup(id: group.id, ScimGroupChange(removed: [ids[2].uuidString, ids[3].uuidString]))
+            try await store.modifyGroup(id: group.id, ScimGroupChange(added: [ids[2].uuidString, ids[3].uuidString]))
+            await #expect(throws: ScimStore.Held.self) {
+                try await store.modifyGroup(id: group.id, ScimGroupChange(removed: [ids[3].uuidString]))
+            }
+            #expect(try await store.group(id: group.id)?.members.count == 2, "u2 and u3 still in")
+            let other = ScimStore(client: client, provider: "okta", burstGuard: limits)
+            let alone = try await other.createUser(ScimUser(userName: "solo"))
+            try await other.deleteUser(id: alone.id)  // okta's count is its own
+            let unguarded = ScimStore(client: client, provider: "entra")
+            try await unguarded.deleteUser(id: ids[2])  // an operator's release: no guard
+            #expect(try await store.user(id: ids[2]) == nil)
+        }
+    }
 }
