@@ -47,7 +47,7 @@ struct ConfigurationFileTests {
     func unknown() {
         #expect(
             Self.problems("databse:\n  url: postgres://a@b/c\n") == [
-                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports)"
+                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim)"
             ])
         #expect(
             Self.problems("database:\n  uri: postgres://a@b/c\n") == [
