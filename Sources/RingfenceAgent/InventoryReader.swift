@@ -59,14 +59,16 @@ public struct InventoryReader: Sendable {
     /// The inventory as it is now, cut to what the wire admits (`WireLimits`).
     public func read(now: Date = Date()) -> HostInventory {
         let seenVersions = cache.agentVersions()
+        // Read once: both the provider and the hook state look at them.
+        let claudeManaged = claudeManagedSettings()
         var agents: [HostInventory.Agent] = []
         for kind in AgentKind.allCases {
             let install = try? cache.read(WorkstationCache.ManagedInstall.self, at: cache.managedPath(kind))
             let packaged = packageVersion(kind)
             guard install != nil || packaged != nil || isPresent(kind) else { continue }
-            var agent = managedState(kind, install: install)
+            var agent = managedState(kind, install: install, claudeManaged: claudeManaged)
             agent.version = packaged ?? seenVersions[kind.rawValue] ?? ""
-            agent.provider = provider(kind)
+            agent.provider = provider(kind, claudeManaged: claudeManaged)
             agents.append(agent)
         }
         let repositories = cache.repositories()
@@ -159,12 +161,13 @@ public struct InventoryReader: Sendable {
         #endif
     }
 
-    func provider(_ kind: AgentKind) -> String {
+    /// The agent's model provider; `claudeManaged` is `claudeManagedSettings()`.
+    func provider(_ kind: AgentKind, claudeManaged: [[UInt8]]) -> String {
         let name: String
         switch kind {
         case .claudeCode:
             name = AgentProvider.claudeCode(
-                settings: claudeManagedSettings() + [contents(home + "/.claude/settings.json")].compactMap { $0 })
+                settings: claudeManaged + [contents(home + "/.claude/settings.json")].compactMap { $0 })
         case .codex:
             name = AgentProvider.codex(
                 configs: [
@@ -217,8 +220,11 @@ public struct InventoryReader: Sendable {
 
     // MARK: Managed files and the hook
 
-    /// The agent's managed files as they are now and the hook's state.
-    func managedState(_ kind: AgentKind, install: WorkstationCache.ManagedInstall?) -> HostInventory.Agent {
+    /// The agent's managed files as they are now and the hook's state (`claudeManaged`:
+    /// `claudeManagedSettings()`).
+    func managedState(_ kind: AgentKind, install: WorkstationCache.ManagedInstall?, claudeManaged: [[UInt8]])
+        -> HostInventory.Agent
+    {
         var agent = HostInventory.Agent(kind: kind.rawValue, version: "", hookState: "missing")
         guard let install else { return agent }
         agent.hookVersion = installerVersion
@@ -239,7 +245,9 @@ public struct InventoryReader: Sendable {
         agent.managedConfigHash = ManagedFiles(install.files.sorted().map { ($0, agent.managedFiles[$0] ?? "") }).digest
         agent.precedenceSources = precedenceSources(kind)
         agent.hookState =
-            if !present || !callsHook { "missing" } else if changed { "modified" } else if hooksDisabled(kind) {
+            if !present || !callsHook { "missing" } else if changed {
+                "modified"
+            } else if hooksDisabled(kind, claudeManaged: claudeManaged) {
                 "disabled"
             } else { "installed" }
         return agent
@@ -249,9 +257,9 @@ public struct InventoryReader: Sendable {
     /// `disableAllHooks: true` in managed settings (a user's own settings cannot disable
     /// managed hooks; code.claude.com/docs/en/hooks-guide, "Disable or remove hooks",
     /// read 2026-12-02). The other agents document no such switch for managed hooks.
-    func hooksDisabled(_ kind: AgentKind) -> Bool {
+    func hooksDisabled(_ kind: AgentKind, claudeManaged: [[UInt8]]) -> Bool {
         guard kind == .claudeCode else { return false }
-        return claudeManagedSettings().contains { file in
+        return claudeManaged.contains { file in
             let object = (try? JSONSerialization.jsonObject(with: Data(file))) as? [String: Any]
             return object?["disableAllHooks"] as? Bool == true
         }

@@ -113,8 +113,6 @@ public struct ScimUser: Sendable, Equatable {
                 throw ScimError.invalidValue("\(name) holds a control character")
             }
             return text
-        case .object?:
-            throw ScimError.invalidValue("\(name) is a string")
         default:
             throw ScimError.invalidValue("\(name) is a string")
         }

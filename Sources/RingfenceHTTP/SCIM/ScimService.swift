@@ -36,19 +36,19 @@ public struct ScimService: Sendable {
     public func addRoutes(to router: Router<ScimRequestContext>, check: BearerKeyCheck) {
         let scim = router.group("scim/v2").add(middleware: ScimAuthentication(check: check))
         scim.get("ServiceProviderConfig") { request, _ in
-            respondNow {
+            await respond {
                 ScimResponse.json(
                     ScimDiscovery.serviceProviderConfig(baseURL: base(request), maxResults: Self.maxResults))
             }
         }
         scim.get("ResourceTypes") { request, _ in
-            respondNow {
+            await respond {
                 let types = ScimDiscovery.resourceTypes(baseURL: base(request))
                 return ScimResponse.json(ScimDiscovery.listResponse(types, total: types.count, startIndex: 1))
             }
         }
         scim.get("ResourceTypes/:id") { request, context in
-            respondNow {
+            await respond {
                 let id = context.parameters.get("id") ?? ""
                 guard
                     let type = ScimDiscovery.resourceTypes(baseURL: base(request)).first(where: {
@@ -59,13 +59,13 @@ public struct ScimService: Sendable {
             }
         }
         scim.get("Schemas") { request, _ in
-            respondNow {
+            await respond {
                 let schemas = ScimDiscovery.schemas(baseURL: base(request))
                 return ScimResponse.json(ScimDiscovery.listResponse(schemas, total: schemas.count, startIndex: 1))
             }
         }
         scim.get("Schemas/:id") { request, context in
-            respondNow {
+            await respond {
                 let id = context.parameters.get("id") ?? ""
                 guard
                     let schema = ScimDiscovery.schemas(baseURL: base(request)).first(where: {
@@ -372,17 +372,6 @@ public struct ScimService: Sendable {
             logger.error("SCIM request failed", metadata: ["error": "\(String(reflecting: error))"])
             return ScimResponse.error(
                 ScimError(status: 500, detail: "the request could not be completed; see the server log"))
-        }
-    }
-
-    /// `respond` for routes that do not wait (discovery).
-    func respondNow(_ body: () throws -> Response) -> Response {
-        do {
-            return try body()
-        } catch let error as ScimError {
-            return ScimResponse.error(error)
-        } catch {
-            return ScimResponse.error(ScimError(status: 500, detail: "the request could not be completed"))
         }
     }
 }

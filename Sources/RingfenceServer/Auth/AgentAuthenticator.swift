@@ -20,24 +20,22 @@ public struct AgentAuthenticator: Sendable {
 
     /// Authenticates a call and charges it to the key's rate limit.
     public func authenticate(_ metadata: Metadata, now: Date = Date()) async throws(RPCError) -> AgentCaller {
-        do {
+        do throws(BearerKeyCheck.Failure) {
             let header = metadata[stringValues: "authorization"].first(where: { _ in true })
             let (key, stored) = try await check.check(header: header, kind: .agent, now: now)
             guard let hostID = stored.hostID else {
                 throw BearerKeyCheck.Failure.wrongKind(prefix: key.prefix, expected: .agent)
             }
             return AgentCaller(hostID: hostID, keyPrefix: key.prefix)
-        } catch let failure as BearerKeyCheck.Failure {
+        } catch {
             let code: RPCError.Code =
-                switch failure {
+                switch error {
                 case .wrongKind: .permissionDenied
                 case .rateLimited: .resourceExhausted
                 case .unavailable: .unavailable
                 default: .unauthenticated
                 }
-            throw RPCError(code: code, message: failure.description)
-        } catch {
-            throw RPCError(code: .unauthenticated, message: "\(error)")
+            throw RPCError(code: code, message: error.description)
         }
     }
 
