@@ -38,6 +38,17 @@ struct CanonicalBytes {
         }
     }
 
+    mutating func append(_ floors: [RiskFloor]) {
+        append("floors")
+        append(floors.count)
+        for floor in floors {
+            append(floor.risk.rawValue)
+            append(floor.level.rawValue)
+            append(floor.fromRing.number)
+            append(floor.exceptions.rawValue)
+        }
+    }
+
     /// SHA-256 of the bytes.
     var digest: SHA256.Digest { SHA256.hash(data: bytes) }
 }

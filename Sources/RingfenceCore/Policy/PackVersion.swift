@@ -15,13 +15,16 @@ public struct PackVersion: Sendable, Hashable {
     public var description: String
     /// The rules, in the order written.
     public var rules: [Rule]
+    /// Floors the pack declares for its own rules (docs/resolution.md, rule 7a).
+    public var floors: [RiskFloor]
 
     /// Creates a pack version.
-    public init(pack: String, version: Int, description: String = "", rules: [Rule]) {
+    public init(pack: String, version: Int, description: String = "", rules: [Rule], floors: [RiskFloor] = []) {
         self.pack = pack
         self.version = version
         self.description = description
         self.rules = rules
+        self.floors = floors
     }
 
     /// SHA-256 (hex) of the description and the rules in a byte-stable encoding
@@ -30,6 +33,8 @@ public struct PackVersion: Sendable, Hashable {
         var bytes = CanonicalBytes(tag: "pack-content/1")
         bytes.append(description)
         bytes.append(rules)
+        // Versions without floors keep the hash they had before floors existed.
+        if !floors.isEmpty { bytes.append(floors) }
         return Array(bytes.digest).hex
     }
 }

@@ -17,13 +17,20 @@ public struct PolicyBundle: Sendable, Hashable {
     public var repositories: [RepositoryRule]
     /// The approved MCP server catalogue (`mcpServers:`).
     public var mcpServers: [ApprovedMcpServer]
+    /// Floors of the whole policy (`floors:`); packs may declare their own.
+    public var floors: [RiskFloor]
+    /// Approved exceptions and holds in force (published by Ringfence, not read from files).
+    public var adjustments: [RuleAdjustment]
 
     /// Creates a bundle.
     public init(
         packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
-        roleMappings: [RoleMapping] = [], repositories: [RepositoryRule] = [], mcpServers: [ApprovedMcpServer] = []
+        roleMappings: [RoleMapping] = [], repositories: [RepositoryRule] = [], mcpServers: [ApprovedMcpServer] = [],
+        floors: [RiskFloor] = [], adjustments: [RuleAdjustment] = []
     ) {
         self.mcpServers = mcpServers
+        self.floors = floors
+        self.adjustments = adjustments
         self.packs = packs
         self.assignments = assignments
         self.ringMappings = ringMappings
@@ -54,6 +61,12 @@ public struct PolicyBundle: Sendable, Hashable {
                 problems.append(
                     .init(subject, "pack \(pack.pack) version \(pack.version) has rule id \(rule.id) twice"))
             }
+            for floor in pack.floors where floor.level == .off {
+                problems.append(
+                    .init(
+                        subject, "pack \(pack.pack) version \(pack.version): a floor's level is observe, warn or block")
+                )
+            }
         }
         var assignmentIds: Set<String> = []
         for assignment in assignments {
@@ -82,6 +95,17 @@ public struct PolicyBundle: Sendable, Hashable {
                         .assignment(assignment.id), "assignment \(assignment.id) has validFrom at or after validUntil"))
             }
         }
+        for floor in floors where floor.level == .off {
+            problems.append(
+                .init(.floor(floor.risk), "the \(floor.risk.rawValue) floor's level is observe, warn or block"))
+        }
+        var adjustmentIds: Set<String> = []
+        for adjustment in adjustments {
+            if !adjustmentIds.insert(adjustment.id).inserted {
+                problems.append(.init(.adjustment(adjustment.id), "\(adjustment.id) is used twice"))
+            }
+            problems += adjustment.problems.map { .init(.adjustment(adjustment.id), $0) }
+        }
         var serverNames: Set<String> = []
         for server in mcpServers {
             if !serverNames.insert(server.name.lowercased()).inserted {
@@ -104,6 +128,8 @@ public struct PolicyProblem: Sendable, Hashable, CustomStringConvertible {
         case assignment(String)
         case assignmentPack(String)
         case mcpServer(String)
+        case floor(Rule.Risk)
+        case adjustment(String)
     }
 
     /// What the problem is about.

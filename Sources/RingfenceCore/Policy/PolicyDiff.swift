@@ -30,6 +30,9 @@ public struct PolicyDiff: Sendable, Equatable {
     /// Approved MCP servers (`name (identity)`) added and removed.
     public var mcpServersAdded: [String] = []
     public var mcpServersRemoved: [String] = []
+    /// Floors of the whole policy added and removed, in words.
+    public var floorsAdded: [String] = []
+    public var floorsRemoved: [String] = []
 
     /// Compares a new bundle with the current one (nil = nothing published yet).
     /// - Parameter published: every `pack@version` ever published (empty: treat every
@@ -68,6 +71,14 @@ public struct PolicyDiff: Sendable, Equatable {
         let newServers = Set(next.mcpServers.map(Self.describe))
         mcpServersAdded = newServers.subtracting(oldServers).sorted()
         mcpServersRemoved = oldServers.subtracting(newServers).sorted()
+        let oldFloors = Set((current?.floors ?? []).map(Self.describe))
+        let newFloors = Set(next.floors.map(Self.describe))
+        floorsAdded = newFloors.subtracting(oldFloors).sorted()
+        floorsRemoved = oldFloors.subtracting(newFloors).sorted()
+    }
+
+    static func describe(_ floor: RiskFloor) -> String {
+        "floors \(floor.risk.rawValue) ≥ \(floor.level.rawValue) from ring \(floor.fromRing.number), exceptions \(floor.exceptions.rawValue)"
     }
 
     static func describe(_ server: ApprovedMcpServer) -> String {
@@ -86,7 +97,7 @@ public struct PolicyDiff: Sendable, Equatable {
         added.isEmpty && changed.isEmpty && removed.isEmpty && repointed.isEmpty && newPackVersions.isEmpty
             && returningPackVersions.isEmpty && removedPackVersions.isEmpty && !mappingsChanged
             && repositoriesAdded.isEmpty && repositoriesRemoved.isEmpty && mcpServersAdded.isEmpty
-            && mcpServersRemoved.isEmpty
+            && mcpServersRemoved.isEmpty && floorsAdded.isEmpty && floorsRemoved.isEmpty
     }
 
     /// The diff as lines for people.
@@ -99,5 +110,6 @@ public struct PolicyDiff: Sendable, Equatable {
             + (mappingsChanged ? ["~ ring/role mappings"] : [])
             + repositoriesRemoved.map { "- \($0)" } + repositoriesAdded.map { "+ \($0)" }
             + mcpServersRemoved.map { "- \($0)" } + mcpServersAdded.map { "+ \($0)" }
+            + floorsRemoved.map { "- \($0)" } + floorsAdded.map { "+ \($0)" }
     }
 }

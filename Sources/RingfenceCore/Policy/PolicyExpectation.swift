@@ -29,12 +29,18 @@ public struct PolicyExpectation: Sendable {
         public var via: String?
         /// Exact set of effective rules (`pack/RULE-ID`) with their applied levels.
         public var rules: [String: Level]?
+        /// The risk class of the floor that set the surface's level; `none` for no floor.
+        public var floor: String?
 
-        public init(level: Level? = nil, uncapped: Level? = nil, via: String? = nil, rules: [String: Level]? = nil) {
+        public init(
+            level: Level? = nil, uncapped: Level? = nil, via: String? = nil, rules: [String: Level]? = nil,
+            floor: String? = nil
+        ) {
             self.level = level
             self.uncapped = uncapped
             self.via = via
             self.rules = rules
+            self.floor = floor
         }
     }
 
@@ -77,6 +83,12 @@ public struct PolicyExpectation: Sendable {
             }
             if let via = expected.via, via != (actual.winningAssignment ?? "none") {
                 failures.append("\(surface) via: expected \(via), got \(actual.winningAssignment ?? "none")")
+            }
+            if let floor = expected.floor {
+                let got = actual.decidingFloor
+                if floor != (got?.floor.risk.rawValue ?? "none") {
+                    failures.append("\(surface) floor: expected \(floor), got \(got?.description ?? "none")")
+                }
             }
             if let rules = expected.rules {
                 let got = Dictionary(actual.rules.map { ("\($0.pack)/\($0.rule.id)", $0.level) }, uniquingKeysWith: max)

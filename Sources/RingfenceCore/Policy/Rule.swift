@@ -1,8 +1,22 @@
 /// One rule of a pack: on a surface, actions matching these patterns get this level.
 public struct Rule: Sendable, Hashable, Codable {
-    /// Risk class of what the rule guards against.
-    public enum Risk: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Risk class of what the rule guards against, ordered `low < medium < high < critical`.
+    /// Selectors can aim at risk classes and floors keep a class at a minimum level
+    /// (docs/resolution.md, rules 6 and 7a).
+    public enum Risk: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
         case low, medium, high, critical
+
+        /// Position in the order, 0...3 (also the bit of the class in a risk mask).
+        public var rank: Int {
+            switch self {
+            case .low: 0
+            case .medium: 1
+            case .high: 2
+            case .critical: 3
+            }
+        }
+
+        public static func < (lhs: Risk, rhs: Risk) -> Bool { lhs.rank < rhs.rank }
     }
 
     /// Unique within its pack, e.g. `RS-12`.

@@ -54,11 +54,20 @@ extension PolicySnapshot {
         /// Per rank: bit 0 = selects groups, bit 1 = selects roles (read for every assignment
         /// of every resolution, so kept apart from the compiled assignments).
         let gate: [UInt8]
-        /// Per (pack version × surface count + surface): strongest and weakest rule level
-        /// (`off` = no rule on that surface) and the first 16 bytes of the rules' digest.
-        let packSurfaceMax: [Level]
-        let packSurfaceMin: [Level]
-        let packSurfaceDigest: [UInt8]
+        /// Per slice (pack version × surface count + surface): which risk classes have rules
+        /// there (bit = ``Rule/Risk/rank``; 0 = no rule on that surface).
+        let packSurfaceRisks: [UInt8]
+        /// Per (slice × 4 + risk rank): strongest and weakest rule level (`off` = none) and
+        /// the first 16 bytes of the digest of those rules.
+        let packSurfaceRiskMax: [Level]
+        let packSurfaceRiskMin: [Level]
+        let packSurfaceRiskDigest: [UInt8]
+        /// Per (pack version × 16 + (ring − 1) × 4 + risk rank): the floor in force for that
+        /// pack's rules (`off` = none) and its index in `floors` (−1 = none).
+        let floorLevel: [Level]
+        let floorSource: [Int16]
+        /// The floors of the policy, then those of every pack version.
+        let floors: [AppliedFloor]
         let packOrdinal: [Int32]
         /// Everything the policy says about a group, so a user's groups are hashed once each.
         let groups: [String: GroupFacts]
@@ -70,6 +79,10 @@ extension PolicySnapshot {
         let repositories: RepositoryCatalog
         /// 16 bytes identifying the approved MCP server catalogue, for the etag.
         let mcpCatalogDigest: [UInt8]
+        /// Exceptions by user and holds by group (normalized names), as indices into
+        /// `bundle.adjustments`.
+        let adjustmentsByUser: [String: [Int32]]
+        let adjustmentsByGroup: [String: [Int32]]
 
         init(bundle: PolicyBundle) {
             self.bundle = bundle
@@ -118,9 +131,35 @@ extension PolicySnapshot {
             }
 
             gate = assignments.map { ($0.groups.isEmpty ? 0 : 1) | ($0.roles.isEmpty ? 0 : 2) }
-            packSurfaceMax = packVersions.flatMap(\.maxLevelBySurface)
-            packSurfaceMin = packVersions.flatMap(\.minLevelBySurface)
-            packSurfaceDigest = packVersions.flatMap { $0.digestBySurface.flatMap { $0.prefix(16) } }
+            packSurfaceRisks = packVersions.flatMap(\.risksBySurface)
+            packSurfaceRiskMax = packVersions.flatMap(\.maxLevelBySurfaceRisk)
+            packSurfaceRiskMin = packVersions.flatMap(\.minLevelBySurfaceRisk)
+            packSurfaceRiskDigest = packVersions.flatMap { $0.digestBySurfaceRisk.flatMap { $0.prefix(16) } }
+
+            // Floors: the policy's apply to every pack's rules, a pack's to its own; the
+            // highest level in force wins (the first declared among equals).
+            var floors = bundle.floors.map { AppliedFloor(floor: $0, pack: nil) }
+            var floorLevel = [Level](repeating: .off, count: bundle.packs.count * 16)
+            var floorSource = [Int16](repeating: -1, count: bundle.packs.count * 16)
+            let policyFloors = floors.count
+            for (index, pack) in bundle.packs.enumerated() {
+                let first = floors.count
+                floors += pack.floors.map { AppliedFloor(floor: $0, pack: pack.pack) }
+                let candidates = Array(0..<policyFloors) + Array(first..<floors.count)
+                for ring in Ring.allCases {
+                    for source in candidates where floors[source].floor.applies(in: ring) {
+                        let floor = floors[source].floor
+                        let slot = index * 16 + (ring.number - 1) * 4 + floor.risk.rank
+                        if floor.level > floorLevel[slot] {
+                            floorLevel[slot] = floor.level
+                            floorSource[slot] = Int16(source)
+                        }
+                    }
+                }
+            }
+            self.floors = floors
+            self.floorLevel = floorLevel
+            self.floorSource = floorSource
             self.packOrdinal = packVersions.map { Int32($0.ordinal) }
 
             var groupIndex: [String: [Int32]] = [:]
@@ -150,6 +189,22 @@ extension PolicySnapshot {
             }
             self.groups = groups
             hasRoleMappings = !bundle.roleMappings.isEmpty
+            var byUser: [String: [Int32]] = [:]
+            var byGroup: [String: [Int32]] = [:]
+            for (index, adjustment) in bundle.adjustments.enumerated() {
+                switch adjustment.kind {
+                case .exception:
+                    if let user = adjustment.user {
+                        byUser[DecisionContext.normalize(user), default: []].append(Int32(index))
+                    }
+                case .hold:
+                    if let group = adjustment.group {
+                        byGroup[DecisionContext.normalize(group), default: []].append(Int32(index))
+                    }
+                }
+            }
+            adjustmentsByUser = byUser
+            adjustmentsByGroup = byGroup
         }
 
         /// Rule 2: higher priority wins, then the lower ring.
@@ -186,10 +241,13 @@ extension PolicySnapshot {
         let ordinal: Int
         /// Rules per surface index, sorted by rule id (numbers compared as numbers: RS-2 before RS-12).
         let rulesBySurface: [[Rule]]
-        /// Per surface: SHA-256 over pack, version and the surface's rules.
-        let digestBySurface: [[UInt8]]
-        let minLevelBySurface: [Level]
-        let maxLevelBySurface: [Level]
+        /// Per surface: which risk classes have rules (bit = risk rank).
+        let risksBySurface: [UInt8]
+        /// Per (surface × 4 + risk rank): SHA-256 over pack, version and those rules, and
+        /// their weakest and strongest level (`off` = no rule).
+        let digestBySurfaceRisk: [[UInt8]]
+        let minLevelBySurfaceRisk: [Level]
+        let maxLevelBySurfaceRisk: [Level]
         let ruleCount: Int
 
         init(_ pack: PackVersion, ordinal: Int, surfaceIndex: [Surface: Int], surfaceCount: Int) {
@@ -199,15 +257,19 @@ extension PolicySnapshot {
             var rules = [[Rule]](repeating: [], count: surfaceCount)
             for rule in pack.rules { rules[surfaceIndex[rule.surface]!].append(rule) }
             rulesBySurface = rules.map { $0.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending } }
-            digestBySurface = rulesBySurface.map { rules in
-                var bytes = CanonicalBytes(tag: "pack-surface/1")
+            let byRisk = rulesBySurface.flatMap { rules in
+                Rule.Risk.allCases.map { risk in rules.filter { $0.risk == risk } }
+            }
+            risksBySurface = rulesBySurface.map { $0.reduce(UInt8(0)) { $0 | UInt8(1 << $1.risk.rank) } }
+            digestBySurfaceRisk = byRisk.map { rules in
+                var bytes = CanonicalBytes(tag: "pack-surface-risk/1")
                 bytes.append(pack.pack)
                 bytes.append(pack.version)
                 bytes.append(rules)
                 return Array(bytes.digest)
             }
-            minLevelBySurface = rulesBySurface.map { $0.map(\.level).min() ?? .off }
-            maxLevelBySurface = rulesBySurface.map { $0.map(\.level).max() ?? .off }
+            minLevelBySurfaceRisk = byRisk.map { $0.map(\.level).min() ?? .off }
+            maxLevelBySurfaceRisk = byRisk.map { $0.map(\.level).max() ?? .off }
             ruleCount = pack.rules.count
         }
     }
@@ -230,6 +292,8 @@ extension PolicySnapshot {
         let repoGlobs: [Glob]
         let trustMask: UInt8
         let agents: Set<String>
+        /// Risk classes it acts on (bit = risk rank; all four when the selector names none).
+        let riskMask: UInt8
         /// Allowed surface indices; nil = all.
         let surfaceFilter: [Bool]?
         let validFrom: Date?
@@ -256,6 +320,7 @@ extension PolicySnapshot {
             repoGlobs = selector.repos.map { Glob($0) }
             trustMask = selector.repoTrust.reduce(0) { $0 | Self.bit($1) }
             agents = Set(DecisionContext.normalized(selector.agents))
+            riskMask = selector.risks.isEmpty ? 0x0F : selector.risks.reduce(0) { $0 | UInt8(1 << $1.rank) }
             if selector.surfaces.isEmpty {
                 surfaceFilter = nil
             } else {

@@ -13,6 +13,8 @@ public struct ResolutionDocument: Sendable, Hashable, Codable {
         public var risk: Rule.Risk
         public var description: String
         public var assignment: String
+        /// The floor that raised the rule (rule 7a), in words.
+        public var floor: String?
     }
 
     public struct SurfaceEntry: Sendable, Hashable, Codable {
@@ -20,6 +22,8 @@ public struct ResolutionDocument: Sendable, Hashable, Codable {
         public var level: Level
         public var uncappedLevel: Level
         public var winningAssignment: String?
+        /// The floor that set the surface's level (rule 7a), in words.
+        public var floor: String?
         public var rules: [RuleEntry]
     }
 
@@ -61,13 +65,13 @@ extension Resolution {
             surfaces: surfaces.map { surface in
                 .init(
                     surface: surface.surface.rawValue, level: surface.level, uncappedLevel: surface.uncappedLevel,
-                    winningAssignment: surface.winningAssignment,
+                    winningAssignment: surface.winningAssignment, floor: surface.decidingFloor?.description,
                     rules: surface.rules.map {
                         .init(
                             pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match,
                             level: $0.level,
                             uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description,
-                            assignment: $0.assignment)
+                            assignment: $0.assignment, floor: $0.floor?.description)
                     })
             },
             trace: includeTrace ? traceLines : nil)

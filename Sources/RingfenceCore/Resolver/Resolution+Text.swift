@@ -42,11 +42,14 @@ extension Resolution {
             } else {
                 line += "  nothing applies"
             }
+            if let floor = surface.decidingFloor { line += ", held up by the \(floor)" }
             out.append(line)
             for rule in surface.rules {
                 var ruleLine = "      \(rule.pack)@\(rule.packVersion)/\(rule.rule.id)  \(rule.level.rawValue)"
                 if rule.uncappedLevel > rule.level { ruleLine += " (uncapped \(rule.uncappedLevel.rawValue))" }
+                ruleLine += "  \(rule.rule.risk.rawValue)"
                 ruleLine += "  [\(rule.rule.match.joined(separator: ", "))]  from \(rule.assignment)"
+                if let floor = rule.floor { ruleLine += ", raised by the \(floor)" }
                 out.append(ruleLine)
             }
         }

@@ -11,6 +11,7 @@ extension PolicySnapshot {
         context.trust = repository?.trust ?? context.trust
         let facts = context.groups.compactMap { storage.groups[$0] }  // one lookup per group
         let roles = effectiveRoles(context, facts: facts)  // rule 1
+        let adjustments = adjustments(for: context)  // rule 7b
         let (ring, ringSource) = chooseRing(context, facts: facts)  // rule 2
 
         // Surfaces to resolve: the asked ones (known or not), or all the snapshot knows.
@@ -71,22 +72,41 @@ extension PolicySnapshot {
 
             for (slot, surfaceIndex) in requestedIndex.enumerated() {  // rule 6
                 guard let surfaceIndex, assignment.surfaceFilter?[surfaceIndex] ?? true else { continue }
-                if state.overrides[slot].level == nil, let level = assignment.overrideBySurface[surfaceIndex] {
-                    state.overrides[slot] = (level, rank, assignment.targeted)
+                if let level = assignment.overrideBySurface[surfaceIndex] {
+                    for risk in 0..<4 where assignment.riskMask & (1 << risk) != 0 {
+                        if state.overrides[slot * 4 + risk].level == nil {
+                            state.overrides[slot * 4 + risk] = (level, rank, assignment.targeted)
+                        }
+                    }
                 }
                 guard let packIndex = assignment.packVersion else { continue }
-                let ruleMax = storage.packSurfaceMax[Int(packIndex) * surfaceCount + surfaceIndex]
-                guard ruleMax > .off else { continue }  // no rule on this surface
-                let (override, overrideRank, overrideTargeted) = state.overrides[slot]
-                let targeted = assignment.targeted || (override != nil && overrideTargeted)
-                let cap = ring.cap(targeted: targeted)  // rule 7
-                let uncappedMax = override ?? ruleMax
-                guard uncappedMax > .off else { continue }
-                state.contributions[slot].append(
-                    Contribution(
+                let slice = Int(packIndex) * surfaceCount + surfaceIndex
+                let risks = storage.packSurfaceRisks[slice] & assignment.riskMask
+                guard risks != 0 else { continue }  // no rule of its risk classes on this surface
+                for risk in 0..<4 where risks & (1 << risk) != 0 {
+                    let (override, overrideRank, overrideTargeted) = state.overrides[slot * 4 + risk]
+                    let targeted = assignment.targeted || (override != nil && overrideTargeted)
+                    let cap = ring.cap(targeted: targeted)  // rule 7
+                    let floorSlot = Int(packIndex) * 16 + (ring.number - 1) * 4 + risk
+                    let floor = storage.floorLevel[floorSlot]  // rule 7a
+                    let overridden = override ?? storage.packSurfaceRiskMax[slice * 4 + risk]
+                    let uncappedMax = max(overridden, floor)
+                    guard uncappedMax > .off else { continue }
+                    let appliedMax = max(min(uncappedMax, cap), floor)
+                    var contribution = Contribution(
                         rank: Int32(rank), decidedBy: Int32(override == nil ? rank : overrideRank),
-                        packVersion: packIndex, packOrdinal: storage.packOrdinal[Int(packIndex)], override: override,
-                        cap: cap, uncappedMax: uncappedMax, appliedMax: min(uncappedMax, cap)))
+                        packVersion: packIndex, packOrdinal: storage.packOrdinal[Int(packIndex)],
+                        risk: UInt8(risk), override: override, cap: cap, floor: floor,
+                        floorSource: storage.floorSource[floorSlot],
+                        floorDecides: floor > .off && appliedMax == floor && min(overridden, cap) < floor,
+                        adjusted: false, uncappedMax: uncappedMax, appliedMax: appliedMax)
+                    if !adjustments.isEmpty {
+                        guard contribution.adjust(adjustments, surfaceIndex: surfaceIndex, storage: storage) else {
+                            continue
+                        }
+                    }
+                    state.contributions[slot].append(contribution)
+                }
             }
         }
 
@@ -94,7 +114,9 @@ extension PolicySnapshot {
         surfaces.reserveCapacity(requested.count)
         for (slot, surface) in requested.enumerated() {
             surfaces.append(
-                state.takeResult(slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], storage: storage))
+                state.takeResult(
+                    slot: slot, surface: surface, surfaceIndex: requestedIndex[slot], adjustments: adjustments,
+                    storage: storage))
         }
         let etag = ResolutionDigest.etag(
             ring: ring, repository: repository, surfaces: surfaces, storage: storage)  // rule 11
@@ -156,13 +178,13 @@ extension PolicySnapshot {
 
 /// Per-surface state while walking the ranked assignments.
 private struct SurfaceAccumulator {
-    /// Per surface: the override level in force, the rank that set it, and whether that
-    /// assignment is targeted.
+    /// Per surface and risk class (slot × 4 + risk rank): the override level in force, the
+    /// rank that set it, and whether that assignment is targeted.
     var overrides: [(level: Level?, rank: Int, targeted: Bool)]
     var contributions: [[Contribution]]
 
     init(count: Int) {
-        overrides = Array(repeating: (nil, -1, false), count: count)
+        overrides = Array(repeating: (nil, -1, false), count: count * 4)
         contributions = (0..<count).map { _ in
             var list: [Contribution] = []
             list.reserveCapacity(32)
@@ -172,9 +194,9 @@ private struct SurfaceAccumulator {
 
     /// Rule 8: level, uncapped level and winner of one surface. Moves the surface's
     /// contributions out of the accumulator, so they are sorted in place without a copy.
-    mutating func takeResult(slot: Int, surface: Surface, surfaceIndex: Int?, storage: PolicySnapshot.Storage)
-        -> SurfaceResolution
-    {
+    mutating func takeResult(
+        slot: Int, surface: Surface, surfaceIndex: Int?, adjustments: [Int32], storage: PolicySnapshot.Storage
+    ) -> SurfaceResolution {
         var ordered: [Contribution] = []
         swap(&ordered, &contributions[slot])
         var level = Level.off
@@ -185,18 +207,30 @@ private struct SurfaceAccumulator {
         }
         // Among contributions reaching the applied level, the best uncapped level; among those,
         // the highest-ranked deciding assignment.
+        // A floor decides only when no contribution reaches the level without one (rule 7a).
         var winner: Int? = nil
         var winnerUncapped = Level.off
+        var floor: Int16 = -1
+        var winnerByFloor = true
         for contribution in ordered where contribution.appliedMax == level {
             let decidedBy = Int(contribution.decidedBy)
-            if winner == nil || contribution.uncappedMax > winnerUncapped
-                || (contribution.uncappedMax == winnerUncapped && decidedBy < winner!)
+            let byFloor = contribution.floorDecides
+            if winner == nil || (winnerByFloor && !byFloor)
+                || (winnerByFloor == byFloor
+                    && (contribution.uncappedMax > winnerUncapped
+                        || (contribution.uncappedMax == winnerUncapped && decidedBy < winner!)))
             {
                 winner = decidedBy
                 winnerUncapped = contribution.uncappedMax
+                winnerByFloor = byFloor
+                floor = byFloor ? contribution.floorSource : -1
             }
         }
-        if winner == nil, overrides[slot].rank >= 0 { winner = overrides[slot].rank }
+        if winner == nil {
+            // Overrides removed every rule: the highest-ranked override decided.
+            let ranks = overrides[(slot * 4)..<(slot * 4 + 4)].map(\.rank).filter { $0 >= 0 }
+            winner = ranks.min()
+        }
         // Canonical order (pack name). The lists are short, so an in-place insertion sort
         // beats the general sort, which showed up as half of `resolve` in profiles.
         if ordered.count > 1 {
@@ -211,7 +245,7 @@ private struct SurfaceAccumulator {
             }
         }
         return SurfaceResolution(
-            surface: surface, level: level, uncappedLevel: uncapped, winnerRank: winner,
-            contributions: ordered, surfaceIndex: surfaceIndex, storage: storage)
+            surface: surface, level: level, uncappedLevel: uncapped, winnerRank: winner, floorIndex: floor,
+            contributions: ordered, surfaceIndex: surfaceIndex, adjustments: adjustments, storage: storage)
     }
 }

@@ -16,12 +16,12 @@ public struct LoadedPolicy: Sendable {
 ///
 /// A policy directory holds `.yaml`/`.yml` files; each file holds one or more documents
 /// (`---`), and each document any of the sections `pack` (one pack version), `packs` (a
-/// list), `assignments`, `rings`, `roles`, `repositories`, `mcpServers` and `expectations`. Files are read in name
+/// list), `assignments`, `rings`, `roles`, `repositories`, `mcpServers`, `floors` and `expectations`. Files are read in name
 /// order. Everything is validated — fields, values and the references between files —
 /// and every problem is reported with file, line and field path.
 public enum PolicyFiles {
     static let sections = [
-        "pack", "packs", "assignments", "rings", "roles", "repositories", "mcpServers", "expectations",
+        "pack", "packs", "assignments", "rings", "roles", "repositories", "mcpServers", "floors", "expectations",
     ]
 
     /// Loads every policy file of a directory (not recursive). Expectations without an
@@ -94,12 +94,17 @@ private struct BundleReader {
     }
 
     mutating func read(document: YAMLValue) {
-        guard let sections = document.mapping(allowed: PolicyFiles.sections + ["version", "description", "rules"])
+        guard
+            let sections = document.mapping(allowed: PolicyFiles.sections + ["version", "description", "rules"])
         else { return }
         if let pack = sections["pack"] {
             readPack(document, nameNode: pack)
         } else if let stray = sections["rules"] ?? sections["version"] ?? sections["description"] {
             stray.fail("'version', 'description' and 'rules' belong to a pack; add 'pack: NAME' to this document")
+        }
+        // With `pack:` at the top, `floors` are the pack's (read with it).
+        if sections["pack"] == nil {
+            bundle.floors += (sections["floors"]?.list() ?? []).compactMap(readFloor)
         }
         for entry in sections["packs"]?.list() ?? [] { readPack(entry, nameNode: nil) }
         for entry in sections["assignments"]?.list() ?? [] { readAssignment(entry) }
@@ -154,8 +159,8 @@ private struct BundleReader {
     /// A pack version: either the whole document (`pack:` at top level) or an entry of `packs:`.
     mutating func readPack(_ value: YAMLValue, nameNode: YAMLValue?) {
         let keys =
-            ["pack", "version", "description", "rules"]
-            + (nameNode == nil ? [] : PolicyFiles.sections.filter { $0 != "pack" })
+            ["pack", "version", "description", "rules", "floors"]
+            + (nameNode == nil ? [] : PolicyFiles.sections.filter { $0 != "pack" && $0 != "floors" })
         guard let fields = value.mapping(allowed: keys) else { return }
         guard let name = required(fields, "pack", in: value)?.nonEmptyString(),
             let version = required(fields, "version", in: value)?.int(in: 1...1_000_000)
@@ -170,7 +175,8 @@ private struct BundleReader {
             rules.append(rule)
         }
         let pack = PackVersion(
-            pack: name, version: version, description: fields["description"]?.string() ?? "", rules: rules)
+            pack: name, version: version, description: fields["description"]?.string() ?? "", rules: rules,
+            floors: (fields["floors"]?.list() ?? []).compactMap(readFloor))
         if let first = places[.pack(name, version)] {
             fields["version"]?.fail(
                 "pack \(name) version \(version) is already defined at \(first.file):\(first.line); publish changes as a new version"
@@ -200,6 +206,21 @@ private struct BundleReader {
         return Rule(
             id: id, surface: surface, match: match, level: level, risk: risk,
             description: fields["description"]?.string() ?? "")
+    }
+
+    /// A floor: `{ risk: critical, level: block, fromRing: 3, exceptions: forbidden }`.
+    func readFloor(_ value: YAMLValue) -> RiskFloor? {
+        guard let fields = value.mapping(allowed: ["risk", "level", "fromRing", "exceptions"]) else { return nil }
+        let risk = required(fields, "risk", in: value)?.choice(Rule.Risk.self)
+        var level = required(fields, "level", in: value)?.level()
+        if level == .off {
+            fields["level"]?.fail("a floor's level is observe, warn or block")
+            level = nil
+        }
+        let ring = required(fields, "fromRing", in: value)?.ring()
+        let exceptions = fields["exceptions"].map { $0.choice(RiskFloor.Exceptions.self) } ?? .forbidden
+        guard let risk, let level, let ring, let exceptions else { return nil }
+        return RiskFloor(risk: risk, level: level, fromRing: ring, exceptions: exceptions)
     }
 
     mutating func readAssignment(_ value: YAMLValue) {
@@ -247,7 +268,9 @@ private struct BundleReader {
     }
 
     func readSelector(_ value: YAMLValue) -> Selector {
-        guard let fields = value.mapping(allowed: Selector.Field.allCases.map(\.rawValue)) else { return Selector() }
+        guard let fields = value.mapping(allowed: Selector.Field.allCases.map(\.rawValue) + ["risks"]) else {
+            return Selector()
+        }
         let repos = fields["repos"]?.list { $0.nonEmptyString() } ?? []
         return Selector(
             groups: fields["groups"]?.list { $0.nonEmptyString() } ?? [],
@@ -257,7 +280,8 @@ private struct BundleReader {
             repos: repos,
             repoTrust: fields["repoTrust"]?.list { $0.choice(RepoTrust.self) } ?? [],
             agents: fields["agents"]?.list { $0.nonEmptyString() } ?? [],
-            surfaces: fields["surfaces"]?.list { $0.surface() } ?? [])
+            surfaces: fields["surfaces"]?.list { $0.surface() } ?? [],
+            risks: fields["risks"]?.list { $0.choice(Rule.Risk.self) } ?? [])
     }
 
     func readExpectation(_ value: YAMLValue) -> PolicyExpectation? {
@@ -288,7 +312,7 @@ private struct BundleReader {
                 let bodyValue = YAMLValue(
                     node: body, file: node.file, path: node.path + "." + (key.scalar?.string ?? "?"), errors: errors)
                 guard let surface = keyValue.surface(),
-                    let spec = bodyValue.mapping(allowed: ["level", "uncapped", "via", "rules"])
+                    let spec = bodyValue.mapping(allowed: ["level", "uncapped", "via", "rules", "floor"])
                 else { continue }
                 var rules: [String: Level]? = nil
                 if let rulesNode = spec["rules"] {
@@ -302,7 +326,7 @@ private struct BundleReader {
                 }
                 surfaces[surface] = .init(
                     level: spec["level"]?.level(), uncapped: spec["uncapped"]?.level(),
-                    via: spec["via"]?.string(), rules: rules)
+                    via: spec["via"]?.string(), rules: rules, floor: spec["floor"]?.string())
             }
         }
         var trace: [String: String] = [:]

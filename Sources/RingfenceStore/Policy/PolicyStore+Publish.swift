@@ -21,7 +21,8 @@ extension PolicyStore {
         for try await (pack, version, json) in existing.decode((String, Int, String).self) {
             let content = try JSONDecoder().decode(PackContent.self, from: Data(json.utf8))
             guard let incoming = packs.first(where: { $0.pack == pack && $0.version == version }),
-                content.description == incoming.description, content.rules == incoming.rules
+                content.description == incoming.description, content.rules == incoming.rules,
+                content.floors ?? [] == incoming.floors
             else { throw PolicyStoreError.packVersionChanged(pack: pack, version: version) }
             stored.insert("\(pack)@\(version)")
         }
@@ -33,7 +34,10 @@ extension PolicyStore {
         for pack in new {
             contents.append(
                 String(
-                    decoding: try encoder.encode(PackContent(description: pack.description, rules: pack.rules)),
+                    decoding: try encoder.encode(
+                        PackContent(
+                            description: pack.description, rules: pack.rules,
+                            floors: pack.floors.isEmpty ? nil : pack.floors)),
                     as: UTF8.self))
         }
         try await connection.query(

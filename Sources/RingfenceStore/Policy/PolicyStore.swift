@@ -57,6 +57,10 @@ public struct PolicyStore: Sendable {
         var repositories: [RepositoryRule]?
         /// The approved MCP server catalogue; absent when empty (and in older revisions).
         var mcpServers: [ApprovedMcpServer]?
+        /// Floors of the whole policy; absent when none (and in older revisions).
+        var floors: [RiskFloor]?
+        /// Exceptions and holds in force; absent when none (and in older revisions).
+        var adjustments: [RuleAdjustment]?
 
         struct PackReference: Codable, Hashable {
             var pack: String
@@ -112,12 +116,13 @@ public struct PolicyStore: Sendable {
                 packs.append(
                     PackVersion(
                         pack: reference.pack, version: reference.version, description: content.description,
-                        rules: content.rules))
+                        rules: content.rules, floors: content.floors ?? []))
             }
         }
         return PolicyBundle(
             packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles,
-            repositories: state.repositories ?? [], mcpServers: state.mcpServers ?? [])
+            repositories: state.repositories ?? [], mcpServers: state.mcpServers ?? [], floors: state.floors ?? [],
+            adjustments: state.adjustments ?? [])
     }
 
     /// Every pack version ever published, as `pack@version`.
@@ -157,6 +162,10 @@ public struct PolicyStore: Sendable {
 
     /// Publishes a bundle as a new revision.
     ///
+    /// Exceptions and holds are not part of what a publisher writes: the new revision keeps
+    /// those of the current one (``adjust(actor:comment:_:)`` changes them), whatever the
+    /// bundle holds.
+    ///
     /// - Parameters:
     ///   - expectedCurrent: the revision the publisher looked at (nil = none yet); when
     ///     another publish happened since, nothing is written and
@@ -168,31 +177,67 @@ public struct PolicyStore: Sendable {
         _ bundle: PolicyBundle, actor: String, comment: String? = nil, expectedCurrent: Int64?,
         rolledBackFrom: Int64? = nil
     ) async throws -> Int64 {
-        let problems = bundle.validate()
-        guard problems.isEmpty else { throw PolicyStoreError.invalid(problems.map(\.message)) }
-        let state = State(
-            assignments: bundle.assignments.sorted { $0.id < $1.id },
-            rings: bundle.ringMappings, roles: bundle.roleMappings,
-            packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted {
-                ($0.pack, $0.version) < ($1.pack, $1.version)
-            }, repositories: bundle.repositories.isEmpty ? nil : bundle.repositories,
-            mcpServers: bundle.mcpServers.isEmpty ? nil : bundle.mcpServers)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
-        let stateHash = Array(SHA256.hash(data: Data(stateJSON.utf8))).hex
-
-        let revision = try await client.transaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            var current: Int64?
-            for try await value in try await connection.query(
-                "SELECT max(revision) FROM policy_revisions", logger: logger
-            ).decode(Int64?.self) {
-                current = value
-            }
+        try await publish(actor: actor, comment: comment, rolledBackFrom: rolledBackFrom) { current, adjustments in
             guard current == expectedCurrent else {
                 throw PolicyStoreError.revisionMoved(expected: expectedCurrent, current: current)
             }
+            var next = bundle
+            next.adjustments = adjustments
+            return (next, ())
+        }.revision
+    }
+
+    /// Publishes a new revision equal to the current one but for its exceptions and holds,
+    /// which `change` rewrites (it runs under the publish lock, so nothing publishes
+    /// between reading and writing). Returns the new revision and what `change` returned.
+    public func adjust<Result: Sendable>(
+        actor: String, comment: String,
+        _ change: @Sendable ([RuleAdjustment]) throws -> (adjustments: [RuleAdjustment], result: Result)
+    ) async throws -> (revision: Int64, result: Result) {
+        try await publish(actor: actor, comment: comment, rolledBackFrom: nil) { current, adjustments in
+            guard let current else { throw PolicyStoreError.noPolicy }
+            var bundle = try await self.bundle(revision: current)
+            let (next, result) = try change(adjustments)
+            bundle.adjustments = next
+            return (bundle, result)
+        }
+    }
+
+    /// The one way a revision is written: under the publish lock, `make` gets the current
+    /// revision and its adjustments and returns the bundle to publish.
+    private func publish<Result: Sendable>(
+        actor: String, comment: String?, rolledBackFrom: Int64?,
+        make: @Sendable (_ current: Int64?, _ adjustments: [RuleAdjustment]) async throws -> (PolicyBundle, Result)
+    ) async throws -> (revision: Int64, result: Result) {
+        let (revision, result) = try await client.transaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+            var current: Int64?
+            var adjustments: [RuleAdjustment] = []
+            for try await (value, json) in try await connection.query(
+                """
+                SELECT revision, coalesce(state->'adjustments', '[]'::jsonb)::text FROM policy_revisions
+                ORDER BY revision DESC LIMIT 1
+                """, logger: logger
+            ).decode((Int64, String).self) {
+                current = value
+                adjustments = try JSONDecoder().decode([RuleAdjustment].self, from: Data(json.utf8))
+            }
+            let (bundle, result) = try await make(current, adjustments)
+            let problems = bundle.validate()
+            guard problems.isEmpty else { throw PolicyStoreError.invalid(problems.map(\.message)) }
+            let state = State(
+                assignments: bundle.assignments.sorted { $0.id < $1.id },
+                rings: bundle.ringMappings, roles: bundle.roleMappings,
+                packs: bundle.packs.map { .init(pack: $0.pack, version: $0.version) }.sorted {
+                    ($0.pack, $0.version) < ($1.pack, $1.version)
+                }, repositories: bundle.repositories.isEmpty ? nil : bundle.repositories,
+                mcpServers: bundle.mcpServers.isEmpty ? nil : bundle.mcpServers,
+                floors: bundle.floors.isEmpty ? nil : bundle.floors,
+                adjustments: bundle.adjustments.isEmpty ? nil : bundle.adjustments)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
+            let stateHash = Array(SHA256.hash(data: Data(stateJSON.utf8))).hex
             let revision = (current ?? 0) + 1
 
             try await connection.query(
@@ -207,10 +252,10 @@ public struct PolicyStore: Sendable {
                 connection: connection, logger: logger)
             try await Self.replaceMappings(bundle, connection: connection, logger: logger)
             try await connection.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
-            return revision
+            return (revision, result)
         }
         logger.info("policy published", metadata: ["revision": "\(revision)", "actor": "\(actor)"])
-        return revision
+        return (revision, result)
     }
 
     /// Publishes a new revision equal to an old one.
@@ -227,6 +272,8 @@ public struct PolicyStore: Sendable {
 struct PackContent: Codable {
     var description: String
     var rules: [Rule]
+    /// The pack's floors; absent when none (and in versions from before floors).
+    var floors: [RiskFloor]?
 }
 
 /// Why a policy operation was refused.
@@ -239,6 +286,8 @@ public enum PolicyStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case packVersionChanged(pack: String, version: Int)
     /// No such revision.
     case unknownRevision(Int64)
+    /// Nothing has been published yet.
+    case noPolicy
 
     public var description: String {
         switch self {
@@ -250,6 +299,8 @@ public enum PolicyStoreError: Error, Sendable, Equatable, CustomStringConvertibl
             "pack \(pack) version \(version) is already published with other rules; published versions never change, publish version \(version + 1)"
         case .unknownRevision(let revision):
             "no policy revision \(revision)"
+        case .noPolicy:
+            "no policy has been published yet"
         }
     }
 }

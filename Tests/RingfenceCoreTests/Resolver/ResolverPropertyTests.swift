@@ -101,7 +101,7 @@ struct ResolverPropertyTests {
     func higherOverrideWins() async {
         await propertyCheck(count: 300, input: Self.choices) { values in
             var random = RandomPolicy(Choices(values))
-            var bundle = random.bundle()
+            var bundle = random.bundle(floors: false)
             let surface = random.pick(RandomPolicy.surfaces)
             let level = random.pick([Level.off] + RandomPolicy.levels)
             bundle.assignments.append(Assignment(id: "zz-exemption", priority: 100, overrides: [surface: level]))
@@ -134,15 +134,98 @@ struct ResolverPropertyTests {
     func capsHold() async {
         await propertyCheck(count: 300, input: Self.choices) { values in
             var random = RandomPolicy(Choices(values))
-            let resolution = try! PolicySnapshot(bundle: random.bundle()).resolve(random.context())
+            let bundle = random.bundle()
+            let resolution = try! PolicySnapshot(bundle: bundle).resolve(random.context())
+            let floors = (bundle.floors + bundle.packs.flatMap(\.floors)).filter { $0.applies(in: resolution.ring) }
+            let ceiling = max(resolution.ring.cap(targeted: true), floors.map(\.level).max() ?? .off)
             for surface in resolution.surfaces {
-                #expect(surface.level <= resolution.ring.cap(targeted: true), "\(random.rng)")
+                #expect(surface.level <= ceiling, "\(random.rng)")
                 #expect(surface.level <= surface.uncappedLevel, "\(random.rng)")
                 for rule in surface.rules {
                     #expect(rule.level <= rule.uncappedLevel, "\(random.rng)")
                     #expect(rule.uncappedLevel > .off, "\(random.rng)")
                 }
             }
+        }
+    }
+
+    @Test("no override takes a rule below a floor in force, and no override removes such a rule")
+    func floorsHold() async {
+        await propertyCheck(count: 400, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
+            let bundle = random.bundle()
+            let context = random.context()
+            let resolution = try! PolicySnapshot(bundle: bundle).resolve(context)
+            var withoutOverrides = bundle
+            for index in withoutOverrides.assignments.indices { withoutOverrides.assignments[index].overrides = [:] }
+            withoutOverrides.assignments.removeAll { $0.pack == nil }
+            let plain = try! PolicySnapshot(bundle: withoutOverrides).resolve(context)
+            for surface in resolution.surfaces {
+                let present = Set(surface.rules.map { "\($0.pack)/\($0.rule.id)" })
+                for rule in surface.rules {
+                    let floor = RandomPolicy.floor(
+                        bundle, pack: rule.pack, version: rule.packVersion, risk: rule.rule.risk, ring: resolution.ring)
+                    #expect(rule.level >= floor && rule.uncappedLevel >= floor, "\(random.rng), \(rule.rule.id)")
+                    if rule.floor != nil { #expect(rule.level == rule.floor!.floor.level, "\(random.rng)") }
+                }
+                for rule in plain.surface(surface.surface)?.rules ?? [] {
+                    let floor = RandomPolicy.floor(
+                        bundle, pack: rule.pack, version: rule.packVersion, risk: rule.rule.risk, ring: resolution.ring)
+                    guard floor > .off else { continue }
+                    #expect(present.contains("\(rule.pack)/\(rule.rule.id)"), "\(random.rng), \(rule.rule.id) removed")
+                }
+            }
+        }
+    }
+
+    @Test("when floors raise a surface's level, the resolution names the floor that did")
+    func floorsAreNamed() async {
+        await propertyCheck(count: 400, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
+            let bundle = random.bundle()
+            let context = random.context()
+            let resolution = try! PolicySnapshot(bundle: bundle).resolve(context)
+            var unfloored = bundle
+            unfloored.floors = []
+            for index in unfloored.packs.indices { unfloored.packs[index].floors = [] }
+            let plain = try! PolicySnapshot(bundle: unfloored).resolve(context)
+            for surface in resolution.surfaces {
+                let before = plain.surface(surface.surface)?.level ?? .off
+                #expect(surface.level >= before, "\(random.rng), \(surface.surface)")
+                if surface.level > before {
+                    #expect(surface.decidingFloor?.floor.level == surface.level, "\(random.rng), \(surface.surface)")
+                } else {
+                    #expect(surface.decidingFloor == nil, "\(random.rng), \(surface.surface)")
+                }
+            }
+        }
+    }
+
+    @Test("an override aimed at risk classes leaves the rules of the other classes as they were")
+    func riskSelectorsNarrow() async {
+        await propertyCheck(count: 300, input: Self.choices) { values in
+            var random = RandomPolicy(Choices(values))
+            let bundle = random.bundle()
+            let context = random.context()
+            let risks = random.some(Rule.Risk.allCases)
+            var aimed = bundle
+            aimed.assignments.append(
+                Assignment(
+                    id: "zz-risk", priority: random.rng.int(0...6), selector: Selector(risks: risks),
+                    overrides: [random.pick(RandomPolicy.surfaces): random.pick([Level.off] + RandomPolicy.levels)]))
+            func levels(_ resolution: Resolution) -> [String: String] {
+                var result: [String: String] = [:]
+                for surface in resolution.surfaces {
+                    for rule in surface.rules where !risks.contains(rule.rule.risk) {
+                        result["\(surface.surface)/\(rule.pack)/\(rule.rule.id)"] =
+                            "\(rule.level)/\(rule.uncappedLevel)"
+                    }
+                }
+                return result
+            }
+            let before = try! PolicySnapshot(bundle: bundle).resolve(context)
+            let after = try! PolicySnapshot(bundle: aimed).resolve(context)
+            #expect(levels(after) == levels(before), "\(random.rng), risks \(risks)")
         }
     }
 }

@@ -21,17 +21,19 @@ struct RandomPolicy {
     static let levels: [Level] = [.observe, .warn, .block]
     static let base = Date(timeIntervalSince1970: 1_790_000_000)
 
-    /// A policy; `ringSelectors: false` leaves `hostRings` out of every selector.
-    mutating func bundle(ringSelectors: Bool = true) -> PolicyBundle {
+    /// A policy; `ringSelectors: false` leaves `hostRings` out of every selector, `floors:
+    /// false` leaves out floors (the policy's and the packs').
+    mutating func bundle(ringSelectors: Bool = true, floors: Bool = true) -> PolicyBundle {
         var packs: [PackVersion] = []
         for p in 0..<rng.int(1...5) {
             for version in 1...rng.int(1...2) {
                 let rules = (0..<rng.int(1...6)).map { r in
                     Rule(
                         id: "R\(r)", surface: pick(Self.surfaces), match: ["pattern-\(p)-\(r)"],
-                        level: pick(Self.levels), risk: .medium)
+                        level: pick(Self.levels), risk: pick(Rule.Risk.allCases))
                 }
-                packs.append(PackVersion(pack: "pack\(p)", version: version, rules: rules))
+                let packFloors = floors && rng.chance(0.2) ? [floor()] : []
+                packs.append(PackVersion(pack: "pack\(p)", version: version, rules: rules, floors: packFloors))
             }
         }
         var assignments: [Assignment] = []
@@ -50,6 +52,7 @@ struct RandomPolicy {
             if rng.chance(0.25) { selector.repoTrust = some(RepoTrust.allCases) }
             if rng.chance(0.15) { selector.agents = some(Self.agents) }
             if rng.chance(0.2) { selector.surfaces = some(Self.surfaces) }
+            if rng.chance(0.2) { selector.risks = some(Rule.Risk.allCases) }
             var from: Date? = nil
             var until: Date? = nil
             if rng.chance(0.15) { from = Self.base.addingTimeInterval(Double(rng.int(-3...3)) * 86_400) }
@@ -63,7 +66,20 @@ struct RandomPolicy {
             RingMapping(group: pick(Self.groups), ring: pick(Ring.allCases), priority: rng.int(0...3))
         }
         let roles = (0..<rng.int(0...2)).map { _ in RoleMapping(group: pick(Self.groups), role: pick(Self.roles)) }
-        return PolicyBundle(packs: packs, assignments: assignments, ringMappings: rings, roleMappings: roles)
+        let policyFloors = floors ? (0..<rng.int(0...2)).map { _ in floor() } : []
+        return PolicyBundle(
+            packs: packs, assignments: assignments, ringMappings: rings, roleMappings: roles, floors: policyFloors)
+    }
+
+    mutating func floor() -> RiskFloor {
+        RiskFloor(risk: pick(Rule.Risk.allCases), level: pick(Self.levels), fromRing: pick(Ring.allCases))
+    }
+
+    /// The strongest floor for rules of a risk class of a pack in a ring (`off` = none).
+    static func floor(_ bundle: PolicyBundle, pack: String, version: Int, risk: Rule.Risk, ring: Ring) -> Level {
+        let packFloors = bundle.packs.first { $0.pack == pack && $0.version == version }?.floors ?? []
+        return (bundle.floors + packFloors).filter { $0.risk == risk && $0.applies(in: ring) }.map(\.level).max()
+            ?? .off
     }
 
     mutating func context(ring: Ring? = nil) -> DecisionContext {

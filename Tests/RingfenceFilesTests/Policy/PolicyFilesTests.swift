@@ -145,6 +145,48 @@ struct PolicyFilesTests {
         )
     }
 
+    @Test("floors: the policy's, a pack's own, risk selectors; mistakes named by line")
+    func floorsAndRisks() throws {
+        let text = """
+            floors:
+              - { risk: critical, level: block, fromRing: 3 }
+              - { risk: high, level: warn, fromRing: 4, exceptions: allowed }
+            ---
+            pack: shell
+            version: 1
+            rules:
+              - { id: RS-1, surface: risky_shell, match: ["rm -rf /*"], level: block, risk: critical }
+            floors:
+              - { risk: medium, level: observe, fromRing: 2 }
+            assignments:
+              - { id: sandbox, priority: 5, selector: { risks: [low, medium] }, overrides: { risky_shell: warn } }
+            """
+        let policy = try PolicyFiles.parse([("floors.yaml", text)], now: Date())
+        #expect(
+            policy.bundle.floors == [
+                RiskFloor(risk: .critical, level: .block, fromRing: .target, exceptions: .forbidden),
+                RiskFloor(risk: .high, level: .warn, fromRing: .enforce, exceptions: .allowed),
+            ])
+        #expect(policy.bundle.packs.first?.floors == [RiskFloor(risk: .medium, level: .observe, fromRing: .audit)])
+        #expect(policy.bundle.assignments.first?.selector.risks == [.low, .medium])
+        let bad = """
+            floors:
+              - { risk: severe, level: block, fromRing: 3 }
+              - { risk: high, level: "off", fromRing: 3 }
+              - { risk: high, level: warn }
+              - { risk: high, level: warn, fromRing: 3, exceptions: sometimes }
+            assignments:
+              - { id: a, priority: 1, selector: { risks: [huge] }, overrides: { risky_shell: warn } }
+            """
+        let problems = errors([("floors.yaml", bad)])
+        #expect(problems.count == 5, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("floors.yaml:2") && $0.contains("'severe'") })
+        #expect(problems.contains { $0.hasPrefix("floors.yaml:3") && $0.contains("observe, warn or block") })
+        #expect(problems.contains { $0.hasPrefix("floors.yaml:4") && $0.contains("fromRing") })
+        #expect(problems.contains { $0.hasPrefix("floors.yaml:5") && $0.contains("'sometimes'") })
+        #expect(problems.contains { $0.hasPrefix("floors.yaml:7") && $0.contains("'huge'") })
+    }
+
     @Test("typos in keys are errors with a suggestion")
     func unknownKey() {
         let assignments = """

@@ -69,6 +69,62 @@ struct PolicyStoreTests {
         }
     }
 
+    @Test(
+        "floors, risk selectors and pack floors round-trip; exceptions change only through adjust and survive publishes and rollbacks"
+    )
+    func floorsAndAdjustments() async throws {
+        try await TestServers.withMigratedDatabase { client, _ in
+            let store = PolicyStore(client: client)
+            var bundle = Self.first
+            bundle.floors = [RiskFloor(risk: .critical, level: .block, fromRing: .target)]
+            bundle.packs[1].floors = [RiskFloor(risk: .high, level: .warn, fromRing: .enforce, exceptions: .allowed)]
+            bundle.assignments[1].selector.risks = [.high]
+            // A publisher's own adjustments are ignored: they change only through adjust.
+            bundle.adjustments = [
+                RuleAdjustment(
+                    id: "hold-9", kind: .hold, pack: "shell", rule: "RS-1", level: .observe, group: "eng", actor: "x")
+            ]
+            let r1 = try await store.publish(bundle, actor: "alice", expectedCurrent: nil)
+            var stored = try await store.bundle(revision: r1)
+            #expect(
+                stored.floors == bundle.floors
+                    && stored.packs.first { $0.pack == "shell" }?.floors == bundle.packs[1].floors)
+            #expect(stored.assignments.first { $0.id == "shell" }?.selector.risks == [.high])
+            #expect(stored.adjustments.isEmpty)
+
+            let exception = RuleAdjustment(
+                id: "exception-1", kind: .exception, pack: "shell", rule: "RS-2", level: .observe, user: "bob",
+                repo: "x/y", validFrom: Date(), validUntil: Date().addingTimeInterval(3600), actor: "carol",
+                request: 1)
+            let (r2, count) = try await store.adjust(actor: "carol", comment: "exception #1 approved") { current in
+                (current + [exception], current.count)
+            }
+            #expect(r2 == r1 + 1 && count == 0)
+            stored = try await store.bundle(revision: r2)
+            #expect(stored.adjustments == [exception])
+            #expect(stored.floors == bundle.floors)
+
+            // A publish keeps it; so does a rollback to a revision from before it.
+            var second = Self.second
+            second.packs = bundle.packs
+            let r3 = try await store.publish(second, actor: "bob", expectedCurrent: r2)
+            #expect(try await store.bundle(revision: r3).adjustments == [exception])
+            let r4 = try await store.rollback(to: r1, actor: "bob", expectedCurrent: r3)
+            #expect(try await store.bundle(revision: r4).adjustments == [exception])
+            #expect(try await store.bundle(revision: r4).floors == bundle.floors)
+
+            // An ill-formed adjustment is refused and nothing is written.
+            var unended = exception
+            unended.id = "exception-2"
+            unended.validUntil = nil
+            let open = unended
+            await #expect(throws: PolicyStoreError.invalid(["exception exception-2 has no end"])) {
+                try await store.adjust(actor: "carol", comment: "bad") { ($0 + [open], ()) }
+            }
+            #expect(try await store.currentRevision()?.number == r4)
+        }
+    }
+
     @Test("history has one row per added, changed and removed assignment, and cannot be altered")
     func history() async throws {
         try await TestServers.withMigratedDatabase { client, _ in

@@ -14,11 +14,11 @@ import Testing
     "the hook in real git repositories",
     .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct WorkstationRepositoryTests {
-    /// Claude Code's input for `rm -rf /var/lib/postgresql`, run in `cwd`.
-    static func removeDatabase(cwd: String) throws -> Data {
+    /// Claude Code's input for `kubectl delete namespace payments --context prod-eu` (shell-baseline RS-12, high risk: not held up by the critical floor), run in `cwd`.
+    static func deleteProductionNamespace(cwd: String) throws -> Data {
         try JSONSerialization.data(withJSONObject: [
             "session_id": "s-1", "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "Bash",
-            "tool_input": ["command": "rm -rf /var/lib/postgresql"],
+            "tool_input": ["command": "kubectl delete namespace payments --context prod-eu"],
         ])
     }
 
@@ -53,7 +53,7 @@ struct WorkstationRepositoryTests {
                 func hook(in directory: URL) throws -> (refused: Bool, repo: String) {
                     let result = try ringfence.run(
                         ["hook", "--agent", "claude-code", "--cache", cache],
-                        input: try Self.removeDatabase(cwd: directory.path))
+                        input: try Self.deleteProductionNamespace(cwd: directory.path))
                     #expect(result.status == 0, "\(result.stderr)")
                     let queued = try String(contentsOfFile: cache + "/queue/events.jsonl", encoding: .utf8)
                         .split(separator: "\n").last.map {
@@ -119,7 +119,7 @@ struct WorkstationRepositoryTests {
                     contentsOf: URL(fileURLWithPath: store.binaryPolicyPath(repository: "acme/sandbox")))
                 edited[edited.count - 3] ^= 0x01
                 try edited.write(to: URL(fileURLWithPath: store.binaryPolicyPath(repository: "acme/sandbox")))
-                let input = try Self.removeDatabase(cwd: sandbox.path)
+                let input = try Self.deleteProductionNamespace(cwd: sandbox.path)
                 let closed = try ringfence.run(
                     ["hook", "--agent", "claude-code", "--cache", cache, "--fail-closed", "risky_shell"], input: input)
                 #expect(closed.stdout.contains(#""permissionDecision":"deny""#), "\(closed)")

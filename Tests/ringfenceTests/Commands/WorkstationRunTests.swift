@@ -14,9 +14,9 @@ import Testing
 @Suite(
     "workstation run", .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
 struct WorkstationRunTests {
-    /// Claude Code's input for `rm -rf /var/lib/postgresql`, run in `cwd`.
-    static func removeDatabase(cwd: String) throws -> Data {
-        try WorkstationRepositoryTests.removeDatabase(cwd: cwd)
+    /// Claude Code's input for `kubectl delete namespace payments --context prod-eu` (shell-baseline RS-12, high risk: not held up by the critical floor), run in `cwd`.
+    static func deleteProductionNamespace(cwd: String) throws -> Data {
+        try WorkstationRepositoryTests.deleteProductionNamespace(cwd: cwd)
     }
 
     /// One enrolled workstation running `workstation run` for `user`.
@@ -92,7 +92,7 @@ struct WorkstationRunTests {
                 func hook(_ station: Workstation, in directory: URL) throws -> (refused: Bool, detail: String) {
                     let result = try ringfence.run(
                         ["hook", "--agent", "claude-code", "--cache", station.cache],
-                        input: try Self.removeDatabase(cwd: directory.path))
+                        input: try Self.deleteProductionNamespace(cwd: directory.path))
                     #expect(result.status == 0, "\(result.stderr)")
                     return (result.stdout.contains(#""permissionDecision":"deny""#), result.stdout)
                 }
