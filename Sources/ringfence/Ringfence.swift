@@ -27,6 +27,7 @@ struct Ringfence: AsyncParsableCommand {
             ReportCommand.self,
             KeysCommand.self,
             ScimCommand.self,
+            ExceptionsCommand.self,
             FleetCommand.self,
             HostsCommand.self,
             AgentSimCommand.self,

@@ -10,6 +10,16 @@
 /// path on two hosts is one repository to policy. Local paths (also Windows drive paths),
 /// `file://` URLs and other schemes have no slug.
 public enum RepositorySlug {
+    /// Whether a text is a slug: at least two path segments of printable characters
+    /// without spaces, no empty segment, at most 512 bytes.
+    public static func isValid(_ text: String) -> Bool {
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        return text.utf8.count <= 512 && segments.count >= 2
+            && segments.allSatisfy {
+                !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F }
+            }
+    }
+
     /// The slug of `remoteURL`, or nil when it names no repository on a host.
     public static func from(remoteURL: String) -> String? {
         let url = remoteURL.trimmingWhitespace

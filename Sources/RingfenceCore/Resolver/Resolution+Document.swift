@@ -15,6 +15,8 @@ public struct ResolutionDocument: Sendable, Hashable, Codable {
         public var assignment: String
         /// The floor that raised the rule (rule 7a), in words.
         public var floor: String?
+        /// The exception or hold that lowered it (rule 7b), by id.
+        public var adjustment: String?
     }
 
     public struct SurfaceEntry: Sendable, Hashable, Codable {
@@ -71,7 +73,7 @@ extension Resolution {
                             pack: $0.pack, packVersion: $0.packVersion, id: $0.rule.id, match: $0.rule.match,
                             level: $0.level,
                             uncappedLevel: $0.uncappedLevel, risk: $0.rule.risk, description: $0.rule.description,
-                            assignment: $0.assignment, floor: $0.floor?.description)
+                            assignment: $0.assignment, floor: $0.floor?.description, adjustment: $0.adjustment?.id)
                     })
             },
             trace: includeTrace ? traceLines : nil)

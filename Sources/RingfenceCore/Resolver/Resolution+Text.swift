@@ -50,6 +50,11 @@ extension Resolution {
                 ruleLine += "  \(rule.rule.risk.rawValue)"
                 ruleLine += "  [\(rule.rule.match.joined(separator: ", "))]  from \(rule.assignment)"
                 if let floor = rule.floor { ruleLine += ", raised by the \(floor)" }
+                if let adjustment = rule.adjustment {
+                    ruleLine +=
+                        ", lowered by \(adjustment.id) (\(adjustment.kind.rawValue) by \(adjustment.actor)"
+                        + (adjustment.validUntil.map { " until \($0.formatted(.iso8601))" } ?? "") + ")"
+                }
                 out.append(ruleLine)
             }
         }

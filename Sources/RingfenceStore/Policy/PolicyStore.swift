@@ -189,12 +189,16 @@ public struct PolicyStore: Sendable {
 
     /// Publishes a new revision equal to the current one but for its exceptions and holds,
     /// which `change` rewrites (it runs under the publish lock, so nothing publishes
-    /// between reading and writing). Returns the new revision and what `change` returned.
+    /// between reading and writing); `inTransaction` then runs in the publish's transaction
+    /// with the new revision (a throw there writes nothing). Returns the new revision and
+    /// what `change` returned.
     public func adjust<Result: Sendable>(
         actor: String, comment: String,
-        _ change: @Sendable ([RuleAdjustment]) throws -> (adjustments: [RuleAdjustment], result: Result)
+        change: @escaping @Sendable ([RuleAdjustment]) throws -> (adjustments: [RuleAdjustment], result: Result),
+        inTransaction: @escaping @Sendable (PostgresConnection, Int64) async throws -> Void = { _, _ in }
     ) async throws -> (revision: Int64, result: Result) {
-        try await publish(actor: actor, comment: comment, rolledBackFrom: nil) { current, adjustments in
+        try await publish(actor: actor, comment: comment, rolledBackFrom: nil, also: inTransaction) {
+            current, adjustments in
             guard let current else { throw PolicyStoreError.noPolicy }
             var bundle = try await self.bundle(revision: current)
             let (next, result) = try change(adjustments)
@@ -207,6 +211,7 @@ public struct PolicyStore: Sendable {
     /// revision and its adjustments and returns the bundle to publish.
     private func publish<Result: Sendable>(
         actor: String, comment: String?, rolledBackFrom: Int64?,
+        also: @escaping @Sendable (PostgresConnection, Int64) async throws -> Void = { _, _ in },
         make: @Sendable (_ current: Int64?, _ adjustments: [RuleAdjustment]) async throws -> (PolicyBundle, Result)
     ) async throws -> (revision: Int64, result: Result) {
         let (revision, result) = try await client.transaction(logger: logger) { connection in
@@ -251,6 +256,7 @@ public struct PolicyStore: Sendable {
                 state.assignments, revision: revision, previousRevision: current, actor: actor,
                 connection: connection, logger: logger)
             try await Self.replaceMappings(bundle, connection: connection, logger: logger)
+            try await also(connection, revision)
             try await connection.query("SELECT pg_notify(\(Self.channel), \(String(revision)))", logger: logger)
             return (revision, result)
         }

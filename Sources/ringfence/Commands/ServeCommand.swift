@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             client,
             PolicyWatcherService(client: client, cache: snapshots),
             AgentServer(configuration: file.server, dependencies: dependencies),
+            ExceptionExpiryService(client: client),
         ]
         if let port = file.server.metricsPort {
             services.append(MetricsEndpoint(host: file.server.metricsHost, port: port, registry: registry))
