@@ -208,6 +208,25 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         }
     }
 
+    // MARK: Exceptions
+
+    /// Asks for an exception to `rule` (`PACK/RULE-ID`) in `repo` for `user`; returns the
+    /// request's number and the server's words about what happens next.
+    public func requestException(
+        user: String, rule: String, repo: String, justification: String, duration: TimeInterval
+    ) async throws -> (id: Int64, message: String) {
+        let (identity, metadata) = try identity()
+        var request = Ringfence_V1_RequestExceptionRequest()
+        request.hostID = identity.hostID
+        request.user = user
+        request.rule = rule
+        request.repo = repo
+        request.justification = justification
+        request.durationSeconds = Int64(duration)
+        let response = try await agent.requestException(request, metadata: metadata)
+        return (response.requestID, response.message)
+    }
+
     // MARK: Events
 
     /// What one send did.

@@ -86,7 +86,9 @@ rf_start_postgres() {
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
   rf_pg "$RF_PG_BIN/initdb" -D "$dir/data" -U ringfence --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; return 1; }
-  local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  # Tests run in parallel, many with a `ringfence serve` and CLI processes of their own,
+  # each a connection pool: 200 connections ran out on CI ("too many clients already").
+  local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500"
   [ -n "${RF_PG_FAST:-}" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   rf_pg "$RF_PG_BIN/pg_ctl" -D "$dir/data" -o "$opts $*" -l "$dir/server.log" -w -t 30 start >/dev/null \
     || { cat "$dir/server.log" >&2; return 1; }

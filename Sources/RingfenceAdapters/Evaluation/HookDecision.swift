@@ -30,6 +30,11 @@ public struct HookDecision: Sendable, Hashable {
         }
         guard let match else { return "" }
         let description = match.rule.description.isEmpty ? "matches '\(match.pattern)'" : match.rule.description
-        return "Ringfence \(match.rule.pack) \(match.rule.id) (\(match.surface)): \(description)"
+        var text = "Ringfence \(match.rule.pack) \(match.rule.id) (\(match.surface)): \(description)"
+        if verdict == .block || verdict == .warn {
+            text +=
+                " To ask for an exception in this repository: ringfence workstation request-exception --rule \(match.rule.pack)/\(match.rule.id) --justification \"why\""
+        }
+        return text
     }
 }

@@ -102,6 +102,19 @@ public enum Ringfence_V1_AgentService: Sendable {
                 type: .serverStreaming
             )
         }
+        /// Namespace for "RequestException" metadata.
+        public enum RequestException: Sendable {
+            /// Request type for "RequestException".
+            public typealias Input = Ringfence_V1_RequestExceptionRequest
+            /// Response type for "RequestException".
+            public typealias Output = Ringfence_V1_RequestExceptionResponse
+            /// Descriptor for "RequestException".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "ringfence.v1.AgentService"),
+                method: "RequestException",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "ringfence.v1.AgentService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Enroll.descriptor,
@@ -109,7 +122,8 @@ public enum Ringfence_V1_AgentService: Sendable {
             FetchPolicy.descriptor,
             ReportEvents.descriptor,
             RotateKey.descriptor,
-            WatchPolicy.descriptor
+            WatchPolicy.descriptor,
+            RequestException.descriptor
         ]
     }
 }
@@ -249,6 +263,26 @@ extension Ringfence_V1_AgentService {
             request: GRPCCore.StreamingServerRequest<Ringfence_V1_WatchPolicyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement>
+
+        /// Handle the "RequestException" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+        /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+        /// > for an approver; an approval publishes the exception and the next fetch carries it.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Ringfence_V1_RequestExceptionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Ringfence_V1_RequestExceptionResponse` messages.
+        func requestException(
+            request: GRPCCore.StreamingServerRequest<Ringfence_V1_RequestExceptionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_RequestExceptionResponse>
     }
 
     /// Service protocol for the "ringfence.v1.AgentService" service.
@@ -372,6 +406,26 @@ extension Ringfence_V1_AgentService {
             request: GRPCCore.ServerRequest<Ringfence_V1_WatchPolicyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_PolicyAnnouncement>
+
+        /// Handle the "RequestException" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+        /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+        /// > for an approver; an approval publishes the exception and the next fetch carries it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Ringfence_V1_RequestExceptionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Ringfence_V1_RequestExceptionResponse` message.
+        func requestException(
+            request: GRPCCore.ServerRequest<Ringfence_V1_RequestExceptionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Ringfence_V1_RequestExceptionResponse>
     }
 
     /// Simple service protocol for the "ringfence.v1.AgentService" service.
@@ -494,6 +548,26 @@ extension Ringfence_V1_AgentService {
             response: GRPCCore.RPCWriter<Ringfence_V1_PolicyAnnouncement>,
             context: GRPCCore.ServerContext
         ) async throws
+
+        /// Handle the "RequestException" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+        /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+        /// > for an approver; an approval publishes the exception and the next fetch carries it.
+        ///
+        /// - Parameters:
+        ///   - request: A `Ringfence_V1_RequestExceptionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Ringfence_V1_RequestExceptionResponse` to respond with.
+        func requestException(
+            request: Ringfence_V1_RequestExceptionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Ringfence_V1_RequestExceptionResponse
     }
 }
 
@@ -562,6 +636,17 @@ extension Ringfence_V1_AgentService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_PolicyAnnouncement>(),
             handler: { request, context in
                 try await self.watchPolicy(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Ringfence_V1_AgentService.Method.RequestException.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Ringfence_V1_RequestExceptionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_RequestExceptionResponse>(),
+            handler: { request, context in
+                try await self.requestException(
                     request: request,
                     context: context
                 )
@@ -637,6 +722,17 @@ extension Ringfence_V1_AgentService.ServiceProtocol {
             context: context
         )
         return response
+    }
+
+    public func requestException(
+        request: GRPCCore.StreamingServerRequest<Ringfence_V1_RequestExceptionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Ringfence_V1_RequestExceptionResponse> {
+        let response = try await self.requestException(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
     }
 }
 
@@ -722,6 +818,19 @@ extension Ringfence_V1_AgentService.SimpleServiceProtocol {
                 )
                 return [:]
             }
+        )
+    }
+
+    public func requestException(
+        request: GRPCCore.ServerRequest<Ringfence_V1_RequestExceptionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Ringfence_V1_RequestExceptionResponse> {
+        return GRPCCore.ServerResponse<Ringfence_V1_RequestExceptionResponse>(
+            message: try await self.requestException(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
         )
     }
 }
@@ -877,6 +986,31 @@ extension Ringfence_V1_AgentService {
             deserializer: some GRPCCore.MessageDeserializer<Ringfence_V1_PolicyAnnouncement>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Ringfence_V1_PolicyAnnouncement>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RequestException" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+        /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+        /// > for an approver; an approval publishes the exception and the next fetch carries it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Ringfence_V1_RequestExceptionRequest` message.
+        ///   - serializer: A serializer for `Ringfence_V1_RequestExceptionRequest` messages.
+        ///   - deserializer: A deserializer for `Ringfence_V1_RequestExceptionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func requestException<Result>(
+            request: GRPCCore.ClientRequest<Ringfence_V1_RequestExceptionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Ringfence_V1_RequestExceptionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Ringfence_V1_RequestExceptionResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Ringfence_V1_RequestExceptionResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1103,6 +1237,42 @@ extension Ringfence_V1_AgentService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "RequestException" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+        /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+        /// > for an approver; an approval publishes the exception and the next fetch carries it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Ringfence_V1_RequestExceptionRequest` message.
+        ///   - serializer: A serializer for `Ringfence_V1_RequestExceptionRequest` messages.
+        ///   - deserializer: A deserializer for `Ringfence_V1_RequestExceptionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func requestException<Result>(
+            request: GRPCCore.ClientRequest<Ringfence_V1_RequestExceptionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Ringfence_V1_RequestExceptionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Ringfence_V1_RequestExceptionResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Ringfence_V1_RequestExceptionResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Ringfence_V1_AgentService.Method.RequestException.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1282,6 +1452,37 @@ extension Ringfence_V1_AgentService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_WatchPolicyRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Ringfence_V1_PolicyAnnouncement>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestException" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+    /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+    /// > for an approver; an approval publishes the exception and the next fetch carries it.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Ringfence_V1_RequestExceptionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestException<Result>(
+        request: GRPCCore.ClientRequest<Ringfence_V1_RequestExceptionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Ringfence_V1_RequestExceptionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.requestException(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Ringfence_V1_RequestExceptionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Ringfence_V1_RequestExceptionResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1488,6 +1689,41 @@ extension Ringfence_V1_AgentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.watchPolicy(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestException" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Asks for an exception to one rule in one repository, for a user bound to the host,
+    /// > after the hook denied or asked (docs/operations.md, "Exceptions"). The request waits
+    /// > for an approver; an approval publishes the exception and the next fetch carries it.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestException<Result>(
+        _ message: Ringfence_V1_RequestExceptionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Ringfence_V1_RequestExceptionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Ringfence_V1_RequestExceptionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.requestException(
             request: request,
             options: options,
             onResponse: handleResponse

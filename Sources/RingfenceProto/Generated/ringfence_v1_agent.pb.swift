@@ -747,6 +747,55 @@ public nonisolated struct Ringfence_V1_PolicyAnnouncement: Sendable {
   public init() {}
 }
 
+/// An exception request (RequestException).
+public nonisolated struct Ringfence_V1_RequestExceptionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Host id from Enroll; must be the host the key belongs to.
+  public var hostID: String = String()
+
+  /// The user asking; must be bound to the host (as for FetchPolicy).
+  public var user: String = String()
+
+  /// The rule, as the hook's message names it: "PACK/RULE-ID".
+  public var rule: String = String()
+
+  /// Repository slug the exception is for.
+  public var repo: String = String()
+
+  /// Why it is needed: 10 to 2,000 characters.
+  public var justification: String = String()
+
+  /// How long it lasts once approved, in seconds: 300 to 2,592,000 (30 days).
+  public var durationSeconds: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What became of an exception request.
+public nonisolated struct Ringfence_V1_RequestExceptionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The request's number, for `ringfence exceptions show`.
+  public var requestID: Int64 = 0
+
+  /// "pending".
+  public var status: String = String()
+
+  /// What happens next, in words (who may approve).
+  public var message: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "ringfence.v1"
@@ -2000,6 +2049,101 @@ nonisolated extension Ringfence_V1_PolicyAnnouncement: SwiftProtobuf.Message, Sw
 
   public static func ==(lhs: Ringfence_V1_PolicyAnnouncement, rhs: Ringfence_V1_PolicyAnnouncement) -> Bool {
     if lhs.revision != rhs.revision {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Ringfence_V1_RequestExceptionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestExceptionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}host_id\0\u{1}user\0\u{1}rule\0\u{1}repo\0\u{1}justification\0\u{3}duration_seconds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.hostID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.user) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.rule) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.repo) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.justification) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.durationSeconds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.hostID.isEmpty {
+      try visitor.visitSingularStringField(value: self.hostID, fieldNumber: 1)
+    }
+    if !self.user.isEmpty {
+      try visitor.visitSingularStringField(value: self.user, fieldNumber: 2)
+    }
+    if !self.rule.isEmpty {
+      try visitor.visitSingularStringField(value: self.rule, fieldNumber: 3)
+    }
+    if !self.repo.isEmpty {
+      try visitor.visitSingularStringField(value: self.repo, fieldNumber: 4)
+    }
+    if !self.justification.isEmpty {
+      try visitor.visitSingularStringField(value: self.justification, fieldNumber: 5)
+    }
+    if self.durationSeconds != 0 {
+      try visitor.visitSingularInt64Field(value: self.durationSeconds, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Ringfence_V1_RequestExceptionRequest, rhs: Ringfence_V1_RequestExceptionRequest) -> Bool {
+    if lhs.hostID != rhs.hostID {return false}
+    if lhs.user != rhs.user {return false}
+    if lhs.rule != rhs.rule {return false}
+    if lhs.repo != rhs.repo {return false}
+    if lhs.justification != rhs.justification {return false}
+    if lhs.durationSeconds != rhs.durationSeconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Ringfence_V1_RequestExceptionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestExceptionResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}status\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.requestID != 0 {
+      try visitor.visitSingularInt64Field(value: self.requestID, fieldNumber: 1)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 2)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Ringfence_V1_RequestExceptionResponse, rhs: Ringfence_V1_RequestExceptionResponse) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.message != rhs.message {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -43,6 +43,12 @@ public enum WireLimits {
     /// Repositories resolved in one FetchPolicy besides the context's.
     public static let repositoriesPerFetch = 256
 
+    // Exception requests.
+    /// `PACK/RULE-ID`.
+    public static let ruleReference = 256
+    /// Bytes of a justification (Core allows 2,000 characters).
+    public static let justification = 8_192
+
     // Audit events.
     public static let eventID = 128
     public static let eventName = 256

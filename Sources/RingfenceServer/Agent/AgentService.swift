@@ -6,7 +6,8 @@ import RingfenceProto
 import RingfenceStore
 
 /// The gRPC service agents call (`ringfence.v1.AgentService`, proto/ringfence/v1/agent.proto):
-/// enrolment, heartbeats with inventory, policy at login, audit events, key rotation.
+/// enrolment, heartbeats with inventory, policy at login, audit events, key rotation,
+/// exception requests.
 ///
 /// Each handler (one file per RPC, `AgentService+<RPC>.swift`) is the steps of its RPC
 /// only. What every call needs is done around them by interceptors (`AgentServer.interceptors`):
@@ -28,11 +29,14 @@ public struct AgentService: Ringfence_V1_AgentService.ServiceProtocol {
         public var metrics: ServerMetrics
         /// Signs the policy hosts cache for their hook.
         public var signer: PolicySigner
+        /// Exception requests.
+        public var exceptions: ExceptionStore
 
         public init(
             fleet: FleetStore, directory: DirectoryStore, events: EventStore, snapshots: PolicySnapshotCache,
-            evidence: EvidenceRecorder, metrics: ServerMetrics, signer: PolicySigner
+            evidence: EvidenceRecorder, metrics: ServerMetrics, signer: PolicySigner, exceptions: ExceptionStore
         ) {
+            self.exceptions = exceptions
             self.fleet = fleet
             self.directory = directory
             self.events = events

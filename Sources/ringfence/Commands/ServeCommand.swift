@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client),
             snapshots: snapshots,
             evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)),
-            metrics: ServerMetrics(), signer: signer)
+            metrics: ServerMetrics(), signer: signer, exceptions: ExceptionStore(client: client))
         var services: [any Service] = [
             client,
             PolicyWatcherService(client: client, cache: snapshots),

@@ -20,7 +20,7 @@ struct WorkstationCommand: AsyncParsableCommand {
         commandName: "workstation",
         abstract:
             "Reference workstation agent: enrol, then run as a service (or fetch, heartbeat, send one at a time).",
-        subcommands: [Enrol.self, Run.self, Fetch.self, Heartbeat.self, Send.self]
+        subcommands: [Enrol.self, Run.self, Fetch.self, Heartbeat.self, Send.self, RequestException.self]
     )
 
     /// Options every workstation command shares.
@@ -234,6 +234,34 @@ struct WorkstationCommand: AsyncParsableCommand {
             print(
                 "sent \(report.events) event(s): \(report.stored) stored, \(report.duplicates) duplicate, \(report.rejected.count) rejected"
                     + (report.unreadable > 0 ? ", \(report.unreadable) unreadable line(s) dropped" : ""))
+        }
+    }
+
+    struct RequestException: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "request-exception",
+            abstract: "Ask for an exception to a rule the hook applied, in one repository, for a while.")
+        @Option(help: "The rule, PACK/RULE-ID, as the hook's message names it.") var rule: String
+        @Option(help: "The repository slug (default: the repository of the current directory).") var repo: String?
+        @Option(help: "Why it is needed (10 to 2,000 characters); approvers read it.") var justification: String
+        @Option(help: "How long it lasts once approved: 30m, 4h, 2d (5 minutes to 30 days).")
+        var duration: TimeSpan = TimeSpan(seconds: 4 * 3_600)
+        @Option(help: "Directory user asking (default $USER).") var user: String?
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            let user = self.user ?? ProcessInfo.processInfo.environment["USER"] ?? ""
+            guard !user.isEmpty else { throw ValidationError("no user: pass --user") }
+            let cwd = FileManager.default.currentDirectoryPath
+            guard let repo = repo ?? GitRepository.containing(cwd)?.slug else {
+                throw ValidationError("\(cwd) is not in a git repository with a remote: pass --repo")
+            }
+            let (rule, justification, duration) = (self.rule, self.justification, self.duration.seconds)
+            let (id, message) = try await common.client { client in
+                try await client.requestException(
+                    user: user, rule: rule, repo: repo, justification: justification, duration: duration)
+            }
+            print("request \(id) for \(rule) in \(repo): \(message)")
         }
     }
 }

@@ -43,7 +43,8 @@ struct ActionEvaluatorTests {
         #expect(decision.surface == .credentialExfiltration)
         #expect(
             decision.message
-                == "Ringfence secrets-baseline CE-1 (credential_exfiltration): Sending credentials to a remote host.")
+                == "Ringfence secrets-baseline CE-1 (credential_exfiltration): Sending credentials to a remote host. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/CE-1 --justification \"why\""
+        )
     }
 
     @Test("command parts: ; && || and new lines split, a single & or | does not")

@@ -23,20 +23,20 @@ struct HookRunTests {
         Case(
             fixture: "claude-code/bash-rm-rf.json",
             stdout: claude
-                + #""deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system."}}"#
+                + #""deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system. To ask for an exception in this repository: ringfence workstation request-exception --rule shell-baseline/RS-1 --justification \"why\""}}"#
                 + "\n",
             verdict: .block, rule: "RS-1"),
         Case(
             fixture: "claude-code/bash-curl-sh.json",
             stdout: claude
-                + #""ask","permissionDecisionReason":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network."}}"#
+                + #""ask","permissionDecisionReason":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network. To ask for an exception in this repository: ringfence workstation request-exception --rule shell-baseline/RS-2 --justification \"why\""}}"#
                 + "\n",
             verdict: .warn, rule: "RS-2"),
         Case(fixture: "claude-code/bash-ls.json", stdout: "", verdict: .pass, rule: ""),
         Case(
             fixture: "claude-code/read-dotenv.json",
             stdout: claude
-                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}}"#
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SP-1 --justification \"why\""}}"#
                 + "\n",
             verdict: .block, rule: "SP-1"),
         Case(fixture: "claude-code/mcp-github-delete.json", stdout: "", verdict: .blockCandidate, rule: "MCP-1"),
@@ -48,7 +48,7 @@ struct HookRunTests {
         Case(
             fixture: "cursor/shell-curl-sh.json",
             stdout:
-                #"{"permission":"ask","user_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network.","agent_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network."}"#
+                #"{"permission":"ask","user_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network. To ask for an exception in this repository: ringfence workstation request-exception --rule shell-baseline/RS-2 --justification \"why\"","agent_message":"Ringfence shell-baseline RS-2 (risky_shell): Running a script straight from the network. To ask for an exception in this repository: ringfence workstation request-exception --rule shell-baseline/RS-2 --justification \"why\""}"#
                 + "\n",
             verdict: .warn, rule: "RS-2"),
         Case(
@@ -61,19 +61,19 @@ struct HookRunTests {
         Case(
             fixture: "claude-code/bash-cat-ssh-key.json",
             stdout: claude
-                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-2 (sensitive_path_read): Reading SSH keys or cloud credentials."}}"#
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-2 (sensitive_path_read): Reading SSH keys or cloud credentials. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SP-2 --justification \"why\""}}"#
                 + "\n",
             verdict: .block, rule: "SP-2"),
         Case(
             fixture: "claude-code/write-ssh-config.json",
             stdout: claude
-                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration."}}"#
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SW-1 --justification \"why\""}}"#
                 + "\n",
             verdict: .block, rule: "SW-1"),
         Case(
             fixture: "claude-code/webfetch-pastebin.json",
             stdout: claude
-                + #""ask","permissionDecisionReason":"Ringfence secrets-baseline WF-1 (web_fetch): Fetching from a paste site."}}"#
+                + #""ask","permissionDecisionReason":"Ringfence secrets-baseline WF-1 (web_fetch): Fetching from a paste site. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/WF-1 --justification \"why\""}}"#
                 + "\n",
             verdict: .warn, rule: "WF-1"),
         Case(fixture: "claude-code/todowrite.json", stdout: "", verdict: nil, rule: ""),
@@ -86,26 +86,26 @@ struct HookRunTests {
         Case(
             fixture: "cursor/pretooluse-write-etc.json",
             stdout:
-                #"{"permission":"deny","user_message":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration.","agent_message":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration."}"#
+                #"{"permission":"deny","user_message":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SW-1 --justification \"why\"","agent_message":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SW-1 --justification \"why\""}"#
                 + "\n",
             verdict: .block, rule: "SW-1"),
         Case(
             fixture: "cursor/prompt-token.json",
             stdout:
-                #"{"continue":false,"user_message":"Ringfence secrets-baseline PC-1 (prompt_credential): A cloud or GitHub key in a prompt goes to the model provider."}"#
+                #"{"continue":false,"user_message":"Ringfence secrets-baseline PC-1 (prompt_credential): A cloud or GitHub key in a prompt goes to the model provider. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/PC-1 --justification \"why\""}"#
                 + "\n",
             verdict: .block, rule: "PC-1"),
         Case(fixture: "cursor/unknown-event.json", stdout: #"{"permission":"allow"}"# + "\n", verdict: .pass, rule: ""),
         Case(
             fixture: "copilot/bash-rm-rf.json",
             stdout:
-                #"{"permissionDecision":"deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system."}"#
+                #"{"permissionDecision":"deny","permissionDecisionReason":"Ringfence shell-baseline RS-1 (risky_shell): Deleting the file system. To ask for an exception in this repository: ringfence workstation request-exception --rule shell-baseline/RS-1 --justification \"why\""}"#
                 + "\n",
             verdict: .block, rule: "RS-1"),
         Case(
             fixture: "copilot/view-env.json",
             stdout:
-                #"{"permissionDecision":"deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}"#
+                #"{"permissionDecision":"deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SP-1 --justification \"why\""}"#
                 + "\n",
             verdict: .block, rule: "SP-1"),
         // Copilot cannot refuse a prompt from a hook: recorded as a candidate.
@@ -114,13 +114,13 @@ struct HookRunTests {
         Case(
             fixture: "codex/bash-cp-env.json",
             stdout: claude
-                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}}"#
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SP-1 --justification \"why\""}}"#
                 + "\n",
             verdict: .block, rule: "SP-1"),
         Case(
             fixture: "codex/apply-patch-etc.json",
             stdout: claude
-                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration."}}"#
+                + #""deny","permissionDecisionReason":"Ringfence secrets-baseline SW-1 (sensitive_path_write): Writing SSH or system configuration. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SW-1 --justification \"why\""}}"#
                 + "\n",
             verdict: .block, rule: "SW-1"),
         // Codex cannot ask: a warned MCP call goes ahead as a warn-candidate.
@@ -128,13 +128,13 @@ struct HookRunTests {
         Case(
             fixture: "gemini-cli/shell-curl-upload-env.json",
             stdout:
-                #"{"decision":"deny","reason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets."}"#
+                #"{"decision":"deny","reason":"Ringfence secrets-baseline SP-1 (sensitive_path_read): Reading dotenv files exposes application secrets. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SP-1 --justification \"why\""}"#
                 + "\n",
             verdict: .block, rule: "SP-1"),
         Case(
             fixture: "gemini-cli/read-aws-credentials.json",
             stdout:
-                #"{"decision":"deny","reason":"Ringfence secrets-baseline SP-2 (sensitive_path_read): Reading SSH keys or cloud credentials."}"#
+                #"{"decision":"deny","reason":"Ringfence secrets-baseline SP-2 (sensitive_path_read): Reading SSH keys or cloud credentials. To ask for an exception in this repository: ringfence workstation request-exception --rule secrets-baseline/SP-2 --justification \"why\""}"#
                 + "\n",
             verdict: .block, rule: "SP-2"),
         Case(fixture: "gemini-cli/prompt-plain.json", stdout: "{}\n", verdict: .pass, rule: ""),

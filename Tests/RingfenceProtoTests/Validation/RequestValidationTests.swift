@@ -85,4 +85,33 @@ struct RequestValidationTests {
         broken.surfaces = Array(repeating: "risky_shell", count: WireLimits.surfaces + 1)
         #expect(throws: WireError.self) { try broken.validatedRequest() }
     }
+
+    @Test("exception requests: user, rule as PACK/RULE-ID, repository and justification required and limited")
+    func exceptionRequests() throws {
+        var wire = Ringfence_V1_RequestExceptionRequest()
+        wire.user = "bob"
+        wire.rule = "shell-baseline/RS-12"
+        wire.repo = "acme/infra"
+        wire.justification = "rotating the namespace"
+        wire.durationSeconds = 7_200
+        let ask = try wire.validated()
+        #expect(ask.pack == "shell-baseline" && ask.rule == "RS-12" && ask.duration == 7_200)
+        for (field, change) in [
+            ("user", { (w: inout Ringfence_V1_RequestExceptionRequest) in w.user = "" }),
+            ("rule", { $0.rule = "RS-12" }),
+            ("rule", { $0.rule = "/RS-12" }),
+            ("repo", { $0.repo = String(repeating: "a", count: WireLimits.repoSlug + 1) }),
+            ("justification", { $0.justification = "" }),
+            ("duration_seconds", { $0.durationSeconds = 0 }),
+        ] {
+            var broken = wire
+            change(&broken)
+            #expect(throws: WireError.self, "\(field)") { try broken.validated() }
+            do {
+                _ = try broken.validated()
+            } catch {
+                #expect(error.field == field)
+            }
+        }
+    }
 }

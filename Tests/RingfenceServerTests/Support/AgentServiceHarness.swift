@@ -50,7 +50,8 @@ struct AgentServiceHarness: Sendable {
                 snapshots: snapshots,
                 evidence: evidence,
                 metrics: ServerMetrics(factory: PrometheusMetricsFactory(registry: registry)),
-                signer: try await PolicySigner.load(from: SigningKeyStore(client: client)))
+                signer: try await PolicySigner.load(from: SigningKeyStore(client: client)),
+                exceptions: ExceptionStore(client: client))
             let server = AgentServer(configuration: configuration, dependencies: dependencies)
             return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
                 group.addTask { try await server.run() }

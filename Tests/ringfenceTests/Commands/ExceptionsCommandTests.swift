@@ -76,12 +76,26 @@ struct ExceptionsCommandTests {
                     ], input: Data())
                 #expect(critical.status == 1 && critical.stderr.contains("a floor forbids exceptions"), "\(critical)")
 
-                let made = try ringfence.run([
-                    "exceptions", "request", "--user", "bob", "--rule", "shell-baseline/RS-12", "--repo", "acme/infra",
-                    "--justification", "rotating the payments namespace during the migration", "--duration", "2h",
-                ])
+                // From the workstation (RequestException), as the hook's message says.
+                let ask = [
+                    "workstation", "request-exception", "--rule", "shell-baseline/RS-12", "--repo", "acme/infra",
+                ]
+                let unbound = try ringfence.run(
+                    ask + ["--user", "mallory", "--justification", "not my host at all"] + common, input: Data())
+                #expect(unbound.status == 1 && unbound.stderr.contains("not bound"), "\(unbound)")
+                let forbidden = try ringfence.run(
+                    ["workstation", "request-exception", "--rule", "shell-baseline/RS-1", "--repo", "acme/infra"]
+                        + ["--user", "bob", "--justification", "wiping a scratch volume"] + common, input: Data())
+                #expect(forbidden.status == 1 && forbidden.stderr.contains("a floor forbids"), "\(forbidden)")
+                let made = try ringfence.run(
+                    ask + [
+                        "--user", "bob", "--justification", "rotating the payments namespace during the migration",
+                        "--duration", "2h",
+                    ] + common)
                 let id = try #require(made.split(separator: " ").dropFirst().first.map(String.init))
-                #expect(made.hasPrefix("request \(id) pending"), "\(made)")
+                #expect(
+                    made.hasPrefix("request \(id) for shell-baseline/RS-12 in acme/infra: request \(id) is pending"),
+                    "\(made)")
                 let again = try ringfence.run(
                     [
                         "exceptions", "request", "--user", "bob", "--rule", "shell-baseline/RS-12", "--repo",
