@@ -23,5 +23,6 @@ public struct EnvironmentOverride: Sendable, Hashable {
         EnvironmentOverride("RINGFENCE_LISTEN", ["server", "listen"]),
         EnvironmentOverride("RINGFENCE_METRICS_LISTEN", ["server", "metrics"]),
         EnvironmentOverride("RINGFENCE_SCIM_LISTEN", ["scim", "listen"]),
+        EnvironmentOverride("RINGFENCE_APPROVER_GROUP", ["exceptions", "approverGroup"]),
     ]
 }

@@ -26,3 +26,17 @@ CREATE INDEX exception_requests_open ON exception_requests (status, requested_at
 -- One open request per person, rule and repository.
 CREATE UNIQUE INDEX exception_requests_one_pending ON exception_requests (lower(requester), pack, rule_id, repo)
     WHERE status = 'pending';
+
+-- Mails owed about requests (an outbox): written in the transaction that makes, decides
+-- or expires a request, sent by `serve` with retries, marked when the relay accepted.
+CREATE TABLE exception_notifications (
+    id          bigserial PRIMARY KEY,
+    request_id  bigint NOT NULL REFERENCES exception_requests(id),
+    event       text NOT NULL CHECK (event IN ('requested', 'approved', 'denied', 'expired')),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    sent_at     timestamptz,
+    attempts    integer NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    last_error  text
+);
+CREATE INDEX exception_notifications_unsent ON exception_notifications (next_attempt_at) WHERE sent_at IS NULL;

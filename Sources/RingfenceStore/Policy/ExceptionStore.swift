@@ -62,9 +62,14 @@ public struct ExceptionStore: Sendable {
         do {
             let rows = try await client.query(
                 """
-                INSERT INTO exception_requests (requester, host_id, pack, rule_id, repo, justification, duration_seconds)
-                VALUES (\(requester), \(host), \(pack), \(rule), \(repo), \(text), \(Int(duration)))
-                RETURNING \(unescaped: Self.columns)
+                WITH made AS (
+                    INSERT INTO exception_requests (requester, host_id, pack, rule_id, repo, justification, duration_seconds)
+                    VALUES (\(requester), \(host), \(pack), \(rule), \(repo), \(text), \(Int(duration)))
+                    RETURNING \(unescaped: Self.columns)
+                ), owed AS (
+                    INSERT INTO exception_notifications (request_id, event) SELECT id, 'requested' FROM made
+                )
+                SELECT \(unescaped: Self.columns) FROM made
                 """, logger: logger)
             for try await row in rows { return try Self.decode(row) }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
@@ -180,6 +185,7 @@ public struct ExceptionStore: Sendable {
                 guard try await rows.decode(Int64.self).collect().count == 1 else {
                     throw Failure.refused(.notPending(id: id, status: .approved))
                 }
+                try await Self.owe("approved", for: [id], on: connection, logger: logger)
             })
         logger.notice(
             "exception approved", metadata: ["request": "\(id)", "approver": "\(approver)", "rule": "\(request.rule)"])
@@ -194,9 +200,14 @@ public struct ExceptionStore: Sendable {
         try await checkDecider(approver, of: request, approverGroup: approverGroup)
         let rows = try await client.query(
             """
-            UPDATE exception_requests
-            SET status = 'denied', decided_by = \(approver), decided_at = \(now), decision_comment = \(comment)
-            WHERE id = \(id) AND status = 'pending' RETURNING id
+            WITH denied AS (
+                UPDATE exception_requests
+                SET status = 'denied', decided_by = \(approver), decided_at = \(now), decision_comment = \(comment)
+                WHERE id = \(id) AND status = 'pending' RETURNING id
+            ), owed AS (
+                INSERT INTO exception_notifications (request_id, event) SELECT id, 'denied' FROM denied
+            )
+            SELECT id FROM denied
             """, logger: logger)
         guard try await rows.decode(Int64.self).collect().count == 1 else {
             throw Failure.refused(.notPending(id: id, status: try await self.request(id).status))
@@ -241,9 +252,60 @@ public struct ExceptionStore: Sendable {
                     UPDATE exception_requests SET status = 'expired', expired_revision = \(revision)
                     WHERE id = ANY(\(ids)) AND status = 'approved'
                     """, logger: logger)
+                try await Self.owe("expired", for: ids, on: connection, logger: logger)
             })
         logger.notice("exceptions expired", metadata: ["requests": "\(ids)"])
         return ids
+    }
+
+    // MARK: - Mail owed
+
+    static func owe(_ event: String, for ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO exception_notifications (request_id, event) SELECT unnest(\(ids)), \(event)
+            """, logger: logger)
+    }
+
+    /// A mail owed about a request.
+    public struct Notification: Sendable, Equatable {
+        public var id: Int64
+        public var event: String
+        public var request: ExceptionRequest
+        public var attempts: Int
+    }
+
+    /// Mails owed and due, oldest first.
+    public func dueNotifications(now: Date = Date(), limit: Int = 50) async throws -> [Notification] {
+        let rows = try await client.query(
+            """
+            SELECT n.id, n.event, n.attempts, n.request_id FROM exception_notifications n
+            WHERE n.sent_at IS NULL AND n.next_attempt_at <= \(now) ORDER BY n.id LIMIT \(limit)
+            """, logger: logger)
+        var result: [Notification] = []
+        for (id, event, attempts, request) in try await rows.decode((Int64, String, Int, Int64).self).collect() {
+            result.append(
+                Notification(id: id, event: event, request: try await self.request(request), attempts: attempts))
+        }
+        return result
+    }
+
+    /// Records a mail as sent, or as failed with the next attempt after `retryAfter`.
+    public func noteNotification(_ id: Int64, error: String?, retryAfter: TimeInterval = 60, now: Date = Date())
+        async throws
+    {
+        if let error {
+            try await client.query(
+                """
+                UPDATE exception_notifications
+                SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(now.addingTimeInterval(retryAfter))
+                WHERE id = \(id)
+                """, logger: logger)
+        } else {
+            try await client.query(
+                "UPDATE exception_notifications SET sent_at = \(now), attempts = attempts + 1 WHERE id = \(id)",
+                logger: logger)
+        }
     }
 
     static func decode(_ row: PostgresRow) throws -> ExceptionRequest {

@@ -58,6 +58,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let reports = file.reports {
             services.append(ReportScheduleService(client: client, configuration: reports))
         }
+        if let exceptions = file.exceptions, let delivery = exceptions.delivery {
+            let notifier = ExceptionNotifier(
+                client: client, smtp: delivery.smtp, from: delivery.from, approverGroup: exceptions.approverGroup)
+            services.append(ExceptionMailService(notifier: notifier))
+        }
         if let scim = file.scim {
             services.append(ScimServer(configuration: scim, client: client))
         }

@@ -11,7 +11,7 @@ import RingfenceStore
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory", "retention", "server", "reports", "scim"]
+    static let sections = ["database", "directory", "retention", "server", "reports", "scim", "exceptions"]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
@@ -23,6 +23,8 @@ struct ConfigurationFile {
     var server = AgentServerConfiguration()
     /// The SCIM listener of `serve` (`scim:`); none when the section is absent.
     var scim: ScimServer.Configuration?
+    /// Exception approvers and mail (`exceptions:`).
+    var exceptions: ExceptionsSection.Settings?
 
     /// Reads and validates a file; environment variables override what it says.
     static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws
@@ -64,6 +66,7 @@ struct ConfigurationFile {
         result.server = ServerSection.read(document.sections["server"], document: document)
         if let reports = document.sections["reports"] { result.reports = ReportsSection.read(reports) }
         if let scim = document.sections["scim"] { result.scim = ScimSection.read(scim) }
+        if let exceptions = document.sections["exceptions"] { result.exceptions = ExceptionsSection.read(exceptions) }
         try document.check()
         return result
     }

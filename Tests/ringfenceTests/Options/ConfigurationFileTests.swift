@@ -1,6 +1,7 @@
 import Foundation
 import RingfenceDirectory
 import RingfenceFiles
+import RingfenceReports
 import RingfenceServer
 import RingfenceStore
 import RingfenceTestSupport
@@ -47,7 +48,7 @@ struct ConfigurationFileTests {
     func unknown() {
         #expect(
             Self.problems("databse:\n  url: postgres://a@b/c\n") == [
-                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim)"
+                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions)"
             ])
         #expect(
             Self.problems("database:\n  uri: postgres://a@b/c\n") == [
@@ -110,6 +111,27 @@ struct ConfigurationFileTests {
         let database = try ConfigurationFile.parse(
             "", file: "f", environment: ["RINGFENCE_DATABASE_URL": "postgres://a@127.0.0.1/b"])
         #expect(database.database?.database == "b")
+    }
+
+    @Test("exceptions: approver group (or RINGFENCE_APPROVER_GROUP) and mail; mistakes located")
+    func exceptions() throws {
+        let file = try ConfigurationFile.parse(
+            """
+            exceptions:
+              approverGroup: secops
+              mail: { smtp: "127.0.0.1:2525", from: ringfence@example.com }
+            """, file: "f", environment: [:])
+        #expect(file.exceptions?.approverGroup == "secops")
+        #expect(file.exceptions?.delivery?.from == "ringfence@example.com")
+        #expect(file.exceptions?.delivery?.smtp.port == 2525)
+        let overridden = try ConfigurationFile.parse(
+            "exceptions: { approverGroup: secops }", file: "f", environment: ["RINGFENCE_APPROVER_GROUP": "appsec"])
+        #expect(overridden.exceptions?.approverGroup == "appsec" && overridden.exceptions?.delivery == nil)
+        #expect(
+            Self.problems("exceptions:\n  approvers: secops\n  mail: { from: nobody }\n") == [
+                "ringfence.yaml:2 exceptions.approvers: unknown key 'approvers' (allowed: approverGroup, mail)",
+                "ringfence.yaml:3 exceptions.mail.from: 'nobody' is not a plain local@domain address",
+            ])
     }
 
     @Test("a bad value from the environment is named by its variable")
