@@ -116,6 +116,14 @@ public enum ExceptionRules {
         }
     }
 
+    /// Splits a rule reference as the hook's message writes it, `PACK/RULE-ID`; nil when
+    /// either part is missing.
+    public static func ruleReference(_ text: String) -> (pack: String, rule: String)? {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return (parts[0], parts[1])
+    }
+
     /// Checks a new request against the current policy; returns the rule asked about.
     public static func check(
         pack: String, rule: String, repo: String, justification: String, duration: TimeInterval,

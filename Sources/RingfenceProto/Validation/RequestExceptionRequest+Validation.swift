@@ -20,13 +20,12 @@ extension Ringfence_V1_RequestExceptionRequest {
         try WireText.check(rule, "rule", limit: WireLimits.ruleReference, required: true)
         try WireText.check(repo, "repo", limit: WireLimits.repoSlug, required: true)
         try WireText.check(justification, "justification", limit: WireLimits.justification, required: true)
-        let parts = rule.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        guard let reference = ExceptionRules.ruleReference(rule) else {
             throw WireError(field: "rule", problem: "is not PACK/RULE-ID")
         }
         guard durationSeconds > 0 else { throw WireError(field: "duration_seconds", problem: "is not positive") }
         return ExceptionAsk(
-            user: user, pack: parts[0], rule: parts[1], repo: repo, justification: justification,
+            user: user, pack: reference.pack, rule: reference.rule, repo: repo, justification: justification,
             duration: TimeInterval(durationSeconds))
     }
 }

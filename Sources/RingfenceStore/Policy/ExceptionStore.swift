@@ -246,13 +246,15 @@ public struct ExceptionStore: Sendable {
                 return (current.filter { !gone.contains($0) }, gone.compactMap(\.request))
             },
             inTransaction: { connection, revision in
-                let ids = ended.compactMap(\.request)
-                try await connection.query(
+                // Only the requests this transaction moves are owed a mail: another replica
+                // that expired them first has already written theirs.
+                let rows = try await connection.query(
                     """
                     UPDATE exception_requests SET status = 'expired', expired_revision = \(revision)
-                    WHERE id = ANY(\(ids)) AND status = 'approved'
+                    WHERE id = ANY(\(ended.compactMap(\.request))) AND status = 'approved' RETURNING id
                     """, logger: logger)
-                try await Self.owe("expired", for: ids, on: connection, logger: logger)
+                let moved = try await rows.decode(Int64.self).collect()
+                try await Self.owe("expired", for: moved, on: connection, logger: logger)
             })
         logger.notice("exceptions expired", metadata: ["requests": "\(ids)"])
         return ids

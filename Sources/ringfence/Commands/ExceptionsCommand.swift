@@ -139,11 +139,10 @@ struct ExceptionsCommand: AsyncParsableCommand {
     }
 
     static func splitRule(_ text: String) throws -> (String, String) {
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        guard let reference = ExceptionRules.ruleReference(text) else {
             throw ValidationError("--rule is PACK/RULE-ID, e.g. shell-baseline/RS-2")
         }
-        return (parts[0], parts[1])
+        return (reference.pack, reference.rule)
     }
 
     static func line(_ request: ExceptionRequest) -> String {
