@@ -28,6 +28,7 @@ struct Ringfence: AsyncParsableCommand {
             KeysCommand.self,
             ScimCommand.self,
             ExceptionsCommand.self,
+            RolloutCommand.self,
             FleetCommand.self,
             HostsCommand.self,
             AgentSimCommand.self,

@@ -21,13 +21,20 @@ public struct PolicyBundle: Sendable, Hashable {
     public var floors: [RiskFloor]
     /// Approved exceptions and holds in force (published by Ringfence, not read from files).
     public var adjustments: [RuleAdjustment]
+    /// The rollout plan (`rollout:`), nil when none.
+    public var rollout: RolloutPlan?
+    /// Groups the rollout service moved up (published by Ringfence, not read from files).
+    public var promotions: [RingPromotion]
 
     /// Creates a bundle.
     public init(
         packs: [PackVersion] = [], assignments: [Assignment] = [], ringMappings: [RingMapping] = [],
         roleMappings: [RoleMapping] = [], repositories: [RepositoryRule] = [], mcpServers: [ApprovedMcpServer] = [],
-        floors: [RiskFloor] = [], adjustments: [RuleAdjustment] = []
+        floors: [RiskFloor] = [], adjustments: [RuleAdjustment] = [], rollout: RolloutPlan? = nil,
+        promotions: [RingPromotion] = []
     ) {
+        self.rollout = rollout
+        self.promotions = promotions
         self.mcpServers = mcpServers
         self.floors = floors
         self.adjustments = adjustments
@@ -37,6 +44,9 @@ public struct PolicyBundle: Sendable, Hashable {
         self.roleMappings = roleMappings
         self.repositories = repositories
     }
+
+    /// The ring mappings in force: the files' with the promotions laid over.
+    public var effectiveRingMappings: [RingMapping] { RingPromotion.apply(promotions, to: ringMappings) }
 
     /// The version an assignment's reference resolves to, nil when absent.
     public func packVersion(named pack: String, _ reference: Assignment.PackVersionReference) -> PackVersion? {
@@ -106,6 +116,7 @@ public struct PolicyBundle: Sendable, Hashable {
             }
             problems += adjustment.problems.map { .init(.adjustment(adjustment.id), $0) }
         }
+        problems += (rollout?.problems ?? []).map { .init(.rollout, $0) }
         var serverNames: Set<String> = []
         for server in mcpServers {
             if !serverNames.insert(server.name.lowercased()).inserted {
@@ -130,6 +141,7 @@ public struct PolicyProblem: Sendable, Hashable, CustomStringConvertible {
         case mcpServer(String)
         case floor(Rule.Risk)
         case adjustment(String)
+        case rollout
     }
 
     /// What the problem is about.

@@ -33,6 +33,8 @@ public struct PolicyDiff: Sendable, Equatable {
     /// Floors of the whole policy added and removed, in words.
     public var floorsAdded: [String] = []
     public var floorsRemoved: [String] = []
+    /// Whether the rollout plan differs.
+    public var rolloutChanged = false
 
     /// Compares a new bundle with the current one (nil = nothing published yet).
     /// - Parameter published: every `pack@version` ever published (empty: treat every
@@ -75,6 +77,7 @@ public struct PolicyDiff: Sendable, Equatable {
         let newFloors = Set(next.floors.map(Self.describe))
         floorsAdded = newFloors.subtracting(oldFloors).sorted()
         floorsRemoved = oldFloors.subtracting(newFloors).sorted()
+        rolloutChanged = current?.rollout != next.rollout
     }
 
     static func describe(_ floor: RiskFloor) -> String {
@@ -97,7 +100,7 @@ public struct PolicyDiff: Sendable, Equatable {
         added.isEmpty && changed.isEmpty && removed.isEmpty && repointed.isEmpty && newPackVersions.isEmpty
             && returningPackVersions.isEmpty && removedPackVersions.isEmpty && !mappingsChanged
             && repositoriesAdded.isEmpty && repositoriesRemoved.isEmpty && mcpServersAdded.isEmpty
-            && mcpServersRemoved.isEmpty && floorsAdded.isEmpty && floorsRemoved.isEmpty
+            && mcpServersRemoved.isEmpty && floorsAdded.isEmpty && floorsRemoved.isEmpty && !rolloutChanged
     }
 
     /// The diff as lines for people.
@@ -111,5 +114,6 @@ public struct PolicyDiff: Sendable, Equatable {
             + repositoriesRemoved.map { "- \($0)" } + repositoriesAdded.map { "+ \($0)" }
             + mcpServersRemoved.map { "- \($0)" } + mcpServersAdded.map { "+ \($0)" }
             + floorsRemoved.map { "- \($0)" } + floorsAdded.map { "+ \($0)" }
+            + (rolloutChanged ? ["~ rollout plan"] : [])
     }
 }

@@ -26,14 +26,21 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
     /// Hook input of the members' agents not understood this week, most first (nil in
     /// reports recorded before it was counted).
     public var unrecognizedInputs: [UnrecognizedHookInput]?
+    /// What the rollout did for the group this week, oldest first (nil in reports recorded
+    /// before rollouts).
+    public var rollout: [RolloutEvent]?
+    /// The group's rule holds in force at the end of the week (nil in older reports).
+    public var holds: [RuleAdjustment]?
 
     public init(
         week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: CoverageHeadline?,
         volume: Volume,
         previousVolume: Volume?, noisyRules: [NoisyRule], nextRing: NextRingImpact.Summary?, revisions: [Int64],
-        unrecognizedInputs: [UnrecognizedHookInput] = []
+        unrecognizedInputs: [UnrecognizedHookInput] = [], rollout: [RolloutEvent] = [], holds: [RuleAdjustment] = []
     ) {
         self.unrecognizedInputs = unrecognizedInputs
+        self.rollout = rollout
+        self.holds = holds
         self.week = week
         self.group = group
         self.ring = ring

@@ -178,7 +178,7 @@ extension PolicySnapshot {
             var groups: [String: GroupFacts] = groupIndex.mapValues {
                 GroupFacts(assignments: $0, ring: nil, roles: [])
             }
-            for mapping in bundle.ringMappings {
+            for mapping in bundle.effectiveRingMappings {
                 let group = DecisionContext.normalize(mapping.group)
                 if let existing = groups[group]?.ring, !Self.ringMapping(mapping, beats: existing) { continue }
                 groups[group, default: GroupFacts()].ring = mapping

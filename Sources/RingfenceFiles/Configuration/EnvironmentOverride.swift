@@ -24,5 +24,6 @@ public struct EnvironmentOverride: Sendable, Hashable {
         EnvironmentOverride("RINGFENCE_METRICS_LISTEN", ["server", "metrics"]),
         EnvironmentOverride("RINGFENCE_SCIM_LISTEN", ["scim", "listen"]),
         EnvironmentOverride("RINGFENCE_APPROVER_GROUP", ["exceptions", "approverGroup"]),
+        EnvironmentOverride("RINGFENCE_ROLLOUT_INTERVAL", ["rollout", "intervalSeconds"]),
     ]
 }

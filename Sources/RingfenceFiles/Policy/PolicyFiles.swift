@@ -16,12 +16,13 @@ public struct LoadedPolicy: Sendable {
 ///
 /// A policy directory holds `.yaml`/`.yml` files; each file holds one or more documents
 /// (`---`), and each document any of the sections `pack` (one pack version), `packs` (a
-/// list), `assignments`, `rings`, `roles`, `repositories`, `mcpServers`, `floors` and `expectations`. Files are read in name
+/// list), `assignments`, `rings`, `roles`, `repositories`, `mcpServers`, `floors`, `rollout` and `expectations`. Files are read in name
 /// order. Everything is validated — fields, values and the references between files —
 /// and every problem is reported with file, line and field path.
 public enum PolicyFiles {
     static let sections = [
-        "pack", "packs", "assignments", "rings", "roles", "repositories", "mcpServers", "floors", "expectations",
+        "pack", "packs", "assignments", "rings", "roles", "repositories", "mcpServers", "floors", "rollout",
+        "expectations",
     ]
 
     /// Loads every policy file of a directory (not recursive). Expectations without an
@@ -150,6 +151,15 @@ private struct BundleReader {
             }
             if places[.mcpServer(name)] == nil { places[.mcpServer(name)] = fields["name"] }
             bundle.mcpServers.append(ApprovedMcpServer(name: name, command: command, url: url))
+        }
+        if let node = sections["rollout"] {
+            if let first = places[.rollout] {
+                node.fail(
+                    "the rollout plan is already defined at \(first.file):\(first.line); keep one rollout section")
+            } else if let plan = RolloutPlanReader.read(node) {
+                places[.rollout] = node
+                bundle.rollout = plan
+            }
         }
         for entry in sections["expectations"]?.list() ?? [] {
             if let expectation = readExpectation(entry) { expectations.append(expectation) }

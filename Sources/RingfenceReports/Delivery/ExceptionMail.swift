@@ -55,11 +55,7 @@ public enum ExceptionMail {
         -> MailMessage
     {
         let (subject, text) = content(request, event: event)
-        let html =
-            "<!doctype html><html><body><pre>"
-            + text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;") + "</pre></body></html>"
-        return try MailMessage(from: from, to: to, subject: subject, text: text, html: html)
+        return try MailMessage.plain(from: from, to: to, subject: subject, text: text)
     }
 
     private static func hours(_ seconds: TimeInterval) -> String {

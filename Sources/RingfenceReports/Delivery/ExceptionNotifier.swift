@@ -42,8 +42,10 @@ public struct ExceptionNotifier: Sendable {
                 try await store.noteNotification(notification.id, error: nil, now: now)
                 sent += 1
             } catch {
-                let wait = min(3_600, 60 * pow(2, Double(min(notification.attempts, 6))))
-                try await store.noteNotification(notification.id, error: "\(error)", retryAfter: wait, now: now)
+                try await store.noteNotification(
+                    notification.id, error: "\(error)",
+                    retryAfter: MailMessage.retryDelay(attempts: notification.attempts),
+                    now: now)
                 logger.warning(
                     "exception mail failed; retrying", metadata: ["request": "\(request.id)", "error": "\(error)"])
             }

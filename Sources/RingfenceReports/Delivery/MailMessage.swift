@@ -27,6 +27,19 @@ public struct MailMessage: Sendable, Equatable {
         self.messageID = messageID
     }
 
+    /// A message whose HTML part is the text as is (`<pre>`, escaped): for notifications.
+    public static func plain(from: String, to: [String], subject: String, text: String) throws -> MailMessage {
+        let html =
+            "<!doctype html><html><body><pre>"
+            + text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;") + "</pre></body></html>"
+        return try MailMessage(from: from, to: to, subject: subject, text: text, html: html)
+    }
+
+    /// How long an outbox waits before retrying a mail that failed `attempts` times: a
+    /// minute, doubling, at most an hour.
+    public static func retryDelay(attempts: Int) -> TimeInterval { min(3_600, 60 * pow(2, Double(min(attempts, 6)))) }
+
     /// An address that cannot smuggle headers or SMTP commands: `local@domain`, printable
     /// ASCII, no spaces, brackets, commas or line breaks.
     public static func isPlainAddress(_ address: String) -> Bool {
@@ -62,7 +75,7 @@ public struct MailMessage: Sendable, Equatable {
             "MIME-Version: 1.0",
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
             "",
-            "This is a MIME message: a text and an HTML version of the same report.",
+            "This is a MIME message: a text and an HTML version of the same content.",
         ]
         for (type, body) in [("text/plain", text), ("text/html", html)] {
             lines += [

@@ -49,6 +49,12 @@ public enum ReportData {
             add("unrecognized_input", name, "events", "\(input.events)")
             add("unrecognized_input", name, "users", "\(input.sources)")
         }
+        for event in report.rollout ?? [] {
+            add("rollout", event.kind.rawValue, event.at.formatted(.iso8601), event.headline)
+        }
+        for hold in report.holds ?? [] {
+            add("hold", "\(hold.pack)/\(hold.rule)", hold.level.rawValue, hold.id)
+        }
         if let next = report.nextRing {
             add("next_ring", "to_ring", "", "\(next.toRing)")
             add("next_ring", "newly_blocked", "", "\(next.newlyBlocked)")

@@ -93,6 +93,15 @@ public enum ReportHTML {
         {{#impact}}<tr><th>{{name}}</th><td class="n">{{value}}</td></tr>
         {{/impact}}
         </table>
+
+        <h2>Rollout</h2>
+        {{^hasRollout}}<p>The rollout did nothing for the group this week and no rule is held.</p>{{/hasRollout}}
+        {{#hasRollout}}<ul>
+        {{#rollout}}<li>{{.}}</li>
+        {{/rollout}}
+        {{#holds}}<li>Held: {{.}}</li>
+        {{/holds}}
+        </ul>{{/hasRollout}}
         </body>
         </html>
 

@@ -103,6 +103,18 @@ public enum ReportMarkdown {
         - {{{name}}}: {{{value}}}
         {{/impact}}
 
+        ## Rollout
+
+        {{^hasRollout}}
+        The rollout did nothing for the group this week and no rule is held.
+        {{/hasRollout}}
+        {{#rollout}}
+        - {{{.}}}
+        {{/rollout}}
+        {{#holds}}
+        - Held: {{{.}}}
+        {{/holds}}
+
         ## Policy revisions in force
 
         {{{revisions}}}

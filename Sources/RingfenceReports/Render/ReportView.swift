@@ -59,6 +59,10 @@ struct ReportView {
     var unrecognized: [InputRow]
     var hasUnrecognized: Bool
     var impact: [Row]
+    /// The rollout's events of the week and the holds in force, one line each.
+    var rollout: [String]
+    var holds: [String]
+    var hasRollout: Bool
     var revisions: String
     var volumeChart: String
     var coverageChart: String
@@ -139,6 +143,11 @@ struct ReportView {
         } else {
             impact = []
         }
+        rollout = (report.rollout ?? []).map { "\($0.at.formatted(.iso8601)): \($0.headline)" }
+        holds = (report.holds ?? []).map { hold in
+            "\(hold.pack)/\(hold.rule) stays at \(hold.level.rawValue) (\(hold.id), since \((hold.validFrom ?? report.asOf).formatted(.iso8601))): \(hold.reason)"
+        }
+        hasRollout = !rollout.isEmpty || !holds.isEmpty
         revisions = report.revisions.isEmpty ? "none" : report.revisions.map { "\($0)" }.joined(separator: ", ")
         volumeChart = ReportCharts.stackedBars(report.volume)
         coverageChart = ReportCharts.coverageDonut(report.coverage)

@@ -62,10 +62,16 @@ public struct ReportBuilder: Sendable {
             }
             let coverage = try await queries.coverage(members: people, asOf: asOf, staleAfter: staleAfter)
             let lastWeek = try await ReportRecords(client: client).coverageHeadline(week: week.previous, group: group)
-            let report = Self.report(
+            let rollout = try await RolloutStore(client: client).events(limit: 200, group: group, since: week.start)
+                .filter { $0.at < week.end }.reversed()
+            var report = Self.report(
                 group: group, members: people, week: week, moment: moment, asOf: asOf, coverage: coverage,
                 previousCoverage: lastWeek,
                 current: current, previous: previous, snapshot: snapshot!, revisions: revisions)
+            report.rollout = Array(rollout)
+            report.holds = snapshot!.bundle.adjustments.filter {
+                $0.kind == .hold && $0.group?.lowercased() == group.lowercased() && $0.isValid(at: moment)
+            }
             reports.append((group, .success(report)))
         }
         return reports
@@ -106,7 +112,7 @@ public struct ReportBuilder: Sendable {
     {
         let store = PolicyStore(client: client)
         guard let revision = try await store.revision(at: min(week.end, now)) else { return nil }
-        return Array(Set(try await store.bundle(revision: revision).ringMappings.map(\.group))).sorted()
+        return Array(Set(try await store.bundle(revision: revision).effectiveRingMappings.map(\.group))).sorted()
     }
 
     /// The policy in force at `moment`, if any was published by then.

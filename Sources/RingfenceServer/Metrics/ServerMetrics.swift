@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import GRPCCore
 import RingfenceAdapters
+import RingfenceCore
 import Synchronization
 
 /// The service's metrics, created once through swift-metrics (exported for Prometheus by
@@ -13,6 +14,9 @@ import Synchronization
 /// - `ringfence_policy_revision` — revision of the snapshot in memory
 /// - `ringfence_policy_snapshot_live` — 1 while the snapshot follows PostgreSQL, 0 while serving a possibly old one
 /// - `ringfence_hosts_connected` — hosts with a heartbeat within the stale threshold
+/// - `ringfence_rollout_events_total{kind}` — promotions, steps held by gates, rules held
+///   after a promotion and holds released (`promoted`, `held`, `rule-held`, `released`)
+/// - `ringfence_rollout_holds` — rule holds in force in the current revision
 /// - `ringfence_hook_inputs_unrecognized_total{agent}` — events stored for hook input the
 ///   agent's adapter did not understand (a renamed tool, a new event, a missing field)
 public final class ServerMetrics: Sendable {
@@ -29,6 +33,8 @@ public final class ServerMetrics: Sendable {
     public let hostsDrifted: Gauge
     /// Open WatchPolicy streams: hosts that get a publish within seconds.
     public let watchStreams: Gauge
+    /// Rule holds in force in the current revision.
+    public let rolloutHolds: Gauge
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
@@ -40,6 +46,7 @@ public final class ServerMetrics: Sendable {
         hostsConnected = Gauge(label: "ringfence_hosts_connected", factory: factory)
         hostsDrifted = Gauge(label: "ringfence_hosts_drifted", factory: factory)
         watchStreams = Gauge(label: "ringfence_watch_streams", factory: factory)
+        rolloutHolds = Gauge(label: "ringfence_rollout_holds", factory: factory)
     }
 
     /// Counts and times one finished call (`MetricsInterceptor`); `code` nil is OK.
@@ -70,6 +77,14 @@ public final class ServerMetrics: Sendable {
     public func recordUnrecognized(agent: String, count: Int) {
         let label = AgentLabel.known.contains(agent) ? agent : "other"
         counter("ringfence_hook_inputs_unrecognized_total", [("agent", label)]).increment(by: count)
+    }
+
+    /// Sets the number of rule holds in force.
+    public func noteRolloutHolds(_ count: Int) { rolloutHolds.record(count) }
+
+    /// Counts something the rollout service did.
+    public func recordRollout(_ kind: RolloutEvent.Kind) {
+        counter("ringfence_rollout_events_total", [("kind", kind.rawValue)]).increment()
     }
 
     private func requestCounter(method: String, code: String) -> Counter {

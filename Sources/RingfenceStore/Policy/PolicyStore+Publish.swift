@@ -140,12 +140,12 @@ extension PolicyStore {
     /// Ring and role mappings replaced by the bundle's.
     static func replaceMappings(_ bundle: PolicyBundle, connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM ring_mappings", logger: logger)
-        if !bundle.ringMappings.isEmpty {
+        if !bundle.effectiveRingMappings.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO ring_mappings (group_ref, ring, priority)
-                SELECT group_ref, ring, priority FROM unnest(\(bundle.ringMappings.map(\.group)), \(bundle.ringMappings.map(\.ring.rawValue)),
-                                                             \(bundle.ringMappings.map(\.priority))) WITH ORDINALITY AS m(group_ref, ring, priority, n)
+                SELECT group_ref, ring, priority FROM unnest(\(bundle.effectiveRingMappings.map(\.group)), \(bundle.effectiveRingMappings.map(\.ring.rawValue)),
+                                                             \(bundle.effectiveRingMappings.map(\.priority))) WITH ORDINALITY AS m(group_ref, ring, priority, n)
                 ORDER BY n
                 ON CONFLICT (group_ref) DO NOTHING
                 """, logger: logger)

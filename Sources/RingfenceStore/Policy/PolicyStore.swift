@@ -61,6 +61,10 @@ public struct PolicyStore: Sendable {
         var floors: [RiskFloor]?
         /// Exceptions and holds in force; absent when none (and in older revisions).
         var adjustments: [RuleAdjustment]?
+        /// The rollout plan; absent when none (and in older revisions).
+        var rollout: RolloutPlan?
+        /// Groups the rollout service moved up; absent when none (and in older revisions).
+        var promotions: [RingPromotion]?
 
         struct PackReference: Codable, Hashable {
             var pack: String
@@ -122,7 +126,7 @@ public struct PolicyStore: Sendable {
         return PolicyBundle(
             packs: packs, assignments: state.assignments, ringMappings: state.rings, roleMappings: state.roles,
             repositories: state.repositories ?? [], mcpServers: state.mcpServers ?? [], floors: state.floors ?? [],
-            adjustments: state.adjustments ?? [])
+            adjustments: state.adjustments ?? [], rollout: state.rollout, promotions: state.promotions ?? [])
     }
 
     /// Every pack version ever published, as `pack@version`.
@@ -177,12 +181,13 @@ public struct PolicyStore: Sendable {
         _ bundle: PolicyBundle, actor: String, comment: String? = nil, expectedCurrent: Int64?,
         rolledBackFrom: Int64? = nil
     ) async throws -> Int64 {
-        try await publish(actor: actor, comment: comment, rolledBackFrom: rolledBackFrom) { current, adjustments in
+        try await publish(actor: actor, comment: comment, rolledBackFrom: rolledBackFrom) { current, kept in
             guard current == expectedCurrent else {
                 throw PolicyStoreError.revisionMoved(expected: expectedCurrent, current: current)
             }
             var next = bundle
-            next.adjustments = adjustments
+            next.adjustments = kept.adjustments
+            next.promotions = kept.promotions
             return (next, ())
         }.revision
     }
@@ -197,37 +202,61 @@ public struct PolicyStore: Sendable {
         change: @escaping @Sendable ([RuleAdjustment]) throws -> (adjustments: [RuleAdjustment], result: Result),
         inTransaction: @escaping @Sendable (PostgresConnection, Int64) async throws -> Void = { _, _ in }
     ) async throws -> (revision: Int64, result: Result) {
-        try await publish(actor: actor, comment: comment, rolledBackFrom: nil, also: inTransaction) {
-            current, adjustments in
+        try await publish(actor: actor, comment: comment, rolledBackFrom: nil, also: inTransaction) { current, kept in
             guard let current else { throw PolicyStoreError.noPolicy }
             var bundle = try await self.bundle(revision: current)
-            let (next, result) = try change(adjustments)
+            let (next, result) = try change(kept.adjustments)
             bundle.adjustments = next
             return (bundle, result)
         }
     }
 
+    /// Publishes a new revision equal to the current one but for its promotions, which
+    /// `change` rewrites under the publish lock (as ``adjust(actor:comment:change:inTransaction:)``
+    /// does for exceptions and holds).
+    public func promote<Result: Sendable>(
+        actor: String, comment: String,
+        change: @escaping @Sendable ([RingPromotion]) throws -> (promotions: [RingPromotion], result: Result),
+        inTransaction: @escaping @Sendable (PostgresConnection, Int64) async throws -> Void = { _, _ in }
+    ) async throws -> (revision: Int64, result: Result) {
+        try await publish(actor: actor, comment: comment, rolledBackFrom: nil, also: inTransaction) { current, kept in
+            guard let current else { throw PolicyStoreError.noPolicy }
+            var bundle = try await self.bundle(revision: current)
+            let (next, result) = try change(kept.promotions)
+            bundle.promotions = next
+            return (bundle, result)
+        }
+    }
+
+    /// What a publish keeps from the current revision, whatever the publisher's bundle holds.
+    struct Kept: Sendable {
+        var adjustments: [RuleAdjustment] = []
+        var promotions: [RingPromotion] = []
+    }
+
     /// The one way a revision is written: under the publish lock, `make` gets the current
-    /// revision and its adjustments and returns the bundle to publish.
+    /// revision with what publishes keep (adjustments, promotions) and returns the bundle to publish.
     private func publish<Result: Sendable>(
         actor: String, comment: String?, rolledBackFrom: Int64?,
         also: @escaping @Sendable (PostgresConnection, Int64) async throws -> Void = { _, _ in },
-        make: @Sendable (_ current: Int64?, _ adjustments: [RuleAdjustment]) async throws -> (PolicyBundle, Result)
+        make: @Sendable (_ current: Int64?, _ kept: Kept) async throws -> (PolicyBundle, Result)
     ) async throws -> (revision: Int64, result: Result) {
         let (revision, result) = try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             var current: Int64?
-            var adjustments: [RuleAdjustment] = []
-            for try await (value, json) in try await connection.query(
+            var kept = Kept()
+            for try await (value, adjustments, promotions) in try await connection.query(
                 """
-                SELECT revision, coalesce(state->'adjustments', '[]'::jsonb)::text FROM policy_revisions
-                ORDER BY revision DESC LIMIT 1
+                SELECT revision, coalesce(state->'adjustments', '[]'::jsonb)::text,
+                       coalesce(state->'promotions', '[]'::jsonb)::text
+                FROM policy_revisions ORDER BY revision DESC LIMIT 1
                 """, logger: logger
-            ).decode((Int64, String).self) {
+            ).decode((Int64, String, String).self) {
                 current = value
-                adjustments = try JSONDecoder().decode([RuleAdjustment].self, from: Data(json.utf8))
+                kept.adjustments = try JSONDecoder().decode([RuleAdjustment].self, from: Data(adjustments.utf8))
+                kept.promotions = try JSONDecoder().decode([RingPromotion].self, from: Data(promotions.utf8))
             }
-            let (bundle, result) = try await make(current, adjustments)
+            let (bundle, result) = try await make(current, kept)
             let problems = bundle.validate()
             guard problems.isEmpty else { throw PolicyStoreError.invalid(problems.map(\.message)) }
             let state = State(
@@ -238,7 +267,8 @@ public struct PolicyStore: Sendable {
                 }, repositories: bundle.repositories.isEmpty ? nil : bundle.repositories,
                 mcpServers: bundle.mcpServers.isEmpty ? nil : bundle.mcpServers,
                 floors: bundle.floors.isEmpty ? nil : bundle.floors,
-                adjustments: bundle.adjustments.isEmpty ? nil : bundle.adjustments)
+                adjustments: bundle.adjustments.isEmpty ? nil : bundle.adjustments, rollout: bundle.rollout,
+                promotions: bundle.promotions.isEmpty ? nil : bundle.promotions)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)

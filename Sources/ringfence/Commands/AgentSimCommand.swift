@@ -62,11 +62,49 @@ struct AgentSimCommand: AsyncParsableCommand {
         var batch: Int = 200
         @Option(help: "Hosts simulated at the same time.")
         var concurrency: Int = 16
+        @Option(help: "Machine ids and event ids start with it, so several runs can share a server.")
+        var prefix = "sim"
+        @Option(
+            name: .customLong("hook-missing-every"),
+            help: "Claude Code's hook is reported missing on every n-th host (0: never).")
+        var hookMissingEvery = 7
+        @Option(
+            help: ArgumentHelp(
+                "Chosen verdicts and their weights, e.g. pass=80,block-candidate=20 (with --rule).",
+                discussion: "Verdicts: pass, warn, block, warn-candidate, block-candidate. Without it, a built-in mix.")
+        )
+        var verdicts: String?
+        @Option(help: "The rule of the chosen verdicts: PACK/RULE-ID.")
+        var rule = "shell-baseline/RS-1"
+        @Option(help: "The surface of the chosen verdicts.")
+        var surface = "risky_shell"
+        @Option(help: "Events occur up to this many seconds before now (or --at).")
+        var spread = 3_600
+        @Option(help: "Send the events as of this moment (RFC 3339) instead of now.")
+        var at: String?
 
         func validate() throws {
-            if hosts < 1 || eventsPerHost < 0 || batch < 1 || concurrency < 1 {
+            if hosts < 1 || eventsPerHost < 0 || batch < 1 || concurrency < 1 || spread < 1 || hookMissingEvery < 0 {
                 throw ValidationError("counts must be positive")
             }
+            _ = try mix()
+            _ = try moment()
+        }
+
+        func mix() throws -> EventMix? {
+            guard let verdicts else { return nil }
+            switch EventMix.parse(verdicts: verdicts, rule: rule, surface: surface) {
+            case .success(let mix): return mix
+            case .failure(let error): throw ValidationError(error.description)
+            }
+        }
+
+        func moment() throws -> Date {
+            guard let at else { return Date() }
+            guard let date = ISO8601DateFormatter().date(from: at) else {
+                throw ValidationError("--at: expected a moment like 2026-12-02T09:00:00Z, got '\(at)'")
+            }
+            return date
         }
 
         func run() async throws {
@@ -78,6 +116,9 @@ struct AgentSimCommand: AsyncParsableCommand {
             let totals = Locked(Totals())
             let connection = self.connection
             let (eventsPerHost, batch) = (self.eventsPerHost, self.batch)
+            let (prefix, hookMissingEvery, spread, mix, moment) = (
+                self.prefix, self.hookMissingEvery, self.spread, try self.mix(), try self.moment()
+            )
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var next = 0
                 func launch(_ index: Int) {
@@ -87,6 +128,10 @@ struct AgentSimCommand: AsyncParsableCommand {
                         try await connection.withClient { grpc in
                             let client = SimulatedHost.Client(wrapping: grpc)
                             var host = SimulatedHost(index: index, users: Array(Set(hostUsers)).sorted())
+                            host.prefix = prefix
+                            host.hookMissingEvery = hookMissingEvery
+                            host.mix = mix
+                            host.spread = spread
                             try await host.enroll(client, token: token)
                             _ = try await host.heartbeat(client)
                             var fetches = 0
@@ -100,7 +145,7 @@ struct AgentSimCommand: AsyncParsableCommand {
                                 etag = first.etag
                             }
                             let report = try await host.reportEvents(
-                                client, count: eventsPerHost, batchSize: batch, etag: etag, at: Date())
+                                client, count: eventsPerHost, batchSize: batch, etag: etag, at: moment)
                             totals.withLock {
                                 $0.hosts += 1
                                 $0.fetches += fetches

@@ -101,27 +101,41 @@ struct RevisionsCommand: AsyncParsableCommand {
     }
 }
 
-/// `ringfence history`: assignment changes, newest first.
+/// `ringfence history`: assignment changes and what the rollout did (promotions, steps
+/// held, rules held and released), newest first.
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show assignment changes (append-only), newest first.")
+        commandName: "history",
+        abstract: "Show assignment changes and rollout events (append-only), newest first.")
 
-    @Option(help: "Only this assignment.") var assignment: String?
+    @Option(help: "Only this assignment (rollout events are left out).") var assignment: String?
     @Option(help: "How many.") var limit = 200
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let assignment = assignment
         let limit = limit
-        let entries = try await withPostgres(try database.configuration()) { client in
-            try await PolicyStore(client: client).history(assignment: assignment, limit: limit)
-        }
-        if entries.isEmpty { print("no assignment history") }
-        for entry in entries {
-            print(
-                "revision \(entry.revision)  \(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.change) \(entry.assignment)"
+        let (entries, rollout) = try await withPostgres(try database.configuration()) { client in
+            (
+                try await PolicyStore(client: client).history(assignment: assignment, limit: limit),
+                assignment == nil ? try await RolloutStore(client: client).events(limit: limit) : []
             )
         }
+        let lines =
+            entries.map { entry in
+                (
+                    entry.at,
+                    "revision \(entry.revision)  \(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.change) \(entry.assignment)"
+                )
+            }
+            + rollout.map { event in
+                (
+                    event.at,
+                    "revision \(event.revision.map(String.init) ?? "-")  \(event.at.formatted(.iso8601))  \(event.actor)  rollout: \(event.headline)"
+                )
+            }
+        if lines.isEmpty { print("no history") }
+        for (_, line) in lines.sorted(by: { $0.0 > $1.0 }).prefix(limit) { print(line) }
     }
 }
 

@@ -14,7 +14,8 @@ import UnixSignals
 /// `ringfence serve`: the long-running service — the agent service over gRPC (with the
 /// health service), Prometheus metrics on `/metrics`, the latest published policy
 /// snapshot kept loaded (reloaded on every publish), directory sync on the configured
-/// schedule, the weekly reports when the file has a `reports` section, and the SCIM
+/// schedule, the weekly reports when the file has a `reports` section, the rollout plan
+/// (promotions and holds, every `rollout.intervalSeconds`), exception expiry, and the SCIM
 /// listener when it has a `scim` section. Stops
 /// gracefully on SIGTERM and SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -41,16 +42,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let snapshots = PolicySnapshotCache()
         let fleet = FleetStore(client: client)
+        let metrics = ServerMetrics()
         let dependencies = AgentService.Dependencies(
             fleet: fleet, directory: DirectoryStore(client: client), events: EventStore(client: client),
             snapshots: snapshots,
             evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)),
-            metrics: ServerMetrics(), signer: signer, exceptions: ExceptionStore(client: client))
+            metrics: metrics, signer: signer, exceptions: ExceptionStore(client: client))
         var services: [any Service] = [
             client,
             PolicyWatcherService(client: client, cache: snapshots),
             AgentServer(configuration: file.server, dependencies: dependencies),
             ExceptionExpiryService(client: client),
+            RolloutService(
+                round: RolloutRound(client: client, staleAfter: file.server.staleAfter, metrics: metrics),
+                interval: .seconds(file.rollout.intervalSeconds)),
         ]
         if let port = file.server.metricsPort {
             services.append(MetricsEndpoint(host: file.server.metricsHost, port: port, registry: registry))
@@ -61,7 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let exceptions = file.exceptions, let delivery = exceptions.delivery {
             let notifier = ExceptionNotifier(
                 client: client, smtp: delivery.smtp, from: delivery.from, approverGroup: exceptions.approverGroup)
-            services.append(ExceptionMailService(notifier: notifier))
+            services.append(MailOutboxService(notifier: notifier))
+        }
+        if let delivery = file.rollout.delivery {
+            services.append(
+                MailOutboxService(notifier: RolloutNotifier(client: client, smtp: delivery.smtp, from: delivery.from)))
         }
         if let scim = file.scim {
             services.append(ScimServer(configuration: scim, client: client))

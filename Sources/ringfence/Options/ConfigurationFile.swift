@@ -11,7 +11,7 @@ import RingfenceStore
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory", "retention", "server", "reports", "scim", "exceptions"]
+    static let sections = ["database", "directory", "retention", "server", "reports", "scim", "exceptions", "rollout"]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
@@ -25,6 +25,8 @@ struct ConfigurationFile {
     var scim: ScimServer.Configuration?
     /// Exception approvers and mail (`exceptions:`).
     var exceptions: ExceptionsSection.Settings?
+    /// The rollout service's round interval and mail (`rollout:`); defaults when absent.
+    var rollout = RolloutSection.Settings()
 
     /// Reads and validates a file; environment variables override what it says.
     static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws
@@ -67,6 +69,9 @@ struct ConfigurationFile {
         if let reports = document.sections["reports"] { result.reports = ReportsSection.read(reports) }
         if let scim = document.sections["scim"] { result.scim = ScimSection.read(scim) }
         if let exceptions = document.sections["exceptions"] { result.exceptions = ExceptionsSection.read(exceptions) }
+        if let rollout = document.sections["rollout"], let settings = RolloutSection.read(rollout) {
+            result.rollout = settings
+        }
         try document.check()
         return result
     }

@@ -14,13 +14,21 @@ struct SimulatedHost: Sendable {
     let users: [String]
     var hostID = ""
     var apiKey = ""
+    /// Machine ids and event ids start with it (`sim`), so several simulations can share a server.
+    var prefix = "sim"
+    /// Claude Code's hook is reported missing on every n-th host (0: never).
+    var hookMissingEvery = 7
+    /// The verdicts of the events, when chosen; nil: the built-in mix of shapes.
+    var mix: EventMix?
+    /// Events occur within this many seconds before the moment they are sent for.
+    var spread = 3_600
 
     init(index: Int, users: [String]) {
         self.index = index
         self.users = users
     }
 
-    var machineID: String { "sim-\(index)" }
+    var machineID: String { "\(prefix)-\(index)" }
     var metadata: Metadata { ["authorization": "Bearer \(apiKey)"] }
 
     /// Every call has a deadline, as a real agent's would: a call the server never
@@ -58,7 +66,7 @@ struct SimulatedHost: Sendable {
         var claude = Ringfence_V1_AgentInstall()
         claude.kind = "claude-code"
         claude.version = "2.0.\(index % 3)"
-        claude.hookState = index % 7 == 0 ? .missing : .installed
+        claude.hookState = hookMissingEvery > 0 && index % hookMissingEvery == 0 ? .missing : .installed
         claude.hookVersion = "1.4.0"
         var cursor = Ringfence_V1_AgentInstall()
         cursor.kind = "cursor"
@@ -97,13 +105,14 @@ struct SimulatedHost: Sendable {
     /// a sequence number, so running the same simulation again stores nothing new.
     func reportEvents(
         _ client: Client, count: Int, batchSize: Int, firstSequence: Int = 0, etag: String = "", at: Date,
-        idPrefix: String = "sim"
+        idPrefix: String? = nil
     )
         async throws -> Ringfence_V1_ReportEventsResponse
     {
         let hostID = self.hostID
         let users = self.users
         let index = self.index
+        let (mix, spread, idPrefix) = (self.mix, self.spread, idPrefix ?? prefix)
         return try await client.reportEvents(metadata: metadata, options: Self.options) { writer in
             var sequence = firstSequence
             while sequence < firstSequence + count {
@@ -111,7 +120,9 @@ struct SimulatedHost: Sendable {
                 batch.hostID = hostID
                 let end = min(firstSequence + count, sequence + batchSize)
                 batch.events = (sequence..<end).map {
-                    Self.event(host: index, sequence: $0, users: users, etag: etag, at: at, idPrefix: idPrefix)
+                    Self.event(
+                        host: index, sequence: $0, users: users, etag: etag, at: at, idPrefix: idPrefix, mix: mix,
+                        spread: spread)
                 }
                 try await writer.write(batch)
                 sequence = end
@@ -132,13 +143,17 @@ struct SimulatedHost: Sendable {
             ("risky_shell", "", "", .pass, .off),
         ]
 
-    static func event(host: Int, sequence: Int, users: [String], etag: String, at: Date, idPrefix: String = "sim")
+    static func event(
+        host: Int, sequence: Int, users: [String], etag: String, at: Date, idPrefix: String = "sim",
+        mix: EventMix? = nil, spread: Int = 3_600
+    )
         -> Ringfence_V1_AuditEvent
     {
-        let shape = shapes[(host &* 31 &+ sequence) % shapes.count]
+        let shape = mix?.shape(sequence: sequence) ?? shapes[(host &* 31 &+ sequence) % shapes.count]
         var event = Ringfence_V1_AuditEvent()
         event.eventID = "\(idPrefix)-\(host)-\(sequence)"
-        event.occurredAt = Google_Protobuf_Timestamp(date: at.addingTimeInterval(-Double(sequence % 3_600)))
+        event.occurredAt = Google_Protobuf_Timestamp(
+            date: at.addingTimeInterval(-Double(sequence % max(1, spread))))
         event.user = users.isEmpty ? "unknown" : users[sequence % users.count]
         event.agentKind = "claude-code"
         event.agentVersion = "2.0.\(host % 3)"

@@ -187,6 +187,56 @@ struct PolicyFilesTests {
         #expect(problems.contains { $0.hasPrefix("floors.yaml:7") && $0.contains("'huge'") })
     }
 
+    @Test("a rollout plan: gates, the hold, steps with their own gates; every mistake at its line")
+    func rolloutPlan() throws {
+        let text = """
+            rollout:
+              gates: { windowDays: 7, connectedMembers: 0.9, hookedHosts: 0.95, blockCandidatesPerPersonDay: 2 }
+              hold: { watchHours: 48, rise: 4, minimumBlocks: 20 }
+              steps:
+                - { group: web, ring: 3, after: 2027-01-11T09:00:00Z }
+                - group: web
+                  ring: 4
+                  gates: { ruleNoiseShare: 0.1, openExceptions: 0 }
+            """
+        let plan = try #require(try PolicyFiles.parse([("rollout.yaml", text)], now: Date()).bundle.rollout)
+        #expect(
+            plan.gates
+                == .init(windowDays: 7, connectedMembers: 0.9, hookedHosts: 0.95, blockCandidatesPerPersonDay: 2))
+        #expect(plan.hold == .init(watchHours: 48, rise: 4, minimumBlocks: 20, level: .warn))
+        #expect(
+            plan.steps == [
+                .init(group: "web", ring: .target, after: ISO8601DateFormatter().date(from: "2027-01-11T09:00:00Z")),
+                .init(group: "web", ring: .enforce, gates: .init(ruleNoiseShare: 0.1, openExceptions: 0)),
+            ])
+        #expect(plan.gates(of: plan.steps[1]).hookedHosts == 0.95)
+        let bad = """
+            rollout:
+              gates: { hookedHosts: 1.5, colour: blue }
+              hold: { level: block }
+              steps:
+                - { group: web, ring: 1 }
+                - { ring: 3 }
+                - { group: web, ring: 3, after: tomorrow }
+                - { group: api, ring: 3 }
+                - { group: API, ring: 3 }
+            ---
+            rollout:
+              steps: []
+            """
+        let problems = errors([("rollout.yaml", bad)])
+        #expect(problems.count == 8, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:2") && $0.contains("out of range") })
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:2") && $0.contains("colour") })
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:3") && $0.contains("observe or warn") })
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:5") && $0.contains("ring 2, 3 or 4") })
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:6") && $0.contains("'group'") })
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:7") && $0.contains("timestamp") })
+        #expect(problems.contains { $0.hasPrefix("rollout.yaml:2") && $0.contains("has the step API → ring 3 twice") })
+        #expect(
+            problems.contains { $0.hasPrefix("rollout.yaml:12") && $0.contains("already defined at rollout.yaml:2") })
+    }
+
     @Test("typos in keys are errors with a suggestion")
     func unknownKey() {
         let assignments = """

@@ -60,4 +60,41 @@ struct ReportHTMLTests {
         let data = ReportData.csv(report)
         #expect(data.contains("unrecognized_input"))
     }
+
+    @Test("the rollout's events and the holds in force: a list in every form; a sentence when there are none")
+    func rollout() throws {
+        var report = Self.report(group: "web", example: "x")
+        #expect(
+            try ReportMarkdown.render(report).contains(
+                "The rollout did nothing for the group this week and no rule is held."))
+        let at = Date(timeIntervalSince1970: 1_794_900_000)
+        report.rollout = [
+            RolloutEvent(id: 1, at: at, kind: .promoted, group: "web", ring: .enforce, actor: "ringfence", detail: ""),
+            RolloutEvent(
+                id: 2, at: at.addingTimeInterval(60), kind: .ruleHeld, group: "web", ring: .enforce, pack: "secrets",
+                rule: "SP-1", holdID: "hold-web-secrets-sp-1", actor: "ringfence", detail: "40 blocks <spike>"),
+        ]
+        report.holds = [
+            RuleAdjustment(
+                id: "hold-web-secrets-sp-1", kind: .hold, pack: "secrets", rule: "SP-1", level: .warn, group: "web",
+                validFrom: at.addingTimeInterval(60), actor: "ringfence", reason: "40 blocks <spike>")
+        ]
+        let markdown = try ReportMarkdown.render(report)
+        #expect(markdown.contains("- 2026-11-17T07:20:00Z: promoted web to ring 4"), "\(markdown)")
+        #expect(
+            markdown.contains(
+                "- 2026-11-17T07:21:00Z: held secrets/SP-1 for web after its promotion (hold-web-secrets-sp-1)"))
+        #expect(
+            markdown.contains(
+                "- Held: secrets/SP-1 stays at warn (hold-web-secrets-sp-1, since 2026-11-17T07:21:00Z): 40 blocks <spike>"
+            ))
+        let html = try ReportHTML.render(report)
+        #expect(
+            html.contains(
+                "<li>Held: secrets/SP-1 stays at warn (hold-web-secrets-sp-1, since 2026-11-17T07:21:00Z): 40 blocks &lt;spike&gt;</li>"
+            ))
+        let data = ReportData.csv(report)
+        #expect(data.contains("rollout,promoted,2026-11-17T07:20:00Z,promoted web to ring 4"))
+        #expect(data.contains("hold,secrets/SP-1,warn,hold-web-secrets-sp-1"))
+    }
 }

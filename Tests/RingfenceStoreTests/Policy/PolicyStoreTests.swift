@@ -125,6 +125,42 @@ struct PolicyStoreTests {
         }
     }
 
+    @Test(
+        "promotions and the rollout plan are stored; publishes and rollbacks keep the promotions, the mapping table has them"
+    )
+    func promotionsAndPlan() async throws {
+        try await TestServers.withMigratedDatabase { client, _ in
+            let store = PolicyStore(client: client)
+            var bundle = Self.first
+            bundle.ringMappings = [RingMapping(group: "web", ring: .audit, priority: 5)]
+            bundle.rollout = RolloutPlan(
+                gates: .init(hookedHosts: 0.9), hold: .init(), steps: [.init(group: "web", ring: .target)])
+            let r1 = try await store.publish(bundle, actor: "alice", expectedCurrent: nil)
+            #expect(try await store.bundle(revision: r1).rollout == bundle.rollout)
+            let promotion = RingPromotion(group: "web", ring: .target, at: Date(timeIntervalSince1970: 1_800_000_000))
+            let (r2, _) = try await store.promote(actor: "ringfence", comment: "rollout: web → ring 3") { current in
+                (current + [promotion], ())
+            }
+            #expect(try await store.bundle(revision: r2).promotions == [promotion])
+            #expect(try await store.bundle(revision: r2).ringMappings == bundle.ringMappings)
+            var rings: [String] = []
+            for try await (group, ring) in try await client.query("SELECT group_ref, ring FROM ring_mappings")
+                .decode((String, Int).self)
+            {
+                rings.append("\(group) \(ring)")
+            }
+            #expect(rings == ["web 3"])
+            var next = bundle
+            next.rollout = nil
+            let r3 = try await store.publish(next, actor: "bob", expectedCurrent: r2)
+            #expect(try await store.bundle(revision: r3).promotions == [promotion])
+            #expect(try await store.bundle(revision: r3).rollout == nil)
+            let r4 = try await store.rollback(to: r1, actor: "bob", expectedCurrent: r3)
+            #expect(try await store.bundle(revision: r4).promotions == [promotion])
+            #expect(try await store.bundle(revision: r4).rollout == bundle.rollout)
+        }
+    }
+
     @Test("history has one row per added, changed and removed assignment, and cannot be altered")
     func history() async throws {
         try await TestServers.withMigratedDatabase { client, _ in

@@ -48,7 +48,7 @@ struct ConfigurationFileTests {
     func unknown() {
         #expect(
             Self.problems("databse:\n  url: postgres://a@b/c\n") == [
-                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions)"
+                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions, rollout)"
             ])
         #expect(
             Self.problems("database:\n  uri: postgres://a@b/c\n") == [
@@ -131,6 +131,28 @@ struct ConfigurationFileTests {
             Self.problems("exceptions:\n  approvers: secops\n  mail: { from: nobody }\n") == [
                 "ringfence.yaml:2 exceptions.approvers: unknown key 'approvers' (allowed: approverGroup, mail)",
                 "ringfence.yaml:3 exceptions.mail.from: 'nobody' is not a plain local@domain address",
+            ])
+    }
+
+    @Test(
+        "rollout: round interval (or RINGFENCE_ROLLOUT_INTERVAL) and mail; defaults without the section; mistakes located"
+    )
+    func rollout() throws {
+        #expect(try ConfigurationFile.parse("", file: "f", environment: [:]).rollout.intervalSeconds == 300)
+        let file = try ConfigurationFile.parse(
+            """
+            rollout:
+              intervalSeconds: 60
+              mail: { smtp: "127.0.0.1:2525", from: ringfence@example.com }
+            """, file: "f", environment: [:])
+        #expect(file.rollout.intervalSeconds == 60 && file.rollout.delivery?.smtp.port == 2525)
+        let overridden = try ConfigurationFile.parse(
+            "rollout: { intervalSeconds: 60 }", file: "f", environment: ["RINGFENCE_ROLLOUT_INTERVAL": "1"])
+        #expect(overridden.rollout.intervalSeconds == 1 && overridden.rollout.delivery == nil)
+        #expect(
+            Self.problems("rollout:\n  intervalSeconds: 0\n  every: 5\n") == [
+                "ringfence.yaml:2 rollout.intervalSeconds: 0 is out of range 1...86400",
+                "ringfence.yaml:3 rollout.every: unknown key 'every' (allowed: intervalSeconds, mail)",
             ])
     }
 
