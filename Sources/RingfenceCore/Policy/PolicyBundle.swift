@@ -45,6 +45,15 @@ public struct PolicyBundle: Sendable, Hashable {
         self.repositories = repositories
     }
 
+    /// This bundle with the exceptions, holds and promotions of `current`: what publishing
+    /// it writes, since publishes keep those (``PolicyDiff`` of `apply` and `rollback`).
+    public func keepingAdjustments(of current: PolicyBundle?) -> PolicyBundle {
+        var kept = self
+        kept.adjustments = current?.adjustments ?? []
+        kept.promotions = current?.promotions ?? []
+        return kept
+    }
+
     /// The ring mappings in force: the files' with the promotions laid over.
     public var effectiveRingMappings: [RingMapping] { RingPromotion.apply(promotions, to: ringMappings) }
 

@@ -1,9 +1,11 @@
 /// What publishing a bundle would change against the current one, for `ringfence apply`,
-/// `ringfence rollback` and review. Pure.
+/// `ringfence rollback`, `ringfence history` and review. Pure.
 ///
 /// Compares what decides: assignments, the pack version each assignment resolves to (a
 /// `latest` reference moves when versions come or go, with the assignment unchanged),
-/// the pack versions in the bundle both ways, and the mappings. Pack versions that were
+/// the pack versions in the bundle both ways, the mappings, repositories, MCP servers,
+/// floors, the rollout plan, exceptions, holds and promotions; changed entities are shown
+/// field by field (``ReadableFields``). Pack versions that were
 /// published before (a return after a rollback) are told apart from new ones.
 public struct PolicyDiff: Sendable, Equatable {
     /// Assignment ids added, changed and removed.
@@ -21,8 +23,13 @@ public struct PolicyDiff: Sendable, Equatable {
     public var returningPackVersions: [String] = []
     /// Pack versions in the current bundle but not the new one.
     public var removedPackVersions: [String] = []
+    /// Changed assignments' fields, `name: before → after` (``ReadableFields``), by id.
+    public var changedFields: [String: [String]] = [:]
     /// Whether ring or role mappings differ.
     public var mappingsChanged = false
+    /// The mapping changes in words: `+ ring mapping web → ring 3 (priority 10)`,
+    /// `~ ring mapping web: ring 2 → 3`, `- role mapping g → admin`.
+    public var mappingLines: [String] = []
     /// Repository entries (`match → trust`) added and removed; order counts (first match
     /// wins), so a moved entry shows as removed and added.
     public var repositoriesAdded: [String] = []
@@ -33,8 +40,15 @@ public struct PolicyDiff: Sendable, Equatable {
     /// Floors of the whole policy added and removed, in words.
     public var floorsAdded: [String] = []
     public var floorsRemoved: [String] = []
-    /// Whether the rollout plan differs.
+    /// Whether the rollout plan differs, and how (`name: before → after`).
     public var rolloutChanged = false
+    public var rolloutChanges: [String] = []
+    /// Exceptions and holds added and removed, in words.
+    public var adjustmentsAdded: [String] = []
+    public var adjustmentsRemoved: [String] = []
+    /// Promotions added and removed (`web → ring 4`).
+    public var promotionsAdded: [String] = []
+    public var promotionsRemoved: [String] = []
 
     /// Compares a new bundle with the current one (nil = nothing published yet).
     /// - Parameter published: every `pack@version` ever published (empty: treat every
@@ -46,6 +60,9 @@ public struct PolicyDiff: Sendable, Equatable {
         added = after.keys.filter { before[$0] == nil }.sorted()
         removed = before.keys.filter { after[$0] == nil }.sorted()
         changed = after.keys.filter { before[$0] != nil && before[$0] != after[$0] }.sorted()
+        for id in changed {
+            changedFields[id] = ReadableFields.changes(ReadableFields.of(before[id]!), ReadableFields.of(after[id]!))
+        }
         if let current {
             repointed = after.values.filter { before[$0.id] == $0 }.sorted { $0.id < $1.id }.compactMap { assignment in
                 guard let pack = assignment.pack else { return nil }
@@ -77,7 +94,47 @@ public struct PolicyDiff: Sendable, Equatable {
         let newFloors = Set(next.floors.map(Self.describe))
         floorsAdded = newFloors.subtracting(oldFloors).sorted()
         floorsRemoved = oldFloors.subtracting(newFloors).sorted()
+        mappingLines = Self.mappingLines(current, next)
         rolloutChanged = current?.rollout != next.rollout
+        if rolloutChanged {
+            rolloutChanges = ReadableFields.changes(
+                ReadableFields.of(current?.rollout), ReadableFields.of(next.rollout))
+        }
+        let oldAdjustments = Set((current?.adjustments ?? []).map(ReadableFields.describe))
+        let newAdjustments = Set(next.adjustments.map(ReadableFields.describe))
+        adjustmentsAdded = newAdjustments.subtracting(oldAdjustments).sorted()
+        adjustmentsRemoved = oldAdjustments.subtracting(newAdjustments).sorted()
+        func promotion(_ promotion: RingPromotion) -> String { "\(promotion.group) → ring \(promotion.ring.number)" }
+        let oldPromotions = Set((current?.promotions ?? []).map(promotion))
+        let newPromotions = Set(next.promotions.map(promotion))
+        promotionsAdded = newPromotions.subtracting(oldPromotions).sorted()
+        promotionsRemoved = oldPromotions.subtracting(newPromotions).sorted()
+    }
+
+    /// Ring mappings by group (case-insensitive) and role mappings, in words.
+    static func mappingLines(_ current: PolicyBundle?, _ next: PolicyBundle) -> [String] {
+        var lines: [String] = []
+        let old = Dictionary(
+            (current?.ringMappings ?? []).map { ($0.group.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(
+            next.ringMappings.map { ($0.group.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        for key in Set(old.keys).union(new.keys).sorted() {
+            switch (old[key], new[key]) {
+            case (nil, let added?): lines.append("+ " + ReadableFields.describe(added))
+            case (let removed?, nil): lines.append("- " + ReadableFields.describe(removed))
+            case (let before?, let after?) where before != after:
+                lines += ReadableFields.changes(
+                    [("ring", "\(before.ring.number)"), ("priority", "\(before.priority)")],
+                    [("ring", "\(after.ring.number)"), ("priority", "\(after.priority)")]
+                ).map { "~ ring mapping \(after.group): \($0)" }
+            default: break
+            }
+        }
+        let oldRoles = Set((current?.roleMappings ?? []).map { "role mapping \($0.group) → \($0.role)" })
+        let newRoles = Set(next.roleMappings.map { "role mapping \($0.group) → \($0.role)" })
+        lines += newRoles.subtracting(oldRoles).sorted().map { "+ \($0)" }
+        lines += oldRoles.subtracting(newRoles).sorted().map { "- \($0)" }
+        return lines
     }
 
     static func describe(_ floor: RiskFloor) -> String {
@@ -101,19 +158,28 @@ public struct PolicyDiff: Sendable, Equatable {
             && returningPackVersions.isEmpty && removedPackVersions.isEmpty && !mappingsChanged
             && repositoriesAdded.isEmpty && repositoriesRemoved.isEmpty && mcpServersAdded.isEmpty
             && mcpServersRemoved.isEmpty && floorsAdded.isEmpty && floorsRemoved.isEmpty && !rolloutChanged
+            && adjustmentsAdded.isEmpty
+            && adjustmentsRemoved.isEmpty && promotionsAdded.isEmpty && promotionsRemoved.isEmpty
     }
 
     /// The diff as lines for people.
     public var lines: [String] {
-        added.map { "+ assignment \($0)" } + changed.map { "~ assignment \($0)" } + removed.map { "- assignment \($0)" }
+        added.map { "+ assignment \($0)" }
+            + changed.flatMap { id in
+                let fields = changedFields[id] ?? []
+                return fields.isEmpty ? ["~ assignment \(id)"] : fields.map { "~ assignment \(id): \($0)" }
+            } + removed.map { "- assignment \($0)" }
             + repointed.map { "~ assignment \($0)" }
             + newPackVersions.map { "+ pack version \($0)" }
             + returningPackVersions.map { "+ pack version \($0) (published before; back in force)" }
             + removedPackVersions.map { "- pack version \($0)" }
-            + (mappingsChanged ? ["~ ring/role mappings"] : [])
+            + (mappingsChanged && mappingLines.isEmpty ? ["~ ring/role mappings (order)"] : mappingLines)
             + repositoriesRemoved.map { "- \($0)" } + repositoriesAdded.map { "+ \($0)" }
             + mcpServersRemoved.map { "- \($0)" } + mcpServersAdded.map { "+ \($0)" }
             + floorsRemoved.map { "- \($0)" } + floorsAdded.map { "+ \($0)" }
-            + (rolloutChanged ? ["~ rollout plan"] : [])
+            + (rolloutChanged
+                ? (rolloutChanges.isEmpty ? ["~ rollout plan"] : rolloutChanges.map { "~ rollout plan: \($0)" }) : [])
+            + adjustmentsRemoved.map { "- \($0)" } + adjustmentsAdded.map { "+ \($0)" }
+            + promotionsRemoved.map { "- promotion \($0)" } + promotionsAdded.map { "+ promotion \($0)" }
     }
 }

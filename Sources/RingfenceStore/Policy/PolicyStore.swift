@@ -102,16 +102,41 @@ public struct PolicyStore: Sendable {
         return nil
     }
 
+    /// The newest `limit` revisions, each with what it changed against the one before
+    /// (``PolicyDiff``; the first against nothing) — the policy part of `ringfence history`.
+    public func changes(limit: Int = 50) async throws -> [(revision: Revision, diff: PolicyDiff)] {
+        var outlines: [Int64: PolicyBundle] = [:]
+        func outline(_ number: Int64) async throws -> PolicyBundle {
+            if let known = outlines[number] { return known }
+            let loaded = try await bundle(revision: number, rules: false)
+            outlines[number] = loaded
+            return loaded
+        }
+        var result: [(revision: Revision, diff: PolicyDiff)] = []
+        for revision in try await revisions(limit: limit) {
+            let previous = revision.number > 1 ? try await outline(revision.number - 1) : nil
+            result.append((revision, PolicyDiff(from: previous, to: try await outline(revision.number))))
+        }
+        return result
+    }
+
     /// The bundle of a revision.
     public func bundle(revision: Int64) async throws -> PolicyBundle {
+        try await bundle(revision: revision, rules: true)
+    }
+
+    /// The bundle of a revision; without `rules`, its pack versions are names and numbers
+    /// only (one query instead of one per pack: enough for diffs).
+    func bundle(revision: Int64, rules: Bool) async throws -> PolicyBundle {
         let rows = try await client.query(
             "SELECT state::text FROM policy_revisions WHERE revision = \(revision)", logger: logger)
         var text: String?
         for try await value in rows.decode(String.self) { text = value }
         guard let text else { throw PolicyStoreError.unknownRevision(revision) }
         let state = try JSONDecoder().decode(State.self, from: Data(text.utf8))
-        var packs: [PackVersion] = []
-        for reference in state.packs {
+        var packs: [PackVersion] =
+            rules ? [] : state.packs.map { PackVersion(pack: $0.pack, version: $0.version, rules: []) }
+        for reference in state.packs where rules {
             let packRows = try await client.query(
                 "SELECT rules::text FROM pack_versions WHERE pack = \(reference.pack) AND version = \(reference.version)",
                 logger: logger)
@@ -294,12 +319,16 @@ public struct PolicyStore: Sendable {
         return (revision, result)
     }
 
-    /// Publishes a new revision equal to an old one.
+    /// Publishes a new revision equal to an old one (its exceptions, holds and promotions
+    /// kept from the current one, as every publish does). The comment is `rollback to
+    /// revision N`, followed by `comment` when given.
     @discardableResult
-    public func rollback(to revision: Int64, actor: String, expectedCurrent: Int64?) async throws -> Int64 {
+    public func rollback(to revision: Int64, actor: String, comment: String? = nil, expectedCurrent: Int64?)
+        async throws -> Int64
+    {
         let bundle = try await bundle(revision: revision)
         return try await publish(
-            bundle, actor: actor, comment: "rollback to revision \(revision)",
+            bundle, actor: actor, comment: "rollback to revision \(revision)" + (comment.map { ": \($0)" } ?? ""),
             expectedCurrent: expectedCurrent, rolledBackFrom: revision)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresNIO
 import RingfenceCore
 import RingfenceFiles
 import RingfenceStore
@@ -50,22 +51,15 @@ struct ApplyCommand: AsyncParsableCommand {
             let current = try await store.currentRevision()
             var currentBundle: PolicyBundle?
             if let current { currentBundle = try await store.bundle(revision: current.number) }
-            let diff = PolicyDiff(
-                from: currentBundle, to: policy.bundle, published: try await store.publishedPackVersions())
+            let next = policy.bundle.keepingAdjustments(of: currentBundle)
+            let diff = PolicyDiff(from: currentBundle, to: next, published: try await store.publishedPackVersions())
             guard !diff.isEmpty else {
                 print("nothing to publish: \(directory) equals revision \(current?.number ?? 0)")
                 return
             }
             print("changes against revision \(current.map { String($0.number) } ?? "none"):")
             for line in diff.lines { print("  \(line)") }
-            let since = Date().addingTimeInterval(-7 * 86_400)
-            let population = PopulationStore(client: client)
-            let impact = ImpactPreview(
-                population: try await population.population(since: since, at: Date()),
-                events: try await population.recentEvents(since: since, at: Date()),
-                current: try currentBundle.map { try PolicySnapshot(bundle: $0) },
-                next: try PolicySnapshot(bundle: policy.bundle))
-            for line in impact.lines() { print(line) }
+            try await printImpact(of: next, against: currentBundle, client: client)
             if previewOnly {
                 print("preview only: nothing was published")
                 return
@@ -101,45 +95,87 @@ struct RevisionsCommand: AsyncParsableCommand {
     }
 }
 
-/// `ringfence history`: assignment changes and what the rollout did (promotions, steps
-/// held, rules held and released), newest first.
+/// `ringfence history`: every policy revision with what it changed (assignments field by
+/// field, mappings, packs, repositories, MCP servers, floors, the rollout plan, exceptions,
+/// holds, promotions), and what the rollout did, newest first; or one assignment's changes.
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Show assignment changes and rollout events (append-only), newest first.")
+        abstract:
+            "Show every policy change with actor, comment, before and after, and the rollout's events, newest first.")
 
-    @Option(help: "Only this assignment (rollout events are left out).") var assignment: String?
-    @Option(help: "How many.") var limit = 200
+    @Option(help: "Only this assignment's changes.") var assignment: String?
+    @Option(help: "How many revisions (or, with --assignment, changes).") var limit = 50
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let assignment = assignment
-        let limit = limit
-        let (entries, rollout) = try await withPostgres(try database.configuration()) { client in
+        let (assignment, limit) = (assignment, limit)
+        if let assignment {
+            let entries = try await withPostgres(try database.configuration()) { client in
+                try await PolicyStore(client: client).history(assignment: assignment, limit: limit)
+            }
+            if entries.isEmpty { print("no history for assignment \(assignment)") }
+            for entry in entries { for line in Self.lines(entry) { print(line) } }
+            return
+        }
+        let (changes, events) = try await withPostgres(try database.configuration()) { client in
             (
-                try await PolicyStore(client: client).history(assignment: assignment, limit: limit),
-                assignment == nil ? try await RolloutStore(client: client).events(limit: limit) : []
+                try await PolicyStore(client: client).changes(limit: limit),
+                try await RolloutStore(client: client).events(limit: limit)
             )
         }
-        let lines =
-            entries.map { entry in
-                (
-                    entry.at,
-                    "revision \(entry.revision)  \(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.change) \(entry.assignment)"
-                )
+        if changes.isEmpty && events.isEmpty { print("no history") }
+        for line in Self.timeline(changes: changes, events: events) { print(line) }
+    }
+
+    /// Revisions with their changes and the rollout events that made them, and the rollout
+    /// events that published nothing, newest first.
+    static func timeline(changes: [(revision: PolicyStore.Revision, diff: PolicyDiff)], events: [RolloutEvent])
+        -> [String]
+    {
+        let shown = Set(changes.map(\.revision.number))
+        var entries: [(at: Date, lines: [String])] = []
+        for (revision, diff) in changes {
+            var header =
+                "revision \(revision.number)  \(revision.createdAt.formatted(.iso8601))  \(revision.createdBy)"
+            if let comment = revision.comment { header += "  \"\(comment)\"" }
+            let made = events.filter { $0.revision == revision.number }.map { "  rollout: \($0.headline)" }
+            let lines = diff.isEmpty ? ["  (no change)"] : diff.lines.map { "  " + $0 }
+            entries.append((revision.createdAt, [header] + lines + made))
+        }
+        for event in events where event.revision.map({ !shown.contains($0) }) ?? true {
+            let revision = event.revision.map { "revision \($0)  " } ?? ""
+            entries.append(
+                (event.at, ["\(revision)\(event.at.formatted(.iso8601))  \(event.actor)  rollout: \(event.headline)"]))
+        }
+        return entries.sorted { $0.at > $1.at }.flatMap(\.lines)
+    }
+
+    /// One assignment change: added or removed with its fields, changed field by field.
+    static func lines(_ entry: PolicyStore.HistoryEntry) -> [String] {
+        let head =
+            "revision \(entry.revision)  \(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.change) \(entry.assignment)"
+        func fields(_ json: String?) -> [(String, String)]? {
+            guard let json, let assignment = try? JSONDecoder().decode(Assignment.self, from: Data(json.utf8)) else {
+                return nil
             }
-            + rollout.map { event in
-                (
-                    event.at,
-                    "revision \(event.revision.map(String.init) ?? "-")  \(event.at.formatted(.iso8601))  \(event.actor)  rollout: \(event.headline)"
-                )
-            }
-        if lines.isEmpty { print("no history") }
-        for (_, line) in lines.sorted(by: { $0.0 > $1.0 }).prefix(limit) { print(line) }
+            return ReadableFields.of(assignment)
+        }
+        switch (fields(entry.before), fields(entry.after)) {
+        case (let before?, let after?):
+            return [head] + ReadableFields.changes(before, after).map { "  \($0)" }
+        case (nil, let after?):
+            return [head] + after.map { "  \($0.0): \($0.1)" }
+        case (let before?, nil):
+            return [head] + before.map { "  was \($0.0): \($0.1)" }
+        case (nil, nil):
+            return [head]
+        }
     }
 }
 
-/// `ringfence rollback --to REV`: publishes a new revision equal to an old one.
+/// `ringfence rollback --to REV`: publishes a new revision equal to an old one, after the
+/// same diff and impact preview as `apply`.
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
@@ -147,27 +183,46 @@ struct RollbackCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The revision to return to.") var to: Int64
+    @Option(help: "Why, recorded with the revision after 'rollback to revision N: '.") var comment: String?
     @Flag(help: "Roll back without asking.") var yes = false
+    @Flag(help: "Show the diff and the impact on last week's users, hosts, repositories and events; publish nothing.")
+    var preview = false
     @OptionGroup var actor: ActorOption
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let target = to
-        let actor = actor.name
-        let yes = yes
+        let (target, actor, comment, yes, previewOnly) = (to, actor.name, comment, yes, preview)
         try await withPostgres(try database.configuration()) { client in
             let store = PolicyStore(client: client)
             guard let current = try await store.currentRevision() else {
                 throw ValidationError("no policy published yet")
             }
-            let diff = PolicyDiff(
-                from: try await store.bundle(revision: current.number), to: try await store.bundle(revision: target),
-                published: try await store.publishedPackVersions())
+            let currentBundle = try await store.bundle(revision: current.number)
+            let next = try await store.bundle(revision: target).keepingAdjustments(of: currentBundle)
+            let diff = PolicyDiff(from: currentBundle, to: next, published: try await store.publishedPackVersions())
             print("rolling back from revision \(current.number) to the content of revision \(target):")
             for line in diff.isEmpty ? ["(no difference)"] : diff.lines { print("  \(line)") }
+            try await printImpact(of: next, against: currentBundle, client: client)
+            if previewOnly {
+                print("preview only: nothing was published")
+                return
+            }
             try confirm("Publish revision \(current.number + 1) equal to revision \(target)?", yes: yes)
-            let revision = try await store.rollback(to: target, actor: actor, expectedCurrent: current.number)
+            let revision = try await store.rollback(
+                to: target, actor: actor, comment: comment, expectedCurrent: current.number)
             print("published revision \(revision) (rollback to \(target))")
         }
     }
+}
+
+/// The impact preview of `apply` and `rollback` (docs/operations.md, "The impact preview"):
+/// last week's population and events under the current policy and under `next`.
+func printImpact(of next: PolicyBundle, against current: PolicyBundle?, client: PostgresClient) async throws {
+    let since = Date().addingTimeInterval(-7 * 86_400)
+    let population = PopulationStore(client: client)
+    let impact = ImpactPreview(
+        population: try await population.population(since: since, at: Date()),
+        events: try await population.recentEvents(since: since, at: Date()),
+        current: try current.map { try PolicySnapshot(bundle: $0) }, next: try PolicySnapshot(bundle: next))
+    for line in impact.lines() { print(line) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RingfenceCore
@@ -21,7 +22,8 @@ struct PolicyDiffTests {
         let diff = PolicyDiff(from: current, to: next)
         #expect(
             diff.lines == [
-                "+ assignment c", "~ assignment a", "- assignment b", "+ pack version p@2", "~ ring/role mappings",
+                "+ assignment c", "~ assignment a: priority: 1 → 2", "- assignment b", "+ pack version p@2",
+                "+ ring mapping g → ring 2 (priority 0)",
             ])
         #expect(PolicyDiff(from: next, to: next).isEmpty)
         #expect(PolicyDiff(from: nil, to: current).added == ["a", "b"])
@@ -85,5 +87,50 @@ struct PolicyDiffTests {
             PolicyDiff(from: first, to: next).lines == [
                 "- mcpServers db (npx db-mcp)", "+ mcpServers db (https://db.example.com/mcp)",
             ])
+    }
+
+    @Test("changes read field by field: assignments, mappings, the rollout plan, exceptions, holds and promotions")
+    func readable() {
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        let before = PolicyBundle(
+            packs: [pack],
+            assignments: [
+                Assignment(
+                    id: "a", pack: "p", priority: 1, selector: Selector(groups: ["g"]), overrides: [.riskyShell: .warn])
+            ],
+            ringMappings: [
+                RingMapping(group: "g", ring: .audit, priority: 5), RingMapping(group: "old", ring: .audit),
+            ],
+            roleMappings: [RoleMapping(group: "admins", role: "admin")],
+            rollout: RolloutPlan(gates: .init(hookedHosts: 0.9), steps: [.init(group: "g", ring: .target)]))
+        var after = before
+        after.assignments[0].priority = 5
+        after.assignments[0].selector.groups = ["g", "h"]
+        after.assignments[0].overrides = [.riskyShell: .block, .mcpTool: .observe]
+        after.assignments[0].description = "wider"
+        after.ringMappings = [RingMapping(group: "G", ring: .target, priority: 5)]
+        after.roleMappings = []
+        after.rollout?.gates.hookedHosts = 0.95
+        after.adjustments = [
+            RuleAdjustment(
+                id: "hold-g-p-r", kind: .hold, pack: "p", rule: "R", level: .warn, group: "g", validFrom: at,
+                actor: "ringfence")
+        ]
+        after.promotions = [RingPromotion(group: "g", ring: .target, at: at)]
+        #expect(
+            PolicyDiff(from: before, to: after).lines == [
+                "~ assignment a: priority: 1 → 5",
+                "~ assignment a: selector.groups: [g] → [g, h]",
+                "~ assignment a: overrides.risky_shell: warn → block",
+                "~ assignment a: overrides.mcp_tool: (none) → observe",
+                "~ assignment a: description: (none) → \"wider\"",
+                "~ ring mapping G: ring: 2 → 3",
+                "- ring mapping old → ring 2 (priority 0)",
+                "- role mapping admins → admin",
+                "~ rollout plan: gates.hookedHosts: 0.9 → 0.95",
+                "+ hold hold-g-p-r: p/R at most warn for the members of g (by ringfence)",
+                "+ promotion g → ring 3",
+            ])
+        #expect(PolicyDiff(from: after, to: before).lines.contains("- promotion g → ring 3"))
     }
 }

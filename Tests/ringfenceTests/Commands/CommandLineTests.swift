@@ -114,4 +114,68 @@ struct CommandLineTests {
             #expect(!preview.contains("+ pack version shell-baseline@2\n"), "\(preview)")
         }
     }
+
+    @Test(
+        "history shows every revision with actor, comment and each change before → after; rollback takes a comment and previews its impact",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    func completeHistory() async throws {
+        try await TestServers.withMigratedDatabase { _, database in
+            let ringfence = try RingfenceExecutable(environment: [
+                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database), "USER": "ivy",
+            ])
+            let examples = TestServers.repositoryRoot.appendingPathComponent("examples/policy")
+            let second = FileManager.default.temporaryDirectory.appendingPathComponent("rf-policy-\(UUID().uuidString)")
+            try FileManager.default.copyItem(at: examples, to: second)
+            defer { try? FileManager.default.removeItem(at: second) }
+            // A mapping moved and an assignment's priority and groups changed.
+            let mappings = second.appendingPathComponent("mappings.yaml")
+            try String(contentsOf: mappings, encoding: .utf8)
+                .replacingOccurrences(
+                    of: "{ group: engineering, ring: 2, priority: 10 }",
+                    with: "{ group: engineering, ring: 3, priority: 10 }"
+                )
+                .write(to: mappings, atomically: true, encoding: .utf8)
+            let assignments = second.appendingPathComponent("assignments.yaml")
+            let edited = try String(contentsOf: assignments, encoding: .utf8)
+                .replacingOccurrences(
+                    of: "    priority: 500\n    selector:\n      groups: [payments-eng]",
+                    with: "    priority: 550\n    selector:\n      groups: [payments-eng, payments-oncall]")
+            #expect(edited.contains("priority: 550"), "the example's payments-production-shell assignment moved")
+            try edited.write(to: assignments, atomically: true, encoding: .utf8)
+
+            try ringfence.run(["apply", "-f", examples.path, "--yes", "--comment", "baseline"])
+            try ringfence.run(["apply", "-f", second.path, "--yes", "--comment", "engineering to ring 3"])
+            let history = try ringfence.run(["history"])
+            #expect(
+                history.contains(
+                    """
+                    ivy  "engineering to ring 3"
+                      ~ assignment payments-production-shell: priority: 500 → 550
+                      ~ assignment payments-production-shell: selector.groups: [payments-eng] → [payments-eng, payments-oncall]
+                      ~ ring mapping engineering: ring: 2 → 3
+                    """), "\(history)")
+            #expect(history.contains("ivy  \"baseline\"\n  + assignment baseline-secrets"), "\(history)")
+            let one = try ringfence.run(["history", "--assignment", "payments-production-shell"])
+            #expect(
+                one.contains(
+                    "changed payments-production-shell\n  priority: 500 → 550\n  selector.groups: [payments-eng] → [payments-eng, payments-oncall]"
+                ), "\(one)")
+            #expect(
+                one.contains(
+                    "added payments-production-shell\n  pack: shell-baseline\n  version: latest\n  priority: 500"),
+                "\(one)")
+
+            let preview = try ringfence.run(["rollback", "--to", "1", "--preview"])
+            #expect(preview.contains("~ ring mapping engineering: ring: 3 → 2"), "\(preview)")
+            #expect(preview.contains("impact on "), "\(preview)")
+            #expect(preview.hasSuffix("preview only: nothing was published\n"), "\(preview)")
+            try ringfence.run(["rollback", "--to", "1", "--yes", "--comment", "ring 3 was too early"])
+            let latest = try ringfence.run(["history", "--limit", "1"])
+            #expect(
+                latest.contains(
+                    "ivy  \"rollback to revision 1: ring 3 was too early\"\n  ~ assignment payments-production-shell: priority: 550 → 500"
+                ),
+                "\(latest)")
+        }
+    }
 }

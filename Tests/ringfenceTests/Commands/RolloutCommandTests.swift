@@ -188,12 +188,21 @@ struct RolloutCommandTests {
                     try await Self.events(client).contains("rule-held web")
                 }
                 #expect(try await Self.level(of: "SP-1", for: "w1", in: "web", client: client) == .warn)
+                // History: each revision with its actor, comment and change, the rollout's events with them.
                 let history = try ringfence.run(["history"])
                 #expect(
                     history.contains(
-                        "ringfence  rollout: held secrets-baseline/SP-1 for web after its promotion (\(holdID))"),
-                    "\(history)")
-                #expect(history.contains("ringfence  rollout: promoted web to ring 4"), "\(history)")
+                        """
+                          + hold \(holdID): secrets-baseline/SP-1 at most warn for the members of web (by ringfence)
+                          rollout: held secrets-baseline/SP-1 for web after its promotion (\(holdID))
+                        """), "\(history)")
+                #expect(
+                    history.contains(
+                        """
+                        ringfence  "rollout: web → ring 4, every gate held"
+                          + promotion web → ring 4
+                          rollout: promoted web to ring 4
+                        """), "\(history)")
                 #expect(
                     history.contains("rollout: held mobile at the step to ring 3: hookedHosts failed"), "\(history)")
                 let rolloutHistory = try ringfence.run(["rollout", "history", "--group", "web"])
@@ -234,8 +243,14 @@ struct RolloutCommandTests {
                 #expect(try await Self.level(of: "SP-1", for: "w1", in: "web", client: client) == .block)
                 #expect(try ringfence.run(["rollout", "run"]).contains("nothing to do"))
                 #expect(try await Self.events(client).last == "released web")
+                let afterRelease = try ringfence.run(["history", "--limit", "1"])
                 #expect(
-                    try ringfence.run(["history"]).contains("tess  rollout: released secrets-baseline/SP-1 for web"))
+                    afterRelease.contains(
+                        """
+                        tess  "SP-1 tuned"
+                          - hold \(holdID): secrets-baseline/SP-1 at most warn for the members of web (by ringfence)
+                          rollout: released secrets-baseline/SP-1 for web (\(holdID))
+                        """), "\(afterRelease)")
                 let again = try ringfence.run(["rollout", "release", holdID], input: Data())
                 #expect(again.status == 1 && again.stderr.contains("no hold \(holdID) is in force"), "\(again)")
 
@@ -248,7 +263,14 @@ struct RolloutCommandTests {
                 #expect(
                     try ringfence.run(["rollout", "demote", "web", "--comment", "too early"]).hasPrefix("demoted web"))
                 #expect(try await Self.level(of: "SP-1", for: "w1", in: "web", client: client) == .observe)
-                #expect(try ringfence.run(["history"]).contains("tess  rollout: undid the promotion of web to ring 4"))
+                let afterDemotion = try ringfence.run(["history", "--limit", "1"])
+                #expect(
+                    afterDemotion.contains(
+                        """
+                        tess  "too early"
+                          - promotion web → ring 4
+                          rollout: undid the promotion of web to ring 4
+                        """), "\(afterDemotion)")
             }
         }
     }
