@@ -256,6 +256,7 @@ let package = Package(
                 "RingfenceCore",
                 "RingfenceFiles",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -337,6 +338,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "RingfenceCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "RingfenceStore", "RingfenceTestSupport",
             ],
             swiftSettings: strictSwift6

@@ -29,6 +29,7 @@ struct Ringfence: AsyncParsableCommand {
             ScimCommand.self,
             ExceptionsCommand.self,
             RolloutCommand.self,
+            EventsCommand.self,
             FleetCommand.self,
             HostsCommand.self,
             AgentSimCommand.self,

@@ -17,6 +17,9 @@ public struct PolicySigner: Sendable {
         return PolicySigner(key: try Curve25519.Signing.PrivateKey(rawRepresentation: raw))
     }
 
+    /// The private key, for what else the servers sign (event seals).
+    public var signingKey: Curve25519.Signing.PrivateKey { key }
+
     /// The public key hosts verify with (32 bytes, raw).
     public var publicKey: [UInt8] { Array(key.publicKey.rawRepresentation) }
 

@@ -53,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             PolicyWatcherService(client: client, cache: snapshots),
             AgentServer(configuration: file.server, dependencies: dependencies),
             ExceptionExpiryService(client: client),
+            EventSealService(client: client, signer: signer),
             RolloutService(
                 round: RolloutRound(client: client, staleAfter: file.server.staleAfter, metrics: metrics),
                 interval: .seconds(file.rollout.intervalSeconds)),

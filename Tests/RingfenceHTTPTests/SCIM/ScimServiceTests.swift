@@ -28,13 +28,26 @@ struct ScimServiceTests {
             let router = ScimServer.router(client: client, configuration: configuration, logger: Logger(label: "test"))
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { http in
-                try await body(Requester(http: http, token: token.text), client, fleet)
+                // Our own client: HummingbirdTesting's gives each request 20 s, a wall-clock
+                // budget that pipelined requests on two busy cores ran out of; this one only
+                // guards against hangs.
+                let port = try #require(http.port)
+                let tester = TestClient(
+                    host: "localhost", port: port, configuration: .init(timeout: HangGuard.timeout))
+                tester.connect()
+                do {
+                    try await body(Requester(http: tester, token: token.text), client, fleet)
+                    try await tester.shutdown()
+                } catch {
+                    try await tester.shutdown()
+                    throw error
+                }
             }
         }
     }
 
     struct Requester: Sendable {
-        let http: any TestClientProtocol
+        let http: TestClient
         let token: String
 
         /// Sends a request (a token unless `token` says otherwise); returns status and JSON.
@@ -45,12 +58,13 @@ struct ScimServiceTests {
             var headers: HTTPFields = [.contentType: "application/scim+json"]
             headers[.authorization] = "Bearer \(token ?? self.token)"
             let payload = bytes ?? body.map { Array($0.utf8) }
-            return try await http.execute(
-                uri: path, method: method, headers: headers, body: payload.map { ByteBuffer(bytes: $0) }
-            ) { response in
-                let data = Array(response.body.readableBytesView)
-                return (Int(response.status.code), data.isEmpty ? nil : try? ScimJSON.parse(data))
-            }
+            headers[.connection] = "keep-alive"
+            let response = try await http.execute(
+                TestClient.Request(
+                    path, method: method, authority: "localhost", headers: headers,
+                    body: payload.map { ByteBuffer(bytes: $0) }))
+            let data = Array(response.body?.readableBytesView ?? ByteBuffer().readableBytesView)
+            return (Int(response.head.status.code), data.isEmpty ? nil : try? ScimJSON.parse(data))
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import PostgresNIO
+import RingfenceCore
 import RingfenceStore
 import RingfenceTestSupport
 import Testing
@@ -176,6 +178,34 @@ struct CommandLineTests {
                     "ivy  \"rollback to revision 1: ring 3 was too early\"\n  ~ assignment payments-production-shell: priority: 550 → 500"
                 ),
                 "\(latest)")
+        }
+    }
+
+    @Test(
+        "events seal, then events verify: intact exits 0; an event changed behind the server's back exits 1 and is named",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    func sealAndVerify() async throws {
+        try await TestServers.withMigratedDatabase { client, database in
+            let ringfence = try RingfenceExecutable(environment: [
+                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database)
+            ])
+            let host = UUID()
+            let yesterday = Date().addingTimeInterval(-86_400)
+            _ = try await EventStore(client: client).store(
+                ["e1", "e2"].map {
+                    AuditEventRecord(
+                        hostID: host, eventID: $0, occurredAt: yesterday, user: "alice", agentKind: "claude-code",
+                        surface: .riskyShell, verdict: .pass, appliedLevel: .off, uncappedLevel: .off)
+                })
+            #expect(try ringfence.run(["events", "seal"]) == "sealed 1 host-day(s)\n")
+            let intact = try ringfence.run(["events", "verify"])
+            #expect(intact.contains("host \(host.uuidString.lowercased())  seal v1: intact"), "\(intact)")
+            #expect(intact.hasSuffix("1 seal(s) checked, 0 not holding\n"))
+            try await client.query("UPDATE audit_events SET verdict = 'block' WHERE event_id = 'e2'")
+            let changed = try ringfence.run(["events", "verify", "--host", host.uuidString], input: Data())
+            #expect(changed.status == 1, "\(changed)")
+            #expect(
+                changed.stdout.contains("seal v1: CHANGED: as many events as sealed, but not the same"), "\(changed)")
         }
     }
 }
