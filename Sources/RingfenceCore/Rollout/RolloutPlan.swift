@@ -2,7 +2,7 @@ import Foundation
 
 /// A rollout plan (`rollout:` in the policy directory, docs/operations.md): which group
 /// moves to which ring from when, under which gates, and how the service watches a group
-/// after it moved. Part of a policy revision; `RolloutService` carries it out.
+/// after it moved. Part of a policy revision; `ringfence serve` carries it out (`RolloutRound`).
 public struct RolloutPlan: Sendable, Hashable, Codable {
     /// The gates every step must pass unless the step says otherwise.
     public var gates: RolloutGates.Thresholds

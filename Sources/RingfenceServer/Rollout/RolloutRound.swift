@@ -8,7 +8,7 @@ import RingfenceStore
 /// decided (``RolloutDecision``) and acted on — a due step whose gates hold is promoted,
 /// one whose gates fail is held (recorded once per set of failing gates) — then every
 /// promotion still being watched is checked for rules to hold (``AutomaticHold``).
-/// `RolloutService` runs it in `serve`; `ringfence rollout run` runs it once.
+/// `PeriodicService.rollout` runs it in `serve`; `ringfence rollout run` runs it once.
 public struct RolloutRound: Sendable {
     let client: PostgresClient
     let staleAfter: TimeInterval

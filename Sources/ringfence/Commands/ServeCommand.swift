@@ -52,11 +52,11 @@ struct ServeCommand: AsyncParsableCommand {
             client,
             PolicyWatcherService(client: client, cache: snapshots),
             AgentServer(configuration: file.server, dependencies: dependencies),
-            ExceptionExpiryService(client: client),
-            EventSealService(client: client, signer: signer),
-            RolloutService(
-                round: RolloutRound(client: client, staleAfter: file.server.staleAfter, metrics: metrics),
-                interval: .seconds(file.rollout.intervalSeconds)),
+            PeriodicService.exceptionExpiry(client: client),
+            PeriodicService.eventSeals(client: client, signer: signer),
+            PeriodicService.rollout(
+                RolloutRound(client: client, staleAfter: file.server.staleAfter, metrics: metrics),
+                every: .seconds(file.rollout.intervalSeconds)),
         ]
         if let port = file.server.metricsPort {
             services.append(MetricsEndpoint(host: file.server.metricsHost, port: port, registry: registry))
