@@ -31,6 +31,63 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
     public var rollout: [RolloutEvent]?
     /// The group's rule holds in force at the end of the week (nil in older reports).
     public var holds: [RuleAdjustment]?
+    /// Who and which hosts the figures are about (nil in older reports).
+    public var names: Names?
+    /// The revisions in force during the week with who published them and why (nil in
+    /// older reports).
+    public var revisionNotes: [RevisionNote]?
+
+    /// The people and hosts behind the coverage figures, all of them (pages show the
+    /// first few; CSV and JSON have every one).
+    public struct Names: Sendable, Codable, Equatable {
+        /// Members no host reported, sorted.
+        public var missingMembers: [String]
+        /// The members' hosts without a heartbeat within the stale threshold (never
+        /// reported first, then oldest first).
+        public var staleHosts: [HostNote]
+        /// The members' hosts whose managed files drifted.
+        public var driftedHosts: [HostNote]
+        /// Members with at least one event this week.
+        public var activeMembers: Int
+
+        public init(missingMembers: [String], staleHosts: [HostNote], driftedHosts: [HostNote], activeMembers: Int) {
+            self.missingMembers = missingMembers
+            self.staleHosts = staleHosts
+            self.driftedHosts = driftedHosts
+            self.activeMembers = activeMembers
+        }
+    }
+
+    /// A host named in a report.
+    public struct HostNote: Sendable, Codable, Equatable {
+        public var hostname: String
+        /// The users it reported.
+        public var users: [String]
+        /// Its last heartbeat (nil: never).
+        public var lastHeartbeat: Date?
+        /// Drifted files (`agent/file`), for drifted hosts.
+        public var files: [String]
+
+        public init(hostname: String, users: [String], lastHeartbeat: Date?, files: [String] = []) {
+            self.hostname = hostname
+            self.users = users
+            self.lastHeartbeat = lastHeartbeat
+            self.files = files
+        }
+    }
+
+    /// A revision in force during the week.
+    public struct RevisionNote: Sendable, Codable, Equatable {
+        public var revision: Int64
+        public var by: String
+        public var comment: String?
+
+        public init(revision: Int64, by: String, comment: String?) {
+            self.revision = revision
+            self.by = by
+            self.comment = comment
+        }
+    }
 
     public init(
         week: String, group: String, ring: Int, asOf: Date, coverage: Coverage, previousCoverage: CoverageHeadline?,
@@ -144,6 +201,9 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
         public var shareOfMembers: Double
         /// One event's summary, as an example.
         public var example: String
+        /// The rule's description in its pack (nil in older reports, or when the rule is
+        /// no longer in the policy).
+        public var description: String?
 
         public init(
             pack: String, ruleID: String, surface: String, candidates: Int, usersHit: Int, shareOfMembers: Double,

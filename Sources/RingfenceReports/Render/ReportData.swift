@@ -43,11 +43,29 @@ public enum ReportData {
         for rule in report.noisyRules {
             add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "candidates", "\(rule.candidates)")
             add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "users_hit", "\(rule.usersHit)")
+            if let description = rule.description {
+                add("noisy_rule", "\(rule.pack)/\(rule.ruleID)", "description", description)
+            }
         }
         for input in report.unrecognizedInputs ?? [] {
             let name = "\(input.agent) \(input.agentVersion.isEmpty ? "" : input.agentVersion + " ")\(input.name)"
             add("unrecognized_input", name, "events", "\(input.events)")
             add("unrecognized_input", name, "users", "\(input.sources)")
+        }
+        if let names = report.names {
+            add("people", "active_members", "", "\(names.activeMembers)")
+            for member in names.missingMembers { add("missing_member", member, "", "") }
+            for host in names.staleHosts {
+                add(
+                    "stale_host", host.hostname, host.users.joined(separator: " "),
+                    host.lastHeartbeat?.formatted(.iso8601) ?? "never")
+            }
+            for host in names.driftedHosts {
+                add("drifted_host", host.hostname, host.users.joined(separator: " "), host.files.joined(separator: " "))
+            }
+        }
+        for note in report.revisionNotes ?? [] {
+            add("revision", "\(note.revision)", note.by, note.comment ?? "")
         }
         for event in report.rollout ?? [] {
             add("rollout", event.kind.rawValue, event.at.formatted(.iso8601), event.headline)

@@ -56,6 +56,16 @@ public enum ReportHTML {
         <table><tr><th>agent</th><th class="n">installs</th></tr>{{#agents}}<tr><td>{{name}}</td><td class="n">{{value}}</td></tr>{{/agents}}</table>
         <table><tr><th>MCP server</th><th class="n">hosts</th></tr>{{#mcp}}<tr><td>{{name}}</td><td class="n">{{value}}</td></tr>{{/mcp}}</table>
         </div>
+        {{#hasNames}}
+        <h3>Who</h3>
+        <p>{{active}}. Members with no host: {{missingNames}}.</p>
+        <ul>
+        {{#staleHosts}}<li>Stale: {{.}}</li>
+        {{/staleHosts}}
+        {{#driftedHosts}}<li>Drifted: {{.}}</li>
+        {{/driftedHosts}}
+        </ul>
+        {{/hasNames}}
 
         <h2>Audit volume</h2>
         {{{volumeChart}}}
@@ -71,7 +81,7 @@ public enum ReportHTML {
         {{#hasRules}}
         <table>
         <tr><th>rule</th><th>surface</th><th class="n">candidates</th><th class="n">members hit</th><th>example</th></tr>
-        {{#rules}}<tr><td>{{rule}}</td><td>{{surface}}</td><td class="n">{{candidates}}</td><td class="n">{{users}}</td><td>{{example}}</td></tr>
+        {{#rules}}<tr><td>{{rule}}{{#hasDescription}}<br><small>{{description}}</small>{{/hasDescription}}</td><td>{{surface}}</td><td class="n">{{candidates}}</td><td class="n">{{users}}</td><td>{{example}}</td></tr>
         {{/rules}}
         </table>
         {{/hasRules}}

@@ -55,6 +55,20 @@ public enum ReportMarkdown {
         {{/mcp}}
 
         MCP server configurations: {{{mcpApproval}}}.
+        {{#hasNames}}
+
+        ### Who
+
+        {{{active}}}.
+
+        Members with no host: {{{missingNames}}}.
+        {{#staleHosts}}
+        - Stale: {{{.}}}
+        {{/staleHosts}}
+        {{#driftedHosts}}
+        - Drifted: {{{.}}}
+        {{/driftedHosts}}
+        {{/hasNames}}
 
         ## Audit volume
 
@@ -76,7 +90,7 @@ public enum ReportMarkdown {
         | rule | surface | candidates | members hit | example |
         |---|---|---|---|---|
         {{#rules}}
-        | {{{rule}}} | {{{surface}}} | {{{candidates}}} | {{{users}}} | {{{exampleMarkdown}}} |
+        | {{{rule}}}{{{descriptionMarkdown}}} | {{{surface}}} | {{{candidates}}} | {{{users}}} | {{{exampleMarkdown}}} |
         {{/rules}}
         {{/hasRules}}
 

@@ -15,6 +15,10 @@ struct ReportView {
     }
     struct RuleRow {
         var rule: String
+        /// The rule's description, empty when none.
+        var description: String
+        var hasDescription: Bool
+        var descriptionMarkdown: String
         var surface: String
         var candidates: String
         var users: String
@@ -64,6 +68,12 @@ struct ReportView {
     var holds: [String]
     var hasRollout: Bool
     var revisions: String
+    /// Names behind the coverage, the first ``shown`` of each list, and what was left out.
+    var missingNames: String
+    var staleHosts: [String]
+    var driftedHosts: [String]
+    var active: String
+    var hasNames: Bool
     var volumeChart: String
     var coverageChart: String
     var trendChart: String
@@ -116,7 +126,10 @@ struct ReportView {
         }
         rules = report.noisyRules.map { rule in
             RuleRow(
-                rule: "\(rule.pack)/\(rule.ruleID)", surface: rule.surface, candidates: "\(rule.candidates)",
+                rule: "\(rule.pack)/\(rule.ruleID)", description: rule.description ?? "",
+                hasDescription: rule.description != nil,
+                descriptionMarkdown: rule.description.map { " — " + Self.markdownCell($0) } ?? "",
+                surface: rule.surface, candidates: "\(rule.candidates)",
                 users: "\(rule.usersHit) (\(String(format: "%.0f %%", rule.shareOfMembers * 100)))",
                 example: rule.example, exampleMarkdown: Self.markdownCell(rule.example))
         }
@@ -148,11 +161,46 @@ struct ReportView {
             "\(hold.pack)/\(hold.rule) stays at \(hold.level.rawValue) (\(hold.id), since \((hold.validFrom ?? report.asOf).formatted(.iso8601))): \(hold.reason)"
         }
         hasRollout = !rollout.isEmpty || !holds.isEmpty
-        revisions = report.revisions.isEmpty ? "none" : report.revisions.map { "\($0)" }.joined(separator: ", ")
+        let names = report.names
+        missingNames = Self.list((names?.missingMembers ?? []), none: "none")
+        staleHosts = Self.first(
+            (names?.staleHosts ?? []).map { host in
+                "\(host.hostname) (\(host.users.joined(separator: ", "))): "
+                    + (host.lastHeartbeat.map { "last heartbeat \($0.formatted(.iso8601))" } ?? "never reported")
+            })
+        driftedHosts = Self.first(
+            (names?.driftedHosts ?? []).map { host in
+                "\(host.hostname) (\(host.users.joined(separator: ", "))): \(host.files.joined(separator: ", "))"
+            })
+        active = names.map { "\($0.activeMembers) of \(report.coverage.members) members had events this week" } ?? ""
+        hasNames = names != nil
+        if let notes = report.revisionNotes, !notes.isEmpty {
+            revisions = notes.map { note in
+                "\(note.revision) (\(note.by)" + (note.comment.map { ": \($0)" } ?? "") + ")"
+            }.joined(separator: "; ")
+        } else {
+            revisions = report.revisions.isEmpty ? "none" : report.revisions.map { "\($0)" }.joined(separator: ", ")
+        }
         volumeChart = ReportCharts.stackedBars(report.volume)
         coverageChart = ReportCharts.coverageDonut(report.coverage)
         trendChart = ReportCharts.trend(
             current: report.volume.total, previous: report.previousVolume?.total, week: report.week)
+    }
+
+    /// How many names a page shows per list; CSV and JSON have all.
+    static let shown = 10
+
+    /// The first ``shown`` entries, then how many more there are.
+    static func first(_ lines: [String]) -> [String] {
+        lines.count <= shown
+            ? lines : Array(lines.prefix(shown)) + ["… and \(lines.count - shown) more (CSV and JSON list all)"]
+    }
+
+    /// Names in one line: the first ``shown``, then how many more.
+    static func list(_ names: [String], none: String) -> String {
+        if names.isEmpty { return none }
+        let head = names.prefix(shown).joined(separator: ", ")
+        return names.count <= shown ? head : head + " and \(names.count - shown) more (CSV and JSON list all)"
     }
 
     /// Text for a Markdown table cell: `|` escaped, line breaks as spaces.

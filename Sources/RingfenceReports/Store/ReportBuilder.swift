@@ -45,7 +45,7 @@ public struct ReportBuilder: Sendable {
         let members = try await Self.members(of: groups, queries: queries)
         let moment = min(week.end, now)
         // Whole seconds, so the JSON (ISO 8601) carries it exactly.
-        let asOf = Date(timeIntervalSince1970: moment.timeIntervalSince1970.rounded(.down))
+        let asOf = moment.wholeSeconds
         let snapshot = try await Self.policy(at: moment, client: client)
         if snapshot == nil { return groups.map { ($0, .failure(BuildError.noPolicy(week.description))) } }
         // One group: only its members' events; several: one pass over everyone's.
@@ -54,6 +54,7 @@ public struct ReportBuilder: Sendable {
         let previous = try await queries.aggregates(
             from: week.previous.start, until: week.previous.end, users: users, matches: false)
         let revisions = try await queries.revisions(from: week.start, until: week.end)
+        let notes = try await queries.revisionNotes(from: week.start, until: week.end)
         var reports: [(String, Result<GroupWeekReport, BuildError>)] = []
         for group in groups {
             guard let people = members[group] else {
@@ -68,7 +69,24 @@ public struct ReportBuilder: Sendable {
                 group: group, members: people, week: week, moment: moment, asOf: asOf, coverage: coverage,
                 previousCoverage: lastWeek,
                 current: current, previous: previous, snapshot: snapshot!, revisions: revisions)
-            report.rollout = Array(rollout)
+            // Whole seconds, so the JSON (ISO 8601) carries every moment exactly.
+            report.rollout = rollout.map { event in
+                var event = event
+                event.at = event.at.wholeSeconds
+                return event
+            }
+            let names = try await queries.names(members: people, asOf: asOf, staleAfter: staleAfter)
+            func rounded(_ hosts: [GroupWeekReport.HostNote]) -> [GroupWeekReport.HostNote] {
+                hosts.map { host in
+                    var host = host
+                    host.lastHeartbeat = host.lastHeartbeat?.wholeSeconds
+                    return host
+                }
+            }
+            report.names = GroupWeekReport.Names(
+                missingMembers: names.missing, staleHosts: rounded(names.stale), driftedHosts: rounded(names.drifted),
+                activeMembers: people.filter { current.volume[$0] != nil }.count)
+            report.revisionNotes = notes
             report.holds = snapshot!.bundle.adjustments.filter {
                 $0.kind == .hold && $0.group?.lowercased() == group.lowercased() && $0.isValid(at: moment)
             }
@@ -88,11 +106,18 @@ public struct ReportBuilder: Sendable {
     ) -> GroupWeekReport {
         let ring = snapshot.resolve(DecisionContext(user: "", groups: [group], at: moment)).ring
         let previousVolume = previous.volume(of: members)
+        var noisyRules = current.noisyRules(of: members)
+        for index in noisyRules.indices {
+            let rule = noisyRules[index]
+            noisyRules[index].description =
+                snapshot.bundle.packs.filter { $0.pack == rule.pack }
+                .max { $0.version < $1.version }?.rules.first { $0.id == rule.ruleID }?.description.nonEmpty
+        }
         return GroupWeekReport(
             week: week.description, group: group, ring: ring.number, asOf: asOf, coverage: coverage,
             previousCoverage: previousCoverage,
             volume: current.volume(of: members), previousVolume: previousVolume.total == 0 ? nil : previousVolume,
-            noisyRules: current.noisyRules(of: members),
+            noisyRules: noisyRules,
             nextRing: NextRingImpact.summarize(events: current.matches(of: members), ring: ring, snapshot: snapshot),
             revisions: revisions, unrecognizedInputs: current.unrecognizedInputs(of: members))
     }
@@ -124,4 +149,14 @@ public struct ReportBuilder: Sendable {
         guard let revision = try await store.revision(at: moment) else { return nil }
         return try await store.snapshot(revision: revision)
     }
+}
+
+extension String {
+    /// Nil for an empty text.
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Date {
+    /// The moment without its fraction of a second.
+    fileprivate var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
 }

@@ -97,6 +97,61 @@ public struct ReportQueries: Sendable {
         return coverage
     }
 
+    /// The names behind `members`' coverage as of `asOf`: members no host reported, the
+    /// members' hosts without a fresh heartbeat, and those with drifted files.
+    public func names(members: [String], asOf: Date, staleAfter: TimeInterval) async throws -> (
+        missing: [String], stale: [GroupWeekReport.HostNote], drifted: [GroupWeekReport.HostNote]
+    ) {
+        let fresh = asOf.addingTimeInterval(-staleAfter)
+        let missing = try await client.query(
+            """
+            SELECT m.name FROM unnest(\(members)::text[]) m(name)
+            WHERE NOT EXISTS (SELECT 1 FROM hosts h, unnest(h.users) x WHERE h.retired_at IS NULL AND lower(x) = m.name)
+            ORDER BY 1
+            """, logger: logger
+        ).decode(String.self).collect()
+        var stale: [GroupWeekReport.HostNote] = []
+        var drifted: [GroupWeekReport.HostNote] = []
+        let rows = try await client.query(
+            """
+            SELECT h.hostname, h.users, h.last_heartbeat_at, h.drifted_files,
+                   h.last_heartbeat_at IS NULL OR h.last_heartbeat_at < \(fresh)
+            FROM hosts h
+            WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
+              AND (h.last_heartbeat_at IS NULL OR h.last_heartbeat_at < \(fresh) OR cardinality(h.drifted_files) > 0)
+            ORDER BY h.last_heartbeat_at NULLS FIRST, h.hostname
+            """, logger: logger)
+        for try await (hostname, users, last, files, isStale) in rows.decode(
+            (String, [String], Date?, [String], Bool).self)
+        {
+            let note = GroupWeekReport.HostNote(hostname: hostname, users: users, lastHeartbeat: last)
+            if isStale { stale.append(note) }
+            if !files.isEmpty {
+                var withFiles = note
+                withFiles.files = files.sorted()
+                drifted.append(withFiles)
+            }
+        }
+        return (missing, stale, drifted.sorted { $0.hostname < $1.hostname })
+    }
+
+    /// The revisions in force at some moment of [`from`, `until`), oldest first, with who
+    /// published them and their comments.
+    public func revisionNotes(from: Date, until: Date) async throws -> [GroupWeekReport.RevisionNote] {
+        let rows = try await client.query(
+            """
+            SELECT revision, created_by, comment FROM policy_revisions
+            WHERE revision >= coalesce((SELECT max(revision) FROM policy_revisions WHERE created_at <= \(from)), 0)
+              AND created_at < \(until)
+            ORDER BY 1
+            """, logger: logger)
+        var notes: [GroupWeekReport.RevisionNote] = []
+        for try await (revision, by, comment) in rows.decode((Int64, String, String?).self) {
+            notes.append(.init(revision: revision, by: by, comment: comment))
+        }
+        return notes
+    }
+
     /// The events of [`from`, `until`) aggregated per user: volume by surface and verdict,
     /// rule candidates with the smallest summary as example, and (with `matches`) rule
     /// matches grouped by context. `users` (lower-cased) restricts it; nil takes everyone,

@@ -97,4 +97,47 @@ struct ReportHTMLTests {
         #expect(data.contains("rollout,promoted,2026-11-17T07:20:00Z,promoted web to ring 4"))
         #expect(data.contains("hold,secrets/SP-1,warn,hold-web-secrets-sp-1"))
     }
+
+    @Test(
+        "names behind the figures: the first ten in the page with how many more, all in the CSV; rule descriptions and revision comments"
+    )
+    func names() throws {
+        var report = Self.report(group: "web", example: "x")
+        report.noisyRules[0].description = "Wipes <the> disk"
+        report.names = GroupWeekReport.Names(
+            missingMembers: (1...12).map { "user\(String(format: "%02d", $0))" },
+            staleHosts: [
+                .init(hostname: "old-mac", users: ["ann"], lastHeartbeat: Date(timeIntervalSince1970: 1_794_900_000)),
+                .init(hostname: "never", users: ["ben"], lastHeartbeat: nil),
+            ],
+            driftedHosts: [
+                .init(hostname: "dev-1", users: ["cy"], lastHeartbeat: nil, files: ["claude-code/settings"])
+            ],
+            activeMembers: 3)
+        report.revisionNotes = [
+            .init(revision: 3, by: "ivy", comment: "engineering to ring 3"),
+            .init(revision: 4, by: "ringfence", comment: nil),
+        ]
+        let markdown = try ReportMarkdown.render(report)
+        #expect(markdown.contains("3 of 4 members had events this week."), "\(markdown)")
+        #expect(
+            markdown.contains(
+                "Members with no host: user01, user02, user03, user04, user05, user06, user07, user08, user09, user10 and 2 more (CSV and JSON list all)."
+            ))
+        #expect(markdown.contains("- Stale: old-mac (ann): last heartbeat 2026-11-17T07:20:00Z"))
+        #expect(markdown.contains("- Stale: never (ben): never reported"))
+        #expect(markdown.contains("- Drifted: dev-1 (cy): claude-code/settings"))
+        #expect(markdown.contains("| shell-baseline/RS-1 — Wipes <the> disk | risky_shell |"))
+        #expect(markdown.contains("3 (ivy: engineering to ring 3); 4 (ringfence)"))
+        let html = try ReportHTML.render(report)
+        #expect(html.contains("<td>shell-baseline/RS-1<br><small>Wipes &lt;the&gt; disk</small></td>"))
+        #expect(html.contains("<li>Stale: never (ben): never reported</li>"))
+        let csv = ReportData.csv(report)
+        #expect(csv.contains("missing_member,user12,,"))
+        #expect(csv.contains("stale_host,never,ben,never"))
+        #expect(csv.contains("drifted_host,dev-1,cy,claude-code/settings"))
+        #expect(csv.contains("noisy_rule,shell-baseline/RS-1,description,Wipes <the> disk"))
+        #expect(csv.contains("revision,3,ivy,engineering to ring 3"))
+        #expect(csv.contains("people,active_members,,3"))
+    }
 }

@@ -90,6 +90,15 @@ struct ReportBuilderTests {
                 report.coverage.hostsConnected == 1 && report.coverage.hostsStale == 1
                     && report.coverage.hostsSilent == 1)
             #expect(report.coverage.missingMembers == 1)
+            // The names behind them: carol has no host; bob's never-seen host first, then the stale one.
+            let names = try #require(report.names)
+            #expect(names.missingMembers == ["carol"])
+            #expect(names.staleHosts.map(\.hostname) == ["c.example.com", "b.example.com"])
+            #expect(names.staleHosts.first?.lastHeartbeat == nil && names.staleHosts.first?.users == ["bob", "dave"])
+            #expect(names.driftedHosts.map(\.files) == [["claude-code/managed-settings.json"]])
+            #expect(names.activeMembers == 2, "alice and bob sent events; carol did not")
+            #expect(report.revisionNotes == [.init(revision: 1, by: "test", comment: nil)])
+            #expect(report.noisyRules.first { $0.ruleID == "RS-1" }?.description?.isEmpty == false)
             #expect(report.coverage.hostsDrifted == 1)
             #expect(report.coverage.driftedFiles == ["claude-code/managed-settings.json": 1])
             #expect(
