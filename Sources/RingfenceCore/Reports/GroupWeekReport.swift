@@ -49,6 +49,9 @@ public struct GroupWeekReport: Sendable, Codable, Equatable {
         public var driftedHosts: [HostNote]
         /// Members with at least one event this week.
         public var activeMembers: Int
+        /// Members by the ring they are actually in (`1`…`4`), from all their groups'
+        /// mappings and promotions (a member's ring may differ from the group's).
+        public var memberRings: [String: Int] = [:]
 
         public init(missingMembers: [String], staleHosts: [HostNote], driftedHosts: [HostNote], activeMembers: Int) {
             self.missingMembers = missingMembers

@@ -21,6 +21,25 @@ public enum NextRingImpact {
         public var bySurface: [String: [String: Int]]
         /// The rule with the most newly blocked events (else newly warned), and its share of them.
         public var topRule: TopRule?
+        /// Everyone with a newly warned or blocked event, most first (then by name); nil in
+        /// reports recorded before names were kept.
+        public var affected: [AffectedPerson]? = nil
+
+        /// Creates a summary.
+        public init(
+            fromRing: Int, toRing: Int, newlyWarned: Int, newlyBlocked: Int, people: Int, repos: Int,
+            bySurface: [String: [String: Int]], topRule: TopRule?, affected: [AffectedPerson]? = nil
+        ) {
+            self.fromRing = fromRing
+            self.toRing = toRing
+            self.newlyWarned = newlyWarned
+            self.newlyBlocked = newlyBlocked
+            self.people = people
+            self.repos = repos
+            self.bySurface = bySurface
+            self.topRule = topRule
+            self.affected = affected
+        }
 
         /// The sentence managers read first.
         public func readiness(group: String) -> String {
@@ -34,6 +53,19 @@ public enum NextRingImpact {
                 text += ", \(Int((topRule.share * 100).rounded())) % in \(topRule.surface) rule \(topRule.ruleID)"
             }
             return text
+        }
+    }
+
+    /// A person the next ring would stop or warn, and how often.
+    public struct AffectedPerson: Sendable, Codable, Equatable {
+        public var user: String
+        public var newlyBlocked: Int
+        public var newlyWarned: Int
+
+        public init(user: String, newlyBlocked: Int, newlyWarned: Int) {
+            self.user = user
+            self.newlyBlocked = newlyBlocked
+            self.newlyWarned = newlyWarned
         }
     }
 
@@ -53,7 +85,7 @@ public enum NextRingImpact {
         var summary = Summary(
             fromRing: ring.number, toRing: next.number, newlyWarned: 0, newlyBlocked: 0, people: 0, repos: 0,
             bySurface: [:], topRule: nil)
-        var people = Set<String>()
+        var people: [String: (blocked: Int, warned: Int)] = [:]
         var repos = Set<String>()
         struct RuleKey: Hashable { var pack, rule, surface: String }
         var blockedByRule: [RuleKey: Int] = [:]
@@ -76,22 +108,30 @@ public enum NextRingImpact {
             }
             let level = levels[contextKey]?[event.pack + "\u{0}" + event.ruleID] ?? .off
             let key = RuleKey(pack: event.pack, rule: event.ruleID, surface: event.surface.rawValue)
+            let user = event.context.user.lowercased()
             switch level {
             case .block where event.verdict != .block:
+                people[user, default: (0, 0)].blocked += event.count
                 summary.newlyBlocked += event.count
                 summary.bySurface[event.surface.rawValue, default: [:]]["block", default: 0] += event.count
                 blockedByRule[key, default: 0] += event.count
             case .warn where event.verdict != .warn && event.verdict != .block:
+                people[user, default: (0, 0)].warned += event.count
                 summary.newlyWarned += event.count
                 summary.bySurface[event.surface.rawValue, default: [:]]["warn", default: 0] += event.count
                 warnedByRule[key, default: 0] += event.count
             default:
                 continue
             }
-            people.insert(event.context.user.lowercased())
             if let repo = event.context.repo { repos.insert(repo) }
         }
         summary.people = people.count
+        summary.affected = people.map {
+            AffectedPerson(user: $0.key, newlyBlocked: $0.value.blocked, newlyWarned: $0.value.warned)
+        }
+        .sorted {
+            ($0.newlyBlocked + $0.newlyWarned, $1.user) > ($1.newlyBlocked + $1.newlyWarned, $0.user)
+        }
         summary.repos = repos.count
         let (ranking, total) =
             summary.newlyBlocked > 0 ? (blockedByRule, summary.newlyBlocked) : (warnedByRule, summary.newlyWarned)

@@ -54,6 +54,9 @@ public enum ReportData {
         }
         if let names = report.names {
             add("people", "active_members", "", "\(names.activeMembers)")
+            for ring in names.memberRings.keys.sorted() {
+                add("member_ring", ring, "", "\(names.memberRings[ring] ?? 0)")
+            }
             for member in names.missingMembers { add("missing_member", member, "", "") }
             for host in names.staleHosts {
                 add(
@@ -79,6 +82,10 @@ public enum ReportData {
             add("next_ring", "newly_warned", "", "\(next.newlyWarned)")
             add("next_ring", "people", "", "\(next.people)")
             add("next_ring", "repos", "", "\(next.repos)")
+            for person in next.affected ?? [] {
+                add("next_ring_person", person.user, "newly_blocked", "\(person.newlyBlocked)")
+                add("next_ring_person", person.user, "newly_warned", "\(person.newlyWarned)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -58,13 +58,13 @@ public enum ReportHTML {
         </div>
         {{#hasNames}}
         <h3>Who</h3>
-        <p>{{active}}. Members with no host: {{missingNames}}.</p>
-        <ul>
+        <p>{{active}}. Members by the ring they are actually in: {{memberRings}}. Members with no host: {{missingNames}}.</p>
+        {{#hasHostNotes}}<ul>
         {{#staleHosts}}<li>Stale: {{.}}</li>
         {{/staleHosts}}
         {{#driftedHosts}}<li>Drifted: {{.}}</li>
         {{/driftedHosts}}
-        </ul>
+        </ul>{{/hasHostNotes}}
         {{/hasNames}}
 
         <h2>Audit volume</h2>
@@ -103,6 +103,10 @@ public enum ReportHTML {
         {{#impact}}<tr><th>{{name}}</th><td class="n">{{value}}</td></tr>
         {{/impact}}
         </table>
+        {{#hasAffected}}<ul>
+        {{#affected}}<li>Would affect {{.}}</li>
+        {{/affected}}
+        </ul>{{/hasAffected}}
 
         <h2>Rollout</h2>
         {{^hasRollout}}<p>The rollout did nothing for the group this week and no rule is held.</p>{{/hasRollout}}

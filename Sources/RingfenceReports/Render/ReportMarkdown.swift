@@ -59,7 +59,7 @@ public enum ReportMarkdown {
 
         ### Who
 
-        {{{active}}}.
+        {{{active}}}. Members by the ring they are actually in: {{{memberRings}}}.
 
         Members with no host: {{{missingNames}}}.
         {{#staleHosts}}
@@ -116,6 +116,9 @@ public enum ReportMarkdown {
         {{#impact}}
         - {{{name}}}: {{{value}}}
         {{/impact}}
+        {{#affected}}
+        - Would affect {{{.}}}
+        {{/affected}}
 
         ## Rollout
 

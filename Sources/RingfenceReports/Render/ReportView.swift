@@ -74,6 +74,12 @@ struct ReportView {
     var driftedHosts: [String]
     var active: String
     var hasNames: Bool
+    /// Members by their actual ring, in words.
+    var memberRings: String
+    /// The people the next ring would stop or warn, most first (the first ``shown``).
+    var affected: [String]
+    var hasAffected: Bool
+    var hasHostNotes: Bool
     var volumeChart: String
     var coverageChart: String
     var trendChart: String
@@ -174,6 +180,14 @@ struct ReportView {
             })
         active = names.map { "\($0.activeMembers) of \(report.coverage.members) members had events this week" } ?? ""
         hasNames = names != nil
+        memberRings = (names?.memberRings ?? [:]).sorted { $0.key < $1.key }.map { "ring \($0.key): \($0.value)" }
+            .joined(separator: ", ")
+        hasHostNotes = !staleHosts.isEmpty || !driftedHosts.isEmpty
+        affected = Self.first(
+            (report.nextRing?.affected ?? []).map { person in
+                "\(person.user): \(person.newlyBlocked) newly blocked, \(person.newlyWarned) newly warned"
+            })
+        hasAffected = !affected.isEmpty
         if let notes = report.revisionNotes, !notes.isEmpty {
             revisions = notes.map { note in
                 "\(note.revision) (\(note.by)" + (note.comment.map { ": \($0)" } ?? "") + ")"

@@ -86,6 +86,8 @@ public struct ReportBuilder: Sendable {
             report.names = GroupWeekReport.Names(
                 missingMembers: names.missing, staleHosts: rounded(names.stale), driftedHosts: rounded(names.drifted),
                 activeMembers: people.filter { current.volume[$0] != nil }.count)
+            report.names?.memberRings = Self.rings(
+                of: people, groups: try await queries.groups(of: people), snapshot: snapshot!, at: moment)
             report.revisionNotes = notes
             report.holds = snapshot!.bundle.adjustments.filter {
                 $0.kind == .hold && $0.group?.lowercased() == group.lowercased() && $0.isValid(at: moment)
@@ -120,6 +122,18 @@ public struct ReportBuilder: Sendable {
             noisyRules: noisyRules,
             nextRing: NextRingImpact.summarize(events: current.matches(of: members), ring: ring, snapshot: snapshot),
             revisions: revisions, unrecognizedInputs: current.unrecognizedInputs(of: members))
+    }
+
+    /// How many members are in each ring, resolved from all their groups at `moment`.
+    static func rings(of members: [String], groups: [String: [String]], snapshot: PolicySnapshot, at moment: Date)
+        -> [String: Int]
+    {
+        var counts: [String: Int] = [:]
+        for member in members {
+            let ring = snapshot.resolve(DecisionContext(user: member, groups: groups[member] ?? [], at: moment)).ring
+            counts["\(ring.number)", default: 0] += 1
+        }
+        return counts
     }
 
     /// Members of each group that exists in the directory.

@@ -135,6 +135,20 @@ public struct ReportQueries: Sendable {
         return (missing, stale, drifted.sorted { $0.hostname < $1.hostname })
     }
 
+    /// Each member's groups (nested included), by lower-cased user name.
+    public func groups(of members: [String]) async throws -> [String: [String]] {
+        let rows = try await client.query(
+            """
+            SELECT lower(u.username), g.name FROM effective_memberships e
+            JOIN directory_users u ON u.id = e.user_id AND u.deleted_at IS NULL
+            JOIN directory_groups g ON g.id = e.group_id AND g.deleted_at IS NULL
+            WHERE lower(u.username) = ANY(\(members))
+            """, logger: logger)
+        var groups: [String: [String]] = [:]
+        for try await (user, group) in rows.decode((String, String).self) { groups[user, default: []].append(group) }
+        return groups
+    }
+
     /// The revisions in force at some moment of [`from`, `until`), oldest first, with who
     /// published them and their comments.
     public func revisionNotes(from: Date, until: Date) async throws -> [GroupWeekReport.RevisionNote] {

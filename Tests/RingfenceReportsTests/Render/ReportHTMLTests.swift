@@ -114,12 +114,26 @@ struct ReportHTMLTests {
                 .init(hostname: "dev-1", users: ["cy"], lastHeartbeat: nil, files: ["claude-code/settings"])
             ],
             activeMembers: 3)
+        report.names?.memberRings = ["2": 3, "4": 1]
+        report.nextRing = NextRingImpact.Summary(
+            fromRing: 2, toRing: 3, newlyWarned: 1, newlyBlocked: 4, people: 2, repos: 1, bySurface: [:], topRule: nil,
+            affected: [
+                .init(user: "ann", newlyBlocked: 4, newlyWarned: 0),
+                .init(user: "ben", newlyBlocked: 0, newlyWarned: 1),
+            ])
         report.revisionNotes = [
             .init(revision: 3, by: "ivy", comment: "engineering to ring 3"),
             .init(revision: 4, by: "ringfence", comment: nil),
         ]
         let markdown = try ReportMarkdown.render(report)
-        #expect(markdown.contains("3 of 4 members had events this week."), "\(markdown)")
+        #expect(
+            markdown.contains(
+                "3 of 4 members had events this week. Members by the ring they are actually in: ring 2: 3, ring 4: 1."),
+            "\(markdown)")
+        #expect(
+            markdown.contains(
+                "- Would affect ann: 4 newly blocked, 0 newly warned\n- Would affect ben: 0 newly blocked, 1 newly warned"
+            ))
         #expect(
             markdown.contains(
                 "Members with no host: user01, user02, user03, user04, user05, user06, user07, user08, user09, user10 and 2 more (CSV and JSON list all)."
@@ -139,5 +153,8 @@ struct ReportHTMLTests {
         #expect(csv.contains("noisy_rule,shell-baseline/RS-1,description,Wipes <the> disk"))
         #expect(csv.contains("revision,3,ivy,engineering to ring 3"))
         #expect(csv.contains("people,active_members,,3"))
+        #expect(csv.contains("member_ring,4,,1"))
+        #expect(csv.contains("next_ring_person,ann,newly_blocked,4"))
+        #expect(html.contains("<li>Would affect ben: 0 newly blocked, 1 newly warned</li>"))
     }
 }

@@ -173,10 +173,13 @@ struct ReportBuilderTests {
             var people = Set<String>()
             var repos = Set<String>()
             var bySurface: [String: [String: Int]] = [:]
+            var perPerson: [String: (blocked: Int, warned: Int)] = [:]
             for event in grouped {
                 let alone = ImpactPreview(population: [], events: [event], current: nil, next: snapshot)
                 guard alone.newlyBlocked + alone.newlyWarned > 0 else { continue }
                 people.insert(event.context.user)
+                perPerson[event.context.user.lowercased(), default: (0, 0)].blocked += alone.newlyBlocked
+                perPerson[event.context.user.lowercased(), default: (0, 0)].warned += alone.newlyWarned
                 if let repo = event.context.repo { repos.insert(repo) }
                 if alone.newlyBlocked > 0 {
                     bySurface[event.surface.rawValue, default: [:]]["block", default: 0] += alone.newlyBlocked
@@ -186,6 +189,18 @@ struct ReportBuilderTests {
                 }
             }
             #expect(next.people == people.count)
+            // Each person by name with their own counts, most first.
+            let affected = try #require(next.affected)
+            #expect(affected.count == people.count)
+            for person in affected {
+                #expect(perPerson[person.user]?.blocked == person.newlyBlocked, "\(person)")
+                #expect(perPerson[person.user]?.warned == person.newlyWarned, "\(person)")
+            }
+            #expect(
+                affected.map { $0.newlyBlocked + $0.newlyWarned }
+                    == affected.map { $0.newlyBlocked + $0.newlyWarned }.sorted(by: >))
+            // Everyone in engineering is in ring 2 by its mapping.
+            #expect(report.names?.memberRings == ["2": 3])
             #expect(next.repos == repos.count)
             #expect(next.bySurface == bySurface)
 
