@@ -86,29 +86,19 @@ public struct PolicyDiff: Sendable, Equatable {
         let newRepositories = next.repositories.enumerated().map { Self.describe($1, at: $0) }
         repositoriesAdded = newRepositories.filter { !oldRepositories.contains($0) }
         repositoriesRemoved = oldRepositories.filter { !newRepositories.contains($0) }
-        let oldServers = Set((current?.mcpServers ?? []).map(Self.describe))
-        let newServers = Set(next.mcpServers.map(Self.describe))
-        mcpServersAdded = newServers.subtracting(oldServers).sorted()
-        mcpServersRemoved = oldServers.subtracting(newServers).sorted()
-        let oldFloors = Set((current?.floors ?? []).map(Self.describe))
-        let newFloors = Set(next.floors.map(Self.describe))
-        floorsAdded = newFloors.subtracting(oldFloors).sorted()
-        floorsRemoved = oldFloors.subtracting(newFloors).sorted()
+        (mcpServersAdded, mcpServersRemoved) = Self.addedAndRemoved(current?.mcpServers, next.mcpServers, Self.describe)
+        (floorsAdded, floorsRemoved) = Self.addedAndRemoved(current?.floors, next.floors, Self.describe)
         mappingLines = Self.mappingLines(current, next)
         rolloutChanged = current?.rollout != next.rollout
         if rolloutChanged {
             rolloutChanges = ReadableFields.changes(
                 ReadableFields.of(current?.rollout), ReadableFields.of(next.rollout))
         }
-        let oldAdjustments = Set((current?.adjustments ?? []).map(ReadableFields.describe))
-        let newAdjustments = Set(next.adjustments.map(ReadableFields.describe))
-        adjustmentsAdded = newAdjustments.subtracting(oldAdjustments).sorted()
-        adjustmentsRemoved = oldAdjustments.subtracting(newAdjustments).sorted()
-        func promotion(_ promotion: RingPromotion) -> String { "\(promotion.group) → ring \(promotion.ring.number)" }
-        let oldPromotions = Set((current?.promotions ?? []).map(promotion))
-        let newPromotions = Set(next.promotions.map(promotion))
-        promotionsAdded = newPromotions.subtracting(oldPromotions).sorted()
-        promotionsRemoved = oldPromotions.subtracting(newPromotions).sorted()
+        (adjustmentsAdded, adjustmentsRemoved) = Self.addedAndRemoved(
+            current?.adjustments, next.adjustments, ReadableFields.describe)
+        (promotionsAdded, promotionsRemoved) = Self.addedAndRemoved(current?.promotions, next.promotions) {
+            "\($0.group) → ring \($0.ring.number)"
+        }
     }
 
     /// Ring mappings by group (case-insensitive) and role mappings, in words.
@@ -130,11 +120,21 @@ public struct PolicyDiff: Sendable, Equatable {
             default: break
             }
         }
-        let oldRoles = Set((current?.roleMappings ?? []).map { "role mapping \($0.group) → \($0.role)" })
-        let newRoles = Set(next.roleMappings.map { "role mapping \($0.group) → \($0.role)" })
-        lines += newRoles.subtracting(oldRoles).sorted().map { "+ \($0)" }
-        lines += oldRoles.subtracting(newRoles).sorted().map { "- \($0)" }
+        let (rolesAdded, rolesRemoved) = addedAndRemoved(current?.roleMappings, next.roleMappings) {
+            "role mapping \($0.group) → \($0.role)"
+        }
+        lines += rolesAdded.map { "+ \($0)" } + rolesRemoved.map { "- \($0)" }
         return lines
+    }
+
+    /// Entries of `next` not in `current` and the reverse, each in words, sorted; for
+    /// parts of a bundle whose order does not decide.
+    static func addedAndRemoved<Entry>(_ current: [Entry]?, _ next: [Entry], _ describe: (Entry) -> String) -> (
+        added: [String], removed: [String]
+    ) {
+        let old = Set((current ?? []).map(describe))
+        let new = Set(next.map(describe))
+        return (new.subtracting(old).sorted(), old.subtracting(new).sorted())
     }
 
     static func describe(_ floor: RiskFloor) -> String {

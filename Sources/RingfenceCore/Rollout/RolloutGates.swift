@@ -70,22 +70,16 @@ public enum RolloutGates {
     public static func evaluate(_ measured: GateMeasurements, _ thresholds: Thresholds) -> [Result] {
         var results: [Result] = []
         if let minimum = thresholds.connectedMembers {
-            let share = ratio(measured.membersConnected, measured.members)
             results.append(
-                Result(
-                    gate: "connectedMembers", passed: measured.members > 0 && share >= minimum,
-                    detail:
-                        "\(measured.membersConnected) of \(measured.members) members have a connected host (\(percent(share))); at least \(percent(minimum))"
-                ))
+                minimumShare(
+                    "connectedMembers", measured.membersConnected, of: measured.members, minimum,
+                    what: "members have a connected host"))
         }
         if let minimum = thresholds.hookedHosts {
-            let share = ratio(measured.hostsHooked, measured.hostsConnected)
             results.append(
-                Result(
-                    gate: "hookedHosts", passed: measured.hostsConnected > 0 && share >= minimum,
-                    detail:
-                        "\(measured.hostsHooked) of \(measured.hostsConnected) connected hosts have every hook installed and no drift (\(percent(share))); at least \(percent(minimum))"
-                ))
+                minimumShare(
+                    "hookedHosts", measured.hostsHooked, of: measured.hostsConnected, minimum,
+                    what: "connected hosts have every hook installed and no drift"))
         }
         if let maximum = thresholds.blockCandidatesPerPersonDay {
             let rate =
@@ -115,6 +109,14 @@ public enum RolloutGates {
                     detail: "\(measured.openExceptions) exception requests pending; at most \(maximum)"))
         }
         return results
+    }
+
+    /// A gate asking that at least `minimum` of `whole` be `part`; nothing measured fails it.
+    static func minimumShare(_ gate: String, _ part: Int, of whole: Int, _ minimum: Double, what: String) -> Result {
+        let share = ratio(part, whole)
+        return Result(
+            gate: gate, passed: whole > 0 && share >= minimum,
+            detail: "\(part) of \(whole) \(what) (\(percent(share))); at least \(percent(minimum))")
     }
 
     static func ratio(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }

@@ -105,13 +105,8 @@ public struct RolloutRound: Sendable {
             }
         }
         outcome.rulesHeld = try await holdRules(plan: plan, bundle: bundle, now: now)
-        if let metrics {
-            let policy = PolicyStore(client: client, logger: logger)
-            if let current = try await policy.currentRevision() {
-                let bundle = try await policy.bundle(revision: current.number)
-                metrics.noteRolloutHolds(bundle.adjustments.filter { $0.kind == .hold }.count)
-            }
-        }
+        // The holds in force: those of the revision the round started from, and its own.
+        metrics?.noteRolloutHolds(bundle.adjustments.filter { $0.kind == .hold }.count + outcome.rulesHeld.count)
         return outcome
     }
 

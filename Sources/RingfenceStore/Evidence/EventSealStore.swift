@@ -49,9 +49,10 @@ public struct EventSealStore: Sendable {
             """, logger: logger)
         var sealed = 0
         for (host, day, version) in try await rows.decode((UUID, String, Int).self).collect() {
-            let (events, until) = try await events(host: host, day: day, receivedUntil: nil)
+            let received = try await events(host: host, day: day)
             let seal = try EventSeal.seal(
-                events, hostID: host, day: day, version: version + 1, receivedUntil: until ?? now, key: key)
+                received.map(\.event), hostID: host, day: day, version: version + 1,
+                receivedUntil: received.map(\.receivedAt).max() ?? now, key: key)
             try await client.query(
                 """
                 INSERT INTO event_seals (host_id, day, version, received_until, event_count, root, signature, public_key)
@@ -86,8 +87,9 @@ public struct EventSealStore: Sendable {
                 hostID: hostID, day: day, version: version, receivedUntil: until, count: count,
                 root: Array(root.readableBytesView), signature: Array(signature.readableBytesView),
                 publicKey: Array(key.readableBytesView))
-            let (covered, _) = try await self.events(host: hostID, day: day, receivedUntil: until)
-            let (all, _) = try await self.events(host: hostID, day: day, receivedUntil: nil)
+            // One read of the day: the events the seal covers, and those received after it.
+            let all = try await self.events(host: hostID, day: day)
+            let covered = all.filter { $0.receivedAt <= until }.map(\.event)
             checks.append(
                 Check(
                     hostID: hostID, day: day, version: version, finding: seal.check(covered, trustedKey: trustedKey),
@@ -96,9 +98,8 @@ public struct EventSealStore: Sendable {
         return checks.sorted { ($0.day, $0.hostID.uuidString) < ($1.day, $1.hostID.uuidString) }
     }
 
-    /// A host's events of a UTC day (received up to `receivedUntil`, when given), and the
-    /// latest time one of them was received.
-    func events(host: UUID, day: String, receivedUntil: Date?) async throws -> ([AuditEventRecord], Date?) {
+    /// A host's events of a UTC day, each with when it was received.
+    func events(host: UUID, day: String) async throws -> [(event: AuditEventRecord, receivedAt: Date)] {
         let rows = try await client.query(
             """
             SELECT event_id, occurred_at, received_at, username, agent_kind, coalesce(agent_version, ''), surface,
@@ -107,10 +108,8 @@ public struct EventSealStore: Sendable {
             FROM audit_events
             WHERE host_id = \(host) AND occurred_at >= \(day)::date AT TIME ZONE 'UTC'
               AND occurred_at < (\(day)::date + 1) AT TIME ZONE 'UTC'
-              AND (\(receivedUntil)::timestamptz IS NULL OR received_at <= \(receivedUntil))
             """, logger: logger)
-        var events: [AuditEventRecord] = []
-        var last: Date?
+        var events: [(event: AuditEventRecord, receivedAt: Date)] = []
         for try await row in rows {
             let (id, occurred, received, user, agent, version, surface, pack, packVersion, rule, repo) = try row.decode(
                 (String, Date, Date, String, String, String, String, String, Int32, String, String).self,
@@ -122,17 +121,16 @@ public struct EventSealStore: Sendable {
             let etag = try columns[14].decode(String.self)
             let session = try columns[15].decode(String.self)
             let summary = try columns[16].decode(String.self)
-            events.append(
-                AuditEventRecord(
-                    hostID: host, eventID: id, occurredAt: occurred, user: user, agentKind: agent,
-                    agentVersion: version, surface: Surface(rawValue: surface) ?? .unrecognized, pack: pack,
-                    packVersion: packVersion,
-                    ruleID: rule, repo: repo, verdict: Verdict(rawValue: verdict) ?? .pass,
-                    appliedLevel: Level(rawValue: applied) ?? .off, uncappedLevel: Level(rawValue: uncapped) ?? .off,
-                    policyETag: etag, sessionID: session, summary: summary))
-            last = max(last ?? received, received)
+            let event = AuditEventRecord(
+                hostID: host, eventID: id, occurredAt: occurred, user: user, agentKind: agent,
+                agentVersion: version, surface: Surface(rawValue: surface) ?? .unrecognized, pack: pack,
+                packVersion: packVersion,
+                ruleID: rule, repo: repo, verdict: Verdict(rawValue: verdict) ?? .pass,
+                appliedLevel: Level(rawValue: applied) ?? .off, uncappedLevel: Level(rawValue: uncapped) ?? .off,
+                policyETag: etag, sessionID: session, summary: summary)
+            events.append((event, received))
         }
-        return (events, last)
+        return events
     }
 
     static func dayStart(_ moment: Date) -> Date {
