@@ -78,14 +78,9 @@ struct ExceptionNotifierTests {
 
     @Test(
         "requested, approved, denied, expired: each mail reaches the requester and the approvers",
-        .enabled(
-            if: ProcessInfo.processInfo.environment["RINGFENCE_TEST_SMTP"] != nil || TestServers.isCI,
-            "set RINGFENCE_TEST_SMTP and RINGFENCE_TEST_MAILDIR (scripts/test does) to run"))
+        .enabled(if: TestMailRelay.enabled, TestMailRelay.skipMessage))
     func delivered() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let address = try #require(environment["RINGFENCE_TEST_SMTP"], "RINGFENCE_TEST_SMTP is not set")
-        let maildir = try #require(environment["RINGFENCE_TEST_MAILDIR"], "RINGFENCE_TEST_MAILDIR is not set")
-        let (host, port) = (String(address.split(separator: ":")[0]), Int(address.split(separator: ":")[1])!)
+        let (host, port, maildir) = try TestMailRelay.required()
         try await TestServers.withMigratedDatabase { client, _ in
             try await Self.seed(client)
             let store = ExceptionStore(client: client)

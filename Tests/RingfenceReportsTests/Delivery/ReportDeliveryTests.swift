@@ -70,16 +70,11 @@ struct MailMessageTests {
 
 @Suite(
     "Report mail through a real SMTP server (aiosmtpd)",
-    .enabled(
-        if: ProcessInfo.processInfo.environment["RINGFENCE_TEST_SMTP"] != nil || TestServers.isCI,
-        "set RINGFENCE_TEST_SMTP and RINGFENCE_TEST_MAILDIR (scripts/test does) to run"))
+    .enabled(if: TestMailRelay.enabled, TestMailRelay.skipMessage))
 struct SMTPDeliveryTests {
     @Test("a report mail reaches the server with both parts intact and every recipient")
     func delivered() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let address = try #require(environment["RINGFENCE_TEST_SMTP"], "RINGFENCE_TEST_SMTP is not set")
-        let maildir = try #require(environment["RINGFENCE_TEST_MAILDIR"], "RINGFENCE_TEST_MAILDIR is not set")
-        let (host, port) = (String(address.split(separator: ":")[0]), Int(address.split(separator: ":")[1])!)
+        let (host, port, maildir) = try TestMailRelay.required()
         let id = UUID().uuidString.lowercased()
         let report = ReportHTMLTests.report(group: "payments-eng", example: ".dot at the start | pipe")
         let text = try ReportMarkdown.render(report)
