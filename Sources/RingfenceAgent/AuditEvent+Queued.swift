@@ -23,5 +23,6 @@ extension Ringfence_V1_AuditEvent {
         policyEtag = event.policyETag
         sessionID = event.sessionID
         summary = event.summary
+        policyRevision = event.policyRevision ?? 0
     }
 }

@@ -37,6 +37,7 @@ public struct HookRun: Sendable {
         }
         let decision: HookDecision
         let etag: String
+        var revision: Int64?
         let eventUser: String
         switch policy {
         case .available(let policy):
@@ -62,6 +63,7 @@ public struct HookRun: Sendable {
                 decision = decided
             }
             etag = policy.etag
+            revision = policy.revision
             eventUser = policy.user
         case .unavailable(let reason):
             if case .unrecognized(let name) = action {
@@ -89,7 +91,8 @@ public struct HookRun: Sendable {
         answer = HookAnswer(decision, for: invocation)
         event = QueuedEvent(
             eventID: eventID, occurredAt: now, user: eventUser, invocation: invocation, action: action,
-            decision: decision, verdict: answer.verdict, policyETag: etag, repo: repo)
+            decision: decision, verdict: answer.verdict, policyETag: etag, policyRevision: revision,
+            repo: repo)
     }
 
     /// The decision for input not understood that no `unrecognized` rule matched: the

@@ -22,6 +22,9 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
     public var policyETag: String
     public var sessionID: String
     public var summary: String
+    /// The revision of the policy decided with; nil when there was none (and in lines
+    /// queued by a hook older than this field).
+    public var policyRevision: Int64?
 
     /// Pack and rule recorded for a refusal made because no policy could be read.
     public static let failClosedPack = "ringfence"
@@ -30,7 +33,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
     /// The event of a hook's decision.
     public init(
         eventID: String, occurredAt: Double, user: String, invocation: HookInvocation, action: AgentAction,
-        decision: HookDecision, verdict: Verdict, policyETag: String, repo: String = ""
+        decision: HookDecision, verdict: Verdict, policyETag: String, policyRevision: Int64? = nil, repo: String = ""
     ) {
         self.eventID = eventID
         self.occurredAt = occurredAt
@@ -41,6 +44,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
         self.repo = repo
         self.verdict = verdict
         self.policyETag = policyETag
+        self.policyRevision = policyRevision
         sessionID = invocation.sessionID
         summary = action.summary
         if let match = decision.match {

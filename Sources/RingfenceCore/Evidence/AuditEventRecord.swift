@@ -20,12 +20,15 @@ public struct AuditEventRecord: Sendable, Equatable {
     public var policyETag: String
     public var sessionID: String
     public var summary: String
+    /// The revision of the policy the agent decided with; 0 when it held none (or an
+    /// older agent did not say).
+    public var policyRevision: Int64
 
     public init(
         hostID: UUID, eventID: String, occurredAt: Date, user: String, agentKind: String, agentVersion: String = "",
         surface: Surface, pack: String = "", packVersion: Int32 = 0, ruleID: String = "", repo: String = "",
         verdict: Verdict, appliedLevel: Level, uncappedLevel: Level, policyETag: String = "", sessionID: String = "",
-        summary: String = ""
+        summary: String = "", policyRevision: Int64 = 0
     ) {
         self.hostID = hostID
         self.eventID = eventID
@@ -44,5 +47,6 @@ public struct AuditEventRecord: Sendable, Equatable {
         self.policyETag = policyETag
         self.sessionID = sessionID
         self.summary = summary
+        self.policyRevision = policyRevision
     }
 }

@@ -62,7 +62,8 @@ public struct EventSeal: Sendable, Hashable {
     }
 
     /// An event's fields as the agent reported them, in a fixed order; the time in whole
-    /// microseconds (PostgreSQL's precision).
+    /// microseconds (PostgreSQL's precision). The policy revision is appended when the
+    /// agent sent one, so events stored before agents sent it seal as they always did.
     static func leafBytes(_ event: AuditEventRecord) -> [UInt8] {
         var bytes = CanonicalBytes(tag: "ringfence-audit-event/1")
         bytes.append(event.hostID.uuidString.lowercased())
@@ -75,6 +76,7 @@ public struct EventSeal: Sendable, Hashable {
         ] {
             bytes.append(text)
         }
+        if event.policyRevision != 0 { bytes.append(Int(event.policyRevision)) }
         return bytes.bytes
     }
 

@@ -609,6 +609,13 @@ public nonisolated struct Ringfence_V1_AuditEvent: @unchecked Sendable {
     set {_uniqueStorage()._summary = newValue}
   }
 
+  /// Revision of the policy the agent held (FetchPolicyResponse.revision); 0 when it held
+  /// none. With policy_etag, it lets `ringfence events explain` replay the decision.
+  public var policyRevision: Int64 {
+    get {_storage._policyRevision}
+    set {_uniqueStorage()._policyRevision = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1632,7 +1639,7 @@ nonisolated extension Ringfence_V1_FetchPolicyResponse: SwiftProtobuf.Message, S
 
 nonisolated extension Ringfence_V1_AuditEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{3}occurred_at\0\u{1}user\0\u{3}agent_kind\0\u{3}agent_version\0\u{1}surface\0\u{1}pack\0\u{3}pack_version\0\u{3}rule_id\0\u{1}repo\0\u{1}verdict\0\u{3}applied_level\0\u{3}uncapped_level\0\u{3}policy_etag\0\u{3}session_id\0\u{1}summary\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{3}occurred_at\0\u{1}user\0\u{3}agent_kind\0\u{3}agent_version\0\u{1}surface\0\u{1}pack\0\u{3}pack_version\0\u{3}rule_id\0\u{1}repo\0\u{1}verdict\0\u{3}applied_level\0\u{3}uncapped_level\0\u{3}policy_etag\0\u{3}session_id\0\u{1}summary\0\u{3}policy_revision\0")
 
   fileprivate class _StorageClass {
     var _eventID: String = String()
@@ -1651,6 +1658,7 @@ nonisolated extension Ringfence_V1_AuditEvent: SwiftProtobuf.Message, SwiftProto
     var _policyEtag: String = String()
     var _sessionID: String = String()
     var _summary: String = String()
+    var _policyRevision: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1677,6 +1685,7 @@ nonisolated extension Ringfence_V1_AuditEvent: SwiftProtobuf.Message, SwiftProto
       _policyEtag = source._policyEtag
       _sessionID = source._sessionID
       _summary = source._summary
+      _policyRevision = source._policyRevision
     }
   }
 
@@ -1711,6 +1720,7 @@ nonisolated extension Ringfence_V1_AuditEvent: SwiftProtobuf.Message, SwiftProto
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._policyEtag) }()
         case 15: try { try decoder.decodeSingularStringField(value: &_storage._sessionID) }()
         case 16: try { try decoder.decodeSingularStringField(value: &_storage._summary) }()
+        case 17: try { try decoder.decodeSingularInt64Field(value: &_storage._policyRevision) }()
         default: break
         }
       }
@@ -1771,6 +1781,9 @@ nonisolated extension Ringfence_V1_AuditEvent: SwiftProtobuf.Message, SwiftProto
       if !_storage._summary.isEmpty {
         try visitor.visitSingularStringField(value: _storage._summary, fieldNumber: 16)
       }
+      if _storage._policyRevision != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._policyRevision, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1796,6 +1809,7 @@ nonisolated extension Ringfence_V1_AuditEvent: SwiftProtobuf.Message, SwiftProto
         if _storage._policyEtag != rhs_storage._policyEtag {return false}
         if _storage._sessionID != rhs_storage._sessionID {return false}
         if _storage._summary != rhs_storage._summary {return false}
+        if _storage._policyRevision != rhs_storage._policyRevision {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -60,6 +60,7 @@ public struct AuditEventValidator: Sendable {
             return reject(WireEnum.problem("uncapped_level", event.uncappedLevel))
         }
         guard event.packVersion >= 0 else { return reject("pack_version is negative") }
+        guard event.policyRevision >= 0 else { return reject("policy_revision is negative") }
         if verdict != .pass && event.ruleID.isEmpty {
             return reject("verdict \(verdict.rawValue) needs the rule_id that matched")
         }
@@ -69,7 +70,8 @@ public struct AuditEventValidator: Sendable {
                 agentVersion: event.agentVersion, surface: surface, pack: event.pack, packVersion: event.packVersion,
                 ruleID: event.ruleID, repo: event.repo, verdict: verdict, appliedLevel: applied,
                 uncappedLevel: uncapped,
-                policyETag: event.policyEtag, sessionID: event.sessionID, summary: event.summary))
+                policyETag: event.policyEtag, sessionID: event.sessionID, summary: event.summary,
+                policyRevision: event.policyRevision))
     }
 
     /// Why an event was refused.

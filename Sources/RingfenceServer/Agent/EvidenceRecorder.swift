@@ -65,7 +65,8 @@ public final class EvidenceRecorder: Sendable {
         let row = ResolutionStore.StoredResolution(
             id: id, at: at, hostID: hostID, user: resolution.context.user, contextHash: fingerprint,
             etag: resolution.etag,
-            revision: resolution.revision, ring: Int16(resolution.ring.number), traceJSON: trace())
+            revision: resolution.revision, ring: Int16(resolution.ring.number), traceJSON: trace(),
+            agentKind: resolution.context.agent, repo: resolution.context.repo ?? "")
         pending.withLock { $0.resolutions.append(row) }
     }
 

@@ -198,13 +198,15 @@ struct DirectoryRunWriter {
         }
     }
 
-    /// Replaces every role of LDAP's users (roles are recomputed whole on each run).
+    /// Makes LDAP's users' roles those of `roles` (recomputed whole on each run), touching
+    /// only the rows that differ, so `role_history` records real changes and not every role
+    /// of every run.
     func replaceRoles(_ roles: [RoleRow]) async throws {
         try await connection.query(
-            "DELETE FROM user_roles WHERE user_id IN (SELECT id FROM directory_users WHERE origin = 'ldap')",
+            "CREATE TEMPORARY TABLE run_roles (user_id bigint, role text, source text) ON COMMIT DROP",
             logger: logger)
         try await connection.copyRows(
-            into: "user_roles", columns: ["user_id", "role", "source"],
+            into: "run_roles", columns: ["user_id", "role", "source"],
             roles.compactMap { role in userRowID(role.userExternalID).map { (role, $0) } }, logger: logger
         ) { encoder, pair in
             let (role, id) = pair
@@ -212,6 +214,17 @@ struct DirectoryRunWriter {
             encoder.field(role.role)
             encoder.field(role.source)
         }
+        try await connection.query(
+            """
+            DELETE FROM user_roles r USING directory_users u
+            WHERE u.id = r.user_id AND u.origin = 'ldap'
+              AND NOT EXISTS (SELECT 1 FROM run_roles n WHERE n.user_id = r.user_id AND n.role = r.role AND n.source = r.source)
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO user_roles (user_id, role, source)
+            SELECT DISTINCT user_id, role, source FROM run_roles ON CONFLICT DO NOTHING
+            """, logger: logger)
     }
 
     /// Replaces the flattened memberships of LDAP's users (recomputed whole on each run):

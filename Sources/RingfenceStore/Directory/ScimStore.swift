@@ -274,17 +274,19 @@ public struct ScimStore: Sendable {
     static func replaceRoles(_ connection: PostgresConnection, userID: UUID, roles: [String], logger: Logger)
         async throws
     {
+        // Only the roles that differ are written, so role_history holds real changes.
+        let names = DecisionContext.normalized(roles)
         try await connection.query(
             """
-            DELETE FROM user_roles WHERE source = 'attribute'
+            DELETE FROM user_roles WHERE source = 'attribute' AND NOT role = ANY(\(names))
               AND user_id = (SELECT id FROM directory_users WHERE scim_id = \(userID))
             """, logger: logger)
-        let names = DecisionContext.normalized(roles)
         guard !names.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO user_roles (user_id, role, source)
             SELECT (SELECT id FROM directory_users WHERE scim_id = \(userID)), r, 'attribute' FROM unnest(\(names)) AS r
+            ON CONFLICT DO NOTHING
             """, logger: logger)
     }
 

@@ -102,33 +102,14 @@ public struct EventSealStore: Sendable {
     func events(host: UUID, day: String) async throws -> [(event: AuditEventRecord, receivedAt: Date)] {
         let rows = try await client.query(
             """
-            SELECT event_id, occurred_at, received_at, username, agent_kind, coalesce(agent_version, ''), surface,
-                   coalesce(pack, ''), coalesce(pack_version, 0), coalesce(rule_id, ''), coalesce(repo, ''), verdict,
-                   applied_level, uncapped_level, coalesce(policy_etag, ''), coalesce(session_id, ''), coalesce(summary, '')
-            FROM audit_events
+            SELECT \(unescaped: StoredEvent.columns) FROM audit_events
             WHERE host_id = \(host) AND occurred_at >= \(day)::date AT TIME ZONE 'UTC'
               AND occurred_at < (\(day)::date + 1) AT TIME ZONE 'UTC'
             """, logger: logger)
         var events: [(event: AuditEventRecord, receivedAt: Date)] = []
         for try await row in rows {
-            let (id, occurred, received, user, agent, version, surface, pack, packVersion, rule, repo) = try row.decode(
-                (String, Date, Date, String, String, String, String, String, Int32, String, String).self,
-                context: .default)
-            let columns = row.makeRandomAccess()
-            let verdict = try columns[11].decode(String.self)
-            let applied = try columns[12].decode(String.self)
-            let uncapped = try columns[13].decode(String.self)
-            let etag = try columns[14].decode(String.self)
-            let session = try columns[15].decode(String.self)
-            let summary = try columns[16].decode(String.self)
-            let event = AuditEventRecord(
-                hostID: host, eventID: id, occurredAt: occurred, user: user, agentKind: agent,
-                agentVersion: version, surface: Surface(rawValue: surface) ?? .unrecognized, pack: pack,
-                packVersion: packVersion,
-                ruleID: rule, repo: repo, verdict: Verdict(rawValue: verdict) ?? .pass,
-                appliedLevel: Level(rawValue: applied) ?? .off, uncappedLevel: Level(rawValue: uncapped) ?? .off,
-                policyETag: etag, sessionID: session, summary: summary)
-            events.append((event, received))
+            let stored = try StoredEvent(row)
+            events.append((stored.event, stored.receivedAt))
         }
         return events
     }

@@ -49,16 +49,16 @@ public final class EventStore: Sendable {
             WITH inserted AS (
                 INSERT INTO audit_events (occurred_at, host_id, event_id, username, agent_kind, agent_version, surface, pack,
                                           pack_version, rule_id, repo, verdict, applied_level, uncapped_level, policy_etag,
-                                          session_id, summary)
+                                          session_id, summary, policy_revision)
                 SELECT o, h, e, u, k, nullif(kv, ''), s, nullif(p, ''), nullif(pv, 0), nullif(r, ''), nullif(rp, ''), v, al, ul,
-                       nullif(t, ''), nullif(sid, ''), nullif(sm, '')
+                       nullif(t, ''), nullif(sid, ''), nullif(sm, ''), nullif(pr, 0)
                 FROM unnest(\(events.map(\.occurredAt)), \(events.map(\.hostID)), \(events.map(\.eventID)), \(events.map(\.user)),
                             \(events.map(\.agentKind)), \(events.map(\.agentVersion)), \(events.map(\.surface.rawValue)),
                             \(events.map(\.pack)), \(events.map(\.packVersion)), \(events.map(\.ruleID)), \(events.map(\.repo)),
                             \(events.map(\.verdict.rawValue)), \(events.map(\.appliedLevel.rawValue)),
                             \(events.map(\.uncappedLevel.rawValue)), \(events.map(\.policyETag)), \(events.map(\.sessionID)),
-                            \(events.map(\.summary)))
-                     AS x(o, h, e, u, k, kv, s, p, pv, r, rp, v, al, ul, t, sid, sm)
+                            \(events.map(\.summary)), \(events.map(\.policyRevision)))
+                     AS x(o, h, e, u, k, kv, s, p, pv, r, rp, v, al, ul, t, sid, sm, pr)
                 ON CONFLICT DO NOTHING
                 RETURNING agent_kind, surface
             )

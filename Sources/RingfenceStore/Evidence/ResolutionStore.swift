@@ -28,10 +28,13 @@ public struct ResolutionStore: Sendable {
         public var ring: Int16
         /// The trace as JSON text.
         public var traceJSON: String
+        /// The agent kind and repository slug of the context ("" for none).
+        public var agentKind: String
+        public var repo: String
 
         public init(
             id: UUID, at: Date, hostID: UUID?, user: String, contextHash: String, etag: String, revision: Int64,
-            ring: Int16, traceJSON: String
+            ring: Int16, traceJSON: String, agentKind: String = "", repo: String = ""
         ) {
             self.id = id
             self.at = at
@@ -42,6 +45,8 @@ public struct ResolutionStore: Sendable {
             self.revision = revision
             self.ring = ring
             self.traceJSON = traceJSON
+            self.agentKind = agentKind
+            self.repo = repo
         }
     }
 
@@ -50,15 +55,37 @@ public struct ResolutionStore: Sendable {
         guard !resolutions.isEmpty else { return }
         try await client.query(
             """
-            INSERT INTO resolutions (id, at, host_id, username, context_hash, etag, revision, ring, trace)
-            SELECT i, a, h, u, c, e, r, g, t::jsonb
+            INSERT INTO resolutions (id, at, host_id, username, context_hash, etag, revision, ring, trace, agent_kind, repo)
+            SELECT i, a, h, u, c, e, r, g, t::jsonb, k, rp
             FROM unnest(\(resolutions.map(\.id)), \(resolutions.map(\.at)), \(resolutions.map { $0.hostID ?? Self.noHost }),
                         \(resolutions.map(\.user)), \(resolutions.map(\.contextHash)), \(resolutions.map(\.etag)),
-                        \(resolutions.map(\.revision)), \(resolutions.map(\.ring)), \(resolutions.map(\.traceJSON)))
-                 AS x(i, a, h0, u, c, e, r, g, t)
+                        \(resolutions.map(\.revision)), \(resolutions.map(\.ring)), \(resolutions.map(\.traceJSON)),
+                        \(resolutions.map(\.agentKind)), \(resolutions.map(\.repo)))
+                 AS x(i, a, h0, u, c, e, r, g, t, k, rp)
             CROSS JOIN LATERAL (SELECT nullif(h0, \(Self.noHost)) AS h) host
             ON CONFLICT (id) DO NOTHING
             """, logger: logger)
+    }
+
+    /// The resolutions served to `hostID` with this etag and revision, newest first: what
+    /// the host held when an event names them.
+    public func served(hostID: UUID, etag: String, revision: Int64) async throws -> [StoredResolution] {
+        let rows = try await client.query(
+            """
+            SELECT id, at, username, context_hash, ring, trace::text, agent_kind, repo FROM resolutions
+            WHERE host_id = \(hostID) AND etag = \(etag) AND revision = \(revision)
+            ORDER BY at DESC LIMIT 20
+            """, logger: logger)
+        var result: [StoredResolution] = []
+        for try await (id, at, user, hash, ring, trace, agent, repo) in rows.decode(
+            (UUID, Date, String?, String, Int16, String, String, String).self)
+        {
+            result.append(
+                StoredResolution(
+                    id: id, at: at, hostID: hostID, user: user ?? "", contextHash: hash, etag: etag, revision: revision,
+                    ring: ring, traceJSON: trace, agentKind: agent, repo: repo))
+        }
+        return result
     }
 
     /// Stands for "no host" inside the bound arrays (arrays of optionals do not bind).

@@ -34,6 +34,32 @@ public struct FleetStore: Sendable {
         return nil
     }
 
+    /// A host's ring and tags as they were at `moment` — today's, with each field an admin
+    /// changed since (`host_changes`) taken back to the value it had then — and its bound
+    /// users today. Nil when no host has this id or it was retired before `moment`.
+    public func policyFacts(hostID: UUID, at moment: Date) async throws -> HostPolicyFacts? {
+        let rows = try await client.query(
+            """
+            SELECT ring, tags, any_user,
+                   array(SELECT user_name FROM host_users WHERE host_id = hosts.id ORDER BY user_name),
+                   (SELECT coalesce(old_value, '') FROM host_changes WHERE host_id = hosts.id AND field = 'ring' AND at > \(moment)
+                    ORDER BY at, id LIMIT 1),
+                   (SELECT coalesce(old_value, '') FROM host_changes WHERE host_id = hosts.id AND field = 'tags' AND at > \(moment)
+                    ORDER BY at, id LIMIT 1)
+            FROM hosts WHERE id = \(hostID) AND (retired_at IS NULL OR retired_at > \(moment))
+            """, logger: logger)
+        for try await (ring, tags, anyUser, users, ringThen, tagsThen) in rows.decode(
+            (Int16?, [String], Bool, [String], String?, String?).self)
+        {
+            var facts = HostPolicyFacts(
+                ring: ring.flatMap { Ring(number: Int($0)) }, tags: tags, users: users, anyUser: anyUser)
+            if let ringThen { facts.ring = Int(ringThen).flatMap(Ring.init(number:)) }
+            if let tagsThen { facts.tags = tagsThen.split(separator: ",").map(String.init) }
+            return facts
+        }
+        return nil
+    }
+
     /// Records a heartbeat: the host's facts and last heartbeat, its agents, MCP servers and
     /// repositories (lists replace the stored ones), and a `host_changes` row for every
     /// change of installer, agent or hook version or hook state. One transaction.

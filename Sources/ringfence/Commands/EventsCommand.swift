@@ -9,8 +9,8 @@ import RingfenceStore
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "Seal audit events and check the seals (tamper evidence).",
-        subcommands: [Seal.self, Verify.self]
+        abstract: "Seal audit events, check the seals (tamper evidence), and replay an event's decision.",
+        subcommands: [Seal.self, Verify.self, Explain.self]
     )
 
     /// `events seal`: what `serve` does every hour.

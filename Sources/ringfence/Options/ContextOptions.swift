@@ -43,7 +43,7 @@ struct ContextOptions: ParsableArguments {
     @Option(name: .customLong("surface"), help: "Surface to resolve (repeatable; default all).")
     var surfaces: [String] = []
 
-    @Option(help: "Moment to resolve at, e.g. 2026-11-20T10:00:00Z (default now).")
+    @Option(help: "Moment to resolve at, e.g. 2026-11-20T10:00:00Z or with milliseconds (default now).")
     var at: String?
 
     func validate() throws {
@@ -85,8 +85,11 @@ struct ContextOptions: ParsableArguments {
         }
         var moment = Date()
         if let at {
-            guard let date = ISO8601DateFormatter().date(from: at) else {
-                throw ValidationError("--at must look like 2026-11-20T10:00:00Z, got '\(at)'")
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = ISO8601DateFormatter().date(from: at) ?? fractional.date(from: at) else {
+                throw ValidationError(
+                    "--at must look like 2026-11-20T10:00:00Z or 2026-11-20T10:00:00.250Z, got '\(at)'")
             }
             moment = date
         }

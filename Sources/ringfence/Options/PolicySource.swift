@@ -37,17 +37,24 @@ struct PolicySource: ParsableArguments {
     /// unless `--groups`/`--roles` are given; the ring and tags of `--host`, which must
     /// have the user bound; the repository's trust from the policy unless `--trust`. The
     /// database is read when `--host` is given or the groups come from the mirror (and
-    /// policy is not read from files).
+    /// policy is not read from files). With `--at`, the directory and the host are taken
+    /// as they were then (`HistoricalFacts`: memberships and roles replayed from their
+    /// history, the host's ring and tags from its changes; the binding is not checked).
     func context(_ options: ContextOptions) async throws -> DecisionContext {
         let flags = try options.context()
         let hostID = try options.hostID()
         guard hostID != nil || (options.groupsFromDirectory && directory == nil) else { return flags }
         let requested = RequestedContext(
             user: flags.user, repo: flags.repo ?? "", agentKind: flags.agent, surfaces: flags.surfaces)
+        let historical = options.at != nil
         let (facts, known) = try await withPostgres(try database.configuration()) { client in
-            try await DecisionFacts(
-                fleet: FleetStore(client: client), directory: DirectoryStore(client: client), cacheSeconds: 0
-            ).facts(for: requested, hostID: hostID, now: flags.at)
+            let fleet = FleetStore(client: client)
+            let directory = DirectoryStore(client: client)
+            return historical
+                ? try await HistoricalFacts(fleet: fleet, directory: directory).facts(
+                    for: requested, hostID: hostID, at: flags.at)
+                : try await DecisionFacts(fleet: fleet, directory: directory, cacheSeconds: 0).facts(
+                    for: requested, hostID: hostID, now: flags.at)
         }
         if !known && options.groupsFromDirectory {
             FileHandle.standardError.write(

@@ -181,6 +181,17 @@ struct HookRunTests {
         #expect(rm.event?.ruleID == "RS-1" && rm.event?.verdict == .block)
     }
 
+    @Test("a line queued by a hook from before policy revisions still reads, without one")
+    func queuedBeforeRevisions() throws {
+        let run = try Self.run("claude-code/bash-rm-rf.json", policy: .available(SamplePolicy.policy))
+        let line = try JSONEncoder().encode(try #require(run.event))
+        var object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        #expect(object.removeValue(forKey: "policyRevision") as? Int == 42)
+        let old = try JSONDecoder().decode(QueuedEvent.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.policyRevision == nil)
+        #expect(old.ruleID == "RS-1")
+    }
+
     @Test("answers and queued events", arguments: cases)
     func answers(_ testCase: Case) throws {
         let run = try Self.run(testCase.fixture, policy: .available(SamplePolicy.policy))
@@ -192,6 +203,7 @@ struct HookRunTests {
             #expect(event.ruleID == testCase.rule)
             #expect(event.user == "alice")
             #expect(event.policyETag == "etag-sample")
+            #expect(event.policyRevision == 42, "the revision of the cached policy")
             #expect(event.agentKind == String(testCase.fixture.prefix { $0 != "/" }))
             #expect(!event.sessionID.isEmpty || ["copilot"].contains(event.agentKind))
             #expect(

@@ -32,6 +32,18 @@ struct EventSealTests {
         #expect(MerkleTree.root([leaves[0]]) == leaves[0])
     }
 
+    @Test("the policy revision is sealed when the agent sent one; events without one seal as before it existed")
+    func revisionInTheLeaf() {
+        var event = Self.event("e1")
+        let without = EventSeal.leafBytes(event)
+        event.policyRevision = 7
+        let with = EventSeal.leafBytes(event)
+        #expect(with != without)
+        #expect(Array(with.prefix(without.count)) == without, "appended after the fields sealed before")
+        event.policyRevision = 8
+        #expect(EventSeal.leafBytes(event) != with)
+    }
+
     @Test("a seal holds for its events in any order, and finds a change, a removal, an insertion and another key")
     func findings() throws {
         let key = Curve25519.Signing.PrivateKey()

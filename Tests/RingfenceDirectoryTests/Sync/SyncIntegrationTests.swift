@@ -108,6 +108,61 @@ struct SyncIntegrationTests {
         }
     }
 
+    @Test("the mirror replays to a moment: nested groups and roles as they were before each later run")
+    func asOfAMoment() async throws {
+        let directory = try LDAPTestDirectory.create()
+        try seed(directory)
+        try await TestServers.withMigratedDatabase { client, _ in
+            let store = DirectoryStore(client: client)
+            #expect(try await engine(configuration(directory), client).run().status == .succeeded)
+            let first = Date()
+            // Unchanged runs write no role history: only real changes are kept.
+            #expect(try await engine(configuration(directory), client).run().status == .succeeded)
+            var roleRows = 0
+            for try await count in try await client.query("SELECT count(*) FROM role_history").decode(Int.self) {
+                roleRows = count
+            }
+            #expect(roleRows == 2, "alice:lead and bob:developer added once, not again by the second run")
+            // pay leaves eng (bob loses eng and all), bob becomes a lead, carol joins ops.
+            try directory.modify(
+                """
+                dn: \(directory.groupDN("eng"))
+                changetype: modify
+                delete: member
+                member: \(directory.groupDN("pay"))
+
+                dn: \(directory.userDN("bob"))
+                changetype: modify
+                replace: employeeType
+                employeeType: lead
+
+                dn: \(directory.groupDN("ops"))
+                changetype: modify
+                add: member
+                member: \(directory.userDN("carol"))
+                """)
+            #expect(try await engine(configuration(directory), client).run().status == .succeeded)
+            let second = Date()
+            // erin leaves the directory.
+            try directory.modify("dn: \(directory.userDN("erin"))\nchangetype: delete")
+            let removal = try await engine(configuration(directory), client).run(.init(mode: .full))
+            #expect(removal.status == .succeeded, "\(removal.warnings)")
+
+            let bobThen = try await store.facts(user: "bob", at: first)
+            #expect(bobThen?.groups == ["all", "eng", "pay"])
+            #expect(bobThen?.roles == ["developer"])
+            let bobNow = try await store.facts(user: "bob", at: Date())
+            #expect(bobNow?.groups == ["pay"])
+            #expect(bobNow?.roles == ["lead"])
+            #expect(try await store.facts(user: "bob") ?? ([], []) == bobNow ?? ([], []), "now equals the live facts")
+            #expect(try await store.facts(user: "carol", at: first)?.groups == ["all", "eng"])
+            #expect(try await store.facts(user: "carol", at: second)?.groups == ["all", "eng", "ops"])
+            #expect(try await store.facts(user: "erin", at: second)?.groups == ["ops"], "erin before she left")
+            #expect(try await store.facts(user: "erin", at: Date()) == nil, "and not after")
+            #expect(try await store.facts(user: "nobody", at: first) == nil)
+        }
+    }
+
     @Test("a SCIM provider's users, groups and memberships survive full LDAP syncs, which count only their own")
     func scimRowsSurvive() async throws {
         let directory = try LDAPTestDirectory.create()

@@ -57,6 +57,7 @@ struct AuditEventValidatorTests {
         ("no applied level", { $0.appliedLevel = .unspecified }, "applied_level is not set"),
         ("no uncapped level", { $0.uncappedLevel = .unspecified }, "uncapped_level is not set"),
         ("negative pack version", { $0.packVersion = -1 }, "pack_version is negative"),
+        ("negative policy revision", { $0.policyRevision = -3 }, "policy_revision is negative"),
         ("candidate without rule", { $0.ruleID = "" }, "needs the rule_id"),
     ]
 
@@ -69,6 +70,13 @@ struct AuditEventValidatorTests {
         case .success: Issue.record("accepted \(Self.broken[index].0)")
         case .failure(let rejection): #expect(rejection.reason.contains(words), "\(rejection.reason)")
         }
+    }
+
+    @Test("the policy revision is carried into the record")
+    func revision() throws {
+        var event = auditEvent("e-3", at: now)
+        event.policyRevision = 17
+        #expect(try validator.validate(event, hostID: host, now: now).get().policyRevision == 17)
     }
 
     @Test("a pass needs no rule id")
