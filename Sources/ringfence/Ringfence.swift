@@ -30,6 +30,7 @@ struct Ringfence: AsyncParsableCommand {
             ExceptionsCommand.self,
             RolloutCommand.self,
             EventsCommand.self,
+            IncidentCommand.self,
             FleetCommand.self,
             HostsCommand.self,
             AgentSimCommand.self,

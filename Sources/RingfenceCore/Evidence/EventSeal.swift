@@ -95,11 +95,29 @@ public struct EventSeal: Sendable, Hashable {
     /// Checks the seal against the events it covers now, and its signature against the
     /// servers' public key.
     public func check(_ events: [AuditEventRecord], trustedKey: [UInt8]) -> Finding {
-        let message = Self.message(hostID: hostID, day: day, version: version, count: count, root: root)
-        guard publicKey == trustedKey, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
-            key.isValidSignature(signature, for: message)
-        else { return .badSignature }
+        guard signatureHolds(trustedKey: trustedKey) else { return .badSignature }
         if events.count != count { return .countChanged(sealed: count, now: events.count) }
         return Self.root(of: events) == root ? .intact : .contentChanged
+    }
+
+    /// Whether the seal is signed by its own key, and that key is `trustedKey` when one is given.
+    public func signatureHolds(trustedKey: [UInt8]?) -> Bool {
+        let message = Self.message(hostID: hostID, day: day, version: version, count: count, root: root)
+        guard trustedKey == nil || publicKey == trustedKey,
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
+        else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
+
+    /// The inclusion proof of each of `events` (one host-day, those a seal covers) by event id.
+    public static func proofs(of events: [AuditEventRecord]) -> [String: MerkleProof] {
+        let sorted = events.sorted { $0.eventID < $1.eventID }
+        let proofs = MerkleTree.proofs(sorted.map { MerkleTree.leaf(leafBytes($0)) })
+        return Dictionary(zip(sorted.map(\.eventID), proofs)) { first, _ in first }
+    }
+
+    /// Whether `proof` shows `event`, as it is, among the events this seal covers.
+    public func includes(_ event: AuditEventRecord, proof: MerkleProof) -> Bool {
+        proof.treeSize == count && proof.root(leaf: MerkleTree.leaf(Self.leafBytes(event))) == root
     }
 }

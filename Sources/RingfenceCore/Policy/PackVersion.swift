@@ -39,19 +39,6 @@ public struct PackVersion: Sendable, Hashable {
     }
 }
 
-extension Sequence where Element == UInt8 {
-    /// The bytes as lowercase hexadecimal, two digits each (digests, checksums, binary ids).
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
 extension SHA256.Digest {
     /// Lowercase hexadecimal.
     var hex: String { Array(self).hex }

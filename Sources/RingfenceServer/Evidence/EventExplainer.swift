@@ -63,6 +63,13 @@ public struct EventExplainer: Sendable {
     public func explain(eventID: String, hostID: UUID?) async throws -> [Explanation] {
         let found = try await events.events(id: eventID, hostID: hostID)
         guard !found.isEmpty else { throw Failure.noSuchEvent(eventID) }
+        return try await explain(found)
+    }
+
+    /// Explains stored events, reading each revision once. An event from before any
+    /// published revision throws ``Failure/noRevision(_:)`` unless `skippingUnexplainable`,
+    /// which leaves it out instead.
+    public func explain(_ found: [StoredEvent], skippingUnexplainable: Bool = false) async throws -> [Explanation] {
         var snapshots: [Int64: PolicySnapshot] = [:]
         func snapshot(_ revision: Int64) async throws -> PolicySnapshot {
             if let known = snapshots[revision] { return known }
@@ -79,7 +86,10 @@ public struct EventExplainer: Sendable {
             guard
                 let number = named ? event.policyRevision : try await policy.revision(at: event.occurredAt),
                 let revision = revisions.first(where: { $0.number == number })
-            else { throw Failure.noRevision(event.occurredAt) }
+            else {
+                if skippingUnexplainable { continue }
+                throw Failure.noRevision(event.occurredAt)
+            }
             let served =
                 event.policyETag.isEmpty
                 ? nil

@@ -74,28 +74,52 @@ public struct EventSealStore: Sendable {
         let from = Self.dayStart(now).addingTimeInterval(-Double(days) * 86_400)
         let rows = try await client.query(
             """
-            SELECT DISTINCT ON (host_id, day) host_id, to_char(day, 'YYYY-MM-DD'), version, received_until, event_count,
-                   root, signature, public_key
+            SELECT DISTINCT ON (host_id, day) \(unescaped: Self.sealColumns)
             FROM event_seals WHERE day >= \(from)::date AND (\(host)::uuid IS NULL OR host_id = \(host))
             ORDER BY host_id, day, version DESC
             """, logger: logger)
         var checks: [Check] = []
-        for (hostID, day, version, until, count, root, signature, key) in try await rows.decode(
-            (UUID, String, Int, Date, Int, ByteBuffer, ByteBuffer, ByteBuffer).self
-        ).collect() {
-            let seal = EventSeal(
-                hostID: hostID, day: day, version: version, receivedUntil: until, count: count,
-                root: Array(root.readableBytesView), signature: Array(signature.readableBytesView),
-                publicKey: Array(key.readableBytesView))
+        for seal in try await Self.seals(rows) {
             // One read of the day: the events the seal covers, and those received after it.
-            let all = try await self.events(host: hostID, day: day)
-            let covered = all.filter { $0.receivedAt <= until }.map(\.event)
+            let all = try await self.events(host: seal.hostID, day: seal.day)
+            let covered = all.filter { $0.receivedAt <= seal.receivedUntil }.map(\.event)
             checks.append(
                 Check(
-                    hostID: hostID, day: day, version: version, finding: seal.check(covered, trustedKey: trustedKey),
-                    unsealed: all.count - covered.count))
+                    hostID: seal.hostID, day: seal.day, version: seal.version,
+                    finding: seal.check(covered, trustedKey: trustedKey), unsealed: all.count - covered.count))
         }
         return checks.sorted { ($0.day, $0.hostID.uuidString) < ($1.day, $1.hostID.uuidString) }
+    }
+
+    /// The latest seal of a host's UTC day (`yyyy-MM-dd`) and the events it covers as they
+    /// are now (received up to the seal, whatever their state); nil when the day has no seal.
+    public func latestSeal(host: UUID, day: String) async throws -> (seal: EventSeal, covered: [AuditEventRecord])? {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.sealColumns) FROM event_seals
+            WHERE host_id = \(host) AND day = \(day)::date ORDER BY version DESC LIMIT 1
+            """, logger: logger)
+        guard let seal = try await Self.seals(rows).first else { return nil }
+        let covered = try await events(host: host, day: day).filter { $0.receivedAt <= seal.receivedUntil }
+        return (seal, covered.map(\.event))
+    }
+
+    private static let sealColumns = """
+        host_id, to_char(day, 'YYYY-MM-DD'), version, received_until, event_count, root, signature, public_key
+        """
+
+    private static func seals(_ rows: PostgresRowSequence) async throws -> [EventSeal] {
+        var seals: [EventSeal] = []
+        for try await (hostID, day, version, until, count, root, signature, key) in rows.decode(
+            (UUID, String, Int, Date, Int, ByteBuffer, ByteBuffer, ByteBuffer).self)
+        {
+            seals.append(
+                EventSeal(
+                    hostID: hostID, day: day, version: version, receivedUntil: until, count: count,
+                    root: Array(root.readableBytesView), signature: Array(signature.readableBytesView),
+                    publicKey: Array(key.readableBytesView)))
+        }
+        return seals
     }
 
     /// A host's events of a UTC day, each with when it was received.

@@ -195,6 +195,38 @@ struct EventReplayTests {
             let rolesThen = (try JSONSerialization.jsonObject(with: Data(then.utf8)) as? [String: Any])?["roles"]
             #expect(rolesThen as? [String] == ["developer"], "the role bob had then")
 
+            // The incident bundle of bob over the test: every decision replayed, the revisions
+            // in force in full, the directory's history, the host's changes.
+            let bundle = folder.appendingPathComponent("bundle")
+            let exported = try ringfence.run([
+                "incident", "export", "--user", "bob", "--from",
+                Self.iso8601(events[0].occurredAt.addingTimeInterval(-0.002)),
+                "--out", bundle.path,
+            ])
+            #expect(exported.contains(": 20 events (0 with a seal proof)"), "\(exported)")
+            let decisions = try String(contentsOf: bundle.appendingPathComponent("decisions.jsonl"), encoding: .utf8)
+                .split(separator: "\n")
+            #expect(decisions.count == 20)
+            #expect(decisions.allSatisfy { $0.contains(#""outcome":"reproduced""#) })
+            for revision in 1...3 {
+                let document = try String(
+                    contentsOf: bundle.appendingPathComponent("revisions/\(revision).json"), encoding: .utf8)
+                #expect(document.contains(#""revision": \#(revision)"#), "revision \(revision) in full")
+            }
+            let memberships = try String(
+                contentsOf: bundle.appendingPathComponent("directory/membership-history.jsonl"), encoding: .utf8)
+            #expect(memberships.contains(#""change": "removed""#) && memberships.contains("cn=security"))
+            let atStart = try String(
+                contentsOf: bundle.appendingPathComponent("directory/at-start.json"), encoding: .utf8)
+            #expect(atStart.contains("security") && atStart.contains("developer"))
+            let hostChanges = try String(
+                contentsOf: bundle.appendingPathComponent("hosts/changes.jsonl"), encoding: .utf8)
+            #expect(hostChanges.contains(#""comment": "pilot host""#))
+            let resolutionsFile = try String(
+                contentsOf: bundle.appendingPathComponent("resolutions.jsonl"), encoding: .utf8)
+            #expect(resolutionsFile.split(separator: "\n").count >= 4, "the served resolutions with their traces")
+            #expect(resolutionsFile.contains(#""outcome":"matched""#))
+
             // A decision that does not match its revision is called out, and the command exits 1.
             let first = events.first { !$0.rule.isEmpty }!
             try await client.query(
