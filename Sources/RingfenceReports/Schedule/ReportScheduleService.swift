@@ -72,6 +72,9 @@ public struct ReportScheduleService: Service {
             do {
                 let report = try result.get()
                 _ = try ReportWriter.write(report, formats: configuration.formats, into: folder)
+                if configuration.formats.contains("json") {
+                    try ReportArchive.update(out: URL(fileURLWithPath: configuration.out), group: group)
+                }
                 if let delivery = configuration.delivery {
                     let outcome = try await delivery.deliver(report, ownersFrom: ReportQueries(client: client))
                     logger.notice("\(outcome)")

@@ -119,6 +119,14 @@ struct ReportCommand: AsyncParsableCommand {
                     continue
                 }
                 written += try ReportWriter.write(report, formats: formats, into: folder)
+                if formats.contains("json") {
+                    let archive = try ReportArchive.update(out: folder.deletingLastPathComponent(), group: name)
+                    written += archive.written
+                    for week in archive.skipped {
+                        FileHandle.standardError.write(
+                            Data("  archive: \(week)'s JSON report does not read; left out\n".utf8))
+                    }
+                }
                 FileHandle.standardError.write(
                     Data("[\(index + 1)/\(groups.count)] \(name): \(report.volume.total) events\n".utf8))
                 if let delivery {

@@ -33,6 +33,13 @@ struct ReportScheduleServiceTests {
             let folder = out.appendingPathComponent(week.description)
             let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
             #expect(written == ["ai-pilot.json", "ai-pilot.md", "engineering.json", "engineering.md"])
+            let archive = try FileManager.default.contentsOfDirectory(
+                atPath: out.appendingPathComponent("archive").path
+            ).sorted()
+            #expect(archive == ["ai-pilot.html", "ai-pilot.md", "engineering.html", "engineering.md"])
+            let page = try String(
+                contentsOf: out.appendingPathComponent("archive/engineering.md"), encoding: .utf8)
+            #expect(page.contains("| [\(week)](../\(week)/engineering.md) |"), "\(page)")
             #expect(try await ReportRecords(client: client).recordedGroups(week: week) == ["ai-pilot", "engineering"])
             #expect(try await service.runWeek(week, now: now).isEmpty, "a week already recorded is not redone")
         }
