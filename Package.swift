@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "RingfenceAgent", targets: ["RingfenceAgent"]),
         .library(name: "RingfenceSCIM", targets: ["RingfenceSCIM"]),
         .library(name: "RingfenceHTTP", targets: ["RingfenceHTTP"]),
+        .library(name: "RingfenceExport", targets: ["RingfenceExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -45,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain types, selectors, the pure resolver. No I/O, no clock, no YAML.
@@ -189,6 +191,22 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Audit events pushed to security tools (OTLP logs, Splunk HEC, OCSF), at least once,
+        // from a cursor kept in PostgreSQL.
+        .target(
+            name: "RingfenceExport",
+            dependencies: [
+                "RingfenceCore",
+                "RingfenceStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // Weekly enforcement-impact reports.
         .target(
             name: "RingfenceReports",
@@ -224,6 +242,7 @@ let package = Package(
                 "RingfenceDirectory",
                 "RingfenceServer",
                 "RingfenceReports",
+                "RingfenceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -288,6 +307,14 @@ let package = Package(
                 "RingfenceTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "RingfenceExportTests",
+            dependencies: [
+                "RingfenceExport", "RingfenceCore", "RingfenceStore", "RingfenceTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSwift6
@@ -390,6 +417,7 @@ let package = Package(
             name: "ringfenceTests",
             dependencies: [
                 "RingfenceSCIM",
+                "RingfenceExport",
                 "RingfenceCore",
                 "RingfenceDirectory",
                 "RingfenceProto",

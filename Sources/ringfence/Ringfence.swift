@@ -31,6 +31,7 @@ struct Ringfence: AsyncParsableCommand {
             RolloutCommand.self,
             EventsCommand.self,
             IncidentCommand.self,
+            ExportCommand.self,
             FleetCommand.self,
             HostsCommand.self,
             AgentSimCommand.self,

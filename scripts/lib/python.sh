@@ -6,8 +6,8 @@ RF_ROOT=${RF_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 rf_python_env() {
   local venv=${RF_PYTHON_VENV:-$RF_ROOT/.build/interop-venv}
-  if ! "$venv/bin/python" -c 'import grpc, grpc_tools, grpc_health, aiosmtpd, scim2_tester, httpx2' 2>/dev/null; then
-    echo "== preparing $venv (grpcio, grpcio-tools, grpcio-health-checking, aiosmtpd, scim2-tester from PyPI)" >&2
+  if ! "$venv/bin/python" -c 'import grpc, grpc_tools, grpc_health, aiosmtpd, scim2_tester, httpx2, opentelemetry.proto' 2>/dev/null; then
+    echo "== preparing $venv (grpcio, grpcio-tools, grpcio-health-checking, aiosmtpd, scim2-tester, opentelemetry-proto from PyPI)" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$RF_ROOT/scripts/interop/requirements.txt"
   fi

@@ -249,6 +249,8 @@ rf_start_smtp() {
     sleep 0.1
   done
   export RINGFENCE_TEST_SMTP="127.0.0.1:$port" RINGFENCE_TEST_MAILDIR="$dir"
+  # The export tests start scripts/interop/siem_receiver.py with this interpreter.
+  export RINGFENCE_TEST_PYTHON="$RF_PYTHON"
   rf_log "SMTP (aiosmtpd) listening on 127.0.0.1:$port (mail stored in $dir)"
 }
 

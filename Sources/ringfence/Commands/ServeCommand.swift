@@ -4,6 +4,7 @@ import Metrics
 import PostgresNIO
 import Prometheus
 import RingfenceDirectory
+import RingfenceExport
 import RingfenceHTTP
 import RingfenceReports
 import RingfenceServer
@@ -72,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let delivery = file.rollout.delivery {
             services.append(
                 MailOutboxService(notifier: RolloutNotifier(client: client, smtp: delivery.smtp, from: delivery.from)))
+        }
+        if let exports = file.exports, !exports.sinks.isEmpty {
+            services.append(ExportService(store: ExportStore(client: client), configuration: exports))
         }
         if let scim = file.scim {
             services.append(ScimServer(configuration: scim, client: client))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RingfenceDirectory
+import RingfenceExport
 import RingfenceFiles
 import RingfenceHTTP
 import RingfenceReports
@@ -11,7 +12,9 @@ import RingfenceStore
 /// section per concern, plus environment overrides. Every key is documented in
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
-    static let sections = ["database", "directory", "retention", "server", "reports", "scim", "exceptions", "rollout"]
+    static let sections = [
+        "database", "directory", "retention", "server", "reports", "scim", "exceptions", "rollout", "exports",
+    ]
 
     var database: DatabaseConfiguration?
     var directory: DirectoryConfiguration?
@@ -27,6 +30,8 @@ struct ConfigurationFile {
     var exceptions: ExceptionsSection.Settings?
     /// The rollout service's round interval and mail (`rollout:`); defaults when absent.
     var rollout = RolloutSection.Settings()
+    /// The receivers audit events are pushed to (`exports:`); none when the section is absent.
+    var exports: ExportConfiguration?
 
     /// Reads and validates a file; environment variables override what it says.
     static func load(path: String, environment: [String: String] = EnvironmentReader.current) throws
@@ -71,6 +76,9 @@ struct ConfigurationFile {
         if let exceptions = document.sections["exceptions"] { result.exceptions = ExceptionsSection.read(exceptions) }
         if let rollout = document.sections["rollout"], let settings = RolloutSection.read(rollout) {
             result.rollout = settings
+        }
+        if let exports = document.sections["exports"] {
+            result.exports = ExportsSection.read(exports, environment: environment)
         }
         try document.check()
         return result

@@ -1,5 +1,6 @@
 import Foundation
 import RingfenceDirectory
+import RingfenceExport
 import RingfenceFiles
 import RingfenceReports
 import RingfenceServer
@@ -48,7 +49,7 @@ struct ConfigurationFileTests {
     func unknown() {
         #expect(
             Self.problems("databse:\n  url: postgres://a@b/c\n") == [
-                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions, rollout)"
+                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions, rollout, exports)"
             ])
         #expect(
             Self.problems("database:\n  uri: postgres://a@b/c\n") == [
@@ -154,6 +155,43 @@ struct ConfigurationFileTests {
                 "ringfence.yaml:2 rollout.intervalSeconds: 0 is out of range 1...86400",
                 "ringfence.yaml:3 rollout.every: unknown key 'every' (allowed: intervalSeconds, mail)",
             ])
+    }
+
+    @Test("exports: sinks with their kinds, the HEC token from the environment; mistakes located")
+    func exports() throws {
+        let file = try ConfigurationFile.parse(
+            """
+            exports:
+              batchSize: 200
+              sinks:
+                - { name: otel, kind: otlp, url: "http://127.0.0.1:4318/v1/logs", start: beginning }
+                - name: splunk
+                  kind: hec
+                  url: https://splunk.example.com:8088/services/collector/event
+                  tokenEnv: HEC_TOKEN
+                  format: ocsf
+                  index: security
+            """, file: "f", environment: ["HEC_TOKEN": "s3cret"])
+        let exports = try #require(file.exports)
+        #expect(exports.batchSize == 200 && exports.sinks.map(\.name) == ["otel", "splunk"])
+        #expect(exports.sinks[0].kind == .otlp && exports.sinks[0].fromBeginning)
+        #expect(exports.sinks[1].kind == .hec(token: "s3cret", format: .ocsf, index: "security"))
+        #expect(!exports.sinks[1].fromBeginning)
+        #expect(
+            Self.problems(
+                """
+                exports:
+                  sinks:
+                    - { name: a, kind: kafka, url: "http://x" }
+                    - { name: b, kind: hec, url: "http://x", tokenEnv: NOT_SET }
+                    - { name: c, kind: otlp, url: "ftp://x" }
+                    - { name: c, kind: otlp, url: "http://x", start: yesterday }
+                """) == [
+                    "ringfence.yaml:3 exports.sinks[0].kind: expected otlp or hec",
+                    "ringfence.yaml:4 exports.sinks[1].tokenEnv: the environment variable NOT_SET is not set",
+                    "ringfence.yaml:5 exports.sinks[2].url: expected an http:// or https:// URL, got 'ftp://x'",
+                    "ringfence.yaml:6 exports.sinks[3].start: expected 'beginning' or 'now'",
+                ])
     }
 
     @Test("a bad value from the environment is named by its variable")
