@@ -19,15 +19,11 @@ import ServiceLifecycle
 public struct ExportService: Service {
     let store: ExportStore
     let configuration: ExportConfiguration
-    let sinks: [any ExportSink]
-    let client: HTTPClient
     let logger = Logger(label: "ringfence.export")
 
     public init(store: ExportStore, configuration: ExportConfiguration) {
         self.store = store
         self.configuration = configuration
-        client = HTTPClient(eventLoopGroupProvider: .singleton)
-        sinks = Self.sinks(configuration, client: client)
     }
 
     /// The sinks of a configuration, sending through `client`.
@@ -45,7 +41,11 @@ public struct ExportService: Service {
         }
     }
 
+    /// Runs every sink's loop until cancelled or shut down; may be run again (a new leader
+    /// term): each run has its own HTTP client.
     public func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let sinks = Self.sinks(configuration, client: client)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for (sink, settings) in zip(sinks, configuration.sinks) {
@@ -108,6 +108,8 @@ public struct ExportService: Service {
     /// Sends every sink's backlog now, batch after batch, until each is caught up or fails
     /// (`ringfence export run`); returns the events sent per sink.
     public func drain() async throws -> [String: Int] {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let sinks = Self.sinks(configuration, client: client)
         var sent: [String: Int] = [:]
         do {
             for (sink, settings) in zip(sinks, configuration.sinks) {

@@ -25,5 +25,6 @@ public struct EnvironmentOverride: Sendable, Hashable {
         EnvironmentOverride("RINGFENCE_SCIM_LISTEN", ["scim", "listen"]),
         EnvironmentOverride("RINGFENCE_APPROVER_GROUP", ["exceptions", "approverGroup"]),
         EnvironmentOverride("RINGFENCE_ROLLOUT_INTERVAL", ["rollout", "intervalSeconds"]),
+        EnvironmentOverride("RINGFENCE_JOB_LEASE_SECONDS", ["server", "jobLeaseSeconds"]),
     ]
 }

@@ -33,6 +33,9 @@ public struct AgentServerConfiguration: Sendable, Equatable {
     public var staleAfter: TimeInterval = 86_400
     /// Events stored per INSERT while a stream is read.
     public var eventBatchSize: Int = 1_000
+    /// Seconds a replica's lease on a scheduled job lasts without renewal (renewed every
+    /// third of it; a dead leader is replaced within 4/3 of it).
+    public var jobLeaseSeconds: Double = 15
     /// Oldest and newest event time accepted, relative to the server clock.
     public var eventMaxAge: TimeInterval = 90 * 86_400
     public var eventMaxFuture: TimeInterval = 86_400
@@ -73,6 +76,9 @@ public struct AgentServerConfiguration: Sendable, Equatable {
         if heartbeatSeconds < 1 { problems.append(("server.heartbeatSeconds", "at least 1")) }
         if eventBatchSize < 1 || eventBatchSize > 10_000 {
             problems.append(("server.eventBatchSize", "expected 1 to 10000"))
+        }
+        if jobLeaseSeconds < 3 || jobLeaseSeconds > 600 {
+            problems.append(("server.jobLeaseSeconds", "expected 3 to 600"))
         }
         if !adapters.hookExecutable.hasPrefix("/") {
             problems.append(("server.agents.hookExecutable", "expected an absolute path"))

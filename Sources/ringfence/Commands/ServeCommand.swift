@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Metrics
 import PostgresNIO
@@ -49,33 +50,45 @@ struct ServeCommand: AsyncParsableCommand {
             snapshots: snapshots,
             evidence: EvidenceRecorder(fleet: fleet, resolutions: ResolutionStore(client: client)),
             metrics: metrics, signer: signer, exceptions: ExceptionStore(client: client))
+        // Scheduled jobs run on one replica at a time: the holder of the job's lease.
+        let holder = Self.holderName()
+        let leases = JobLeaseStore(client: client)
+        let leaseTTL = Duration.milliseconds(Int64(file.server.jobLeaseSeconds * 1_000))
+        func led(_ job: String, _ service: any Service) -> any Service {
+            LeaderElectedService(job: job, holder: holder, leases: leases, ttl: leaseTTL, service)
+        }
         var services: [any Service] = [
             client,
             PolicyWatcherService(client: client, cache: snapshots),
             AgentServer(configuration: file.server, dependencies: dependencies),
-            PeriodicService.exceptionExpiry(client: client),
-            PeriodicService.eventSeals(client: client, signer: signer),
-            PeriodicService.rollout(
-                RolloutRound(client: client, staleAfter: file.server.staleAfter, metrics: metrics),
-                every: .seconds(file.rollout.intervalSeconds)),
+            led("exception-expiry", PeriodicService.exceptionExpiry(client: client)),
+            led("event-seals", PeriodicService.eventSeals(client: client, signer: signer)),
+            led(
+                "rollout",
+                PeriodicService.rollout(
+                    RolloutRound(client: client, staleAfter: file.server.staleAfter, metrics: metrics),
+                    every: .seconds(file.rollout.intervalSeconds))),
         ]
         if let port = file.server.metricsPort {
             services.append(MetricsEndpoint(host: file.server.metricsHost, port: port, registry: registry))
         }
         if let reports = file.reports {
-            services.append(ReportScheduleService(client: client, configuration: reports))
+            services.append(led("weekly-reports", ReportScheduleService(client: client, configuration: reports)))
         }
         if let exceptions = file.exceptions, let delivery = exceptions.delivery {
             let notifier = ExceptionNotifier(
                 client: client, smtp: delivery.smtp, from: delivery.from, approverGroup: exceptions.approverGroup)
-            services.append(MailOutboxService(notifier: notifier))
+            services.append(led("exception-mail", MailOutboxService(notifier: notifier)))
         }
         if let delivery = file.rollout.delivery {
             services.append(
-                MailOutboxService(notifier: RolloutNotifier(client: client, smtp: delivery.smtp, from: delivery.from)))
+                led(
+                    "rollout-mail",
+                    MailOutboxService(
+                        notifier: RolloutNotifier(client: client, smtp: delivery.smtp, from: delivery.from))))
         }
         if let exports = file.exports, !exports.sinks.isEmpty {
-            services.append(ExportService(store: ExportStore(client: client), configuration: exports))
+            services.append(led("exports", ExportService(store: ExportStore(client: client), configuration: exports)))
         }
         if let scim = file.scim {
             services.append(ScimServer(configuration: scim, client: client))
@@ -83,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let directory = file.directory {
             let engine = SyncEngine(
                 configuration: directory, store: DirectoryStore(client: client), password: try directory.password())
-            services.append(SyncService(engine: engine))
+            services.append(led("directory-sync", SyncService(engine: engine)))
         } else {
             logger.warning("no 'directory' section: directory sync is off")
         }
@@ -92,7 +105,15 @@ struct ServeCommand: AsyncParsableCommand {
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.notice("ringfence serving", metadata: ["database": "\(database.redactedDescription)"])
+        logger.notice(
+            "ringfence serving", metadata: ["database": "\(database.redactedDescription)", "replica": "\(holder)"])
         try await group.run()
+    }
+
+    /// This replica's name in job leases: host name, process id and a random suffix (a
+    /// restarted process is a new holder).
+    static func holderName() -> String {
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(suffix)"
     }
 }

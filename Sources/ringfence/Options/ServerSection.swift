@@ -12,6 +12,7 @@ enum ServerSection {
     static let keys = [
         "listen", "metrics", "tls", "maxMessageBytes", "rateLimit", "enrollRateLimit", "keyLifetimeDays",
         "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize", "agents",
+        "jobLeaseSeconds",
     ]
 
     static func read(_ value: YAMLValue?, document: ConfigurationDocument) -> AgentServerConfiguration {
@@ -44,6 +45,7 @@ enum ServerSection {
             if let seconds = fields["heartbeatSeconds"]?.int() { configuration.heartbeatSeconds = seconds }
             if let hours = fields["staleAfterHours"]?.double() { configuration.staleAfter = hours * 3_600 }
             if let size = fields["eventBatchSize"]?.int() { configuration.eventBatchSize = size }
+            if let seconds = fields["jobLeaseSeconds"]?.double() { configuration.jobLeaseSeconds = seconds }
             if let agents = fields["agents"] { configuration.adapters = adapters(agents) }
         }
         for problem in configuration.problems() { document.fail(problem.key, problem.message) }
