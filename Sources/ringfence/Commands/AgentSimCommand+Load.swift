@@ -13,13 +13,13 @@ extension AgentSimCommand {
                 "Load a running server: one call in a loop over many connections, then report throughput and latency.")
 
         enum Call: String, ExpressibleByArgument, CaseIterable {
-            case fetch, events, health
+            case fetch, events, health, heartbeat
         }
 
         @OptionGroup var connection: Connection
         @Option(
             help:
-                "What to call: fetch (FetchPolicy), events (ReportEvents streams), health (Health/Check, the trivial baseline)."
+                "What to call: fetch (FetchPolicy), events (ReportEvents streams), heartbeat (Heartbeat with the host's inventory), health (Health/Check, the trivial baseline)."
         )
         var call: Call = .fetch
         @Option(help: "Concurrent HTTP/2 connections, one simulated host each.")
@@ -104,6 +104,8 @@ extension AgentSimCommand {
                                         _ = try await host.fetchPolicy(agent, user: sequence % 2 == 0 ? "alice" : "bob")
                                     case .health:
                                         _ = try await health.check(Grpc_Health_V1_HealthCheckRequest())
+                                    case .heartbeat:
+                                        _ = try await host.heartbeat(agent)
                                     case .events:
                                         let report = try await host.reportEvents(
                                             agent, count: eventsPerStream, batchSize: batch,
