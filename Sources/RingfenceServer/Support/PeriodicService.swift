@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// A job `ringfence serve` runs every `interval` until it shuts down: exception expiry,
 /// the rollout round, event sealing. A failed run is logged and tried again at the next
-/// interval; every replica runs its own (the jobs are idempotent under PostgreSQL locks).
+/// interval. `serve` runs each on one replica at a time (`LeaderElectedService`); the jobs
+/// stay idempotent under PostgreSQL locks, so a hand-over mid-run does no work twice.
 public struct PeriodicService: Service {
     let interval: Duration
     let work: @Sendable () async throws -> Void
