@@ -51,7 +51,7 @@ public struct QueuedEvent: Sendable, Hashable, Codable {
             pack = match.rule.pack
             packVersion = match.rule.packVersion
             ruleID = match.rule.id
-            appliedLevel = verdict == .warnCandidate && match.rule.level == .warn ? .observe : match.rule.level
+            appliedLevel = AuditEventRecord.recordedLevel(match.rule.level, verdict: verdict)
             uncappedLevel = match.rule.uncappedLevel
         } else if decision.policyUnavailable != nil && verdict == .block {
             pack = Self.failClosedPack

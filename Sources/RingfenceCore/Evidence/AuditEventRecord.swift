@@ -49,4 +49,12 @@ public struct AuditEventRecord: Sendable, Equatable {
         self.summary = summary
         self.policyRevision = policyRevision
     }
+
+    /// The applied level an event records for a match of a rule at `level` with `verdict`:
+    /// the rule's level, except that a warning the agent could not show is recorded as
+    /// observed. The hook records it so (`QueuedEvent`) and a replay compares with it
+    /// (`DecisionReplay`).
+    public static func recordedLevel(_ level: Level, verdict: Verdict) -> Level {
+        verdict == .warnCandidate && level == .warn ? .observe : level
+    }
 }

@@ -35,7 +35,7 @@ public struct DecisionReplay: Sendable {
         }
         if !event.ruleID.isEmpty {
             if let rule {
-                let applied = Self.appliedLevel(of: rule, verdict: event.verdict)
+                let applied = AuditEventRecord.recordedLevel(rule.level, verdict: event.verdict)
                 if applied != event.appliedLevel || rule.uncappedLevel != event.uncappedLevel {
                     differences.append(
                         "\(event.pack)/\(event.ruleID) replays at \(applied.rawValue) (uncapped \(rule.uncappedLevel.rawValue)); the event recorded \(event.appliedLevel.rawValue) (uncapped \(event.uncappedLevel.rawValue))"
@@ -72,11 +72,5 @@ public struct DecisionReplay: Sendable {
     static func rule(of event: AuditEventRecord, in resolution: Resolution) -> EffectiveRule? {
         guard !event.ruleID.isEmpty else { return nil }
         return resolution.surface(event.surface)?.rules.first { $0.pack == event.pack && $0.rule.id == event.ruleID }
-    }
-
-    /// The level an agent records for a match of `rule` (`QueuedEvent`): the rule's level,
-    /// except that a warning the agent cannot show is recorded as observed.
-    static func appliedLevel(of rule: EffectiveRule, verdict: Verdict) -> Level {
-        verdict == .warnCandidate && rule.level == .warn ? .observe : rule.level
     }
 }

@@ -24,10 +24,6 @@ public enum MerkleTree {
         var split = 1
         while split * 2 < leaves.count { split *= 2 }
         let middle = leaves.startIndex + split
-        var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: root(leaves[..<middle]))
-        hasher.update(data: root(leaves[middle...]))
-        return Array(hasher.finalize())
+        return node(root(leaves[..<middle]), root(leaves[middle...]))
     }
 }

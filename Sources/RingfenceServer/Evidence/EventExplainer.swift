@@ -66,7 +66,7 @@ public struct EventExplainer: Sendable {
         return try await explain(found)
     }
 
-    /// Explains stored events, reading each revision once. An event from before any
+    /// Explains stored events, reading each revision and each served resolution once. An event from before any
     /// published revision throws ``Failure/noRevision(_:)`` unless `skippingUnexplainable`,
     /// which leaves it out instead.
     public func explain(_ found: [StoredEvent], skippingUnexplainable: Bool = false) async throws -> [Explanation] {
@@ -79,21 +79,37 @@ public struct EventExplainer: Sendable {
         }
         let revisions = try await policy.revisions(limit: Int.max)
         let latest = revisions.first
+        let revisionsByNumber = Dictionary(revisions.map { ($0.number, $0) }) { first, _ in first }
+        struct ServedKey: Hashable {
+            var host: UUID
+            var etag: String
+            var revision: Int64
+        }
+        var servedCache: [ServedKey: ResolutionStore.StoredResolution?] = [:]
         var result: [Explanation] = []
         for stored in found {
             let event = stored.event
             let named = event.policyRevision > 0
             guard
                 let number = named ? event.policyRevision : try await policy.revision(at: event.occurredAt),
-                let revision = revisions.first(where: { $0.number == number })
+                let revision = revisionsByNumber[number]
             else {
                 if skippingUnexplainable { continue }
                 throw Failure.noRevision(event.occurredAt)
             }
-            let served =
-                event.policyETag.isEmpty
-                ? nil
-                : try await resolutions.served(hostID: event.hostID, etag: event.policyETag, revision: number).first
+            var served: ResolutionStore.StoredResolution?
+            if !event.policyETag.isEmpty {
+                let key = ServedKey(host: event.hostID, etag: event.policyETag, revision: number)
+                if let known = servedCache[key] {
+                    served = known
+                } else {
+                    served = try await resolutions.served(
+                        hostID: event.hostID, etag: event.policyETag, revision: number
+                    )
+                    .first
+                    servedCache[key] = served
+                }
+            }
             let (replayed, known) = try await replay(
                 event, served: served, snapshot: try await snapshot(number))
             var today: Resolution?

@@ -87,18 +87,15 @@ public struct IncidentExporter: Sendable {
         var files: [String: [UInt8]] = [:]
 
         // Each event with its proof into the latest seal of its host-day.
-        var sealByDay: [String: EventSeal] = [:]
-        var proofs: [String: [String: MerkleProof]] = [:]
-        for day in Set(events.map { Self.dayKey($0.event) }).sorted() {
-            let parts = day.split(separator: "|")
-            guard let host = UUID(uuidString: String(parts[0])),
-                let sealed = try await seals.latestSeal(host: host, day: String(parts[1]))
-            else { continue }
+        var sealByDay: [HostDay: EventSeal] = [:]
+        var proofs: [HostDay: [String: MerkleProof]] = [:]
+        for day in Set(events.map { HostDay($0.event) }) {
+            guard let sealed = try await seals.latestSeal(host: day.host, day: day.day) else { continue }
             sealByDay[day] = sealed.seal
             proofs[day] = EventSeal.proofs(of: sealed.covered)
         }
         let entries = events.map { stored in
-            let day = Self.dayKey(stored.event)
+            let day = HostDay(stored.event)
             let seal = sealByDay[day]
             let proof = seal.flatMap { seal in
                 stored.receivedAt <= seal.receivedUntil ? proofs[day]?[stored.event.eventID] : nil
@@ -108,23 +105,27 @@ public struct IncidentExporter: Sendable {
         files[IncidentBundle.eventsName] = try IncidentBundle.lines(entries)
         files[IncidentBundle.sealsName] = Array(
             try IncidentBundle.encoder().encode(
-                sealByDay.keys.sorted().compactMap { sealByDay[$0].map(IncidentBundle.SealEntry.init) }))
+                sealByDay.values.sorted { ($0.hostID.uuidString, $0.day) < ($1.hostID.uuidString, $1.day) }.map(
+                    IncidentBundle.SealEntry.init)))
 
         // Every decision replayed.
         let explanations = try await explainer.explain(events, skippingUnexplainable: true)
         var decisions = explanations.map(Self.decision)
-        let explained = Set(decisions.map { "\($0.host)|\($0.eventID)" })
-        for event in events.map(\.event) where !explained.contains("\(event.hostID)|\(event.eventID)") {
-            decisions.append(Self.unexplained(event))
+        if explanations.count < events.count {
+            let explained = Set(explanations.map { [$0.event.event.hostID.uuidString, $0.event.event.eventID] })
+            for event in events.map(\.event) where !explained.contains([event.hostID.uuidString, event.eventID]) {
+                decisions.append(Self.unexplained(event))
+            }
         }
         files["decisions.jsonl"] = try IncidentBundle.lines(decisions)
 
-        // The resolutions the hosts were served with the etags and revisions the events name.
+        // The resolutions the hosts were served with the etags and revisions the events were
+        // decided with (an event no revision explains was decided with none).
         var served: [ResolutionEntry] = []
-        var seen: Set<String> = []
-        for event in events.map(\.event) where !event.policyETag.isEmpty {
-            let revision = explanations.first { $0.event.event == event }?.revision.number ?? event.policyRevision
-            guard seen.insert("\(event.hostID)|\(event.policyETag)|\(revision)").inserted else { continue }
+        var seen: Set<[String]> = []
+        for explanation in explanations where !explanation.event.event.policyETag.isEmpty {
+            let (event, revision) = (explanation.event.event, explanation.revision.number)
+            guard seen.insert([event.hostID.uuidString, event.policyETag, "\(revision)"]).inserted else { continue }
             for row in try await resolutions.served(hostID: event.hostID, etag: event.policyETag, revision: revision) {
                 served.append(
                     ResolutionEntry(
@@ -148,23 +149,17 @@ public struct IncidentExporter: Sendable {
         let hosts = Set(events.map(\.event.hostID) + [scope.host].compactMap { $0 }).sorted {
             $0.uuidString < $1.uuidString
         }
-        var userRows: [String] = []
-        var membershipRows: [String] = []
-        var roleRows: [String] = []
         var atStart: [DirectoryAtStart] = []
         for user in users {
-            let records = try await incidents.directory(user: user, from: scope.from, to: scope.to)
-            userRows += records.users
-            membershipRows += records.memberships
-            roleRows += records.roles
             let facts = try await directory.facts(user: user, at: scope.from)
             atStart.append(
                 DirectoryAtStart(
                     user: user, known: facts != nil, groups: facts?.groups ?? [], roles: facts?.roles ?? []))
         }
-        files["directory/users.jsonl"] = Self.jsonLines(userRows)
-        files["directory/membership-history.jsonl"] = Self.jsonLines(Array(Set(membershipRows)).sorted())
-        files["directory/role-history.jsonl"] = Self.jsonLines(roleRows)
+        let records = try await incidents.directory(users: users, from: scope.from, to: scope.to)
+        files["directory/users.jsonl"] = Self.jsonLines(records.users)
+        files["directory/membership-history.jsonl"] = Self.jsonLines(records.memberships)
+        files["directory/role-history.jsonl"] = Self.jsonLines(records.roles)
         files["directory/at-start.json"] = Array(try IncidentBundle.encoder().encode(atStart))
         files["hosts/changes.jsonl"] = Self.jsonLines(
             try await incidents.hostChanges(hosts, from: scope.from, to: scope.to))
@@ -178,8 +173,15 @@ public struct IncidentExporter: Sendable {
         return files
     }
 
-    static func dayKey(_ event: AuditEventRecord) -> String {
-        "\(event.hostID.uuidString)|\(event.occurredAt.formatted(.iso8601.year().month().day()))"
+    /// A host's UTC day (`yyyy-MM-dd`), as seals are keyed.
+    struct HostDay: Hashable {
+        var host: UUID
+        var day: String
+
+        init(_ event: AuditEventRecord) {
+            host = event.hostID
+            day = event.occurredAt.formatted(.iso8601.year().month().day())
+        }
     }
 
     static func jsonLines(_ rows: [String]) -> [UInt8] {

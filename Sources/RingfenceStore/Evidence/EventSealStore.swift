@@ -123,18 +123,15 @@ public struct EventSealStore: Sendable {
     }
 
     /// A host's events of a UTC day, each with when it was received.
-    func events(host: UUID, day: String) async throws -> [(event: AuditEventRecord, receivedAt: Date)] {
+    func events(host: UUID, day: String) async throws -> [StoredEvent] {
         let rows = try await client.query(
             """
             SELECT \(unescaped: StoredEvent.columns) FROM audit_events
             WHERE host_id = \(host) AND occurred_at >= \(day)::date AT TIME ZONE 'UTC'
               AND occurred_at < (\(day)::date + 1) AT TIME ZONE 'UTC'
             """, logger: logger)
-        var events: [(event: AuditEventRecord, receivedAt: Date)] = []
-        for try await row in rows {
-            let stored = try StoredEvent(row)
-            events.append((stored.event, stored.receivedAt))
-        }
+        var events: [StoredEvent] = []
+        for try await row in rows { events.append(try StoredEvent(row)) }
         return events
     }
 

@@ -7,20 +7,12 @@ extension EventStore {
     /// the partitions' unique index; without it every partition is scanned) — oldest first,
     /// at most 20.
     public func events(id: String, hostID: UUID?) async throws -> [StoredEvent] {
-        let rows =
-            if let hostID {
-                try await client.query(
-                    """
-                    SELECT \(unescaped: StoredEvent.columns) FROM audit_events
-                    WHERE host_id = \(hostID) AND event_id = \(id) ORDER BY occurred_at LIMIT 20
-                    """, logger: logger)
-            } else {
-                try await client.query(
-                    """
-                    SELECT \(unescaped: StoredEvent.columns) FROM audit_events
-                    WHERE event_id = \(id) ORDER BY occurred_at LIMIT 20
-                    """, logger: logger)
-            }
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: StoredEvent.columns) FROM audit_events
+            WHERE event_id = \(id) AND (\(hostID)::uuid IS NULL OR host_id = \(hostID))
+            ORDER BY occurred_at LIMIT 20
+            """, logger: logger)
         var events: [StoredEvent] = []
         for try await row in rows { events.append(try StoredEvent(row)) }
         return events

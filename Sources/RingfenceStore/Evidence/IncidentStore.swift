@@ -74,16 +74,18 @@ public struct IncidentStore: Sendable {
         return try await rows.decode(String.self).collect().first
     }
 
-    /// The user's directory records: every row of theirs in `directory_users` (a user
+    /// The users' directory records: every row of theirs in `directory_users` (a user
     /// deleted and created again has several), their membership changes and those of any
-    /// group in a group (nesting) in the window, and their role changes in the window.
-    public func directory(user: String, from: Date, to: Date) async throws -> (
+    /// group in a group (nesting) in the window, and their role changes in the window —
+    /// each change once, oldest first. User names are compared case-insensitively.
+    public func directory(users: [String], from: Date, to: Date) async throws -> (
         users: [String], memberships: [String], roles: [String]
     ) {
-        let users = try await client.query(
+        let names = users.map { $0.lowercased() }
+        let rows = try await client.query(
             """
             SELECT (to_jsonb(u) - 'attributes' - 'scim_resource')::text FROM directory_users u
-            WHERE lower(u.username) = lower(\(user)) ORDER BY u.id
+            WHERE lower(u.username) = ANY(\(names)) ORDER BY u.id
             """, logger: logger
         ).decode(String.self).collect()
         let memberships = try await client.query(
@@ -91,7 +93,7 @@ public struct IncidentStore: Sendable {
             SELECT to_jsonb(h)::text FROM membership_history h
             WHERE h.at >= \(from) AND h.at < \(to)
               AND (h.member_kind = 'group'
-                   OR lower(h.member_dn) IN (SELECT lower(dn) FROM directory_users WHERE lower(username) = lower(\(user))))
+                   OR lower(h.member_dn) IN (SELECT lower(dn) FROM directory_users WHERE lower(username) = ANY(\(names))))
             ORDER BY h.at, h.id
             """, logger: logger
         ).decode(String.self).collect()
@@ -99,11 +101,11 @@ public struct IncidentStore: Sendable {
             """
             SELECT to_jsonb(h)::text FROM role_history h
             WHERE h.at >= \(from) AND h.at < \(to)
-              AND h.user_id IN (SELECT id FROM directory_users WHERE lower(username) = lower(\(user)))
+              AND h.user_id IN (SELECT id FROM directory_users WHERE lower(username) = ANY(\(names)))
             ORDER BY h.at, h.id
             """, logger: logger
         ).decode(String.self).collect()
-        return (users, memberships, roles)
+        return (rows, memberships, roles)
     }
 
     /// Every recorded change of these hosts in the window (admins' and heartbeats').
