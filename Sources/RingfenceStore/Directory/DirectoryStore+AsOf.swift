@@ -92,8 +92,12 @@ extension DirectoryStore {
     /// The names of groups by DN key; a group deleted since keeps the name it had.
     private func groupNames(keys: Set<String>) async throws -> [String] {
         guard !keys.isEmpty else { return [] }
+        // Rows written before dn_key existed (migration 009) have none until the next sync.
         let rows = try await client.query(
-            "SELECT dn, name FROM directory_groups ORDER BY deleted_at IS NULL, deleted_at", logger: logger)
+            """
+            SELECT dn, name FROM directory_groups WHERE dn_key = ANY(\(Array(keys))) OR dn_key IS NULL
+            ORDER BY deleted_at IS NULL, deleted_at
+            """, logger: logger)
         var names: [String: String] = [:]
         for try await (dn, name) in rows.decode((String, String).self) {
             let key = Self.key(dn)
