@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "RingfenceSCIM", targets: ["RingfenceSCIM"]),
         .library(name: "RingfenceHTTP", targets: ["RingfenceHTTP"]),
         .library(name: "RingfenceExport", targets: ["RingfenceExport"]),
+        .library(name: "RingfenceAdminAPI", targets: ["RingfenceAdminAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -47,6 +48,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
     ],
     targets: [
         // Domain types, selectors, the pure resolver. No I/O, no clock, no YAML.
@@ -82,11 +87,26 @@ let package = Package(
             dependencies: ["RingfenceCore"],
             swiftSettings: strictSwift6
         ),
-        // The HTTP listeners of `serve` (Hummingbird 2): the SCIM 2.0 service provider.
+        // The admin API's types, server protocol and client, generated from openapi/admin.yaml by
+        // scripts/generate-openapi and committed (as the protobuf code is).
+        .target(
+            name: "RingfenceAdminAPI",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The HTTP listeners of `serve` (Hummingbird 2): the SCIM 2.0 service provider and
+        // the admin API.
         .target(
             name: "RingfenceHTTP",
             dependencies: [
-                "RingfenceCore", "RingfenceSCIM", "RingfenceStore", "RingfenceServer",
+                "RingfenceCore", "RingfenceSCIM", "RingfenceStore", "RingfenceServer", "RingfenceAdminAPI",
+                "RingfenceFiles",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -243,6 +263,10 @@ let package = Package(
                 "RingfenceServer",
                 "RingfenceReports",
                 "RingfenceExport",
+                "RingfenceAdminAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -417,6 +441,7 @@ let package = Package(
             name: "ringfenceTests",
             dependencies: [
                 "RingfenceSCIM",
+                "RingfenceHTTP",
                 "RingfenceExport",
                 "RingfenceCore",
                 "RingfenceDirectory",

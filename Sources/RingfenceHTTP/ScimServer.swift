@@ -1,9 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
 import Logging
-import NIOSSL
 import PostgresNIO
 import RingfenceSCIM
 import RingfenceServer
@@ -74,31 +71,11 @@ public struct ScimServer: Service {
     }
 
     public func run() async throws {
-        let router = Self.router(client: client, configuration: configuration, logger: logger)
-        let server: HTTPServerBuilder
-        if let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile {
-            try TLSFiles.check(certificate: certificate, key: key)
-            let tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            server = try .tls(.http1(), tlsConfiguration: tls)
-        } else {
-            server = .http1()
-        }
-        let logger = self.logger
-        let configuration = self.configuration
-        let app = Application(
-            router: router, server: server,
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "ringfence-scim"),
-            onServerRunning: { channel in
-                logger.notice(
-                    "SCIM listening",
-                    metadata: [
-                        "address": "\(configuration.host):\(channel.localAddress?.port ?? configuration.port)",
-                        "tls": "\(configuration.tlsCertificateFile != nil)",
-                    ])
-            }, logger: logger)
-        try await app.run()
+        let listener = HTTPListener(
+            host: configuration.host, port: configuration.port, tlsCertificateFile: configuration.tlsCertificateFile,
+            tlsKeyFile: configuration.tlsKeyFile)
+        try await listener.run(
+            Self.router(client: client, configuration: configuration, logger: logger), name: "SCIM",
+            server: "ringfence-scim", logger: logger)
     }
 }

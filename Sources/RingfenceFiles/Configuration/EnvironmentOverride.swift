@@ -23,6 +23,7 @@ public struct EnvironmentOverride: Sendable, Hashable {
         EnvironmentOverride("RINGFENCE_LISTEN", ["server", "listen"]),
         EnvironmentOverride("RINGFENCE_METRICS_LISTEN", ["server", "metrics"]),
         EnvironmentOverride("RINGFENCE_SCIM_LISTEN", ["scim", "listen"]),
+        EnvironmentOverride("RINGFENCE_ADMIN_LISTEN", ["admin", "listen"]),
         EnvironmentOverride("RINGFENCE_APPROVER_GROUP", ["exceptions", "approverGroup"]),
         EnvironmentOverride("RINGFENCE_ROLLOUT_INTERVAL", ["rollout", "intervalSeconds"]),
         EnvironmentOverride("RINGFENCE_JOB_LEASE_SECONDS", ["server", "jobLeaseSeconds"]),

@@ -14,14 +14,18 @@ public struct StoredAPIKey: Sendable, Equatable {
     public var revokedAt: Date?
     /// Whether the host the key belongs to was retired.
     public var hostRetired: Bool
-    /// The key's label: a SCIM token's provider.
+    /// The key's label: a SCIM token's provider; the person or automation an admin token
+    /// speaks for.
     public var label: String?
+    /// An admin token's role (`admin`, `operator`, `viewer`, `manager`).
+    public var role: String?
 
     public init(
         prefix: String, hash: [UInt8], kind: Kind, hostID: UUID?, expiresAt: Date, revokedAt: Date?, hostRetired: Bool,
-        label: String? = nil
+        label: String? = nil, role: String? = nil
     ) {
         self.label = label
+        self.role = role
         self.prefix = prefix
         self.hash = hash
         self.kind = kind

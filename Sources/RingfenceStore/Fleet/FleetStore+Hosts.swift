@@ -155,13 +155,18 @@ extension FleetStore {
         return users
     }
 
-    /// A host's changes, oldest first: what admins changed and what heartbeats reported.
-    public func history(hostID: UUID, limit: Int = 500) async throws -> [HostChange] {
-        let rows = try await client.query(
-            """
-            SELECT at, field, old_value, new_value, actor, comment FROM host_changes
-            WHERE host_id = \(hostID) ORDER BY at, id LIMIT \(limit)
-            """, logger: logger)
+    /// A host's latest `limit` changes, newest first.
+    public func recentChanges(hostID: UUID, limit: Int) async throws -> [HostChange] {
+        try await Self.changes(
+            client.query(
+                """
+                SELECT at, field, old_value, new_value, actor, comment FROM host_changes
+                WHERE host_id = \(hostID) ORDER BY at DESC, id DESC LIMIT \(limit)
+                """, logger: logger))
+    }
+
+    /// The changes of rows of (at, field, old value, new value, actor, comment).
+    static func changes(_ rows: PostgresRowSequence) async throws -> [HostChange] {
         var changes: [HostChange] = []
         for try await (at, field, old, new, actor, comment)
             in rows.decode((Date, String, String?, String?, String?, String?).self)
@@ -170,6 +175,16 @@ extension FleetStore {
                 HostChange(at: at, field: field, oldValue: old, newValue: new, actor: actor, comment: comment))
         }
         return changes
+    }
+
+    /// A host's changes, oldest first: what admins changed and what heartbeats reported.
+    public func history(hostID: UUID, limit: Int = 500) async throws -> [HostChange] {
+        try await Self.changes(
+            client.query(
+                """
+                SELECT at, field, old_value, new_value, actor, comment FROM host_changes
+                WHERE host_id = \(hostID) ORDER BY at, id LIMIT \(limit)
+                """, logger: logger))
     }
 }
 

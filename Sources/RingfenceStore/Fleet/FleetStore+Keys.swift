@@ -13,17 +13,17 @@ extension FleetStore {
         let rows = try await client.query(
             """
             SELECT k.key_prefix, k.key_hash, k.kind, k.host_id, k.expires_at, k.revoked_at, h.retired_at IS NOT NULL,
-                k.label
+                k.label, k.role
             FROM api_keys k LEFT JOIN hosts h ON h.id = k.host_id WHERE k.key_prefix = \(prefix)
             """, logger: logger)
-        for try await (prefix, hash, kind, host, expires, revoked, retired, label)
-            in rows.decode((String, ByteBuffer, String, UUID?, Date, Date?, Bool, String?).self)
+        for try await (prefix, hash, kind, host, expires, revoked, retired, label, role)
+            in rows.decode((String, ByteBuffer, String, UUID?, Date, Date?, Bool, String?, String?).self)
         {
             // A kind this build does not know authenticates as nothing.
             guard let kind = StoredAPIKey.Kind(rawValue: kind) else { return nil }
             return StoredAPIKey(
                 prefix: prefix, hash: Array(hash.readableBytesView), kind: kind, hostID: host, expiresAt: expires,
-                revokedAt: revoked, hostRetired: retired, label: label)
+                revokedAt: revoked, hostRetired: retired, label: label, role: role)
         }
         return nil
     }
@@ -76,20 +76,17 @@ extension FleetStore {
         return count
     }
 
-    /// Stores an admin key (for the admin service and tooling); returns nothing secret.
-    public func createAdminKey(prefix: String, hash: [UInt8], label: String, expiresAt: Date) async throws {
-        try await createKey(kind: .admin, prefix: prefix, hash: hash, label: label, expiresAt: expiresAt)
-    }
-
-    /// Stores a key that names no host: an admin's, or a SCIM provider's token (`label`:
-    /// the provider).
+    /// Stores a key that names no host: a SCIM provider's token (`label`: the provider), or
+    /// an admin token with the admin role (``createAdminKey(prefix:hash:label:role:createdBy:expiresAt:)``
+    /// takes any role).
     public func createKey(kind: StoredAPIKey.Kind, prefix: String, hash: [UInt8], label: String, expiresAt: Date)
         async throws
     {
         try await client.query(
             """
-            INSERT INTO api_keys (key_prefix, key_hash, kind, label, expires_at)
-            VALUES (\(prefix), \(ByteBuffer(bytes: hash)), \(kind.rawValue), \(label), \(expiresAt))
+            INSERT INTO api_keys (key_prefix, key_hash, kind, label, expires_at, role)
+            VALUES (\(prefix), \(ByteBuffer(bytes: hash)), \(kind.rawValue), \(label), \(expiresAt),
+                    \(kind == .admin ? AdminRole.admin.rawValue : nil))
             """, logger: logger)
     }
 

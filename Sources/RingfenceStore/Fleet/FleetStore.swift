@@ -128,18 +128,7 @@ public struct FleetStore: Sendable {
                    drifted_files
             FROM hosts WHERE retired_at IS NULL ORDER BY hostname, id
             """, logger: logger)
-        var hosts: [FleetHost] = []
-        for try await (id, hostname, installer, os, ring, users, heartbeat, fetch, drifted)
-            in rows.decode((UUID, String, String, String, Int16?, [String], Date?, Date?, [String]).self)
-        {
-            let status: FleetHost.Status = heartbeat.map { $0 >= threshold ? .connected : .stale } ?? .never
-            hosts.append(
-                FleetHost(
-                    id: id, hostname: hostname, os: os, installerVersion: installer,
-                    ring: ring.flatMap { Ring(number: Int($0)) },
-                    users: users, lastHeartbeat: heartbeat, lastPolicyFetch: fetch, status: status,
-                    driftedFiles: drifted))
-        }
+        let hosts = try await Self.fleetHosts(rows, threshold: threshold)
         let missingRows = try await client.query(
             """
             SELECT u.username FROM directory_users u
@@ -151,6 +140,24 @@ public struct FleetStore: Sendable {
         return FleetSummary(
             hosts: hosts, missingUsers: missing, staleAfter: staleAfter,
             unrecognized: try await unrecognizedInputs(since: now.addingTimeInterval(-7 * 86_400)))
+    }
+
+    /// The hosts of rows of (id, host name, installer version, OS, ring, users, last
+    /// heartbeat, last policy fetch, drifted files); connected when the heartbeat is at or
+    /// after `threshold`.
+    static func fleetHosts(_ rows: PostgresRowSequence, threshold: Date) async throws -> [FleetHost] {
+        var hosts: [FleetHost] = []
+        for try await (id, hostname, installer, os, ring, users, heartbeat, fetch, drifted)
+            in rows.decode((UUID, String, String, String, Int16?, [String], Date?, Date?, [String]).self)
+        {
+            let status: FleetHost.Status = heartbeat.map { $0 >= threshold ? .connected : .stale } ?? .never
+            hosts.append(
+                FleetHost(
+                    id: id, hostname: hostname, os: os, installerVersion: installer,
+                    ring: ring.flatMap { Ring(number: Int($0)) }, users: users, lastHeartbeat: heartbeat,
+                    lastPolicyFetch: fetch, status: status, driftedFiles: drifted))
+        }
+        return hosts
     }
 
     /// Hook input the adapters did not understand since a moment: per agent kind, agent

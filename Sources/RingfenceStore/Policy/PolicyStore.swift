@@ -79,11 +79,12 @@ public struct PolicyStore: Sendable {
         try await revisions(limit: 1).first
     }
 
-    /// Revisions, newest first.
-    public func revisions(limit: Int = 50) async throws -> [Revision] {
+    /// Revisions, newest first; with `before`, those older than it.
+    public func revisions(before: Int64? = nil, limit: Int = 50) async throws -> [Revision] {
         let rows = try await client.query(
             """
             SELECT revision, created_at, created_by, comment, rolled_back_from FROM policy_revisions
+            WHERE \(before)::bigint IS NULL OR revision < \(before)
             ORDER BY revision DESC LIMIT \(limit)
             """, logger: logger)
         var result: [Revision] = []
@@ -102,9 +103,11 @@ public struct PolicyStore: Sendable {
         return nil
     }
 
-    /// The newest `limit` revisions, each with what it changed against the one before
-    /// (``PolicyDiff``; the first against nothing) — the policy part of `ringfence history`.
-    public func changes(limit: Int = 50) async throws -> [(revision: Revision, diff: PolicyDiff)] {
+    /// The newest `limit` revisions (older than `before` when given), each with what it
+    /// changed against the one before (``PolicyDiff``; the first against nothing) — the
+    /// policy part of `ringfence history`.
+    public func changes(before: Int64? = nil, limit: Int = 50) async throws -> [(revision: Revision, diff: PolicyDiff)]
+    {
         var outlines: [Int64: PolicyBundle] = [:]
         func outline(_ number: Int64) async throws -> PolicyBundle {
             if let known = outlines[number] { return known }
@@ -113,7 +116,7 @@ public struct PolicyStore: Sendable {
             return loaded
         }
         var result: [(revision: Revision, diff: PolicyDiff)] = []
-        for revision in try await revisions(limit: limit) {
+        for revision in try await revisions(before: before, limit: limit) {
             let previous = revision.number > 1 ? try await outline(revision.number - 1) : nil
             result.append((revision, PolicyDiff(from: previous, to: try await outline(revision.number))))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingfenceAdminAPI
 import RingfenceCore
 import RingfenceStore
 
@@ -18,15 +19,19 @@ struct FleetCommand: AsyncParsableCommand {
     @Flag(help: "List every host, not only the counts.")
     var hosts = false
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: AdminServerOptions
 
     func run() async throws {
+        if let remote = try remote.client() {
+            try await runRemote(remote)
+            return
+        }
         let staleAfter = self.staleAfter.seconds
         let summary = try await withPostgres(try database.configuration()) { client in
             try await FleetStore(client: client).summary(staleAfter: staleAfter)
         }
         print("hosts:     \(summary.hosts.count)")
-        let window = Int(staleAfter) % 3_600 == 0 ? "\(Int(staleAfter) / 3_600) h" : "\(Int(staleAfter / 60)) min"
-        print("connected: \(summary.connected)   (heartbeat within \(window))")
+        print("connected: \(summary.connected)   (heartbeat within \(Self.window(staleAfter)))")
         print("stale:     \(summary.stale)")
         print("silent:    \(summary.neverSeen)   (enrolled, no heartbeat yet)")
         print("drifted:   \(summary.drifted)   (managed agent files differ from what was served)")
@@ -48,5 +53,39 @@ struct FleetCommand: AsyncParsableCommand {
                 print("  missing users: \(summary.missingUsers.joined(separator: ", "))")
             }
         }
+    }
+}
+
+extension FleetCommand {
+    /// The counts and hosts from a server's admin API (hook input not understood and the
+    /// names of missing users are read from the database only).
+    func runRemote(_ remote: RemoteAdmin) async throws {
+        let seconds = Int(staleAfter.seconds)
+        let summary = try await remote.client.getFleetSummary(query: .init(staleAfterSeconds: seconds)).ok.body.json
+        print("hosts:     \(summary.hosts)")
+        print("connected: \(summary.connected)   (heartbeat within \(Self.window(staleAfter.seconds)))")
+        print("stale:     \(summary.stale)")
+        print("silent:    \(summary.silent)   (enrolled, no heartbeat yet)")
+        print("drifted:   \(summary.drifted)   (managed agent files differ from what was served)")
+        print("missing:   \(summary.missingUsers)   (directory users no host reported)")
+        guard hosts else { return }
+        let listed = try await RemoteAdmin.all { cursor in
+            let page = try await remote.client.listHosts(
+                query: .init(staleAfterSeconds: seconds, limit: 500, cursor: cursor)
+            ).ok.body.json
+            return (page.items, page.nextCursor)
+        }
+        for host in listed {
+            let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
+            let status = host.status == .silent ? "never" : host.status.rawValue
+            print(
+                "  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map(String.init) ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))"
+                    + (host.driftedFiles.isEmpty ? "" : "  drifted \(host.driftedFiles.joined(separator: ","))"))
+        }
+    }
+
+    /// A stale threshold in words: whole hours, else minutes.
+    static func window(_ seconds: TimeInterval) -> String {
+        Int(seconds) % 3_600 == 0 ? "\(Int(seconds) / 3_600) h" : "\(Int(seconds / 60)) min"
     }
 }

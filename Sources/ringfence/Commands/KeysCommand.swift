@@ -9,7 +9,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Make enrolment tokens; list and revoke API keys.",
-        subcommands: [EnrolToken.self, ScimToken.self, List.self, Revoke.self]
+        subcommands: [EnrolToken.self, ScimToken.self, AdminToken.self, List.self, Revoke.self]
     )
 
     /// The host id of a `--host` flag.

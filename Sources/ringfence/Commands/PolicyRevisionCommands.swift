@@ -1,15 +1,22 @@
 import ArgumentParser
 import Foundation
-import PostgresNIO
+import RingfenceAdminAPI
 import RingfenceCore
 import RingfenceFiles
+import RingfenceServer
 import RingfenceStore
 
 /// Who is acting, for the history: `--actor`, else `$USER`, else `unknown`.
 struct ActorOption: ParsableArguments {
-    @Option(help: "Name recorded in the history (default: $USER).") var actor: String?
+    @Option(help: "Name recorded in the history (default: $USER; with --server, the token's person).")
+    var actor: String?
 
     var name: String { actor ?? EnvironmentReader.current["USER"] ?? "unknown" }
+
+    /// With `--server` the token's person is the actor: `--actor` would be a lie.
+    func checkUnused() throws {
+        if actor != nil { throw ValidationError("--actor is not used with --server: the token's person is the actor") }
+    }
 }
 
 /// Asks before publishing unless `--yes`; refuses without a terminal.
@@ -38,8 +45,18 @@ struct ApplyCommand: AsyncParsableCommand {
     var preview = false
     @OptionGroup var actor: ActorOption
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: AdminServerOptions
 
     func run() async throws {
+        if let remote = try remote.client() {
+            try actor.checkUnused()
+            guard let comment else { throw ValidationError("--server needs --comment: the API records one") }
+            let answered = self.yes
+            try await remote.publish(directory: directory, comment: comment, preview: preview) { next in
+                try confirm("Publish revision \(next)?", yes: answered)
+            }
+            return
+        }
         let policy = try PolicyFiles.load(directory: URL(fileURLWithPath: directory))
         _ = try PolicySnapshot(bundle: policy.bundle)
         let actor = actor.name
@@ -47,26 +64,22 @@ struct ApplyCommand: AsyncParsableCommand {
         let yes = yes
         let previewOnly = preview
         try await withPostgres(try database.configuration()) { client in
-            let store = PolicyStore(client: client)
-            let current = try await store.currentRevision()
-            var currentBundle: PolicyBundle?
-            if let current { currentBundle = try await store.bundle(revision: current.number) }
-            let next = policy.bundle.keepingAdjustments(of: currentBundle)
-            let diff = PolicyDiff(from: currentBundle, to: next, published: try await store.publishedPackVersions())
-            guard !diff.isEmpty else {
-                print("nothing to publish: \(directory) equals revision \(current?.number ?? 0)")
+            let publication = PolicyPublication(
+                policies: PolicyStore(client: client), population: PopulationStore(client: client))
+            let plan = try await publication.plan(publishing: policy.bundle)
+            guard !plan.diff.isEmpty else {
+                print("nothing to publish: \(directory) equals revision \(plan.current?.number ?? 0)")
                 return
             }
-            print("changes against revision \(current.map { String($0.number) } ?? "none"):")
-            for line in diff.lines { print("  \(line)") }
-            try await printImpact(of: next, against: currentBundle, client: client)
+            print("changes against revision \(plan.current.map { String($0.number) } ?? "none"):")
+            for line in plan.diff.lines { print("  \(line)") }
+            for line in plan.impact.lines() { print(line) }
             if previewOnly {
                 print("preview only: nothing was published")
                 return
             }
-            try confirm("Publish revision \((current?.number ?? 0) + 1)?", yes: yes)
-            let revision = try await store.publish(
-                policy.bundle, actor: actor, comment: comment, expectedCurrent: current?.number)
+            try confirm("Publish revision \((plan.current?.number ?? 0) + 1)?", yes: yes)
+            let revision = try await publication.publish(policy.bundle, planned: plan, actor: actor, comment: comment)
             print("published revision \(revision)")
         }
     }
@@ -79,19 +92,35 @@ struct RevisionsCommand: AsyncParsableCommand {
 
     @Option(help: "How many.") var limit = 50
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: AdminServerOptions
 
     func run() async throws {
         let limit = limit
-        let revisions = try await withPostgres(try database.configuration()) { client in
-            try await PolicyStore(client: client).revisions(limit: limit)
+        let lines: [String]
+        if let remote = try remote.client() {
+            lines = try await remote.revisions(limit: limit).map {
+                Self.line(
+                    number: $0.number, at: $0.createdAt, by: $0.createdBy, rolledBackFrom: $0.rolledBackFrom,
+                    comment: $0.comment)
+            }
+        } else {
+            lines = try await withPostgres(try database.configuration()) { client in
+                try await PolicyStore(client: client).revisions(limit: limit)
+            }.map {
+                Self.line(
+                    number: $0.number, at: $0.createdAt, by: $0.createdBy, rolledBackFrom: $0.rolledBackFrom,
+                    comment: $0.comment)
+            }
         }
-        if revisions.isEmpty { print("no policy published yet") }
-        for revision in revisions {
-            var line = "\(revision.number)  \(revision.createdAt.formatted(.iso8601))  \(revision.createdBy)"
-            if let from = revision.rolledBackFrom { line += "  (rollback to \(from))" }
-            if let comment = revision.comment { line += "  \(comment)" }
-            print(line)
-        }
+        if lines.isEmpty { print("no policy published yet") }
+        for line in lines { print(line) }
+    }
+
+    static func line(number: Int64, at: Date, by: String, rolledBackFrom: Int64?, comment: String?) -> String {
+        var line = "\(number)  \(at.formatted(.iso8601))  \(by)"
+        if let from = rolledBackFrom { line += "  (rollback to \(from))" }
+        if let comment { line += "  \(comment)" }
+        return line
     }
 }
 
@@ -189,40 +218,34 @@ struct RollbackCommand: AsyncParsableCommand {
     var preview = false
     @OptionGroup var actor: ActorOption
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var remote: AdminServerOptions
 
     func run() async throws {
+        if let remote = try remote.client() {
+            try actor.checkUnused()
+            guard let comment else { throw ValidationError("--server needs --comment: the API records one") }
+            let (answered, target) = (self.yes, to)
+            try await remote.rollback(to: target, comment: comment, preview: preview) { next in
+                try confirm("Publish revision \(next) equal to revision \(target)?", yes: answered)
+            }
+            return
+        }
         let (target, actor, comment, yes, previewOnly) = (to, actor.name, comment, yes, preview)
         try await withPostgres(try database.configuration()) { client in
-            let store = PolicyStore(client: client)
-            guard let current = try await store.currentRevision() else {
-                throw ValidationError("no policy published yet")
-            }
-            let currentBundle = try await store.bundle(revision: current.number)
-            let next = try await store.bundle(revision: target).keepingAdjustments(of: currentBundle)
-            let diff = PolicyDiff(from: currentBundle, to: next, published: try await store.publishedPackVersions())
-            print("rolling back from revision \(current.number) to the content of revision \(target):")
-            for line in diff.isEmpty ? ["(no difference)"] : diff.lines { print("  \(line)") }
-            try await printImpact(of: next, against: currentBundle, client: client)
+            let publication = PolicyPublication(
+                policies: PolicyStore(client: client), population: PopulationStore(client: client))
+            let plan = try await publication.plan(rollingBackTo: target)
+            let current = plan.current?.number ?? 0
+            print("rolling back from revision \(current) to the content of revision \(target):")
+            for line in plan.diff.isEmpty ? ["(no difference)"] : plan.diff.lines { print("  \(line)") }
+            for line in plan.impact.lines() { print(line) }
             if previewOnly {
                 print("preview only: nothing was published")
                 return
             }
-            try confirm("Publish revision \(current.number + 1) equal to revision \(target)?", yes: yes)
-            let revision = try await store.rollback(
-                to: target, actor: actor, comment: comment, expectedCurrent: current.number)
+            try confirm("Publish revision \(current + 1) equal to revision \(target)?", yes: yes)
+            let revision = try await publication.rollback(to: target, planned: plan, actor: actor, comment: comment)
             print("published revision \(revision) (rollback to \(target))")
         }
     }
-}
-
-/// The impact preview of `apply` and `rollback` (docs/operations.md, "The impact preview"):
-/// last week's population and events under the current policy and under `next`.
-func printImpact(of next: PolicyBundle, against current: PolicyBundle?, client: PostgresClient) async throws {
-    let since = Date().addingTimeInterval(-7 * 86_400)
-    let population = PopulationStore(client: client)
-    let impact = ImpactPreview(
-        population: try await population.population(since: since, at: Date()),
-        events: try await population.recentEvents(since: since, at: Date()),
-        current: try current.map { try PolicySnapshot(bundle: $0) }, next: try PolicySnapshot(bundle: next))
-    for line in impact.lines() { print(line) }
 }

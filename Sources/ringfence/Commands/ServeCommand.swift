@@ -17,8 +17,8 @@ import UnixSignals
 /// health service), Prometheus metrics on `/metrics`, the latest published policy
 /// snapshot kept loaded (reloaded on every publish), directory sync on the configured
 /// schedule, the weekly reports when the file has a `reports` section, the rollout plan
-/// (promotions and holds, every `rollout.intervalSeconds`), exception expiry, and the SCIM
-/// listener when it has a `scim` section. Stops
+/// (promotions and holds, every `rollout.intervalSeconds`), exception expiry, the SCIM
+/// listener when it has a `scim` section and the admin API when it has an `admin` section. Stops
 /// gracefully on SIGTERM and SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -92,6 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let scim = file.scim {
             services.append(ScimServer(configuration: scim, client: client))
+        }
+        if let admin = file.admin {
+            services.append(AdminServer(configuration: admin, client: client, snapshots: snapshots))
         }
         if let directory = file.directory {
             let engine = SyncEngine(

@@ -13,7 +13,7 @@ import RingfenceStore
 /// docs/configuration.md; unknown keys are errors.
 struct ConfigurationFile {
     static let sections = [
-        "database", "directory", "retention", "server", "reports", "scim", "exceptions", "rollout", "exports",
+        "database", "directory", "retention", "server", "reports", "scim", "exceptions", "rollout", "exports", "admin",
     ]
 
     var database: DatabaseConfiguration?
@@ -26,6 +26,8 @@ struct ConfigurationFile {
     var server = AgentServerConfiguration()
     /// The SCIM listener of `serve` (`scim:`); none when the section is absent.
     var scim: ScimServer.Configuration?
+    /// The admin API listener of `serve` (`admin:`); none when the section is absent.
+    var admin: AdminServer.Configuration?
     /// Exception approvers and mail (`exceptions:`).
     var exceptions: ExceptionsSection.Settings?
     /// The rollout service's round interval and mail (`rollout:`); defaults when absent.
@@ -73,6 +75,7 @@ struct ConfigurationFile {
         result.server = ServerSection.read(document.sections["server"], document: document)
         if let reports = document.sections["reports"] { result.reports = ReportsSection.read(reports) }
         if let scim = document.sections["scim"] { result.scim = ScimSection.read(scim) }
+        if let admin = document.sections["admin"] { result.admin = AdminSection.read(admin) }
         if let exceptions = document.sections["exceptions"] { result.exceptions = ExceptionsSection.read(exceptions) }
         if let rollout = document.sections["rollout"], let settings = RolloutSection.read(rollout) {
             result.rollout = settings

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import PostgresNIO
 import RingfenceCore
 import RingfenceFiles
-import RingfenceProto
 import RingfenceServer
 import RingfenceStore
 
@@ -25,6 +25,13 @@ struct PolicySource: ParsableArguments {
         if directory != nil && revision != nil { throw ValidationError("--policy and --revision exclude each other") }
     }
 
+    /// Refuses the flags that name where policy comes from locally, when `flag` sends the
+    /// question to a server.
+    func checkUnused(with flag: String) throws {
+        if directory != nil { throw ValidationError("--policy is not used with \(flag)") }
+        if database.url != nil { throw ValidationError("--database-url is not used with \(flag)") }
+    }
+
     /// Resolves the context the flags describe, against the policy in force at its `--at`
     /// (or the latest when no time was given).
     func resolve(_ options: ContextOptions) async throws -> Resolution {
@@ -41,33 +48,20 @@ struct PolicySource: ParsableArguments {
     /// as they were then (`HistoricalFacts`: memberships and roles replayed from their
     /// history, the host's ring and tags from its changes; the binding is not checked).
     func context(_ options: ContextOptions) async throws -> DecisionContext {
-        let flags = try options.context()
-        let hostID = try options.hostID()
-        guard hostID != nil || (options.groupsFromDirectory && directory == nil) else { return flags }
-        let requested = RequestedContext(
-            user: flags.user, repo: flags.repo ?? "", agentKind: flags.agent, surfaces: flags.surfaces)
-        let historical = options.at != nil
-        let (facts, known) = try await withPostgres(try database.configuration()) { client in
-            let fleet = FleetStore(client: client)
-            let directory = DirectoryStore(client: client)
-            return historical
-                ? try await HistoricalFacts(fleet: fleet, directory: directory).facts(
-                    for: requested, hostID: hostID, at: flags.at)
-                : try await DecisionFacts(fleet: fleet, directory: directory, cacheSeconds: 0).facts(
-                    for: requested, hostID: hostID, now: flags.at)
+        let request = DecisionQuery.Request(
+            context: try options.context(), hostID: try options.hostID(), asOf: options.at != nil)
+        let readDirectory = directory == nil
+        guard request.hostID != nil || (request.groupsFromDirectory && readDirectory) else { return request.context }
+        let (context, known) = try await withPostgres(try database.configuration()) { client in
+            try await Self.query(client).complete(request, readDirectory: readDirectory)
         }
-        if !known && options.groupsFromDirectory {
+        if !known {
             FileHandle.standardError.write(
                 Data(
-                    "note: user '\(flags.user)' is not in the directory mirror: resolved with no groups, as FetchPolicy would (run ringfence sync, or pass --groups)\n"
+                    "note: user '\(request.context.user)' is not in the directory mirror: resolved with no groups, as FetchPolicy would (run ringfence sync, or pass --groups)\n"
                         .utf8))
         }
-        let fromDirectory = options.groupsFromDirectory
-        return DecisionContext(
-            user: flags.user, groups: fromDirectory ? facts.groups : flags.groups,
-            roles: fromDirectory ? facts.roles : flags.roles, hostRing: flags.hostRing ?? facts.hostRing,
-            hostTags: options.hostTags.isEmpty ? facts.hostTags : flags.hostTags, repo: flags.repo,
-            trust: flags.trust, agent: flags.agent, surfaces: flags.surfaces, at: flags.at)
+        return context
     }
 
     /// The policy, compiled. `at` picks the revision in force then (database only).
@@ -77,28 +71,13 @@ struct PolicySource: ParsableArguments {
         }
         let revision = self.revision
         return try await withPostgres(try database.configuration()) { client in
-            try await Self.snapshot(from: PolicyStore(client: client), revision: revision, at: moment)
+            try await Self.query(client).snapshot(revision: revision, at: moment)
         }
     }
 
-    /// The snapshot of `revision`, else of the revision in force at `moment`, else of the latest.
-    /// (A function of its own, not inline in the closure above: Swift 6.3.1 crashes in
-    /// release builds — LLVM coroutine splitting — on the inline form.)
-    private static func snapshot(from store: PolicyStore, revision: Int64?, at moment: Date?) async throws
-        -> PolicySnapshot
-    {
-        let chosen: Int64?
-        if let revision {
-            chosen = revision
-        } else if let moment {
-            chosen = try await store.revision(at: moment)
-        } else {
-            chosen = try await store.currentRevision()?.number
-        }
-        guard let chosen else {
-            guard let moment else { throw ValidationError("no policy published yet: run ringfence apply -f DIR") }
-            throw ValidationError("no policy revision was in force at \(moment.formatted(.iso8601))")
-        }
-        return try await store.snapshot(revision: chosen)
+    private static func query(_ client: PostgresClient) -> DecisionQuery {
+        DecisionQuery(
+            fleet: FleetStore(client: client), directory: DirectoryStore(client: client),
+            policies: PolicyStore(client: client))
     }
 }

@@ -1,24 +1,28 @@
 import Foundation
 import RingfenceFiles
 import RingfenceHTTP
+import RingfenceSCIM
 
 /// Reads the `scim:` section of the configuration file — the SCIM listener of `serve`
 /// (keys in docs/configuration.md and docs/scim.md) — with the strict reader. No section:
 /// no SCIM listener.
 enum ScimSection {
-    static let keys = ["listen", "tls", "publicURL", "rateLimit", "tokenCacheSeconds", "burstGuard"]
+    static let keys = ListenerFields.keys + ["publicURL", "burstGuard"]
 
     static func read(_ value: YAMLValue) -> ScimServer.Configuration? {
         guard let fields = value.mapping(allowed: keys) else { return nil }
         var configuration = ScimServer.Configuration()
-        if let address = fields["listen"]?.hostPort() { (configuration.host, configuration.port) = address }
-        if let tls = fields["tls"]?.mapping(allowed: ["certificateFile", "keyFile"]) {
-            configuration.tlsCertificateFile = tls["certificateFile"]?.nonEmptyString()
-            configuration.tlsKeyFile = tls["keyFile"]?.nonEmptyString()
-            if (configuration.tlsCertificateFile == nil) != (configuration.tlsKeyFile == nil) {
-                fields["tls"]?.fail("give both certificateFile and keyFile, or neither")
-            }
-        }
+        var listener = ListenerFields(
+            listener: HTTPListener(host: configuration.host, port: configuration.port),
+            ratePerSecond: configuration.ratePerSecond, burst: configuration.burst,
+            tokenCacheSeconds: configuration.tokenCacheSeconds)
+        listener.read(fields)
+        (configuration.host, configuration.port) = (listener.listener.host, listener.listener.port)
+        configuration.tlsCertificateFile = listener.listener.tlsCertificateFile
+        configuration.tlsKeyFile = listener.listener.tlsKeyFile
+        configuration.ratePerSecond = listener.ratePerSecond
+        configuration.burst = listener.burst
+        configuration.tokenCacheSeconds = listener.tokenCacheSeconds
         if let url = fields["publicURL"], let text = url.nonEmptyString() {
             if let parsed = URL(string: text), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil {
                 configuration.publicURL = text
@@ -26,20 +30,17 @@ enum ScimSection {
                 url.fail("expected the service's URL up to /scim/v2, e.g. https://ringfence.example.com:8443/scim/v2")
             }
         }
-        if let limit = fields["rateLimit"].flatMap(ServerSection.rate) {
-            if let perSecond = limit.perSecond {
-                if perSecond > 0 {
-                    configuration.ratePerSecond = perSecond
-                } else {
-                    fields["rateLimit"]?.fail("perSecond must be > 0")
-                }
+        if let guardFields = fields["burstGuard"]?.mapping(allowed: [
+            "maxCount", "maxShare", "minimum", "windowMinutes",
+        ]) {
+            var burstGuard = configuration.burstGuard
+            if let count = guardFields["maxCount"]?.int(in: 1...10_000_000) { burstGuard.maxCount = count }
+            if let share = guardFields["maxShare"]?.double(in: 0.0001...1) { burstGuard.maxShare = share }
+            if let minimum = guardFields["minimum"]?.int(in: 0...10_000_000) { burstGuard.minimum = minimum }
+            if let minutes = guardFields["windowMinutes"]?.int(in: 1...10_080) {
+                burstGuard.windowSeconds = Double(minutes) * 60
             }
-            if let burst = limit.burst {
-                if burst >= 1 { configuration.burst = burst } else { fields["rateLimit"]?.fail("burst must be ≥ 1") }
-            }
-        }
-        if let seconds = fields["tokenCacheSeconds"]?.double(in: 0...3_600) {
-            configuration.tokenCacheSeconds = seconds
+            configuration.burstGuard = burstGuard
         }
         return configuration
     }

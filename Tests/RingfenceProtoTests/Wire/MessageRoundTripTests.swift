@@ -28,10 +28,6 @@ struct MessageRoundTripTests {
         Ringfence_V1_PolicyAnnouncement.self, Ringfence_V1_RepositoryFetch.self, Ringfence_V1_RepositoryPolicy.self,
         Ringfence_V1_RotateKeyResponse.self, Ringfence_V1_RequestExceptionRequest.self,
         Ringfence_V1_RequestExceptionResponse.self,
-        Ringfence_V1_ResolveRequest.self, Ringfence_V1_ResolveResponse.self, Ringfence_V1_ExplainRequest.self,
-        Ringfence_V1_ExplainResponse.self, Ringfence_V1_GetFleetSummaryRequest.self,
-        Ringfence_V1_FleetSummary.self, Ringfence_V1_ListHostsRequest.self, Ringfence_V1_HostSummary.self,
-        Ringfence_V1_ListHostsResponse.self, Ringfence_V1_GetHostRequest.self, Ringfence_V1_HostDetail.self,
     ]
 
     static let descriptors: DescriptorIndex = {

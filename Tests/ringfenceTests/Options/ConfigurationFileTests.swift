@@ -2,7 +2,9 @@ import Foundation
 import RingfenceDirectory
 import RingfenceExport
 import RingfenceFiles
+import RingfenceHTTP
 import RingfenceReports
+import RingfenceSCIM
 import RingfenceServer
 import RingfenceStore
 import RingfenceTestSupport
@@ -49,7 +51,7 @@ struct ConfigurationFileTests {
     func unknown() {
         #expect(
             Self.problems("databse:\n  url: postgres://a@b/c\n") == [
-                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions, rollout, exports)"
+                "ringfence.yaml:1 databse: unknown key 'databse'; did you mean 'database'? (allowed: database, directory, retention, server, reports, scim, exceptions, rollout, exports, admin)"
             ])
         #expect(
             Self.problems("database:\n  uri: postgres://a@b/c\n") == [
@@ -191,6 +193,46 @@ struct ConfigurationFileTests {
                     "ringfence.yaml:4 exports.sinks[1].tokenEnv: the environment variable NOT_SET is not set",
                     "ringfence.yaml:5 exports.sinks[2].url: expected an http:// or https:// URL, got 'ftp://x'",
                     "ringfence.yaml:6 exports.sinks[3].start: expected 'beginning' or 'now'",
+                ])
+    }
+
+    @Test("listeners: scim with its burst guard, admin with its defaults and RINGFENCE_ADMIN_LISTEN; mistakes located")
+    func listeners() throws {
+        let file = try ConfigurationFile.parse(
+            """
+            scim:
+              listen: 127.0.0.1:9443
+              rateLimit: { perSecond: 10, burst: 20 }
+              burstGuard: { maxCount: 1000000, maxShare: 0.5, minimum: 7, windowMinutes: 5 }
+            admin:
+              listen: 0.0.0.0:9444
+              tokenCacheSeconds: 1
+            """, file: "ringfence.yaml", environment: [:])
+        let scim = try #require(file.scim)
+        #expect(scim.port == 9443 && scim.ratePerSecond == 10 && scim.burst == 20)
+        #expect(scim.burstGuard == .init(maxCount: 1_000_000, maxShare: 0.5, minimum: 7, windowSeconds: 300))
+        let admin = try #require(file.admin)
+        #expect(admin.listener == HTTPListener(host: "0.0.0.0", port: 9444))
+        #expect(admin.ratePerSecond == 50 && admin.burst == 100 && admin.tokenCacheSeconds == 1)
+        let fromEnvironment = try ConfigurationFile.parse(
+            "database: { url: postgres://rf@127.0.0.1/rf }", file: "ringfence.yaml",
+            environment: ["RINGFENCE_ADMIN_LISTEN": "127.0.0.1:7444"])
+        #expect(fromEnvironment.admin?.listener.port == 7444)
+        #expect(try ConfigurationFile.parse("{}", file: "ringfence.yaml", environment: [:]).admin == nil)
+        #expect(
+            Self.problems(
+                """
+                admin:
+                  tls: { certificateFile: a.pem }
+                  rateLimit: { perSecond: 0 }
+                scim:
+                  burstGuard: { maxShare: 2, windowMinutes: 0, since: 1 }
+                """) == [
+                    "ringfence.yaml:2 admin.tls: give both certificateFile and keyFile, or neither",
+                    "ringfence.yaml:3 admin.rateLimit: perSecond must be > 0",
+                    "ringfence.yaml:5 scim.burstGuard.maxShare: 2 is out of range 0.0001...1",
+                    "ringfence.yaml:5 scim.burstGuard.since: unknown key 'since' (allowed: maxCount, maxShare, minimum, windowMinutes)",
+                    "ringfence.yaml:5 scim.burstGuard.windowMinutes: 0 is out of range 1...10080",
                 ])
     }
 

@@ -1,0 +1,45 @@
+import Foundation
+import RingfenceAdminAPI
+import RingfenceCore
+import RingfenceServer
+import RingfenceStore
+
+/// The admin API's operations (openapi/admin.yaml, `APIProtocol` generated from it): each
+/// handler reads its input, checks what only the data can tell (a manager's own groups),
+/// calls the store or the shared server logic (`DecisionQuery`, `PolicyPublication`) and
+/// maps the result. Authentication, the role's permission and error responses happen
+/// around it (`AdminAuthentication`, `AdminAuthorizationMiddleware`,
+/// `AdminErrorMiddleware`); failures are thrown as ``AdminFailure``.
+public struct AdminHandler: APIProtocol {
+    let fleet: FleetStore
+    let directory: DirectoryStore
+    let policies: PolicyStore
+    let decisions: DecisionQuery
+    let publication: PolicyPublication
+    /// Forgets a revoked token's cached record on this replica at once.
+    let forgetToken: @Sendable (String) -> Void
+    let now: @Sendable () -> Date
+
+    public init(
+        fleet: FleetStore, directory: DirectoryStore, policies: PolicyStore, population: PopulationStore,
+        snapshots: PolicySnapshotCache?, forgetToken: @escaping @Sendable (String) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.fleet = fleet
+        self.directory = directory
+        self.policies = policies
+        self.decisions = DecisionQuery(fleet: fleet, directory: directory, policies: policies, cache: snapshots)
+        self.publication = PolicyPublication(policies: policies, population: population)
+        self.forgetToken = forgetToken
+        self.now = now
+    }
+
+    public func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
+        let principal = try AdminPrincipal.required()
+        let owned = principal.role == .manager ? try await directory.ownedGroups(user: principal.name) : []
+        return .ok(
+            .init(
+                body: .json(
+                    .init(name: principal.name, role: .init(principal.role), ownedGroups: owned))))
+    }
+}

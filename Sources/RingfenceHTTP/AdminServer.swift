@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import PostgresNIO
+import RingfenceAdminAPI
+import RingfenceServer
+import RingfenceStore
+import ServiceLifecycle
+
+/// The admin listener of `ringfence serve` (the `admin:` section): the admin API of
+/// openapi/admin.yaml on Hummingbird 2, on its own address, with TLS from a certificate
+/// and key file. Every request needs an admin token (per-token rate limit); the token's
+/// role decides which operations it may call. A Service, run in serve's service group.
+public struct AdminServer: Service {
+    /// Where and how the listener serves.
+    public struct Configuration: Sendable, Equatable {
+        public var listener: HTTPListener
+        /// Requests per second per token, and the burst above it.
+        public var ratePerSecond: Double
+        public var burst: Double
+        /// How long a token's stored record is used before it is read again (bounds how
+        /// long a revocation made on another replica takes to apply).
+        public var tokenCacheSeconds: Double
+
+        public init(
+            listener: HTTPListener = HTTPListener(host: "127.0.0.1", port: 8444), ratePerSecond: Double = 50,
+            burst: Double = 100, tokenCacheSeconds: Double = 5
+        ) {
+            self.listener = listener
+            self.ratePerSecond = ratePerSecond
+            self.burst = burst
+            self.tokenCacheSeconds = tokenCacheSeconds
+        }
+    }
+
+    let configuration: Configuration
+    let client: PostgresClient
+    let snapshots: PolicySnapshotCache?
+    let logger: Logger
+
+    public init(
+        configuration: Configuration, client: PostgresClient, snapshots: PolicySnapshotCache? = nil,
+        logger: Logger = Logger(label: "ringfence.admin")
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.snapshots = snapshots
+        self.logger = logger
+    }
+
+    /// The router of the admin API (also what tests serve).
+    public static func router(
+        client: PostgresClient, configuration: Configuration, snapshots: PolicySnapshotCache?, logger: Logger
+    ) throws -> Router<AdminRequestContext> {
+        let fleet = FleetStore(client: client)
+        let check = BearerKeyCheck(
+            lookup: { try await fleet.apiKey(prefix: $0) }, cacheSeconds: configuration.tokenCacheSeconds,
+            limiter: RateLimiter(rate: configuration.ratePerSecond, burst: configuration.burst))
+        let handler = AdminHandler(
+            fleet: fleet, directory: DirectoryStore(client: client), policies: PolicyStore(client: client),
+            population: PopulationStore(client: client), snapshots: snapshots,
+            forgetToken: { check.forget(prefix: $0) })
+        let router = Router(context: AdminRequestContext.self)
+        router.add(middleware: try AdminMethods(of: handler))
+        let api = router.group("/").add(middleware: AdminBodyLimit()).add(middleware: AdminAuthentication(check: check))
+        try handler.registerHandlers(
+            on: api, middlewares: [AdminErrorMiddleware(logger: logger), AdminAuthorizationMiddleware()])
+        return router
+    }
+
+    public func run() async throws {
+        let router = try Self.router(
+            client: client, configuration: configuration, snapshots: snapshots, logger: logger)
+        try await configuration.listener.run(router, name: "admin API", server: "ringfence-admin", logger: logger)
+    }
+}
