@@ -22,11 +22,14 @@ public struct AdminServer: Service {
         /// How long a token's stored record is used before it is read again (bounds how
         /// long a revocation made on another replica takes to apply).
         public var tokenCacheSeconds: Double
+        /// The web console on the same listener (`admin.console`); none without it.
+        public var console: ConsoleSettings?
 
         public init(
             listener: HTTPListener = HTTPListener(host: "127.0.0.1", port: 8444), ratePerSecond: Double = 50,
-            burst: Double = 100, tokenCacheSeconds: Double = 5
+            burst: Double = 100, tokenCacheSeconds: Double = 5, console: ConsoleSettings? = nil
         ) {
+            self.console = console
             self.listener = listener
             self.ratePerSecond = ratePerSecond
             self.burst = burst
@@ -37,12 +40,15 @@ public struct AdminServer: Service {
     let configuration: Configuration
     let client: PostgresClient
     let snapshots: PolicySnapshotCache?
+    let passwordCheck: ConsoleSettings.PasswordCheck?
     let logger: Logger
 
+    /// `passwordCheck` checks console sign-ins (a directory bind); the console needs one.
     public init(
         configuration: Configuration, client: PostgresClient, snapshots: PolicySnapshotCache? = nil,
-        logger: Logger = Logger(label: "ringfence.admin")
+        passwordCheck: ConsoleSettings.PasswordCheck? = nil, logger: Logger = Logger(label: "ringfence.admin")
     ) {
+        self.passwordCheck = passwordCheck
         self.configuration = configuration
         self.client = client
         self.snapshots = snapshots
@@ -51,7 +57,8 @@ public struct AdminServer: Service {
 
     /// The router of the admin API (also what tests serve).
     public static func router(
-        client: PostgresClient, configuration: Configuration, snapshots: PolicySnapshotCache?, logger: Logger
+        client: PostgresClient, configuration: Configuration, snapshots: PolicySnapshotCache?,
+        passwordCheck: ConsoleSettings.PasswordCheck? = nil, logger: Logger
     ) throws -> Router<AdminRequestContext> {
         let fleet = FleetStore(client: client)
         let check = BearerKeyCheck(
@@ -62,6 +69,13 @@ public struct AdminServer: Service {
             population: PopulationStore(client: client), snapshots: snapshots,
             forgetToken: { check.forget(prefix: $0) })
         let router = Router(context: AdminRequestContext.self)
+        if let console = configuration.console {
+            guard let passwordCheck else { throw ConsoleUnavailable() }
+            try ConsoleRoutes(
+                settings: console, passwordCheck: passwordCheck, client: ConsoleSessionStore(client: client),
+                directory: DirectoryStore(client: client), handler: handler, logger: logger
+            ).add(to: router)
+        }
         router.add(middleware: try AdminMethods(of: handler))
         let api = router.group("/").add(middleware: AdminBodyLimit()).add(middleware: AdminAuthentication(check: check))
         try handler.registerHandlers(
@@ -71,7 +85,17 @@ public struct AdminServer: Service {
 
     public func run() async throws {
         let router = try Self.router(
-            client: client, configuration: configuration, snapshots: snapshots, logger: logger)
+            client: client, configuration: configuration, snapshots: snapshots, passwordCheck: passwordCheck,
+            logger: logger)
         try await configuration.listener.run(router, name: "admin API", server: "ringfence-admin", logger: logger)
+    }
+}
+
+/// The console was configured without a way to check passwords (no `directory` section).
+public struct ConsoleUnavailable: Error, CustomStringConvertible {
+    public init() {}
+
+    public var description: String {
+        "admin.console needs the directory section: people sign in with their directory password"
     }
 }

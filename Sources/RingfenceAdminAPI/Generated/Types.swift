@@ -732,6 +732,8 @@ extension Components {
             public var missingUsers: Swift.Int
             /// - Remark: Generated from `#/components/schemas/FleetSummary/staleAfterSeconds`.
             public var staleAfterSeconds: Swift.Int
+            /// When the counts were taken; a replica takes them at most every 10 seconds.
+            ///
             /// - Remark: Generated from `#/components/schemas/FleetSummary/asOf`.
             public var asOf: Foundation.Date
             /// Creates a new `FleetSummary`.
@@ -744,7 +746,7 @@ extension Components {
             ///   - drifted: Hosts whose managed agent files differ from what was served.
             ///   - missingUsers: Active directory users no live host reported.
             ///   - staleAfterSeconds:
-            ///   - asOf:
+            ///   - asOf: When the counts were taken; a replica takes them at most every 10 seconds.
             public init(
                 hosts: Swift.Int,
                 connected: Swift.Int,

@@ -1,5 +1,6 @@
 import Foundation
 import RingfenceAdminAPI
+import RingfenceServer
 import RingfenceStore
 
 /// The fleet: counts, hosts a page at a time, one host in full.
@@ -9,14 +10,17 @@ extension AdminHandler {
     {
         let staleAfter = try AdminInput.staleAfter(input.query.staleAfterSeconds)
         let moment = now()
-        let counts = try await fleet.counts(now: moment, staleAfter: staleAfter)
+        let fleet = fleet
+        let (counts, asOf) = try await self.counts.value(for: Int(staleAfter), now: moment) {
+            (try await fleet.counts(now: moment, staleAfter: staleAfter), moment)
+        }
         return .ok(
             .init(
                 body: .json(
                     .init(
                         hosts: counts.hosts, connected: counts.connected, stale: counts.stale, silent: counts.silent,
                         drifted: counts.drifted, missingUsers: counts.missingUsers,
-                        staleAfterSeconds: Int(staleAfter), asOf: moment))))
+                        staleAfterSeconds: Int(staleAfter), asOf: asOf))))
     }
 
     public func listHosts(_ input: Operations.ListHosts.Input) async throws -> Operations.ListHosts.Output {

@@ -3,9 +3,12 @@ import Hummingbird
 /// The request context of the admin listener.
 public struct AdminRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address (the load balancer's, behind one), for sign-in rate limits.
+    public var remoteAddress: String?
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies larger than this are refused with 413: policy files for a publish fit.

@@ -106,3 +106,27 @@ extension DirectoryStore {
         return nil
     }
 }
+
+extension DirectoryStore {
+    /// What signing in needs of an active user, by user name without case: the DN to bind
+    /// as, the user name as the directory spells it, the effective groups and whether they
+    /// own a group. Nil when the mirror has no such active user.
+    public func signInFacts(user: String) async throws -> (
+        dn: String, username: String, groups: [String], ownsGroups: Bool
+    )? {
+        let rows = try await client.query(
+            """
+            SELECT u.dn, u.username,
+                coalesce((SELECT array_agg(g.name ORDER BY g.name) FROM effective_memberships e
+                          JOIN directory_groups g ON g.id = e.group_id AND g.deleted_at IS NULL WHERE e.user_id = u.id), '{}'),
+                EXISTS (SELECT 1 FROM directory_groups g CROSS JOIN LATERAL unnest(g.owners) AS o(dn)
+                        WHERE g.deleted_at IS NULL AND lower(o.dn) = coalesce(u.dn_key, lower(u.dn)))
+            FROM directory_users u
+            WHERE lower(u.username) = lower(\(user)) AND u.deleted_at IS NULL AND NOT u.disabled
+            """, logger: logger)
+        for try await (dn, username, groups, owns) in rows.decode((String, String, [String], Bool).self) {
+            return (dn, username, groups, owns)
+        }
+        return nil
+    }
+}

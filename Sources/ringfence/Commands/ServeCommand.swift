@@ -94,7 +94,15 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(ScimServer(configuration: scim, client: client))
         }
         if let admin = file.admin {
-            services.append(AdminServer(configuration: admin, client: client, snapshots: snapshots))
+            var passwordCheck: ConsoleSettings.PasswordCheck?
+            if let directory = file.directory {
+                let check = LDAPPasswordCheck(options: directory.connectionOptions)
+                passwordCheck = { try await check.verify(dn: $0, password: $1) }
+            } else if admin.console != nil {
+                throw ValidationError(ConsoleUnavailable().description)
+            }
+            services.append(
+                AdminServer(configuration: admin, client: client, snapshots: snapshots, passwordCheck: passwordCheck))
         }
         if let directory = file.directory {
             let engine = SyncEngine(

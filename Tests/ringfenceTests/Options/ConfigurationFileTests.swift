@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceCore
 import RingfenceDirectory
 import RingfenceExport
 import RingfenceFiles
@@ -207,6 +208,9 @@ struct ConfigurationFileTests {
             admin:
               listen: 0.0.0.0:9444
               tokenCacheSeconds: 1
+              console:
+                roles: { admin: [platform-admins], viewer: [auditors, security] }
+                idleMinutes: 15
             """, file: "ringfence.yaml", environment: [:])
         let scim = try #require(file.scim)
         #expect(scim.port == 9443 && scim.ratePerSecond == 10 && scim.burst == 20)
@@ -214,6 +218,9 @@ struct ConfigurationFileTests {
         let admin = try #require(file.admin)
         #expect(admin.listener == HTTPListener(host: "0.0.0.0", port: 9444))
         #expect(admin.ratePerSecond == 50 && admin.burst == 100 && admin.tokenCacheSeconds == 1)
+        let console = try #require(admin.console)
+        #expect(console.roles.groups == [.admin: ["platform-admins"], .viewer: ["auditors", "security"]])
+        #expect(console.idleMinutes == 15 && console.sessionHours == 8 && !console.secureCookies, "no TLS, no Secure")
         let fromEnvironment = try ConfigurationFile.parse(
             "database: { url: postgres://rf@127.0.0.1/rf }", file: "ringfence.yaml",
             environment: ["RINGFENCE_ADMIN_LISTEN": "127.0.0.1:7444"])
@@ -225,14 +232,17 @@ struct ConfigurationFileTests {
                 admin:
                   tls: { certificateFile: a.pem }
                   rateLimit: { perSecond: 0 }
+                  console: { sessionHours: 0 }
                 scim:
                   burstGuard: { maxShare: 2, windowMinutes: 0, since: 1 }
                 """) == [
                     "ringfence.yaml:2 admin.tls: give both certificateFile and keyFile, or neither",
                     "ringfence.yaml:3 admin.rateLimit: perSecond must be > 0",
-                    "ringfence.yaml:5 scim.burstGuard.maxShare: 2 is out of range 0.0001...1",
-                    "ringfence.yaml:5 scim.burstGuard.since: unknown key 'since' (allowed: maxCount, maxShare, minimum, windowMinutes)",
-                    "ringfence.yaml:5 scim.burstGuard.windowMinutes: 0 is out of range 1...10080",
+                    "ringfence.yaml:4 admin.console: give roles { admin, operator, viewer }: the directory groups whose members get each role",
+                    "ringfence.yaml:4 admin.console.sessionHours: 0 is out of range 1...168",
+                    "ringfence.yaml:6 scim.burstGuard.maxShare: 2 is out of range 0.0001...1",
+                    "ringfence.yaml:6 scim.burstGuard.since: unknown key 'since' (allowed: maxCount, maxShare, minimum, windowMinutes)",
+                    "ringfence.yaml:6 scim.burstGuard.windowMinutes: 0 is out of range 1...10080",
                 ])
     }
 

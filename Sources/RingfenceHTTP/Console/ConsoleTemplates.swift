@@ -1,0 +1,149 @@
+import Mustache
+
+/// The console's pages, server-rendered with Mustache (every value HTML-escaped by `{{ }}`;
+/// no script anywhere): one layout around each page's body.
+struct ConsoleTemplates: Sendable {
+    let pages: [String: MustacheTemplate]
+
+    init() throws {
+        var pages: [String: MustacheTemplate] = [:]
+        for (name, body) in Self.bodies {
+            pages[name] = try MustacheTemplate(string: Self.top + body + Self.bottom)
+        }
+        self.pages = pages
+    }
+
+    /// The page `name` with `values` (and the layout's: `title`, `user`, `role`, `csrf`).
+    func render(_ name: String, _ values: [String: Any]) -> String {
+        pages[name]?.render(values) ?? ""
+    }
+
+    static let top = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} · Ringfence</title><link rel="stylesheet" href="/console/style.css"></head>
+        <body>
+        <header>
+        <a class="brand" href="/console">Ringfence</a>
+        {{#user}}<nav aria-label="Main">
+        <a href="/console">Control board</a>{{#canSeeFleet}} <a href="/console/fleet">Fleet</a>{{/canSeeFleet}}
+        </nav>
+        <form class="session" method="post" action="/console/sign-out">
+        <span>{{user}} ({{role}})</span>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">Sign out</button>
+        </form>{{/user}}
+        </header>
+        <main>
+        <h1>{{title}}</h1>
+
+        """
+
+    static let bottom = """
+
+        </main>
+        </body>
+        </html>
+
+        """
+
+    static let bodies: [String: String] = [
+        "sign-in": """
+        {{#message}}<p class="error" role="alert">{{message}}</p>{{/message}}
+        <form method="post" action="/console/sign-in" class="sign-in">
+        <input type="hidden" name="signin" value="{{signin}}">
+        <label for="username">User name</label>
+        <input id="username" name="username" autocomplete="username" required value="{{username}}">
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit">Sign in</button>
+        </form>
+        <p>Sign in with your directory account.</p>
+        """,
+        "error": """
+        <p class="error" role="alert">{{message}}</p>
+        <p><a href="/console">Back to the control board</a></p>
+        """,
+        "board": """
+        <p>Every group by the ring its members are in: 1 inventory, 2 audit, 3 targeted policy, 4 enforcement.{{#more}} The first {{shown}} groups are shown.{{/more}}</p>
+        <div class="board">
+        {{#rings}}
+        <section aria-labelledby="ring-{{number}}">
+        <h2 id="ring-{{number}}">Ring {{number}} · {{name}}</h2>
+        <p>{{groupCount}} groups, {{memberCount}} members</p>
+        <ul>
+        {{#groups}}<li><a href="/console/groups/{{path}}">{{name}}</a> <span>{{members}} members</span></li>
+        {{/groups}}
+        </ul>
+        </section>
+        {{/rings}}
+        </div>
+        """,
+        "fleet": """
+        <dl class="counts">
+        <dt>Hosts</dt><dd>{{summary.hosts}}</dd><dt>Connected</dt><dd>{{summary.connected}}</dd>
+        <dt>Stale</dt><dd>{{summary.stale}}</dd><dt>Silent</dt><dd>{{summary.silent}}</dd>
+        <dt>Drifted</dt><dd>{{summary.drifted}}</dd><dt>Users with no host</dt><dd>{{summary.missingUsers}}</dd>
+        </dl>
+        <form method="get" action="/console/fleet" class="filters">
+        <label for="status">Status</label>
+        <select id="status" name="status"><option value="">any</option>
+        {{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}
+        </select>
+        <label for="agent">Agent</label><input id="agent" name="agent" value="{{agent}}">
+        <label for="hostname">Host name starts with</label><input id="hostname" name="hostname" value="{{hostname}}">
+        <button type="submit">Filter</button>
+        </form>
+        <table>
+        <caption>Hosts{{#filtered}} (filtered){{/filtered}}</caption>
+        <thead><tr><th scope="col">Host</th><th scope="col">Status</th><th scope="col">Ring</th><th scope="col">Agents</th><th scope="col">Users</th><th scope="col">Last heartbeat</th><th scope="col">Last policy fetch</th><th scope="col">Drifted files</th></tr></thead>
+        <tbody>
+        {{#hosts}}<tr><td><a href="/console/hosts/{{id}}">{{hostname}}</a></td><td>{{status}}</td><td>{{ring}}</td><td>{{agents}}</td><td>{{users}}</td><td>{{heartbeat}}</td><td>{{fetch}}</td><td>{{drifted}}</td></tr>
+        {{/hosts}}
+        </tbody>
+        </table>
+        {{#next}}<p><a href="{{next}}">Next page</a></p>{{/next}}
+        """,
+        "host": """
+        <dl>
+        <dt>Status</dt><dd>{{status}}</dd><dt>OS</dt><dd>{{os}}</dd><dt>Installer</dt><dd>{{installer}}</dd>
+        <dt>Ring</dt><dd>{{ring}}</dd><dt>Tags</dt><dd>{{tags}}</dd><dt>Bound users</dt><dd>{{bound}}</dd>
+        <dt>Last heartbeat</dt><dd>{{heartbeat}}</dd><dt>Last policy fetch</dt><dd>{{fetch}}</dd>
+        </dl>
+        <h2>Agents</h2>
+        <table><thead><tr><th scope="col">Agent</th><th scope="col">Version</th><th scope="col">Hook</th><th scope="col">Model provider</th></tr></thead>
+        <tbody>{{#agents}}<tr><td>{{kind}}</td><td>{{version}}</td><td>{{hookState}}</td><td>{{provider}}</td></tr>{{/agents}}</tbody></table>
+        <h2>MCP servers</h2>
+        <table><thead><tr><th scope="col">Agent</th><th scope="col">Name</th><th scope="col">Transport</th><th scope="col">Endpoint</th><th scope="col">Scope</th></tr></thead>
+        <tbody>{{#mcpServers}}<tr><td>{{agent}}</td><td>{{name}}</td><td>{{transport}}</td><td>{{endpoint}}</td><td>{{scope}}</td></tr>{{/mcpServers}}</tbody></table>
+        <h2>Repositories</h2>
+        <ul>{{#repositories}}<li>{{slug}}{{^managed}} (unmanaged){{/managed}}</li>{{/repositories}}</ul>
+        <h2>Drifted files</h2>
+        <ul>{{#drifted}}<li>{{.}}</li>{{/drifted}}</ul>
+        """,
+        "group": """
+        <dl><dt>Ring</dt><dd>{{ring}}</dd><dt>Members</dt><dd>{{memberCount}}</dd><dt>Owners</dt><dd>{{owners}}</dd><dt>DN</dt><dd>{{dn}}</dd></dl>
+        <h2>Members</h2>
+        <ul class="members">{{#members}}<li>{{.}}</li>{{/members}}</ul>
+        """,
+    ]
+
+    static let styleSheet = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; }
+        header { display: flex; gap: 1.5rem; align-items: center; padding: 0.75rem 1.5rem; background: #1f3a5f; color: #fff; }
+        header a { color: #fff; }
+        .brand { font-weight: 700; text-decoration: none; }
+        .session { margin-left: auto; display: flex; gap: 0.75rem; align-items: center; }
+        main { padding: 1rem 1.5rem; }
+        .board { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem; }
+        .board section { background: #fff; border: 1px solid #c8c8c8; padding: 0.75rem; }
+        .error { color: #8b0000; font-weight: 600; }
+        table { border-collapse: collapse; width: 100%; background: #fff; }
+        th, td { border: 1px solid #c8c8c8; padding: 0.3rem 0.5rem; text-align: left; }
+        .counts { display: grid; grid-template-columns: repeat(6, auto 1fr); }
+        .sign-in { display: grid; max-width: 20rem; gap: 0.4rem; }
+        .filters { margin: 1rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
+        a { color: #0b4f8a; }
+        """
+}
