@@ -329,7 +329,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 "RingfenceHTTP", "RingfenceSCIM", "RingfenceStore", "RingfenceServer", "RingfenceCore",
-                "RingfenceTestSupport", "RingfenceDirectory",
+                "RingfenceTestSupport", "RingfenceDirectory", "RingfenceFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

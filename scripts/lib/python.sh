@@ -18,8 +18,8 @@ rf_venv() {
 rf_python_env() {
   local venv=${RF_PYTHON_VENV:-$RF_ROOT/.build/interop-venv}
   rf_venv "$venv" "$RF_ROOT/scripts/interop/requirements.txt" \
-    'grpc, grpc_tools, grpc_health, aiosmtpd, scim2_tester, httpx2, opentelemetry.proto' \
-    'grpcio, grpcio-tools, grpcio-health-checking, aiosmtpd, scim2-tester, opentelemetry-proto'
+    'grpc, grpc_tools, grpc_health, aiosmtpd, scim2_tester, httpx2, opentelemetry.proto, selenium, axe_selenium_python' \
+    'grpcio, grpcio-tools, grpcio-health-checking, aiosmtpd, scim2-tester, opentelemetry-proto, selenium, axe-selenium-python'
   RF_PYTHON="$venv/bin/python"
 }
 

@@ -39,6 +39,9 @@ rf_install_deps() {
   # Samba's Active Directory domain controller (tests of the active-directory preset).
   command -v samba-tool >/dev/null 2>&1 || missing+=(samba samba-dsdb-modules samba-ad-provision samba-vfs-modules)
   command -v ldbadd >/dev/null 2>&1 || missing+=(ldb-tools)
+  # Headless Chromium and its WebDriver for the console's browser tests.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     rf_log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"

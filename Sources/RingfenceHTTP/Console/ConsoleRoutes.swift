@@ -39,13 +39,8 @@ struct ConsoleRoutes: Sendable {
 
     func add(to router: Router<AdminRequestContext>) {
         let console = router.group("console")
-        console.get("style.css") { _, _ in
-            var headers: HTTPFields = [.contentType: "text/css; charset=utf-8"]
-            ConsoleHeaders.apply(to: &headers)
-            headers[.cacheControl] = "max-age=3600"
-            return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ConsoleTemplates.styleSheet)))
-        }
+        console.get("style.css") { _, _ in Self.asset(ConsoleTemplates.styleSheet, type: "text/css; charset=utf-8") }
+        console.get("icon.svg") { _, _ in Self.asset(ConsoleTemplates.icon, type: "image/svg+xml") }
         console.get("sign-in") { _, _ in signInForm(message: nil, username: "", status: .ok) }
         console.post("sign-in") { request, context in try await signIn(request, context) }
         console.post("sign-out") { request, _ in
@@ -66,11 +61,42 @@ struct ConsoleRoutes: Sendable {
                 try await host(context.parameters.get("id") ?? "", principal, csrf)
             }
         }
+        console.get("explain") { request, _ in
+            try await signedIn(request) { principal, csrf in try await explain(request, principal, csrf) }
+        }
+        console.get("policy") { request, _ in
+            try await signedIn(request) { principal, csrf in try await policy(request, principal, csrf) }
+        }
+        console.get("policy/:revision") { request, context in
+            try await signedIn(request) { principal, csrf in
+                try await revision(context.parameters.get("revision") ?? "", principal, csrf)
+            }
+        }
+        console.get("policy/:revision/rollback") { request, context in
+            try await signedIn(request) { principal, csrf in
+                try await rollbackPlan(context.parameters.get("revision") ?? "", principal, csrf)
+            }
+        }
+        console.post("policy/:revision/rollback") { request, context in
+            try await signedIn(request) { principal, csrf in
+                let fields = try await Self.form(request)
+                guard ConsoleSessions.csrfHolds(fields, session: csrf) else { return refusedForm() }
+                return try await rollback(context.parameters.get("revision") ?? "", fields, principal)
+            }
+        }
         console.get("groups/:name") { request, context in
             try await signedIn(request) { principal, csrf in
                 try await group(context.parameters.get("name") ?? "", principal, csrf)
             }
         }
+    }
+
+    /// A fixed file of the console (its style sheet, its icon), cached for an hour.
+    static func asset(_ text: String, type: String) -> Response {
+        var headers: HTTPFields = [.contentType: type]
+        ConsoleHeaders.apply(to: &headers)
+        headers[.cacheControl] = "max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: Sign-in
@@ -163,7 +189,7 @@ struct ConsoleRoutes: Sendable {
         guard let principal, let csrf else { return ["title": title] }
         return [
             "title": title, "user": principal.name, "role": principal.role.rawValue, "csrf": csrf,
-            "canSeeFleet": principal.role.allows(.readFleet),
+            "canSeeFleet": principal.role.allows(.readFleet), "canSeePolicy": principal.role.allows(.readPolicy),
         ]
     }
 

@@ -22,12 +22,13 @@ struct ConsoleTemplates: Sendable {
         <!DOCTYPE html>
         <html lang="en">
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}} · Ringfence</title><link rel="stylesheet" href="/console/style.css"></head>
+        <title>{{title}} · Ringfence</title><link rel="stylesheet" href="/console/style.css">
+        <link rel="icon" href="/console/icon.svg" type="image/svg+xml"></head>
         <body>
         <header>
         <a class="brand" href="/console">Ringfence</a>
         {{#user}}<nav aria-label="Main">
-        <a href="/console">Control board</a>{{#canSeeFleet}} <a href="/console/fleet">Fleet</a>{{/canSeeFleet}}
+        <a href="/console">Control board</a>{{#canSeeFleet}} <a href="/console/fleet">Fleet</a>{{/canSeeFleet}}{{#canSeePolicy}} <a href="/console/explain">Explain</a> <a href="/console/policy">Policy</a>{{/canSeePolicy}}
         </nav>
         <form class="session" method="post" action="/console/sign-out">
         <span>{{user}} ({{role}})</span>
@@ -122,12 +123,62 @@ struct ConsoleTemplates: Sendable {
         <h2>Drifted files</h2>
         <ul>{{#drifted}}<li>{{.}}</li>{{/drifted}}</ul>
         """,
+        "explain": """
+        <form method="get" action="/console/explain" class="filters">
+        <label for="user">User</label><input id="user" name="user" required value="{{form.user}}">
+        <label for="host">Host id</label><input id="host" name="host" value="{{form.host}}">
+        <label for="repository">Repository</label><input id="repository" name="repository" value="{{form.repository}}">
+        <label for="agent">Agent</label><input id="agent" name="agent" value="{{form.agent}}">
+        <label for="at">At (UTC, e.g. 2026-12-01T10:00:00Z)</label><input id="at" name="at" value="{{form.at}}">
+        <button type="submit">Explain</button>
+        </form>
+        {{#resolution}}
+        <h2>Effective policy</h2>
+        <p>Ring {{ring}} ({{ringSource}}), revision {{revision}}, groups: {{groups}}</p>
+        <table><caption>Surfaces</caption><thead><tr><th scope="col">Surface</th><th scope="col">Level</th><th scope="col">Rules</th></tr></thead>
+        <tbody>{{#surfaces}}<tr><td>{{surface}}</td><td>{{level}}</td><td>{{rules}}</td></tr>{{/surfaces}}</tbody></table>
+        <h2>Trace</h2>
+        <table><thead><tr><th scope="col">Assignment</th><th scope="col">Priority</th><th scope="col">Outcome</th><th scope="col">Why</th></tr></thead>
+        <tbody>{{#trace}}<tr><td>{{assignment}}</td><td>{{priority}}</td><td>{{outcome}}</td><td>{{reason}}</td></tr>{{/trace}}</tbody></table>
+        {{/resolution}}
+        """,
+        "policy": """
+        <table><caption>Revisions, newest first</caption>
+        <thead><tr><th scope="col">Revision</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Comment</th><th scope="col">Changes</th>{{#canPublish}}<th scope="col">Roll back</th>{{/canPublish}}</tr></thead>
+        <tbody>{{#revisions}}<tr><td><a href="/console/policy/{{number}}">{{number}}</a></td><td>{{at}}</td><td>{{by}}</td><td>{{comment}}</td><td>{{changeCount}}</td>{{#canPublish}}<td>{{^current}}<a href="/console/policy/{{number}}/rollback">Return to {{number}}</a>{{/current}}</td>{{/canPublish}}</tr>
+        {{/revisions}}</tbody></table>
+        {{#next}}<p><a href="{{next}}">Older revisions</a></p>{{/next}}
+        """,
+        "revision": """
+        <p>By {{by}} at {{at}}{{#comment}}: “{{comment}}”{{/comment}}</p>
+        <h2>What it changed</h2>
+        <ul class="changes">{{#changes}}<li>{{.}}</li>{{/changes}}</ul>
+        """,
+        "rollback": """
+        <p>Publishing a new revision equal to revision {{target}}; revision {{current}} stays in the history.</p>
+        <h2>Changes</h2>
+        <ul class="changes">{{#changes}}<li>{{.}}</li>{{/changes}}{{^changes}}<li>no difference</li>{{/changes}}</ul>
+        <h2>Impact on last week's people and events</h2>
+        <ul>{{#impact}}<li>{{.}}</li>{{/impact}}</ul>
+        <form method="post" action="/console/policy/{{target}}/rollback">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="expected" value="{{current}}">
+        <label for="comment">Why (recorded with the revision)</label>
+        <input id="comment" name="comment" required maxlength="2000">
+        <button type="submit">Roll back to revision {{target}}</button>
+        </form>
+        """,
         "group": """
         <dl><dt>Ring</dt><dd>{{ring}}</dd><dt>Members</dt><dd>{{memberCount}}</dd><dt>Owners</dt><dd>{{owners}}</dd><dt>DN</dt><dd>{{dn}}</dd></dl>
         <h2>Members</h2>
         <ul class="members">{{#members}}<li>{{.}}</li>{{/members}}</ul>
         """,
     ]
+
+    /// The console's icon: a ring.
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="#1f3a5f" stroke-width="3"/></svg>
+        """
 
     static let styleSheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; }

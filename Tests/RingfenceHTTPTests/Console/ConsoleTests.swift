@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import RingfenceCore
 import RingfenceDirectory
+import RingfenceFiles
 import RingfenceHTTP
 import RingfenceStore
 import RingfenceTestSupport
@@ -20,9 +21,14 @@ struct ConsoleTests {
     /// A browser of sorts: keeps cookies, follows nothing by itself.
     final class Browser: @unchecked Sendable {
         let http: TestClient
+        /// The console's port on loopback.
+        let port: Int
         var cookies: [String: String] = [:]
 
-        init(_ http: TestClient) { self.http = http }
+        init(_ http: TestClient, port: Int) {
+            self.http = http
+            self.port = port
+        }
 
         struct Page {
             var status: Int
@@ -105,11 +111,11 @@ struct ConsoleTests {
                 passwordCheck: { try await check.verify(dn: $0, password: $1) }, logger: Logger(label: "test"))
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { live in
-                let tester = TestClient(
-                    host: "localhost", port: try #require(live.port), configuration: .init(timeout: HangGuard.timeout))
+                let port = try #require(live.port)
+                let tester = TestClient(host: "localhost", port: port, configuration: .init(timeout: HangGuard.timeout))
                 tester.connect()
                 do {
-                    try await body(Browser(tester), client)
+                    try await body(Browser(tester, port: port), client)
                     try await tester.shutdown()
                 } catch {
                     try await tester.shutdown()
@@ -219,6 +225,67 @@ struct ConsoleTests {
             #expect(first.status == 401 && second.status == 401)
             #expect(third.status == 429, "even the right password waits")
             #expect(other.status != 429, "another user name is not limited")
+        }
+    }
+}
+
+extension ConsoleTests {
+    /// Publishes examples/policy (revision 1) and the same with ai-pilot at ring 4 (2).
+    static func publishTwoRevisions(_ client: PostgresClient) async throws {
+        let directory = TestServers.repositoryRoot.appending(path: "examples/policy")
+        let store = PolicyStore(client: client)
+        let first = try PolicyFiles.load(directory: directory).bundle
+        try await store.publish(first, actor: "seed", comment: "first", expectedCurrent: nil)
+        var second = first
+        second.ringMappings = second.ringMappings.map {
+            $0.group == "ai-pilot" ? RingMapping(group: $0.group, ring: .enforce, priority: $0.priority) : $0
+        }
+        try await store.publish(second, actor: "seed", comment: "ai-pilot to 4", expectedCurrent: 1)
+    }
+
+    @Test("an admin explains a decision and rolls back from the console: plan, comment, CSRF, the person as actor")
+    func rollbackFromTheConsole() async throws {
+        try await Self.withConsole { browser, client in
+            try await Self.publishTwoRevisions(client)
+            _ = try await browser.signIn("tess", "tess-secret")
+            let explained = try await browser.go(.get, "/console/explain?user=tess&agent=claude-code")
+            #expect(explained.status == 200 && explained.html.contains("Effective policy"))
+            #expect(explained.html.contains("not-matched") || explained.html.contains("matched"))
+            let revisions = try await browser.go(.get, "/console/policy")
+            #expect(revisions.html.contains("ai-pilot to 4") && revisions.html.contains("Return to 1"))
+            #expect(!revisions.html.contains("Return to 2"), "the current revision is not offered")
+            let plan = try await browser.go(.get, "/console/policy/1/rollback")
+            #expect(plan.status == 200 && plan.html.contains("ring mapping ai-pilot: ring: 4 → 3"))
+            let csrf = try #require(plan.hidden("csrf"))
+            let expected = try #require(plan.hidden("expected"))
+            #expect(expected == "2")
+            let forged = try await browser.go(
+                .post, "/console/policy/1/rollback", form: ["comment": "x", "expected": "2"])
+            #expect(forged.status == 403)
+            let silent = try await browser.go(
+                .post, "/console/policy/1/rollback", form: ["csrf": csrf, "comment": " ", "expected": "2"])
+            #expect(silent.status == 400)
+            let done = try await browser.go(
+                .post, "/console/policy/1/rollback", form: ["csrf": csrf, "comment": "too early", "expected": "2"])
+            #expect(done.status == 303 && done.headers[.location] == "/console/policy/3")
+            let latest = try #require(try await PolicyStore(client: client).currentRevision())
+            #expect(latest.number == 3 && latest.createdBy == "tess")
+            #expect(latest.comment == "rollback to revision 1: too early")
+            let stale = try await browser.go(
+                .post, "/console/policy/1/rollback", form: ["csrf": csrf, "comment": "again", "expected": "2"])
+            #expect(stale.status == 409, "the plan was made against revision 2")
+            #expect(try await browser.go(.get, "/console/policy/3").html.contains("too early"))
+        }
+    }
+
+    @Test("a viewer reads revisions but is offered no rollback and may not open one")
+    func viewerPolicy() async throws {
+        try await Self.withConsole { browser, client in
+            try await Self.publishTwoRevisions(client)
+            _ = try await browser.signIn("vic", "vic-secret")
+            let revisions = try await browser.go(.get, "/console/policy")
+            #expect(revisions.status == 200 && !revisions.html.contains("Return to"))
+            #expect(try await browser.go(.get, "/console/policy/1/rollback").status == 403)
         }
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import PostgresNIO
+import RingfenceStore
+import RingfenceTestSupport
+import Testing
+
+/// The console in a real browser: scripts/console/browse.py drives Debian's headless
+/// Chromium through chromium-driver (Selenium) — an admin walks every page and rolls back,
+/// a manager sees their group only, no browser console message and no serious axe-core
+/// accessibility violation on any page. `RINGFENCE_CONSOLE_SHOTS=DIR` keeps screenshots.
+@Suite(
+    "Console in headless Chromium",
+    .enabled(
+        if: (TestServers.postgresEnabled && TestServers.ldapEnabled
+            && ProcessInfo.processInfo.environment["RINGFENCE_TEST_PYTHON"] != nil) || TestServers.isCI,
+        "set RINGFENCE_TEST_PYTHON, RINGFENCE_TEST_PG_URL and RINGFENCE_TEST_LDAP_URL (scripts/test does)"))
+struct ConsoleBrowserTests {
+    @Test(
+        "an admin walks every page and rolls back; a manager sees only their group; no console errors, no serious a11y findings"
+    )
+    func walk() async throws {
+        let python = try #require(ProcessInfo.processInfo.environment["RINGFENCE_TEST_PYTHON"])
+        try await ConsoleTests.withConsole { browser, client in
+            try await ConsoleTests.publishTwoRevisions(client)
+            let host = UUID()
+            try await client.query(
+                """
+                INSERT INTO hosts (id, machine_id, hostname, users, last_heartbeat_at, drifted_files)
+                VALUES (\(host), 'm1', 'tess-laptop.example.com', '{tess}', now(), '{}')
+                """)
+            try await client.query(
+                """
+                INSERT INTO host_agents (host_id, kind, version, hook_state) VALUES (\(host), 'claude-code', '2.0.1', 'installed')
+                """)
+            let port = browser.port
+            var arguments = [
+                TestServers.repositoryRoot.appending(path: "scripts/console/browse.py").path,
+                "http://127.0.0.1:\(port)", "tess:tess-secret", "mia:mia-secret", "web", "mobile",
+            ]
+            if let shots = ProcessInfo.processInfo.environment["RINGFENCE_CONSOLE_SHOTS"] {
+                arguments += ["--shots", shots]
+            }
+            let (status, output) = try await Self.run(python, arguments)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("board:") && output.contains("manager-group:"), "\(output)")
+            let latest = try #require(try await PolicyStore(client: client).currentRevision())
+            #expect(latest.number == 3 && latest.createdBy == "tess")
+            #expect(latest.comment == "rollback to revision 1: rolled back from the console")
+        }
+    }
+
+    /// Runs a program to its end without holding a thread; its status and output.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        let status: Int32 = try await HangGuard.wait(for: "the browser walk") {
+            await withCheckedContinuation { continuation in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do { try process.run() } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(returning: -1)
+                }
+            }
+        }
+        return (status, String(decoding: await reader.value, as: UTF8.self))
+    }
+}
