@@ -4,7 +4,8 @@ asks it to:
 
   1. signs in as an admin through the form, walks every page (control board, fleet, a
      host, a group, explain with a submitted form, policy revisions, a revision, the
-     rollback plan) and rolls back to revision 1 with a comment;
+     rollback plan), rolls back to revision 1 with a comment and, with --policy, publishes
+     that policy after its preview;
   2. signs in as a manager: the board shows only their group; another group's page and the
      fleet, opened by URL, are refused;
   3. on every page: no message in the browser's console (a CSP violation would be one) and
@@ -32,6 +33,7 @@ parser.add_argument("admin")
 parser.add_argument("manager")
 parser.add_argument("own_group")
 parser.add_argument("other_group")
+parser.add_argument("--policy", help="a policy as YAML documents to publish through the console")
 parser.add_argument("--shots")
 arguments = parser.parse_args()
 
@@ -114,6 +116,18 @@ try:
     if not heading().startswith("Revision ") or "rolled back from the console" not in driver.page_source:
         problems.append(f"the rollback did not lead to its revision: {heading()!r}: " + driver.find_element(By.TAG_NAME, "main").text[:300])
     check("revision")
+    if arguments.policy:
+        follow(driver.find_element(By.LINK_TEXT, "Policy"))
+        follow(driver.find_element(By.LINK_TEXT, "Publish a change"))
+        driver.find_element(By.ID, "policy").send_keys(open(arguments.policy).read())
+        follow(driver.find_element(By.CSS_SELECTOR, "button[value=preview]"))
+        if "Every person whose level changes" not in driver.page_source:
+            problems.append("the publish preview shows no one: " + driver.find_element(By.TAG_NAME, "main").text[:300])
+        check("publish")
+        driver.find_element(By.ID, "comment").send_keys("published from the console")
+        follow(driver.find_element(By.CSS_SELECTOR, "button[value=publish]"))
+        if not heading().startswith("Revision ") or "published from the console" not in driver.page_source:
+            problems.append(f"the publish did not lead to its revision: {heading()!r}")
     sign_out()
 
     # The manager sees their group and nothing else.

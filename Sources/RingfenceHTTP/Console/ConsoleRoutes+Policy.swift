@@ -101,21 +101,83 @@ extension ConsoleRoutes {
     func rollback(_ number: String, _ fields: [String: String], _ principal: AdminPrincipal) async throws -> Response {
         try Self.require(principal, "rollbackPolicy")
         let target = try Self.revisionNumber(number)
-        let comment = (fields["comment"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !comment.isEmpty, comment.count <= 2_000 else {
-            throw AdminFailure.badRequest("say why you roll back: the comment is recorded with the revision")
-        }
-        guard let expected = fields["expected"].flatMap(Int64.init) else {
-            throw AdminFailure.badRequest("the form lost the revision it was made against; reload it")
-        }
+        let (comment, expected) = try Self.commentAndPlan(fields, doing: "roll back")
         let result = try await handler.rollbackPolicy(
             .init(body: .json(.init(to: target, comment: comment, expectedRevision: expected)))
         ).ok.body.json
         return ConsoleResponse.redirect("/console/policy/\(result.published ?? target)")
     }
 
+    /// A form's required comment and the revision its plan was made against.
+    static func commentAndPlan(_ fields: [String: String], doing action: String) throws(AdminFailure) -> (
+        comment: String, expected: Int64
+    ) {
+        let comment = (fields["comment"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !comment.isEmpty, comment.count <= 2_000 else {
+            throw .badRequest("say why you \(action): the comment is recorded with the revision")
+        }
+        guard let expected = fields["expected"].flatMap(Int64.init) else {
+            throw .badRequest("the form lost the revision its plan was made against; reload it")
+        }
+        return (comment, expected)
+    }
+
     static func revisionNumber(_ text: String) throws -> Int64 {
         guard let number = Int64(text), number >= 1 else { throw AdminFailure.notFound("no policy revision \(text)") }
         return number
+    }
+}
+
+/// Publishing from the console: the policy pasted as YAML documents, previewed with every
+/// person whose level changes, then published with a comment against the revision the
+/// preview was made for.
+extension ConsoleRoutes {
+    func publishForm(_ principal: AdminPrincipal, _ csrf: String) async throws -> Response {
+        try Self.require(principal, "publishPolicy")
+        let current = try await handler.listRevisions(.init(query: .init(limit: 1))).ok.body.json.items.first
+        var values = layout(principal, csrf, title: "Publish a change")
+        values["current"] = current?.number ?? 0
+        values["policy"] = ""
+        return ConsoleResponse.page(templates.render("publish", values))
+    }
+
+    func publish(_ fields: [String: String], _ principal: AdminPrincipal, _ csrf: String) async throws -> Response {
+        try Self.require(principal, "publishPolicy")
+        let text = fields["policy"] ?? ""
+        let files = [Components.Schemas.PolicyFile(name: "policy.yaml", text: text)]
+        var values = layout(principal, csrf, title: "Publish a change")
+        values["policy"] = text
+        let plan: Components.Schemas.PolicyPlan
+        do {
+            plan = try await handler.previewPolicy(.init(body: .json(.init(files: files)))).ok.body.json
+        } catch {
+            let failure = AdminErrorMiddleware.failure(for: error)
+            guard failure.status == 422 else { throw error }
+            values["problems"] = failure.problems
+            values["hasProblems"] = true
+            values["current"] = fields["expected"] ?? "0"
+            return ConsoleResponse.page(templates.render("publish", values), status: .unprocessableContent)
+        }
+        if fields["action"] == "publish" {
+            let (comment, expected) = try Self.commentAndPlan(fields, doing: "publish")
+            let result = try await handler.publishPolicy(
+                .init(body: .json(.init(files: files, comment: comment, expectedRevision: expected)))
+            ).ok.body.json
+            guard let revision = result.published else {
+                throw AdminFailure.conflict("nothing to publish: the policy equals the current revision")
+            }
+            return ConsoleResponse.redirect("/console/policy/\(revision)")
+        }
+        values["planned"] = true
+        values["current"] = plan.currentRevision ?? 0
+        values["changes"] = plan.changes
+        values["impact"] = plan.impactText
+        values["people"] = plan.impact.changes.map {
+            [
+                "user": $0.user, "repository": $0.repository, "surface": $0.surface, "from": $0.from.rawValue,
+                "to": $0.to.rawValue,
+            ]
+        }
+        return ConsoleResponse.page(templates.render("publish", values))
     }
 }

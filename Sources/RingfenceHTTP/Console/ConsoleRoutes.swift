@@ -67,6 +67,16 @@ struct ConsoleRoutes: Sendable {
         console.get("policy") { request, _ in
             try await signedIn(request) { principal, csrf in try await policy(request, principal, csrf) }
         }
+        console.get("policy/publish") { request, _ in
+            try await signedIn(request) { principal, csrf in try await publishForm(principal, csrf) }
+        }
+        console.post("policy/publish") { request, _ in
+            try await signedIn(request) { principal, csrf in
+                let fields = try await Self.form(request, limit: AdminLimits.maxBodyBytes)
+                guard ConsoleSessions.csrfHolds(fields, session: csrf) else { return refusedForm() }
+                return try await publish(fields, principal, csrf)
+            }
+        }
         console.get("policy/:revision") { request, context in
             try await signedIn(request) { principal, csrf in
                 try await revision(context.parameters.get("revision") ?? "", principal, csrf)
@@ -193,10 +203,10 @@ struct ConsoleRoutes: Sendable {
         ]
     }
 
-    /// A form body (at most the admin listener's body limit).
-    static func form(_ request: Request) async throws -> [String: String] {
+    /// A form body, of at most `limit` bytes (a policy fits the admin listener's limit).
+    static func form(_ request: Request, limit: Int = 64 * 1024) async throws -> [String: String] {
         var request = request
-        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let buffer = try await request.collectBody(upTo: limit)
         return FormBody.parse(String(buffer: buffer))
     }
 

@@ -143,11 +143,34 @@ struct ConsoleTemplates: Sendable {
         {{/resolution}}
         """,
         "policy": """
+        {{#canPublish}}<p><a href="/console/policy/publish">Publish a change</a></p>{{/canPublish}}
         <table><caption>Revisions, newest first</caption>
         <thead><tr><th scope="col">Revision</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Comment</th><th scope="col">Changes</th>{{#canPublish}}<th scope="col">Roll back</th>{{/canPublish}}</tr></thead>
         <tbody>{{#revisions}}<tr><td><a href="/console/policy/{{number}}">{{number}}</a></td><td>{{at}}</td><td>{{by}}</td><td>{{comment}}</td><td>{{changeCount}}</td>{{#canPublish}}<td>{{^current}}<a href="/console/policy/{{number}}/rollback">Return to {{number}}</a>{{/current}}</td>{{/canPublish}}</tr>
         {{/revisions}}</tbody></table>
         {{#next}}<p><a href="{{next}}">Older revisions</a></p>{{/next}}
+        """,
+        "publish": """
+        <p>Paste the policy: the files of a policy directory one after the other as YAML documents, each starting with <code>---</code>. Preview shows what would change and who; nothing is published until you confirm.</p>
+        {{#hasProblems}}<div class="error" role="alert"><p>The policy does not validate:</p><ul>{{#problems}}<li>{{.}}</li>{{/problems}}</ul></div>{{/hasProblems}}
+        <form method="post" action="/console/policy/publish">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="expected" value="{{current}}">
+        <label for="policy">Policy (YAML)</label>
+        <textarea id="policy" name="policy" rows="24" required>{{policy}}</textarea>
+        {{#planned}}
+        <h2>Changes against revision {{current}}</h2>
+        <ul class="changes">{{#changes}}<li>{{.}}</li>{{/changes}}{{^changes}}<li>no difference</li>{{/changes}}</ul>
+        <h2>Impact on last week's people and events</h2>
+        <ul>{{#impact}}<li>{{.}}</li>{{/impact}}</ul>
+        <table><caption>Every person whose level changes</caption><thead><tr><th scope="col">Person</th><th scope="col">Repository</th><th scope="col">Surface</th><th scope="col">From</th><th scope="col">To</th></tr></thead>
+        <tbody>{{#people}}<tr><td>{{user}}</td><td>{{repository}}</td><td>{{surface}}</td><td>{{from}}</td><td>{{to}}</td></tr>{{/people}}</tbody></table>
+        <label for="comment">Why (recorded with the revision)</label>
+        <input id="comment" name="comment" maxlength="2000">
+        <button type="submit" name="action" value="publish">Publish</button>
+        {{/planned}}
+        <button type="submit" name="action" value="preview">Preview</button>
+        </form>
         """,
         "revision": """
         <p>By {{by}} at {{at}}{{#comment}}: “{{comment}}”{{/comment}}</p>
@@ -194,6 +217,7 @@ struct ConsoleTemplates: Sendable {
         th, td { border: 1px solid #c8c8c8; padding: 0.3rem 0.5rem; text-align: left; }
         .counts { display: grid; grid-template-columns: repeat(6, auto 1fr); }
         .sign-in { display: grid; max-width: 20rem; gap: 0.4rem; }
+        textarea { width: 100%; font-family: monospace; }
         .filters { margin: 1rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
         a { color: #0b4f8a; }
         """

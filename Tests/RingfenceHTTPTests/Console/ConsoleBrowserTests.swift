@@ -33,9 +33,14 @@ struct ConsoleBrowserTests {
                 INSERT INTO host_agents (host_id, kind, version, hook_state) VALUES (\(host), 'claude-code', '2.0.1', 'installed')
                 """)
             let port = browser.port
+            let policy = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID()).yaml")
+            try ConsoleTests.pastedPolicy { _ in "{ group: ai-pilot, ring: 2, priority: 20 }" }.write(
+                to: policy, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: policy) }
             var arguments = [
                 TestServers.repositoryRoot.appending(path: "scripts/console/browse.py").path,
-                "http://127.0.0.1:\(port)", "tess:tess-secret", "mia:mia-secret", "web", "mobile",
+                "http://127.0.0.1:\(port)", "tess:tess-secret", "mia:mia-secret", "web", "mobile", "--policy",
+                policy.path,
             ]
             if let shots = ProcessInfo.processInfo.environment["RINGFENCE_CONSOLE_SHOTS"] {
                 arguments += ["--shots", shots]
@@ -43,9 +48,12 @@ struct ConsoleBrowserTests {
             let (status, output) = try await Self.run(python, arguments)
             #expect(status == 0, "\(output)")
             #expect(output.contains("board:") && output.contains("manager-group:"), "\(output)")
-            let latest = try #require(try await PolicyStore(client: client).currentRevision())
-            #expect(latest.number == 3 && latest.createdBy == "tess")
-            #expect(latest.comment == "rollback to revision 1: rolled back from the console")
+            let revisions = try await PolicyStore(client: client).revisions(limit: 2)
+            #expect(revisions.map(\.number) == [4, 3] && revisions.allSatisfy { $0.createdBy == "tess" })
+            #expect(
+                revisions.map(\.comment) == [
+                    "published from the console", "rollback to revision 1: rolled back from the console",
+                ])
         }
     }
 

@@ -278,6 +278,61 @@ extension ConsoleTests {
         }
     }
 
+    /// examples/policy as one text of YAML documents, with `change` applied.
+    static func pastedPolicy(_ change: (String) -> String = { $0 }) throws -> String {
+        let directory = TestServers.repositoryRoot.appending(path: "examples/policy")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+            .sorted().map { "---\n" + (try String(contentsOf: directory.appending(path: $0), encoding: .utf8)) }
+            .joined(separator: "\n").replacingOccurrences(
+                of: "{ group: ai-pilot, ring: 3, priority: 20 }",
+                with: change("{ group: ai-pilot, ring: 3, priority: 20 }"))
+    }
+
+    @Test("an admin publishes from the console: preview with every person affected, then a comment; mistakes located")
+    func publishFromTheConsole() async throws {
+        try await Self.withConsole { browser, client in
+            try await Self.publishTwoRevisions(client)
+            _ = try await browser.signIn("tess", "tess-secret")
+            let form = try await browser.go(.get, "/console/policy/publish")
+            let csrf = try #require(form.hidden("csrf"))
+            #expect(form.hidden("expected") == "2")
+            let broken = try await browser.go(
+                .post, "/console/policy/publish",
+                form: ["csrf": csrf, "expected": "2", "policy": "pack: p\nversion: one\n", "action": "preview"])
+            #expect(
+                broken.status == 422 && broken.html.contains("does not validate")
+                    && broken.html.contains("policy.yaml:2"))
+            let policy = try Self.pastedPolicy()
+            let preview = try await browser.go(
+                .post, "/console/policy/publish",
+                form: ["csrf": csrf, "expected": "2", "policy": policy, "action": "preview"])
+            #expect(preview.status == 200 && preview.html.contains("ring mapping ai-pilot: ring: 4 → 3"))
+            #expect(preview.html.contains("Every person whose level changes"))
+            #expect(try await PolicyStore(client: client).currentRevision()?.number == 2, "a preview publishes nothing")
+            let silent = try await browser.go(
+                .post, "/console/policy/publish",
+                form: ["csrf": csrf, "expected": "2", "policy": policy, "action": "publish"])
+            #expect(silent.status == 400)
+            let published = try await browser.go(
+                .post, "/console/policy/publish",
+                form: [
+                    "csrf": csrf, "expected": "2", "policy": policy, "action": "publish",
+                    "comment": "ai-pilot back to 3",
+                ])
+            #expect(published.status == 303 && published.headers[.location] == "/console/policy/3")
+            let latest = try #require(try await PolicyStore(client: client).currentRevision())
+            #expect(latest.number == 3 && latest.createdBy == "tess" && latest.comment == "ai-pilot back to 3")
+            let stale = try await browser.go(
+                .post, "/console/policy/publish",
+                form: [
+                    "csrf": csrf, "expected": "2",
+                    "policy": try Self.pastedPolicy { _ in "{ group: ai-pilot, ring: 2, priority: 20 }" },
+                    "action": "publish", "comment": "x",
+                ])
+            #expect(stale.status == 409)
+        }
+    }
+
     @Test("a viewer reads revisions but is offered no rollback and may not open one")
     func viewerPolicy() async throws {
         try await Self.withConsole { browser, client in
@@ -286,6 +341,7 @@ extension ConsoleTests {
             let revisions = try await browser.go(.get, "/console/policy")
             #expect(revisions.status == 200 && !revisions.html.contains("Return to"))
             #expect(try await browser.go(.get, "/console/policy/1/rollback").status == 403)
+            #expect(try await browser.go(.get, "/console/policy/publish").status == 403)
         }
     }
 }
