@@ -43,10 +43,24 @@ public enum ScimJSON: Sendable, Hashable, Decodable {
                 depth -= 1
             }
         }
+        let value: ScimJSON
         do {
-            return try JSONDecoder().decode(ScimJSON.self, from: Data(bytes))
+            value = try JSONDecoder().decode(ScimJSON.self, from: Data(bytes))
         } catch {
             throw ScimError.invalidSyntax("the body is not JSON")
+        }
+        // No attribute of SCIM holds a NUL character, and PostgreSQL stores no text with one.
+        guard !value.containsNUL else { throw ScimError.invalidValue("a NUL character is not allowed in text") }
+        return value
+    }
+
+    /// Whether a string or an object key anywhere in the value holds a NUL character.
+    var containsNUL: Bool {
+        switch self {
+        case .string(let text): text.contains("\u{0}")
+        case .array(let values): values.contains { $0.containsNUL }
+        case .object(let fields): fields.contains { $0.key.contains("\u{0}") || $0.value.containsNUL }
+        case .null, .bool, .number: false
         }
     }
 

@@ -13,6 +13,10 @@ struct ScimAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        // A NUL in a path or a filter would reach PostgreSQL, which stores no text with one.
+        if request.uri.description.lowercased().contains("%00") {
+            return ScimResponse.error(.invalidValue("a NUL character is not allowed in the URL"))
+        }
         var context = context
         do {
             let (_, stored) = try await check.check(header: request.headers[.authorization], kind: .scim)

@@ -32,12 +32,15 @@ struct SimulatedHost: Sendable {
     var metadata: Metadata { ["authorization": "Bearer \(apiKey)"] }
 
     /// Every call has a deadline, as a real agent's would: a call the server never
-    /// finishes fails with DEADLINE_EXCEEDED instead of holding the simulated host.
-    static let options: CallOptions = {
+    /// finishes fails with DEADLINE_EXCEEDED instead of holding the simulated host (30 s;
+    /// tests on busy machines give a hang guard's).
+    var callTimeout: Duration = .seconds(30)
+
+    var options: CallOptions {
         var options = CallOptions.defaults
-        options.timeout = .seconds(30)
+        options.timeout = callTimeout
         return options
-    }()
+    }
 
     mutating func enroll(_ client: Client, token: String) async throws {
         var request = Ringfence_V1_EnrollRequest()
@@ -48,7 +51,7 @@ struct SimulatedHost: Sendable {
         request.host.osVersion = "1.0"
         request.host.arch = "arm64"
         request.installerVersion = "1.4.0"
-        let response = try await client.enroll(request, options: Self.options)
+        let response = try await client.enroll(request, options: options)
         hostID = response.hostID
         apiKey = response.apiKey
     }
@@ -86,7 +89,7 @@ struct SimulatedHost: Sendable {
         repo.managed = true
         repo.lastSeen = Google_Protobuf_Timestamp(date: Date())
         request.inventory.repos = [repo]
-        return try await client.heartbeat(request, metadata: metadata, options: Self.options)
+        return try await client.heartbeat(request, metadata: metadata, options: options)
     }
 
     func fetchPolicy(_ client: Client, user: String, ifNoneMatch: String = "") async throws
@@ -98,7 +101,7 @@ struct SimulatedHost: Sendable {
         request.context.agentKind = "claude-code"
         request.context.repo = Self.repos[index % Self.repos.count]
         request.ifNoneMatch = ifNoneMatch
-        return try await client.fetchPolicy(request, metadata: metadata, options: Self.options)
+        return try await client.fetchPolicy(request, metadata: metadata, options: options)
     }
 
     /// Streams `count` events in batches of `batchSize`; ids are derived from the host and
@@ -113,7 +116,7 @@ struct SimulatedHost: Sendable {
         let users = self.users
         let index = self.index
         let (mix, spread, idPrefix) = (self.mix, self.spread, idPrefix ?? prefix)
-        return try await client.reportEvents(metadata: metadata, options: Self.options) { writer in
+        return try await client.reportEvents(metadata: metadata, options: options) { writer in
             var sequence = firstSequence
             while sequence < firstSequence + count {
                 var batch = Ringfence_V1_ReportEventsRequest()

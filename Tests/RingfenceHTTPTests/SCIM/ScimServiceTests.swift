@@ -186,6 +186,13 @@ struct ScimServiceTests {
                 (.get, #"/scim/v2/Users?filter=userName%20sw%20%22a%22"#, [], 400, "invalidFilter"),
                 (.get, #"/scim/v2/Users?filter=password%20eq%20%22a%22"#, [], 400, "invalidFilter"),
                 (.get, "/scim/v2/Users/1%20OR%201=1", [], 404, nil),
+                (.get, "/scim/v2/Users/a%00b", [], 400, "invalidValue"),
+                (.get, #"/scim/v2/Groups?filter=displayName%20eq%20%22a%00%22"#, [], 400, "invalidValue"),
+                (
+                    .post, "/scim/v2/Groups",
+                    Array(#"{"schemas": ["\#(ScimSchema.group)"], "displayName": "g\u0000"}"#.utf8),
+                    400, "invalidValue"
+                ),
                 (.patch, "/scim/v2/Groups/\(UUID())", Array(#"{"Operations": []}"#.utf8), 400, "invalidSyntax"),
             ]
             for (method, path, body, status, kind) in cases {

@@ -61,6 +61,8 @@ struct ServeCommandTests {
                 var hosts: [SimulatedHost] = []
                 for (index, token) in tokens.enumerated() {
                     var host = SimulatedHost(index: index, users: ["alice", "bob"])
+                    // Deadlines guard against hangs only: two busy cores may be slow.
+                    host.callTimeout = HangGuard.timeout
                     try await host.enroll(agents, token: token)
                     hosts.append(host)
                 }
