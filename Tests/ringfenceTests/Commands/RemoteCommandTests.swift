@@ -52,8 +52,10 @@ struct RemoteCommandTests {
                 let history = try local.run(["history", "--limit", "1"])
                 #expect(history.contains("tess  \"ai-pilot to enforcement\""), "\(history)")
 
-                let explained = try remote.run(["explain", "--user", "pat", "--matched-only"] + server)
-                let direct = try local.run(["explain", "--user", "pat", "--matched-only"])
+                // One moment for both, so the texts (which name it) can be compared whole.
+                let at = Date().formatted(.iso8601)
+                let explained = try remote.run(["explain", "--user", "pat", "--matched-only", "--at", at] + server)
+                let direct = try local.run(["explain", "--user", "pat", "--matched-only", "--at", at])
                 #expect(explained == direct, "the same answer through the API as from the database")
                 let json = try remote.run(["resolve", "--user", "pat", "--format", "json"] + server)
                 #expect(json.contains("\"ring\" : 4"), "\(json)")
