@@ -43,7 +43,8 @@ public struct AdminServer: Service {
     let passwordCheck: ConsoleSettings.PasswordCheck?
     let logger: Logger
 
-    /// `passwordCheck` checks console sign-ins (a directory bind); the console needs one.
+    /// `passwordCheck` checks console sign-ins (a directory bind); the console needs one or
+    /// an OpenID Connect provider (`console.oidc`).
     public init(
         configuration: Configuration, client: PostgresClient, snapshots: PolicySnapshotCache? = nil,
         passwordCheck: ConsoleSettings.PasswordCheck? = nil, logger: Logger = Logger(label: "ringfence.admin")
@@ -70,7 +71,6 @@ public struct AdminServer: Service {
             forgetToken: { check.forget(prefix: $0) })
         let router = Router(context: AdminRequestContext.self)
         if let console = configuration.console {
-            guard let passwordCheck else { throw ConsoleUnavailable() }
             try ConsoleRoutes(
                 settings: console, passwordCheck: passwordCheck, client: ConsoleSessionStore(client: client),
                 directory: DirectoryStore(client: client), handler: handler, logger: logger
@@ -91,11 +91,12 @@ public struct AdminServer: Service {
     }
 }
 
-/// The console was configured without a way to check passwords (no `directory` section).
+/// The console was configured with no way to sign in: no `directory` section to check
+/// passwords against and no OpenID Connect provider.
 public struct ConsoleUnavailable: Error, CustomStringConvertible {
     public init() {}
 
     public var description: String {
-        "admin.console needs the directory section: people sign in with their directory password"
+        "admin.console needs the directory section (people sign in with their directory password) or admin.console.oidc"
     }
 }

@@ -13,7 +13,9 @@ import RingfenceStore
 /// token would.
 struct ConsoleRoutes: Sendable {
     let settings: ConsoleSettings
-    let passwordCheck: ConsoleSettings.PasswordCheck
+    /// Checks directory passwords; nil when people sign in only through OpenID Connect.
+    let passwordCheck: ConsoleSettings.PasswordCheck?
+    let oidc: OIDCProvider?
     let sessions: ConsoleSessions
     let sessionStore: ConsoleSessionStore
     let directory: DirectoryStore
@@ -23,11 +25,13 @@ struct ConsoleRoutes: Sendable {
     let logger: Logger
 
     init(
-        settings: ConsoleSettings, passwordCheck: @escaping ConsoleSettings.PasswordCheck, client: ConsoleSessionStore,
+        settings: ConsoleSettings, passwordCheck: ConsoleSettings.PasswordCheck?, client: ConsoleSessionStore,
         directory: DirectoryStore, handler: AdminHandler, logger: Logger
     ) throws {
+        guard passwordCheck != nil || settings.oidc != nil else { throw ConsoleUnavailable() }
         self.settings = settings
         self.passwordCheck = passwordCheck
+        self.oidc = settings.oidc.map { OIDCProvider(settings: $0) }
         self.sessionStore = client
         self.sessions = ConsoleSessions(store: client, settings: settings)
         self.directory = directory
@@ -43,6 +47,8 @@ struct ConsoleRoutes: Sendable {
         console.get("icon.svg") { _, _ in Self.asset(ConsoleTemplates.icon, type: "image/svg+xml") }
         console.get("sign-in") { _, _ in signInForm(message: nil, username: "", status: .ok) }
         console.post("sign-in") { request, context in try await signIn(request, context) }
+        console.get("sign-in/oidc") { _, context in try await startOIDC(context) }
+        console.get("sign-in/oidc/callback") { request, context in try await finishOIDC(request, context) }
         console.post("sign-out") { request, _ in
             try await signedIn(request) { _, csrf in
                 let fields = try await Self.form(request)
@@ -114,7 +120,11 @@ struct ConsoleRoutes: Sendable {
     func signInForm(message: String?, username: String, status: HTTPResponse.Status) -> Response {
         let token = SessionToken.generate().text
         let html = templates.render(
-            "sign-in", ["title": "Sign in", "message": message as Any, "username": username, "signin": token])
+            "sign-in",
+            [
+                "title": "Sign in", "message": message as Any, "username": username, "signin": token,
+                "password": passwordCheck != nil, "oidc": settings.oidc?.label as Any,
+            ])
         return ConsoleResponse.page(
             html, status: status, cookies: [sessions.cookie(token, maxAge: 600, name: "rf_signin")])
     }
@@ -141,24 +151,42 @@ struct ConsoleRoutes: Sendable {
                 status: .tooManyRequests)
         }
         let refused = "The user name or password is wrong."
+        guard let passwordCheck else {
+            return signInForm(message: "Sign in with single sign-on.", username: "", status: .badRequest)
+        }
         guard let facts = try await directory.signInFacts(user: username),
             try await passwordCheck(facts.dn, password)
         else {
             try await sessionStore.recordSignIn(username: username, address: address, outcome: "refused", role: nil)
             return signInForm(message: refused, username: username, status: .unauthorized)
         }
+        let cookie = try await startSession(facts, address: address, method: "password")
+        return cookie.map {
+            ConsoleResponse.redirect("/console", cookies: [$0, sessions.cookie("", maxAge: 0, name: "rf_signin")])
+        }
+            ?? noRole()
+    }
+
+    /// Starts the session of a person whose identity was proven (directory bind or ID
+    /// token) with the role their groups give; nil (recorded) when they have none.
+    func startSession(
+        _ facts: (dn: String, username: String, groups: [String], ownsGroups: Bool), address: String, method: String
+    ) async throws -> Cookie? {
         guard let role = settings.roles.role(memberOf: facts.groups, ownsGroups: facts.ownsGroups) else {
             try await sessionStore.recordSignIn(
-                username: facts.username, address: address, outcome: "no-role", role: nil)
-            return error(
-                "You are signed in to the directory, but no console role is given to you.", .forbidden, nil, nil)
+                username: facts.username, address: address, outcome: "no-role", role: nil, method: method)
+            return nil
         }
         try await sessionStore.recordSignIn(
-            username: facts.username, address: address, outcome: "signed-in", role: role)
-        logger.notice("console sign-in", metadata: ["user": "\(facts.username)", "role": "\(role.rawValue)"])
-        let cookie = try await sessions.start(username: facts.username, role: role)
-        return ConsoleResponse.redirect(
-            "/console", cookies: [cookie, sessions.cookie("", maxAge: 0, name: "rf_signin")])
+            username: facts.username, address: address, outcome: "signed-in", role: role, method: method)
+        logger.notice(
+            "console sign-in",
+            metadata: ["user": "\(facts.username)", "role": "\(role.rawValue)", "method": "\(method)"])
+        return try await sessions.start(username: facts.username, role: role)
+    }
+
+    func noRole() -> Response {
+        error("You are signed in to the directory, but no console role is given to you.", .forbidden, nil, nil)
     }
 
     /// Runs `body` as the session's person; without a session, to the sign-in page.

@@ -38,10 +38,14 @@ struct ConsoleSessions: Sendable {
         return cookie("", maxAge: 0)
     }
 
-    func cookie(_ value: String, maxAge: Int, name: String = Self.cookie) -> Cookie {
+    /// A console cookie. `SameSite=Strict` but for the OpenID Connect sign-in's, which must
+    /// come back with the provider's redirect (a top-level GET from another site: `Lax`).
+    func cookie(_ value: String, maxAge: Int, name: String = Self.cookie, sameSite: Cookie.SameSite = .strict)
+        -> Cookie
+    {
         Cookie(
             name: name, value: value, maxAge: maxAge, path: "/console", secure: settings.secureCookies, httpOnly: true,
-            sameSite: .strict)
+            sameSite: sameSite)
     }
 
     /// Whether a form's `csrf` field is the session's token.

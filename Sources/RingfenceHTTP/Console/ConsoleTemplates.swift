@@ -23,7 +23,8 @@ struct ConsoleTemplates: Sendable {
         <html lang="en">
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · Ringfence</title><link rel="stylesheet" href="/console/style.css">
-        <link rel="icon" href="/console/icon.svg" type="image/svg+xml"></head>
+        <link rel="icon" href="/console/icon.svg" type="image/svg+xml">
+        {{#refresh}}<meta http-equiv="refresh" content="0;url={{refresh}}">{{/refresh}}</head>
         <body>
         <header>
         <a class="brand" href="/console">Ringfence</a>
@@ -52,6 +53,7 @@ struct ConsoleTemplates: Sendable {
     static let bodies: [String: String] = [
         "sign-in": """
         {{#message}}<p class="error" role="alert">{{message}}</p>{{/message}}
+        {{#password}}
         <form method="post" action="/console/sign-in" class="sign-in">
         <input type="hidden" name="signin" value="{{signin}}">
         <label for="username">User name</label>
@@ -61,6 +63,11 @@ struct ConsoleTemplates: Sendable {
         <button type="submit">Sign in</button>
         </form>
         <p>Sign in with your directory account.</p>
+        {{/password}}
+        {{#oidc}}<p><a class="button" href="/console/sign-in/oidc">{{oidc}}</a></p>{{/oidc}}
+        """,
+        "signed-in": """
+        <p>You are signed in. <a href="/console">Continue to the control board</a>.</p>
         """,
         "error": """
         <p class="error" role="alert">{{message}}</p>
@@ -220,5 +227,6 @@ struct ConsoleTemplates: Sendable {
         textarea { width: 100%; font-family: monospace; }
         .filters { margin: 1rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
         a { color: #0b4f8a; }
+        a.button { display: inline-block; padding: 0.4rem 0.8rem; border: 1px solid #0b4f8a; border-radius: 4px; }
         """
 }

@@ -60,14 +60,16 @@ public struct ConsoleSessionStore: Sendable {
             "DELETE FROM console_sessions WHERE token_hash = \(ByteBuffer(bytes: tokenHash))", logger: logger)
     }
 
-    /// Records a sign-in attempt: `signed-in`, `refused` (credentials) or `no-role`.
-    public func recordSignIn(username: String, address: String?, outcome: String, role: AdminRole?, now: Date = Date())
-        async throws
-    {
+    /// Records a sign-in attempt: `signed-in`, `refused` (credentials) or `no-role`, by
+    /// `password` (a directory bind) or `oidc`, with why it was refused when that is known.
+    public func recordSignIn(
+        username: String, address: String?, outcome: String, role: AdminRole?, method: String = "password",
+        detail: String? = nil, now: Date = Date()
+    ) async throws {
         try await client.query(
             """
-            INSERT INTO console_sign_ins (at, username, address, outcome, role)
-            VALUES (\(now), \(username), \(address), \(outcome), \(role?.rawValue))
+            INSERT INTO console_sign_ins (at, username, address, outcome, role, method, detail)
+            VALUES (\(now), \(username), \(address), \(outcome), \(role?.rawValue), \(method), \(detail))
             """, logger: logger)
     }
 }

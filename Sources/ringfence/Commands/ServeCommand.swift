@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let directory = file.directory {
                 let check = LDAPPasswordCheck(options: directory.connectionOptions)
                 passwordCheck = { try await check.verify(dn: $0, password: $1) }
-            } else if admin.console != nil {
+            } else if let console = admin.console, console.oidc == nil {
                 throw ValidationError(ConsoleUnavailable().description)
             }
             services.append(

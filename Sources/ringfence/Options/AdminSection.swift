@@ -1,3 +1,4 @@
+import Foundation
 import RingfenceCore
 import RingfenceFiles
 import RingfenceHTTP
@@ -6,7 +7,7 @@ import RingfenceHTTP
 /// `serve` (keys in docs/configuration.md and docs/admin-api.md) — with the strict reader.
 /// No section: no admin listener.
 enum AdminSection {
-    static func read(_ value: YAMLValue) -> AdminServer.Configuration? {
+    static func read(_ value: YAMLValue, environment: [String: String]) -> AdminServer.Configuration? {
         guard let fields = value.mapping(allowed: ListenerFields.keys + ["console"]) else { return nil }
         var configuration = AdminServer.Configuration()
         var listener = ListenerFields(
@@ -18,18 +19,19 @@ enum AdminSection {
         configuration.burst = listener.burst
         configuration.tokenCacheSeconds = listener.tokenCacheSeconds
         if let console = fields["console"] {
-            configuration.console = Self.console(console, tls: configuration.listener.tlsCertificateFile != nil)
+            configuration.console = Self.console(
+                console, tls: configuration.listener.tlsCertificateFile != nil, environment: environment)
         }
         return configuration
     }
 
     /// `admin.console`: `roles { admin, operator, viewer }` (directory groups), `idleMinutes`,
     /// `sessionHours`, `secureCookies` (default: whether the listener has TLS),
-    /// `signInRateLimit { perMinute, burst }`.
-    static func console(_ value: YAMLValue, tls: Bool) -> ConsoleSettings? {
+    /// `signInRateLimit { perMinute, burst }`, `oidc { … }`.
+    static func console(_ value: YAMLValue, tls: Bool, environment: [String: String]) -> ConsoleSettings? {
         guard
             let fields = value.mapping(allowed: [
-                "roles", "idleMinutes", "sessionHours", "secureCookies", "signInRateLimit",
+                "roles", "idleMinutes", "sessionHours", "secureCookies", "signInRateLimit", "oidc",
             ])
         else { return nil }
         var settings = ConsoleSettings(roles: ConsoleRoles(), secureCookies: tls)
@@ -48,6 +50,57 @@ enum AdminSection {
             if let rate = limit["perMinute"]?.double(in: 0.1...10_000) { settings.signInPerMinute = rate }
             if let burst = limit["burst"]?.double(in: 1...10_000) { settings.signInBurst = burst }
         }
+        if let oidc = fields["oidc"] { settings.oidc = Self.oidc(oidc, environment: environment) }
+        return settings
+    }
+
+    /// `admin.console.oidc`: `issuer`, `clientId`, `clientSecretEnv` (the environment
+    /// variable holding the secret, never the file), `redirectURL`, `scopes`,
+    /// `usernameClaim`, `label`. URLs must be https but on loopback.
+    static func oidc(_ value: YAMLValue, environment: [String: String]) -> OIDCSettings? {
+        guard
+            let fields = value.mapping(allowed: [
+                "issuer", "clientId", "clientSecretEnv", "redirectURL", "scopes", "usernameClaim", "label",
+            ])
+        else { return nil }
+        func url(_ key: String, _ hint: String) -> String? {
+            guard let text = fields[key]?.nonEmptyString() else {
+                if fields[key] == nil { value.missing(key, hint) }
+                return nil
+            }
+            guard let parsed = URLComponents(string: text), let host = parsed.host, !host.isEmpty,
+                parsed.scheme == "https"
+                    || (parsed.scheme == "http" && ["127.0.0.1", "localhost", "::1"].contains(host))
+            else {
+                fields[key]?.fail("expected an https:// URL (http:// only on loopback), got '\(text)'")
+                return nil
+            }
+            return text
+        }
+        let issuer = url("issuer", "the provider's issuer identifier, e.g. https://login.example.com")
+        let redirect = url("redirectURL", "https://CONSOLE-HOST/console/sign-in/oidc/callback, as registered")
+        if let redirect, !redirect.hasSuffix("/console/sign-in/oidc/callback") {
+            fields["redirectURL"]?.fail("the console's callback is …/console/sign-in/oidc/callback")
+        }
+        let clientID = fields["clientId"]?.nonEmptyString()
+        if fields["clientId"] == nil { value.missing("clientId", "the client id registered with the provider") }
+        var secret: String?
+        if let variable = fields["clientSecretEnv"]?.nonEmptyString() {
+            secret = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+            if secret == nil { fields["clientSecretEnv"]?.fail("the environment variable \(variable) is not set") }
+        } else if fields["clientSecretEnv"] == nil {
+            value.missing("clientSecretEnv", "the environment variable holding the client secret")
+        }
+        var scopes: [String]?
+        if let given = fields["scopes"] {
+            let list = given.list { $0.nonEmptyString() }
+            if list.contains("openid") { scopes = list } else { given.fail("the scopes must include openid") }
+        }
+        guard let issuer, let redirect, let clientID, let secret else { return nil }
+        var settings = OIDCSettings(issuer: issuer, clientID: clientID, clientSecret: secret, redirectURL: redirect)
+        if let scopes { settings.scopes = scopes }
+        if let claim = fields["usernameClaim"]?.nonEmptyString() { settings.usernameClaim = claim }
+        if let label = fields["label"]?.nonEmptyString() { settings.label = label }
         return settings
     }
 }

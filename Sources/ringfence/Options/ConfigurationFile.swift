@@ -75,7 +75,7 @@ struct ConfigurationFile {
         result.server = ServerSection.read(document.sections["server"], document: document)
         if let reports = document.sections["reports"] { result.reports = ReportsSection.read(reports) }
         if let scim = document.sections["scim"] { result.scim = ScimSection.read(scim) }
-        if let admin = document.sections["admin"] { result.admin = AdminSection.read(admin) }
+        if let admin = document.sections["admin"] { result.admin = AdminSection.read(admin, environment: environment) }
         if let exceptions = document.sections["exceptions"] { result.exceptions = ExceptionsSection.read(exceptions) }
         if let rollout = document.sections["rollout"], let settings = RolloutSection.read(rollout) {
             result.rollout = settings

@@ -246,6 +246,47 @@ struct ConfigurationFileTests {
                 ])
     }
 
+    @Test("admin.console.oidc: the secret from the environment, https URLs but on loopback, located mistakes")
+    func consoleOIDC() throws {
+        let file = try ConfigurationFile.parse(
+            """
+            database: { url: postgres://rf@127.0.0.1/rf }
+            admin:
+              console:
+                roles: { admin: [platform-admins] }
+                oidc:
+                  issuer: https://login.example.com
+                  clientId: ringfence
+                  clientSecretEnv: RF_OIDC_SECRET
+                  redirectURL: https://ringfence.example.com/console/sign-in/oidc/callback
+                  usernameClaim: email
+                  label: Sign in with Example
+            """, file: "ringfence.yaml", environment: ["RF_OIDC_SECRET": "s3cret"])
+        let oidc = try #require(file.admin?.console?.oidc)
+        #expect(oidc.issuer == "https://login.example.com" && oidc.clientID == "ringfence")
+        #expect(oidc.clientSecret == "s3cret" && oidc.usernameClaim == "email" && oidc.label == "Sign in with Example")
+        #expect(oidc.scopes == ["openid", "profile", "email"])
+        #expect(!String(describing: oidc).contains("s3cret"), "the secret is never printed")
+        #expect(
+            Self.problems(
+                """
+                admin:
+                  console:
+                    roles: { admin: [a] }
+                    oidc:
+                      issuer: http://login.example.com
+                      clientSecretEnv: RF_UNSET
+                      redirectURL: https://x.example.com/callback
+                      scopes: [profile]
+                """) == [
+                    "ringfence.yaml:5 admin.console.oidc.clientId: missing required key 'clientId' (the client id registered with the provider)",
+                    "ringfence.yaml:5 admin.console.oidc.issuer: expected an https:// URL (http:// only on loopback), got 'http://login.example.com'",
+                    "ringfence.yaml:6 admin.console.oidc.clientSecretEnv: the environment variable RF_UNSET is not set",
+                    "ringfence.yaml:7 admin.console.oidc.redirectURL: the console's callback is …/console/sign-in/oidc/callback",
+                    "ringfence.yaml:8 admin.console.oidc.scopes: the scopes must include openid",
+                ])
+    }
+
     @Test("a bad value from the environment is named by its variable")
     func environmentProblem() {
         #expect(
