@@ -334,7 +334,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 "RingfenceHTTP", "RingfenceSCIM", "RingfenceStore", "RingfenceServer", "RingfenceCore",
-                "RingfenceTestSupport", "RingfenceDirectory", "RingfenceFiles",
+                "RingfenceTestSupport", "RingfenceDirectory", "RingfenceFiles", "RingfenceReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

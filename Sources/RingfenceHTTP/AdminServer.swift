@@ -24,6 +24,9 @@ public struct AdminServer: Service {
         public var tokenCacheSeconds: Double
         /// The web console on the same listener (`admin.console`); none without it.
         public var console: ConsoleSettings?
+        /// Whose members may decide any exception request (the `exceptions` section's
+        /// `approverGroup`); owners of the requester's groups always may.
+        public var approverGroup: String?
 
         public init(
             listener: HTTPListener = HTTPListener(host: "127.0.0.1", port: 8444), ratePerSecond: Double = 50,
@@ -67,7 +70,10 @@ public struct AdminServer: Service {
             limiter: RateLimiter(rate: configuration.ratePerSecond, burst: configuration.burst))
         let handler = AdminHandler(
             fleet: fleet, directory: DirectoryStore(client: client), policies: PolicyStore(client: client),
-            population: PopulationStore(client: client), snapshots: snapshots,
+            population: PopulationStore(client: client), exceptions: ExceptionStore(client: client),
+            approverGroup: configuration.approverGroup, rollout: RolloutRound(client: client),
+            reports: ReportRecords(client: client),
+            snapshots: snapshots,
             forgetToken: { check.forget(prefix: $0) })
         let router = Router(context: AdminRequestContext.self)
         if let console = configuration.console {

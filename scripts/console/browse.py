@@ -100,6 +100,14 @@ try:
     check("host")
     driver.get(f"{arguments.url}/console/groups/{arguments.own_group}")
     check("group")
+    follow(driver.find_element(By.LINK_TEXT, "Rollout"))
+    check("rollout")
+    follow(driver.find_element(By.LINK_TEXT, "Exceptions"))
+    check("exceptions")
+    follow(driver.find_element(By.CSS_SELECTOR, "tbody a"))
+    check("exception")
+    if "Approve and publish" in driver.page_source:
+        problems.append("the admin, who owns none of the requester's groups, is offered to decide")
     follow(driver.find_element(By.LINK_TEXT, "Explain"))
     driver.find_element(By.ID, "user").send_keys(arguments.admin.split(":")[0])
     driver.find_element(By.ID, "agent").send_keys("claude-code")
@@ -148,6 +156,15 @@ try:
     driver.get_log("browser")
     driver.get(f"{arguments.url}/console/groups/{arguments.own_group}")
     check("manager-group")
+    # The manager approves their member's exception request.
+    follow(driver.find_element(By.LINK_TEXT, "Exceptions"))
+    check("manager-exceptions")
+    follow(driver.find_element(By.CSS_SELECTOR, "tbody a"))
+    driver.find_element(By.ID, "comment").send_keys("approved from the console")
+    follow(driver.find_element(By.CSS_SELECTOR, "button[value=approve]"))
+    if "approved from the console" not in driver.page_source or "Published in" not in driver.page_source:
+        problems.append("the approval did not show: " + driver.find_element(By.TAG_NAME, "main").text[:300])
+    check("manager-exception")
     sign_out()
 finally:
     driver.quit()

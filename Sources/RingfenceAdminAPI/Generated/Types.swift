@@ -47,6 +47,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/groups/{group}`.
     /// - Remark: Generated from `#/paths//api/v1/groups/{group}/get(getGroup)`.
     func getGroup(_ input: Operations.GetGroup.Input) async throws -> Operations.GetGroup.Output
+    /// The group's recorded weekly reports, newest week first, for this week's figures and the trend.
+    ///
+    /// - Remark: HTTP `GET /api/v1/groups/{group}/reports`.
+    /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)`.
+    func getGroupReports(_ input: Operations.GetGroupReports.Input) async throws -> Operations.GetGroupReports.Output
     /// The effective policy of a user, host, repository and agent, with its trace when asked.
     ///
     /// As `ringfence resolve` / `ringfence explain`: the user's groups and roles come from
@@ -98,6 +103,31 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/tokens/{prefix}`.
     /// - Remark: Generated from `#/paths//api/v1/tokens/{prefix}/delete(revokeToken)`.
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output
+    /// Exception requests, newest first; a manager sees those they may decide.
+    ///
+    /// - Remark: HTTP `GET /api/v1/exceptions`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)`.
+    func listExceptions(_ input: Operations.ListExceptions.Input) async throws -> Operations.ListExceptions.Output
+    /// One exception request, who may decide it, and whether the caller may.
+    ///
+    /// - Remark: HTTP `GET /api/v1/exceptions/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)`.
+    func getException(_ input: Operations.GetException.Input) async throws -> Operations.GetException.Output
+    /// Approves a pending request as the caller (an owner of one of the requester's groups, or a member of the approver group) and publishes its exception in a new revision.
+    ///
+    /// - Remark: HTTP `POST /api/v1/exceptions/{id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)`.
+    func approveException(_ input: Operations.ApproveException.Input) async throws -> Operations.ApproveException.Output
+    /// Denies a pending request as the caller; nothing else changes.
+    ///
+    /// - Remark: HTTP `POST /api/v1/exceptions/{id}/deny`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)`.
+    func denyException(_ input: Operations.DenyException.Input) async throws -> Operations.DenyException.Output
+    /// The rollout plan in force, every step with its decision and its gates measured now.
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollout`.
+    /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)`.
+    func getRolloutStatus(_ input: Operations.GetRolloutStatus.Input) async throws -> Operations.GetRolloutStatus.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -173,6 +203,21 @@ extension APIProtocol {
     ) async throws -> Operations.GetGroup.Output {
         try await getGroup(Operations.GetGroup.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// The group's recorded weekly reports, newest week first, for this week's figures and the trend.
+    ///
+    /// - Remark: HTTP `GET /api/v1/groups/{group}/reports`.
+    /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)`.
+    public func getGroupReports(
+        path: Operations.GetGroupReports.Input.Path,
+        query: Operations.GetGroupReports.Input.Query = .init(),
+        headers: Operations.GetGroupReports.Input.Headers = .init()
+    ) async throws -> Operations.GetGroupReports.Output {
+        try await getGroupReports(Operations.GetGroupReports.Input(
+            path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -299,6 +344,69 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Exception requests, newest first; a manager sees those they may decide.
+    ///
+    /// - Remark: HTTP `GET /api/v1/exceptions`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)`.
+    public func listExceptions(
+        query: Operations.ListExceptions.Input.Query = .init(),
+        headers: Operations.ListExceptions.Input.Headers = .init()
+    ) async throws -> Operations.ListExceptions.Output {
+        try await listExceptions(Operations.ListExceptions.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One exception request, who may decide it, and whether the caller may.
+    ///
+    /// - Remark: HTTP `GET /api/v1/exceptions/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)`.
+    public func getException(
+        path: Operations.GetException.Input.Path,
+        headers: Operations.GetException.Input.Headers = .init()
+    ) async throws -> Operations.GetException.Output {
+        try await getException(Operations.GetException.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Approves a pending request as the caller (an owner of one of the requester's groups, or a member of the approver group) and publishes its exception in a new revision.
+    ///
+    /// - Remark: HTTP `POST /api/v1/exceptions/{id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)`.
+    public func approveException(
+        path: Operations.ApproveException.Input.Path,
+        headers: Operations.ApproveException.Input.Headers = .init(),
+        body: Operations.ApproveException.Input.Body
+    ) async throws -> Operations.ApproveException.Output {
+        try await approveException(Operations.ApproveException.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Denies a pending request as the caller; nothing else changes.
+    ///
+    /// - Remark: HTTP `POST /api/v1/exceptions/{id}/deny`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)`.
+    public func denyException(
+        path: Operations.DenyException.Input.Path,
+        headers: Operations.DenyException.Input.Headers = .init(),
+        body: Operations.DenyException.Input.Body
+    ) async throws -> Operations.DenyException.Output {
+        try await denyException(Operations.DenyException.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The rollout plan in force, every step with its decision and its gates measured now.
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollout`.
+    /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)`.
+    public func getRolloutStatus(headers: Operations.GetRolloutStatus.Input.Headers = .init()) async throws -> Operations.GetRolloutStatus.Output {
+        try await getRolloutStatus(Operations.GetRolloutStatus.Input(headers: headers))
+    }
 }
 
 /// Server URLs defined in the OpenAPI document.
@@ -336,6 +444,8 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.
         public typealias Cursor = Swift.String
+        /// - Remark: Generated from `#/components/parameters/ExceptionID`.
+        public typealias ExceptionID = Swift.Int64
         /// A host without a heartbeat for this long is stale (default one day).
         ///
         /// - Remark: Generated from `#/components/parameters/StaleAfterSeconds`.
@@ -2356,6 +2466,592 @@ extension Components {
                 case secret
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ExceptionStatus`.
+        @frozen public enum ExceptionStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case pending = "pending"
+            case approved = "approved"
+            case denied = "denied"
+            case expired = "expired"
+        }
+        /// - Remark: Generated from `#/components/schemas/ExceptionRequest`.
+        public struct ExceptionRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/requestedAt`.
+            public var requestedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/requester`.
+            public var requester: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/host`.
+            public var host: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/pack`.
+            public var pack: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/rule`.
+            public var rule: Swift.String
+            /// The repository slug
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/repo`.
+            public var repo: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/justification`.
+            public var justification: Swift.String
+            /// How long the exception lasts once approved.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/durationSeconds`.
+            public var durationSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/status`.
+            public var status: Components.Schemas.ExceptionStatus
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/decidedBy`.
+            public var decidedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/decidedAt`.
+            public var decidedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/comment`.
+            public var comment: Swift.String?
+            /// The revision that published the exception.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/revision`.
+            public var revision: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/ExceptionRequest/validUntil`.
+            public var validUntil: Foundation.Date?
+            /// Creates a new `ExceptionRequest`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - requestedAt:
+            ///   - requester:
+            ///   - host:
+            ///   - pack:
+            ///   - rule:
+            ///   - repo: The repository slug
+            ///   - justification:
+            ///   - durationSeconds: How long the exception lasts once approved.
+            ///   - status:
+            ///   - decidedBy:
+            ///   - decidedAt:
+            ///   - comment:
+            ///   - revision: The revision that published the exception.
+            ///   - validUntil:
+            public init(
+                id: Swift.Int64,
+                requestedAt: Foundation.Date,
+                requester: Swift.String,
+                host: Swift.String? = nil,
+                pack: Swift.String,
+                rule: Swift.String,
+                repo: Swift.String,
+                justification: Swift.String,
+                durationSeconds: Swift.Int,
+                status: Components.Schemas.ExceptionStatus,
+                decidedBy: Swift.String? = nil,
+                decidedAt: Foundation.Date? = nil,
+                comment: Swift.String? = nil,
+                revision: Swift.Int64? = nil,
+                validUntil: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.requestedAt = requestedAt
+                self.requester = requester
+                self.host = host
+                self.pack = pack
+                self.rule = rule
+                self.repo = repo
+                self.justification = justification
+                self.durationSeconds = durationSeconds
+                self.status = status
+                self.decidedBy = decidedBy
+                self.decidedAt = decidedAt
+                self.comment = comment
+                self.revision = revision
+                self.validUntil = validUntil
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case requestedAt
+                case requester
+                case host
+                case pack
+                case rule
+                case repo
+                case justification
+                case durationSeconds
+                case status
+                case decidedBy
+                case decidedAt
+                case comment
+                case revision
+                case validUntil
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ExceptionPage`.
+        public struct ExceptionPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ExceptionPage/items`.
+            public var items: [Components.Schemas.ExceptionRequest]
+            /// - Remark: Generated from `#/components/schemas/ExceptionPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `ExceptionPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.ExceptionRequest],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ExceptionDetail`.
+        public struct ExceptionDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ExceptionDetail/request`.
+            public var request: Components.Schemas.ExceptionRequest
+            /// Who may decide it (user names).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExceptionDetail/approvers`.
+            public var approvers: [Swift.String]
+            /// Whether the caller may approve or deny it now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExceptionDetail/mayDecide`.
+            public var mayDecide: Swift.Bool
+            /// Creates a new `ExceptionDetail`.
+            ///
+            /// - Parameters:
+            ///   - request:
+            ///   - approvers: Who may decide it (user names).
+            ///   - mayDecide: Whether the caller may approve or deny it now.
+            public init(
+                request: Components.Schemas.ExceptionRequest,
+                approvers: [Swift.String],
+                mayDecide: Swift.Bool
+            ) {
+                self.request = request
+                self.approvers = approvers
+                self.mayDecide = mayDecide
+            }
+            public enum CodingKeys: String, CodingKey {
+                case request
+                case approvers
+                case mayDecide
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ExceptionDecision`.
+        public struct ExceptionDecision: Codable, Hashable, Sendable {
+            /// Why (recorded and mailed).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExceptionDecision/comment`.
+            public var comment: Swift.String?
+            /// Creates a new `ExceptionDecision`.
+            ///
+            /// - Parameters:
+            ///   - comment: Why (recorded and mailed).
+            public init(comment: Swift.String? = nil) {
+                self.comment = comment
+            }
+            public enum CodingKeys: String, CodingKey {
+                case comment
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.comment = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .comment
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "comment"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/GateResult`.
+        public struct GateResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GateResult/gate`.
+            public var gate: Swift.String
+            /// - Remark: Generated from `#/components/schemas/GateResult/passed`.
+            public var passed: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/GateResult/detail`.
+            public var detail: Swift.String
+            /// Creates a new `GateResult`.
+            ///
+            /// - Parameters:
+            ///   - gate:
+            ///   - passed:
+            ///   - detail:
+            public init(
+                gate: Swift.String,
+                passed: Swift.Bool,
+                detail: Swift.String
+            ) {
+                self.gate = gate
+                self.passed = passed
+                self.detail = detail
+            }
+            public enum CodingKeys: String, CodingKey {
+                case gate
+                case passed
+                case detail
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/GateMeasurements`.
+        public struct GateMeasurements: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/members`.
+            public var members: Swift.Int
+            /// Members with a host that reported recently.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/membersConnected`.
+            public var membersConnected: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/hostsConnected`.
+            public var hostsConnected: Swift.Int
+            /// Connected hosts whose every agent has the hook and no drift.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/hostsHooked`.
+            public var hostsHooked: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/activePersonDays`.
+            public var activePersonDays: Swift.Int
+            /// Events the next ring would block
+            ///
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/blockCandidates`.
+            public var blockCandidates: Swift.Int
+            /// PACK/RULE that made candidates of most members.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/noisiestRule`.
+            public var noisiestRule: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/GateMeasurements/openExceptions`.
+            public var openExceptions: Swift.Int
+            /// Creates a new `GateMeasurements`.
+            ///
+            /// - Parameters:
+            ///   - members:
+            ///   - membersConnected: Members with a host that reported recently.
+            ///   - hostsConnected:
+            ///   - hostsHooked: Connected hosts whose every agent has the hook and no drift.
+            ///   - activePersonDays:
+            ///   - blockCandidates: Events the next ring would block
+            ///   - noisiestRule: PACK/RULE that made candidates of most members.
+            ///   - openExceptions:
+            public init(
+                members: Swift.Int,
+                membersConnected: Swift.Int,
+                hostsConnected: Swift.Int,
+                hostsHooked: Swift.Int,
+                activePersonDays: Swift.Int,
+                blockCandidates: Swift.Int,
+                noisiestRule: Swift.String? = nil,
+                openExceptions: Swift.Int
+            ) {
+                self.members = members
+                self.membersConnected = membersConnected
+                self.hostsConnected = hostsConnected
+                self.hostsHooked = hostsHooked
+                self.activePersonDays = activePersonDays
+                self.blockCandidates = blockCandidates
+                self.noisiestRule = noisiestRule
+                self.openExceptions = openExceptions
+            }
+            public enum CodingKeys: String, CodingKey {
+                case members
+                case membersConnected
+                case hostsConnected
+                case hostsHooked
+                case activePersonDays
+                case blockCandidates
+                case noisiestRule
+                case openExceptions
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RolloutStep`.
+        public struct RolloutStep: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/group`.
+            public var group: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/targetRing`.
+            public var targetRing: Swift.Int
+            /// The ring the group is in now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/ring`.
+            public var ring: Swift.Int
+            /// Not before this moment.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/after`.
+            public var after: Foundation.Date?
+            /// `promote`: due and every gate holds; `hold`: due and a gate fails.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/decision`.
+            @frozen public enum DecisionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case done = "done"
+                case waiting = "waiting"
+                case afterEarlierStep = "afterEarlierStep"
+                case promote = "promote"
+                case hold = "hold"
+            }
+            /// `promote`: due and every gate holds; `hold`: due and a gate fails.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/decision`.
+            public var decision: Components.Schemas.RolloutStep.DecisionPayload
+            /// The decision in words.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/summary`.
+            public var summary: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/gates`.
+            public var gates: [Components.Schemas.GateResult]
+            /// - Remark: Generated from `#/components/schemas/RolloutStep/measured`.
+            public var measured: Components.Schemas.GateMeasurements?
+            /// Creates a new `RolloutStep`.
+            ///
+            /// - Parameters:
+            ///   - group:
+            ///   - targetRing:
+            ///   - ring: The ring the group is in now.
+            ///   - after: Not before this moment.
+            ///   - decision: `promote`: due and every gate holds; `hold`: due and a gate fails.
+            ///   - summary: The decision in words.
+            ///   - gates:
+            ///   - measured:
+            public init(
+                group: Swift.String,
+                targetRing: Swift.Int,
+                ring: Swift.Int,
+                after: Foundation.Date? = nil,
+                decision: Components.Schemas.RolloutStep.DecisionPayload,
+                summary: Swift.String? = nil,
+                gates: [Components.Schemas.GateResult],
+                measured: Components.Schemas.GateMeasurements? = nil
+            ) {
+                self.group = group
+                self.targetRing = targetRing
+                self.ring = ring
+                self.after = after
+                self.decision = decision
+                self.summary = summary
+                self.gates = gates
+                self.measured = measured
+            }
+            public enum CodingKeys: String, CodingKey {
+                case group
+                case targetRing
+                case ring
+                case after
+                case decision
+                case summary
+                case gates
+                case measured
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RolloutStatus`.
+        public struct RolloutStatus: Codable, Hashable, Sendable {
+            /// The revision whose plan is in force; absent without one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStatus/revision`.
+            public var revision: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/RolloutStatus/steps`.
+            public var steps: [Components.Schemas.RolloutStep]
+            /// Creates a new `RolloutStatus`.
+            ///
+            /// - Parameters:
+            ///   - revision: The revision whose plan is in force; absent without one.
+            ///   - steps:
+            public init(
+                revision: Swift.Int64? = nil,
+                steps: [Components.Schemas.RolloutStep]
+            ) {
+                self.revision = revision
+                self.steps = steps
+            }
+            public enum CodingKeys: String, CodingKey {
+                case revision
+                case steps
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WeekReport`.
+        public struct WeekReport: Codable, Hashable, Sendable {
+            /// ISO week, e.g. 2026-W47.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WeekReport/week`.
+            public var week: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WeekReport/ring`.
+            public var ring: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/asOf`.
+            public var asOf: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WeekReport/members`.
+            public var members: Swift.Int
+            /// Members with no host that reports.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WeekReport/missingMembers`.
+            public var missingMembers: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/hostsConnected`.
+            public var hostsConnected: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/hostsStale`.
+            public var hostsStale: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/hostsSilent`.
+            public var hostsSilent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/hostsDrifted`.
+            public var hostsDrifted: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/events`.
+            public var events: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WeekReport/blockCandidates`.
+            public var blockCandidates: Swift.Int
+            /// Events the next ring would newly warn on.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WeekReport/newlyWarned`.
+            public var newlyWarned: Swift.Int?
+            /// Events the next ring would newly block.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WeekReport/newlyBlocked`.
+            public var newlyBlocked: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WeekReport/NoisyRulesPayload`.
+            public struct NoisyRulesPayloadPayload: Codable, Hashable, Sendable {
+                /// PACK/RULE
+                ///
+                /// - Remark: Generated from `#/components/schemas/WeekReport/NoisyRulesPayload/rule`.
+                public var rule: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WeekReport/NoisyRulesPayload/surface`.
+                public var surface: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WeekReport/NoisyRulesPayload/candidates`.
+                public var candidates: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/WeekReport/NoisyRulesPayload/usersHit`.
+                public var usersHit: Swift.Int
+                /// Creates a new `NoisyRulesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - rule: PACK/RULE
+                ///   - surface:
+                ///   - candidates:
+                ///   - usersHit:
+                public init(
+                    rule: Swift.String,
+                    surface: Swift.String,
+                    candidates: Swift.Int,
+                    usersHit: Swift.Int
+                ) {
+                    self.rule = rule
+                    self.surface = surface
+                    self.candidates = candidates
+                    self.usersHit = usersHit
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case rule
+                    case surface
+                    case candidates
+                    case usersHit
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WeekReport/noisyRules`.
+            public typealias NoisyRulesPayload = [Components.Schemas.WeekReport.NoisyRulesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/WeekReport/noisyRules`.
+            public var noisyRules: Components.Schemas.WeekReport.NoisyRulesPayload
+            /// - Remark: Generated from `#/components/schemas/WeekReport/missingMemberNames`.
+            public var missingMemberNames: [Swift.String]
+            /// Each active member's actual ring that week (by user name).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WeekReport/memberRings`.
+            public struct MemberRingsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `MemberRingsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Each active member's actual ring that week (by user name).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WeekReport/memberRings`.
+            public var memberRings: Components.Schemas.WeekReport.MemberRingsPayload?
+            /// Creates a new `WeekReport`.
+            ///
+            /// - Parameters:
+            ///   - week: ISO week, e.g. 2026-W47.
+            ///   - ring:
+            ///   - asOf:
+            ///   - members:
+            ///   - missingMembers: Members with no host that reports.
+            ///   - hostsConnected:
+            ///   - hostsStale:
+            ///   - hostsSilent:
+            ///   - hostsDrifted:
+            ///   - events:
+            ///   - blockCandidates:
+            ///   - newlyWarned: Events the next ring would newly warn on.
+            ///   - newlyBlocked: Events the next ring would newly block.
+            ///   - noisyRules:
+            ///   - missingMemberNames:
+            ///   - memberRings: Each active member's actual ring that week (by user name).
+            public init(
+                week: Swift.String,
+                ring: Swift.Int,
+                asOf: Foundation.Date,
+                members: Swift.Int,
+                missingMembers: Swift.Int,
+                hostsConnected: Swift.Int,
+                hostsStale: Swift.Int,
+                hostsSilent: Swift.Int,
+                hostsDrifted: Swift.Int,
+                events: Swift.Int,
+                blockCandidates: Swift.Int,
+                newlyWarned: Swift.Int? = nil,
+                newlyBlocked: Swift.Int? = nil,
+                noisyRules: Components.Schemas.WeekReport.NoisyRulesPayload,
+                missingMemberNames: [Swift.String],
+                memberRings: Components.Schemas.WeekReport.MemberRingsPayload? = nil
+            ) {
+                self.week = week
+                self.ring = ring
+                self.asOf = asOf
+                self.members = members
+                self.missingMembers = missingMembers
+                self.hostsConnected = hostsConnected
+                self.hostsStale = hostsStale
+                self.hostsSilent = hostsSilent
+                self.hostsDrifted = hostsDrifted
+                self.events = events
+                self.blockCandidates = blockCandidates
+                self.newlyWarned = newlyWarned
+                self.newlyBlocked = newlyBlocked
+                self.noisyRules = noisyRules
+                self.missingMemberNames = missingMemberNames
+                self.memberRings = memberRings
+            }
+            public enum CodingKeys: String, CodingKey {
+                case week
+                case ring
+                case asOf
+                case members
+                case missingMembers
+                case hostsConnected
+                case hostsStale
+                case hostsSilent
+                case hostsDrifted
+                case events
+                case blockCandidates
+                case newlyWarned
+                case newlyBlocked
+                case noisyRules
+                case missingMemberNames
+                case memberRings
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WeekReportPage`.
+        public struct WeekReportPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WeekReportPage/items`.
+            public var items: [Components.Schemas.WeekReport]
+            /// Creates a new `WeekReportPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.WeekReport]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
     }
 }
 
@@ -3727,6 +4423,273 @@ public enum Operations {
             /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{group}/get(getGroup)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The group's recorded weekly reports, newest week first, for this week's figures and the trend.
+    ///
+    /// - Remark: HTTP `GET /api/v1/groups/{group}/reports`.
+    /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)`.
+    public enum GetGroupReports {
+        public static let id: Swift.String = "getGroupReports"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/path/group`.
+                public var group: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - group:
+                public init(group: Swift.String) {
+                    self.group = group
+                }
+            }
+            public var path: Operations.GetGroupReports.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many weeks.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/query/weeks`.
+                public var weeks: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - weeks: How many weeks.
+                public init(weeks: Swift.Int? = nil) {
+                    self.weeks = weeks
+                }
+            }
+            public var query: Operations.GetGroupReports.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetGroupReports.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetGroupReports.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetGroupReports.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetGroupReports.Input.Path,
+                query: Operations.GetGroupReports.Input.Query = .init(),
+                headers: Operations.GetGroupReports.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/groups/{group}/reports/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WeekReportPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WeekReportPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetGroupReports.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetGroupReports.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The weeks (none before the first recorded report).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetGroupReports.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetGroupReports.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed; `detail` says what.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token unknown, revoked or expired.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing (or not one this token may see).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{group}/reports/get(getGroupReports)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.TooManyRequests)
@@ -6083,6 +7046,1290 @@ public enum Operations {
             }
             public static var allCases: [Self] {
                 [
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Exception requests, newest first; a manager sees those they may decide.
+    ///
+    /// - Remark: HTTP `GET /api/v1/exceptions`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)`.
+    public enum ListExceptions {
+        public static let id: Swift.String = "listExceptions"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/query/status`.
+                public var status: Components.Schemas.ExceptionStatus?
+                /// Items per page.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// The `nextCursor` of the previous page.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - status:
+                ///   - limit: Items per page.
+                ///   - cursor: The `nextCursor` of the previous page.
+                public init(
+                    status: Components.Schemas.ExceptionStatus? = nil,
+                    limit: Components.Parameters.Limit? = nil,
+                    cursor: Components.Parameters.Cursor? = nil
+                ) {
+                    self.status = status
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.ListExceptions.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListExceptions.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListExceptions.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListExceptions.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListExceptions.Input.Query = .init(),
+                headers: Operations.ListExceptions.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/exceptions/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ExceptionPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.ExceptionPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListExceptions.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListExceptions.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// One page of requests.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListExceptions.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListExceptions.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed; `detail` says what.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token unknown, revoked or expired.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/get(listExceptions)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// One exception request, who may decide it, and whether the caller may.
+    ///
+    /// - Remark: HTTP `GET /api/v1/exceptions/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)`.
+    public enum GetException {
+        public static let id: Swift.String = "getException"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/GET/path/id`.
+                public var id: Components.Parameters.ExceptionID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.ExceptionID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetException.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetException.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetException.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetException.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetException.Input.Path,
+                headers: Operations.GetException.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ExceptionDetail)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.ExceptionDetail {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetException.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetException.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The request.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetException.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetException.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed; `detail` says what.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token unknown, revoked or expired.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing (or not one this token may see).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/get(getException)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Approves a pending request as the caller (an owner of one of the requester's groups, or a member of the approver group) and publishes its exception in a new revision.
+    ///
+    /// - Remark: HTTP `POST /api/v1/exceptions/{id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)`.
+    public enum ApproveException {
+        public static let id: Swift.String = "approveException"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/path/id`.
+                public var id: Components.Parameters.ExceptionID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.ExceptionID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.ApproveException.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveException.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveException.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ApproveException.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.ExceptionDecision)
+            }
+            public var body: Operations.ApproveException.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ApproveException.Input.Path,
+                headers: Operations.ApproveException.Input.Headers = .init(),
+                body: Operations.ApproveException.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/approve/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ExceptionRequest)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.ExceptionRequest {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ApproveException.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ApproveException.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Approved; the request as it now stands.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ApproveException.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ApproveException.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed; `detail` says what.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token unknown, revoked or expired.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing (or not one this token may see).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Another revision was published since the one expected.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request body is larger than the listener accepts.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/approve/post(approveException)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Denies a pending request as the caller; nothing else changes.
+    ///
+    /// - Remark: HTTP `POST /api/v1/exceptions/{id}/deny`.
+    /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)`.
+    public enum DenyException {
+        public static let id: Swift.String = "denyException"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/path/id`.
+                public var id: Components.Parameters.ExceptionID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.ExceptionID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.DenyException.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DenyException.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DenyException.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DenyException.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.ExceptionDecision)
+            }
+            public var body: Operations.DenyException.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.DenyException.Input.Path,
+                headers: Operations.DenyException.Input.Headers = .init(),
+                body: Operations.DenyException.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/exceptions/{id}/deny/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ExceptionRequest)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.ExceptionRequest {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DenyException.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DenyException.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Denied; the request as it now stands.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DenyException.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.DenyException.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed; `detail` says what.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token unknown, revoked or expired.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing (or not one this token may see).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Another revision was published since the one expected.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request body is larger than the listener accepts.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/exceptions/{id}/deny/post(denyException)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The rollout plan in force, every step with its decision and its gates measured now.
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollout`.
+    /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)`.
+    public enum GetRolloutStatus {
+        public static let id: Swift.String = "getRolloutStatus"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/rollout/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRolloutStatus.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRolloutStatus.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetRolloutStatus.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.GetRolloutStatus.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollout/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollout/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.RolloutStatus)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.RolloutStatus {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetRolloutStatus.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetRolloutStatus.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The steps (none when no plan is in force).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetRolloutStatus.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetRolloutStatus.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token unknown, revoked or expired.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's rate limit was exceeded; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollout/get(getRolloutStatus)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
                     .applicationProblemJson
                 ]
             }

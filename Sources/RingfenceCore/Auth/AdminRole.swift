@@ -8,7 +8,8 @@ public enum AdminRole: String, Sendable, CaseIterable, Codable, Comparable {
     case `operator`
     /// Reads the fleet, groups, decisions and revisions; changes nothing.
     case viewer
-    /// Reads only the groups they own (the directory's `owner` of the group).
+    /// Reads only the groups they own (the directory's `owner` of the group), and the
+    /// exception requests of their members, which they decide.
     case manager
 
     /// Whether this role may do `permission` at all; a manager's reads are further limited
@@ -18,7 +19,8 @@ public enum AdminRole: String, Sendable, CaseIterable, Codable, Comparable {
         case .admin: true
         case .`operator`: permission != .publish && permission != .manageTokens
         case .viewer: permission.isRead
-        case .manager: permission == .readOwnGroups || permission == .session
+        case .manager:
+            [.readOwnGroups, .session, .readExceptions, .decideExceptions].contains(permission)
         }
     }
 
@@ -52,12 +54,19 @@ public enum AdminPermission: String, Sendable, CaseIterable {
     case publish
     /// Create, list and revoke admin tokens.
     case manageTokens
+    /// Exception requests (a manager: those they may decide).
+    case readExceptions
+    /// Approve or deny exception requests — only those the person may decide (an owner of
+    /// one of the requester's groups, or a member of the approver group).
+    case decideExceptions
+    /// The rollout plan's steps and gates.
+    case readRollout
 
     /// Whether the permission only reads.
     public var isRead: Bool {
         switch self {
-        case .session, .readFleet, .readGroups, .readOwnGroups, .readPolicy: true
-        case .publish, .manageTokens: false
+        case .session, .readFleet, .readGroups, .readOwnGroups, .readPolicy, .readExceptions, .readRollout: true
+        case .publish, .manageTokens, .decideExceptions: false
         }
     }
 }

@@ -16,6 +16,11 @@ public struct AdminHandler: APIProtocol {
     let policies: PolicyStore
     let decisions: DecisionQuery
     let publication: PolicyPublication
+    let exceptions: ExceptionStore
+    /// The directory group whose members may decide any exception request (`exceptions.approverGroup`).
+    let approverGroup: String?
+    let rollout: RolloutRound
+    let reports: ReportRecords
     /// Forgets a revoked token's cached record on this replica at once.
     let forgetToken: @Sendable (String) -> Void
     /// The fleet's counts by stale threshold, taken at most every `countsSeconds` on this
@@ -26,9 +31,14 @@ public struct AdminHandler: APIProtocol {
 
     public init(
         fleet: FleetStore, directory: DirectoryStore, policies: PolicyStore, population: PopulationStore,
+        exceptions: ExceptionStore, approverGroup: String? = nil, rollout: RolloutRound, reports: ReportRecords,
         snapshots: PolicySnapshotCache?, forgetToken: @escaping @Sendable (String) -> Void = { _ in },
         countsSeconds: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.exceptions = exceptions
+        self.approverGroup = approverGroup
+        self.rollout = rollout
+        self.reports = reports
         self.counts = ExpiringCache(lifetime: countsSeconds, capacity: 64)
         self.fleet = fleet
         self.directory = directory

@@ -61,6 +61,14 @@ struct AdminErrorMiddleware: ServerMiddleware {
             case .revisionMoved, .packVersionChanged: return .conflict(refused.description)
             case .unknownRevision, .noPolicy: return .notFound(refused.description)
             }
+        case let failure as ExceptionStore.Failure:
+            switch failure {
+            case .unknown: return .notFound(failure.description)
+            case .alreadyPending: return .conflict(failure.description)
+            case .refused(.notPending): return .conflict(failure.description)
+            case .refused(.ownRequest), .refused(.notApprover): return .forbidden(failure.description)
+            case .refused: return .badRequest(failure.description)
+            }
         case let invalid as PolicyLoadError: return .invalidPolicy(invalid.errors.map(\.description))
         case let invalid as PolicySnapshotError: return .invalidPolicy(invalid.problems)
         case let unreachable as DatabaseUnreachable: return .unavailable(unreachable.description)

@@ -11,6 +11,7 @@ public enum AdminOperationPermissions {
         "getHost": .readFleet,
         "listGroups": .readOwnGroups,
         "getGroup": .readOwnGroups,
+        "getGroupReports": .readOwnGroups,
         "resolvePolicy": .readPolicy,
         "listRevisions": .readPolicy,
         "getRevision": .readPolicy,
@@ -20,6 +21,11 @@ public enum AdminOperationPermissions {
         "listTokens": .manageTokens,
         "createToken": .manageTokens,
         "revokeToken": .manageTokens,
+        "listExceptions": .readExceptions,
+        "getException": .readExceptions,
+        "approveException": .decideExceptions,
+        "denyException": .decideExceptions,
+        "getRolloutStatus": .readRollout,
     ]
 
     /// Whether `role` may call `operationID` at all.

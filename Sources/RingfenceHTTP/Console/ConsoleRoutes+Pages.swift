@@ -9,10 +9,13 @@ extension ConsoleRoutes {
     static let ringNames = [1: "inventory", 2: "audit", 3: "targeted policy", 4: "enforcement"]
 
     /// The four rings as columns, each group under the ring it is mapped to (ring 1
-    /// without a mapping); a manager sees the groups they own.
+    /// without a mapping) with its members and, when the rollout plan has a step for it,
+    /// its coverage, hooked hosts, block-candidate volume, readiness and gate status; a
+    /// manager sees the groups they own.
     func board(_ principal: AdminPrincipal, _ csrf: String) async throws -> Response {
         try Self.require(principal, "listGroups")
         let page = try await handler.listGroups(.init(query: .init(limit: AdminLimits.maxPage))).ok.body.json
+        let steps = try await nextSteps(for: principal)
         let byRing = Dictionary(grouping: page.items) { $0.ring ?? 1 }
         var values = layout(principal, csrf, title: "Control board")
         values["more"] = page.nextCursor != nil
@@ -22,7 +25,18 @@ extension ConsoleRoutes {
             return [
                 "number": number, "name": Self.ringNames[number] ?? "", "groupCount": groups.count,
                 "memberCount": groups.reduce(0) { $0 + $1.members },
-                "groups": groups.map { ["name": $0.name, "path": Self.pathComponent($0.name), "members": $0.members] },
+                "groups": groups.map { group -> [String: Any] in
+                    var values: [String: Any] = [
+                        "name": group.name, "path": Self.pathComponent(group.name), "members": group.members,
+                    ]
+                    if let step = steps[group.name.lowercased()] {
+                        values["step"] = [
+                            "target": step.targetRing, "decision": step.decision.rawValue,
+                            "summary": step.summary ?? "", "measured": step.measured.map(Self.signals) as Any,
+                        ]
+                    }
+                    return values
+                },
             ]
         }
         return ConsoleResponse.page(templates.render("board", values))
@@ -105,7 +119,32 @@ extension ConsoleRoutes {
         values["memberCount"] = detail.group.members
         values["owners"] = detail.owners.joined(separator: ", ")
         values["dn"] = detail.group.dn
-        values["members"] = detail.members
+        let weeks = try await handler.getGroupReports(.init(path: .init(group: name), query: .init(weeks: 12)))
+            .ok.body.json.items
+        let rings = weeks.first?.memberRings?.additionalProperties ?? [:]
+        values["members"] = detail.members.map { ["name": $0, "ring": rings[$0].map(String.init) ?? "–"] }
+        if let latest = weeks.first {
+            values["latest"] = [
+                "week": latest.week, "asOf": Self.time(latest.asOf), "ring": latest.ring, "members": latest.members,
+                "missing": latest.missingMembers, "missingNames": latest.missingMemberNames.joined(separator: ", "),
+                "connected": latest.hostsConnected, "stale": latest.hostsStale, "silent": latest.hostsSilent,
+                "drifted": latest.hostsDrifted, "events": latest.events, "candidates": latest.blockCandidates,
+                "newlyWarned": latest.newlyWarned.map(String.init) ?? "–",
+                "newlyBlocked": latest.newlyBlocked.map(String.init) ?? "–",
+                "noisy": latest.noisyRules.map {
+                    ["rule": $0.rule, "surface": $0.surface, "candidates": $0.candidates, "users": $0.usersHit]
+                },
+            ]
+        }
+        values["hasWeeks"] = !weeks.isEmpty
+        values["weeks"] = weeks.map { week -> [String: Any] in
+            let covered = week.members == 0 ? 0 : (week.members - week.missingMembers) * 100 / week.members
+            return [
+                "week": week.week, "ring": week.ring, "members": week.members, "covered": covered,
+                "connected": week.hostsConnected, "events": week.events, "candidates": week.blockCandidates,
+                "newlyBlocked": week.newlyBlocked.map(String.init) ?? "–",
+            ]
+        }
         return ConsoleResponse.page(templates.render("group", values))
     }
 

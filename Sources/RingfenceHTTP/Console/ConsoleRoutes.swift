@@ -100,6 +100,24 @@ struct ConsoleRoutes: Sendable {
                 return try await rollback(context.parameters.get("revision") ?? "", fields, principal)
             }
         }
+        console.get("exceptions") { request, _ in
+            try await signedIn(request) { principal, csrf in try await exceptions(request, principal, csrf) }
+        }
+        console.get("exceptions/:id") { request, context in
+            try await signedIn(request) { principal, csrf in
+                try await exception(context.parameters.get("id") ?? "", principal, csrf)
+            }
+        }
+        console.post("exceptions/:id") { request, context in
+            try await signedIn(request) { principal, csrf in
+                let fields = try await Self.form(request)
+                guard ConsoleSessions.csrfHolds(fields, session: csrf) else { return refusedForm() }
+                return try await decide(context.parameters.get("id") ?? "", fields, principal)
+            }
+        }
+        console.get("rollout") { request, _ in
+            try await signedIn(request) { principal, csrf in try await rollout(principal, csrf) }
+        }
         console.get("groups/:name") { request, context in
             try await signedIn(request) { principal, csrf in
                 try await group(context.parameters.get("name") ?? "", principal, csrf)
@@ -228,6 +246,8 @@ struct ConsoleRoutes: Sendable {
         return [
             "title": title, "user": principal.name, "role": principal.role.rawValue, "csrf": csrf,
             "canSeeFleet": principal.role.allows(.readFleet), "canSeePolicy": principal.role.allows(.readPolicy),
+            "canSeeRollout": principal.role.allows(.readRollout),
+            "canSeeExceptions": principal.role.allows(.readExceptions),
         ]
     }
 

@@ -29,7 +29,7 @@ struct ConsoleTemplates: Sendable {
         <header>
         <a class="brand" href="/console">Ringfence</a>
         {{#user}}<nav aria-label="Main">
-        <a href="/console">Control board</a>{{#canSeeFleet}} <a href="/console/fleet">Fleet</a>{{/canSeeFleet}}{{#canSeePolicy}} <a href="/console/explain">Explain</a> <a href="/console/policy">Policy</a>{{/canSeePolicy}}
+        <a href="/console">Control board</a>{{#canSeeFleet}} <a href="/console/fleet">Fleet</a>{{/canSeeFleet}}{{#canSeePolicy}} <a href="/console/explain">Explain</a> <a href="/console/policy">Policy</a>{{/canSeePolicy}}{{#canSeeRollout}} <a href="/console/rollout">Rollout</a>{{/canSeeRollout}}{{#canSeeExceptions}} <a href="/console/exceptions">Exceptions</a>{{/canSeeExceptions}}
         </nav>
         <form class="session" method="post" action="/console/sign-out">
         <span>{{user}} ({{role}})</span>
@@ -81,7 +81,8 @@ struct ConsoleTemplates: Sendable {
         <h2 id="ring-{{number}}">Ring {{number}} · {{name}}</h2>
         <p>{{groupCount}} groups, {{memberCount}} members</p>
         <ul>
-        {{#groups}}<li><a href="/console/groups/{{path}}">{{name}}</a> <span>{{members}} members</span></li>
+        {{#groups}}<li><a href="/console/groups/{{path}}">{{name}}</a> <span>{{members}} members</span>
+        {{#step}}<div class="step {{decision}}">→ ring {{target}}: {{summary}}{{#measured}}<br>coverage {{coverage}} · hooked {{hooked}} · {{candidates}} block candidates · {{openExceptions}} open exceptions{{/measured}}</div>{{/step}}</li>
         {{/groups}}
         </ul>
         </section>
@@ -198,10 +199,79 @@ struct ConsoleTemplates: Sendable {
         <button type="submit">Roll back to revision {{target}}</button>
         </form>
         """,
+        "exceptions": """
+        <form method="get" action="/console/exceptions" class="filters">
+        <label for="status">Status</label>
+        <select id="status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}</select>
+        <button type="submit">Filter</button>
+        </form>
+        <table>
+        <thead><tr><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Requested</th><th scope="col">By</th><th scope="col">Rule</th><th scope="col">Repository</th><th scope="col">Decided by</th></tr></thead>
+        <tbody>
+        {{#requests}}<tr><td><a href="/console/exceptions/{{id}}">#{{id}}</a></td><td>{{status}}</td><td>{{requested}}</td><td>{{requester}}</td><td>{{rule}}</td><td>{{repo}}</td><td>{{decidedBy}}</td></tr>
+        {{/requests}}
+        {{^requests}}<tr><td colspan="7">No exception requests.</td></tr>{{/requests}}
+        </tbody>
+        </table>
+        {{#next}}<p><a href="{{next}}">Older requests</a></p>{{/next}}
+        """,
+        "exception": """
+        {{#request}}
+        <dl><dt>Status</dt><dd>{{status}}</dd><dt>Requested</dt><dd>{{requested}} by {{requester}}</dd>
+        <dt>Rule</dt><dd>{{rule}}</dd><dt>Repository</dt><dd>{{repo}}</dd><dt>Lasts</dt><dd>{{hours}} hours once approved</dd>
+        {{#decidedBy}}<dt>Decided by</dt><dd>{{decidedBy}}{{#comment}}: “{{comment}}”{{/comment}}</dd>{{/decidedBy}}
+        {{#revision}}<dt>Published in</dt><dd><a href="/console/policy/{{revision}}">revision {{revision}}</a>, until {{until}}</dd>{{/revision}}
+        </dl>
+        {{/request}}
+        <h2>Justification</h2>
+        <p>{{justification}}</p>
+        <p>May decide: {{approvers}}{{^approvers}}no one (the requester's groups have no owner){{/approvers}}</p>
+        {{#mayDecide}}
+        <form method="post" action="/console/exceptions/{{#request}}{{id}}{{/request}}">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="comment">Comment (recorded and mailed)</label>
+        <input id="comment" name="comment" maxlength="2000">
+        <button type="submit" name="action" value="approve">Approve and publish</button>
+        <button type="submit" name="action" value="deny">Deny</button>
+        </form>
+        {{/mayDecide}}
+        """,
+        "rollout": """
+        {{#revision}}<p>The plan of revision {{revision}}; gates measured now.</p>{{/revision}}
+        {{^steps}}<p>No rollout plan is in force.</p>{{/steps}}
+        {{#steps}}
+        <section class="step {{decision}}" aria-labelledby="step-{{path}}-{{target}}">
+        <h2 id="step-{{path}}-{{target}}"><a href="/console/groups/{{path}}">{{group}}</a> → ring {{target}}</h2>
+        <p>In ring {{ring}} now; not before {{after}}. <strong>{{summary}}</strong></p>
+        {{#measured}}<p>Coverage {{coverage}} of members · hooked {{hooked}} of connected hosts · {{candidates}} block candidates · {{openExceptions}} open exceptions{{#noisiest}} · noisiest rule {{noisiest}}{{/noisiest}}</p>{{/measured}}
+        <ul>{{#gates}}<li>{{#passed}}pass{{/passed}}{{^passed}}<strong>FAIL</strong>{{/passed}} {{gate}}: {{detail}}</li>{{/gates}}</ul>
+        </section>
+        {{/steps}}
+        """,
         "group": """
         <dl><dt>Ring</dt><dd>{{ring}}</dd><dt>Members</dt><dd>{{memberCount}}</dd><dt>Owners</dt><dd>{{owners}}</dd><dt>DN</dt><dd>{{dn}}</dd></dl>
+        <h2>This week's report</h2>
+        {{#latest}}
+        <p>Week {{week}} (as of {{asOf}}), ring {{ring}}.</p>
+        <dl class="counts"><dt>Members</dt><dd>{{members}}</dd><dt>No host</dt><dd>{{missing}}</dd><dt>Connected hosts</dt><dd>{{connected}}</dd><dt>Stale</dt><dd>{{stale}}</dd><dt>Silent</dt><dd>{{silent}}</dd><dt>Drifted</dt><dd>{{drifted}}</dd>
+        <dt>Events</dt><dd>{{events}}</dd><dt>Block candidates</dt><dd>{{candidates}}</dd><dt>Next ring: newly warned</dt><dd>{{newlyWarned}}</dd><dt>Next ring: newly blocked</dt><dd>{{newlyBlocked}}</dd></dl>
+        {{#missingNames}}<p>Members with no host: {{missingNames}}</p>{{/missingNames}}
+        <table><caption>Noisiest rules</caption>
+        <thead><tr><th scope="col">Rule</th><th scope="col">Surface</th><th scope="col">Block candidates</th><th scope="col">People</th></tr></thead>
+        <tbody>{{#noisy}}<tr><td>{{rule}}</td><td>{{surface}}</td><td>{{candidates}}</td><td>{{users}}</td></tr>{{/noisy}}{{^noisy}}<tr><td colspan="4">No block candidates.</td></tr>{{/noisy}}</tbody>
+        </table>
+        {{/latest}}
+        {{^latest}}<p>No report was recorded for this group yet (reports are written weekly by <code>ringfence serve</code>, or by <code>ringfence report --record</code>).</p>{{/latest}}
+        {{#hasWeeks}}
+        <h2>Past weeks</h2>
+        <table>
+        <thead><tr><th scope="col">Week</th><th scope="col">Ring</th><th scope="col">Members</th><th scope="col">Covered</th><th scope="col">Connected hosts</th><th scope="col">Events</th><th scope="col">Block candidates</th><th scope="col">Next ring: newly blocked</th></tr></thead>
+        <tbody>{{#weeks}}<tr><td>{{week}}</td><td>{{ring}}</td><td>{{members}}</td><td><meter min="0" max="100" value="{{covered}}" aria-label="covered in {{week}}">{{covered}} %</meter> {{covered}} %</td><td>{{connected}}</td><td>{{events}}</td><td>{{candidates}}</td><td>{{newlyBlocked}}</td></tr>{{/weeks}}</tbody>
+        </table>
+        {{/hasWeeks}}
         <h2>Members</h2>
-        <ul class="members">{{#members}}<li>{{.}}</li>{{/members}}</ul>
+        <table><thead><tr><th scope="col">Member</th><th scope="col">Ring (last report)</th></tr></thead>
+        <tbody>{{#members}}<tr><td>{{name}}</td><td>{{ring}}</td></tr>{{/members}}</tbody></table>
         """,
     ]
 
@@ -227,6 +297,9 @@ struct ConsoleTemplates: Sendable {
         textarea { width: 100%; font-family: monospace; }
         .filters { margin: 1rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
         a { color: #0b4f8a; }
+        .step { font-size: 0.9rem; margin: 0.2rem 0 0.5rem; }
+        .step.hold { color: #8b0000; }
+        .step.promote { color: #1d5e20; }
         a.button { display: inline-block; padding: 0.4rem 0.8rem; border: 1px solid #0b4f8a; border-radius: 4px; }
         """
 }

@@ -17,6 +17,13 @@ struct ReportCommand: AsyncParsableCommand {
     var group: [String] = []
     @Flag(help: "Every group the policy in force maps to a ring.")
     var allGroups = false
+    @Flag(
+        help: ArgumentHelp(
+            "Also record each report in PostgreSQL, as serve's schedule does.",
+            discussion:
+                "The console's group pages show recorded weeks; the schedule then counts the group's week as done."
+        ))
+    var record = false
     @Option(help: "Folder to write into; files go to <out>/<week>/<group>.<format>.")
     var out: String
     @Option(help: "Comma-separated formats: md, html, json, csv.")
@@ -93,7 +100,7 @@ struct ReportCommand: AsyncParsableCommand {
         let week = self.week.flatMap(ISOWeek.init) ?? ISOWeek(containing: Date()).previous
         let formats = requestedFormats
         let folder = URL(fileURLWithPath: out).appendingPathComponent(week.description)
-        let (explicit, all, staleAfter) = (group, allGroups, self.staleAfter.seconds)
+        let (explicit, all, staleAfter, record) = (group, allGroups, self.staleAfter.seconds, self.record)
         let delivery = try self.delivery()
         let written = try await withPostgres(try database.configuration()) { client in
             var groups = explicit
@@ -119,6 +126,9 @@ struct ReportCommand: AsyncParsableCommand {
                     continue
                 }
                 written += try ReportWriter.write(report, formats: formats, into: folder)
+                if record {
+                    try await ReportRecords(client: client).record(report, formats: formats, location: folder.path)
+                }
                 if formats.contains("json") {
                     let archive = try ReportArchive.update(out: folder.deletingLastPathComponent(), group: name)
                     written += archive.written

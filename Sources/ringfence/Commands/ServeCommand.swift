@@ -93,7 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let scim = file.scim {
             services.append(ScimServer(configuration: scim, client: client))
         }
-        if let admin = file.admin {
+        if var admin = file.admin {
+            admin.approverGroup = file.exceptions?.approverGroup
             var passwordCheck: ConsoleSettings.PasswordCheck?
             if let directory = file.directory {
                 let check = LDAPPasswordCheck(options: directory.connectionOptions)

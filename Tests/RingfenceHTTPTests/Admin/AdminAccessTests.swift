@@ -26,13 +26,19 @@ struct AdminAccessTests {
         #expect(Set(ids) == Set(AdminOperationPermissions.required.keys))
     }
 
-    @Test("viewer reads, operator cannot publish or manage tokens, manager reads only its groups, admin all")
+    @Test(
+        "viewer reads, operator cannot publish or manage tokens, manager reads its groups and decides their requests, admin all"
+    )
     func roles() {
         for permission in AdminPermission.allCases { #expect(AdminRole.admin.allows(permission)) }
         #expect(!AdminRole.operator.allows(.publish) && !AdminRole.operator.allows(.manageTokens))
         #expect(AdminRole.operator.allows(.readFleet))
         #expect(AdminPermission.allCases.filter(AdminRole.viewer.allows) == AdminPermission.allCases.filter(\.isRead))
-        #expect(AdminPermission.allCases.filter(AdminRole.manager.allows) == [.session, .readOwnGroups])
+        #expect(
+            AdminPermission.allCases.filter(AdminRole.manager.allows) == [
+                .session, .readOwnGroups, .readExceptions, .decideExceptions,
+            ])
+        #expect(AdminRole.operator.allows(.decideExceptions) && !AdminRole.viewer.allows(.decideExceptions))
         #expect(!AdminOperationPermissions.allows(.admin, "noSuchOperation"), "unknown operations are refused")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RingfenceCore
 import RingfenceStore
 import RingfenceTestSupport
 import Testing
@@ -16,7 +17,7 @@ import Testing
         "set RINGFENCE_TEST_PYTHON, RINGFENCE_TEST_PG_URL and RINGFENCE_TEST_LDAP_URL (scripts/test does)"))
 struct ConsoleBrowserTests {
     @Test(
-        "an admin walks every page and rolls back; a manager sees only their group; no console errors, no serious a11y findings"
+        "an admin walks every page and rolls back; a manager sees only their group and approves a member's exception; no console errors, no serious a11y findings"
     )
     func walk() async throws {
         let python = try #require(ProcessInfo.processInfo.environment["RINGFENCE_TEST_PYTHON"])
@@ -32,6 +33,9 @@ struct ConsoleBrowserTests {
                 """
                 INSERT INTO host_agents (host_id, kind, version, hook_state) VALUES (\(host), 'claude-code', '2.0.1', 'installed')
                 """)
+            let request = try await ExceptionStore(client: client).create(
+                requester: "nora", host: nil, pack: "shell-baseline", rule: "RS-12", repo: "acme/web",
+                justification: "rotating the cluster credentials", duration: 3_600)
             let port = browser.port
             let policy = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID()).yaml")
             try ConsoleTests.pastedPolicy { _ in "{ group: ai-pilot, ring: 2, priority: 20 }" }.write(
@@ -48,12 +52,16 @@ struct ConsoleBrowserTests {
             let (status, output) = try await Self.run(python, arguments)
             #expect(status == 0, "\(output)")
             #expect(output.contains("board:") && output.contains("manager-group:"), "\(output)")
-            let revisions = try await PolicyStore(client: client).revisions(limit: 2)
-            #expect(revisions.map(\.number) == [4, 3] && revisions.allSatisfy { $0.createdBy == "tess" })
+            let revisions = try await PolicyStore(client: client).revisions(limit: 3)
+            #expect(revisions.map(\.number) == [5, 4, 3])
+            #expect(revisions.map(\.createdBy) == ["mia", "tess", "tess"])
             #expect(
-                revisions.map(\.comment) == [
+                revisions.dropFirst().map(\.comment) == [
                     "published from the console", "rollback to revision 1: rolled back from the console",
                 ])
+            #expect(revisions.first?.comment?.hasPrefix("exception #\(request.id) approved") == true)
+            let decided = try await ExceptionStore(client: client).request(request.id)
+            #expect(decided.status == .approved && decided.decidedBy == "mia" && decided.revision == 5)
         }
     }
 
