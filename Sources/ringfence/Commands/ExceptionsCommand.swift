@@ -50,11 +50,17 @@ struct ExceptionsCommand: AsyncParsableCommand {
         @Option(help: "Only requests in this status: pending, approved, denied, expired.")
         var status: ExceptionRequest.Status?
         @Option(help: "At most this many.") var limit: Int = 200
+        @OptionGroup var remote: AdminServerOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let requests = try await withPostgres(try database.configuration()) { client in
-                try await ExceptionStore(client: client).list(status: status, limit: limit)
+            let requests: [ExceptionRequest]
+            if let remote = try remote.client() {
+                requests = try await remote.exceptions(status: status, limit: limit)
+            } else {
+                requests = try await withPostgres(try database.configuration()) { client in
+                    try await ExceptionStore(client: client).list(status: status, limit: limit)
+                }
             }
             if requests.isEmpty { print("no exception requests") }
             for request in requests { print(ExceptionsCommand.line(request)) }
@@ -65,13 +71,20 @@ struct ExceptionsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One request, with who may decide it.")
         @Argument(help: "The request number.") var id: Int64
         @OptionGroup var approvers: Approvers
+        @OptionGroup var remote: AdminServerOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let (request, deciders) = try await withPostgres(try database.configuration()) { client in
-                let store = ExceptionStore(client: client)
-                let request = try await store.request(id)
-                return (request, try await store.approvers(of: request.requester, approverGroup: approvers.resolved))
+            let (request, deciders): (ExceptionRequest, [String])
+            if let remote = try remote.client() {
+                (request, deciders) = try await remote.exception(id)
+            } else {
+                (request, deciders) = try await withPostgres(try database.configuration()) { client in
+                    let store = ExceptionStore(client: client)
+                    let request = try await store.request(id)
+                    let found = try await store.approvers(of: request.requester, approverGroup: approvers.resolved)
+                    return (request, found.keys.sorted())
+                }
             }
             print(ExceptionsCommand.line(request))
             print("  justification: \(request.justification)")
@@ -80,18 +93,35 @@ struct ExceptionsCommand: AsyncParsableCommand {
                 print("  decided by:    \(by)\(request.comment.map { " — \($0)" } ?? "")")
             }
             if let revision = request.revision { print("  published in:  revision \(revision)") }
-            print("  approvers:     \(deciders.keys.sorted().joined(separator: ", "))")
+            print("  approvers:     \(deciders.joined(separator: ", "))")
         }
     }
 
     /// The decision options shared by approve and deny.
     struct Decision: ParsableArguments {
         @Argument(help: "The request number.") var id: Int64
-        @Option(name: .customLong("as"), help: "Who decides: a directory user name (recorded as the actor).")
-        var actor: String
+        @Option(
+            name: .customLong("as"),
+            help: "Who decides: a directory user name (recorded as the actor); with --server, the token's person.")
+        var actor: String?
         @Option(help: "Why (recorded and mailed).") var comment: String?
         @OptionGroup var approvers: Approvers
+        @OptionGroup var remote: AdminServerOptions
         @OptionGroup var database: DatabaseOptions
+
+        /// Decides through the API (`--server`, as the token's person) or the database (as `--as`).
+        func decide(
+            approve: Bool, _ local: @escaping @Sendable (ExceptionStore, String) async throws -> ExceptionRequest
+        ) async throws -> ExceptionRequest {
+            if let remote = try remote.client() {
+                if actor != nil { throw ValidationError("--as is not used with --server: the token's person decides") }
+                return try await remote.decide(id, approve: approve, comment: comment)
+            }
+            guard let actor else { throw ValidationError("say who decides: --as USER") }
+            return try await withPostgres(try database.configuration()) { client in
+                try await local(ExceptionStore(client: client), actor)
+            }
+        }
     }
 
     struct Approve: AsyncParsableCommand {
@@ -100,10 +130,9 @@ struct ExceptionsCommand: AsyncParsableCommand {
         @OptionGroup var decision: Decision
 
         func run() async throws {
-            let request = try await withPostgres(try decision.database.configuration()) { client in
-                try await ExceptionStore(client: client).approve(
-                    decision.id, by: decision.actor, comment: decision.comment,
-                    approverGroup: decision.approvers.resolved)
+            let (id, comment, group) = (decision.id, decision.comment, decision.approvers.resolved)
+            let request = try await decision.decide(approve: true) { store, actor in
+                try await store.approve(id, by: actor, comment: comment, approverGroup: group)
             }
             print(
                 "approved \(request.id): \(request.pack)/\(request.rule) for \(request.requester) in \(request.repo) until \(request.validUntil?.formatted(.iso8601) ?? "?") (revision \(request.revision ?? 0))"
@@ -116,10 +145,9 @@ struct ExceptionsCommand: AsyncParsableCommand {
         @OptionGroup var decision: Decision
 
         func run() async throws {
-            let request = try await withPostgres(try decision.database.configuration()) { client in
-                try await ExceptionStore(client: client).deny(
-                    decision.id, by: decision.actor, comment: decision.comment,
-                    approverGroup: decision.approvers.resolved)
+            let (id, comment, group) = (decision.id, decision.comment, decision.approvers.resolved)
+            let request = try await decision.decide(approve: false) { store, actor in
+                try await store.deny(id, by: actor, comment: comment, approverGroup: group)
             }
             print("denied \(request.id)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingfenceAdminAPI
 import RingfenceCore
 import RingfenceServer
 import RingfenceStore
@@ -22,9 +23,25 @@ struct RolloutCommand: AsyncParsableCommand {
 
         @Option(name: .customLong("stale-after-hours"), help: "A host is connected when it reported this recently.")
         var staleAfterHours = 24
+        @OptionGroup var remote: AdminServerOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
+            if let remote = try remote.client() {
+                // The server measures with its own stale threshold (one day).
+                let status = try await remote.rolloutStatus()
+                if status.steps.isEmpty {
+                    print("no rollout plan in the policy in force (add a rollout: section to the policy files)")
+                }
+                for step in status.steps {
+                    print("\(step.group) → ring \(step.targetRing)  (now ring \(step.ring)): \(step.summary ?? "")")
+                    for gate in step.gates {
+                        print(
+                            "  " + RolloutGates.Result(gate: gate.gate, passed: gate.passed, detail: gate.detail).line)
+                    }
+                }
+                return
+            }
             let staleAfter = TimeInterval(staleAfterHours) * 3_600
             let status = try await withPostgres(try database.configuration()) { client in
                 try await RolloutRound(client: client, staleAfter: staleAfter).status(measureAll: true)
@@ -58,9 +75,25 @@ struct RolloutCommand: AsyncParsableCommand {
 
         @Option(name: .customLong("stale-after-hours"), help: "A host is connected when it reported this recently.")
         var staleAfterHours = 24
+        @OptionGroup var remote: AdminServerOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
+            if let remote = try remote.client() {
+                // The server measures with its own stale threshold (one day).
+                let status = try await remote.rolloutStatus()
+                if status.steps.isEmpty {
+                    print("no rollout plan in the policy in force (add a rollout: section to the policy files)")
+                }
+                for step in status.steps {
+                    print("\(step.group) → ring \(step.targetRing)  (now ring \(step.ring)): \(step.summary ?? "")")
+                    for gate in step.gates {
+                        print(
+                            "  " + RolloutGates.Result(gate: gate.gate, passed: gate.passed, detail: gate.detail).line)
+                    }
+                }
+                return
+            }
             let staleAfter = TimeInterval(staleAfterHours) * 3_600
             let outcome = try await withPostgres(try database.configuration()) { client in
                 try await RolloutRound(client: client, staleAfter: staleAfter).run()
