@@ -1088,6 +1088,10 @@ extension Components {
             public var endpoint: Swift.String
             /// - Remark: Generated from `#/components/schemas/HostMCPServer/scope`.
             public var scope: Swift.String
+            /// Whether the policy in force's MCP server catalogue approves it (by name, as the hook decides).
+            ///
+            /// - Remark: Generated from `#/components/schemas/HostMCPServer/approved`.
+            public var approved: Swift.Bool
             /// Creates a new `HostMCPServer`.
             ///
             /// - Parameters:
@@ -1096,18 +1100,21 @@ extension Components {
             ///   - transport:
             ///   - endpoint:
             ///   - scope:
+            ///   - approved: Whether the policy in force's MCP server catalogue approves it (by name, as the hook decides).
             public init(
                 agent: Swift.String,
                 name: Swift.String,
                 transport: Swift.String,
                 endpoint: Swift.String,
-                scope: Swift.String
+                scope: Swift.String,
+                approved: Swift.Bool
             ) {
                 self.agent = agent
                 self.name = name
                 self.transport = transport
                 self.endpoint = endpoint
                 self.scope = scope
+                self.approved = approved
             }
             public enum CodingKeys: String, CodingKey {
                 case agent
@@ -1115,6 +1122,7 @@ extension Components {
                 case transport
                 case endpoint
                 case scope
+                case approved
             }
         }
         /// - Remark: Generated from `#/components/schemas/HostRepository`.

@@ -1,5 +1,6 @@
 import Foundation
 import RingfenceAdminAPI
+import RingfenceCore
 import RingfenceServer
 import RingfenceStore
 
@@ -50,12 +51,18 @@ extension AdminHandler {
         else { throw AdminFailure.notFound("no live host \(id.uuidString.lowercased())") }
         let facts = try await fleet.policyFacts(hostID: id)
         let changes = try await fleet.recentChanges(hostID: id, limit: 100)
+        let catalogue: [ApprovedMcpServer]
+        do {
+            catalogue = try await decisions.snapshot(revision: nil, at: nil).bundle.mcpServers
+        } catch DecisionQuery.Failure.noPolicy {
+            catalogue = []
+        }
         return .ok(
             .init(
                 body: .json(
                     .init(
                         listed, inventory: inventory, tags: facts?.tags ?? [],
                         bound: try await fleet.boundUsers(hostID: id),
-                        changes: changes))))
+                        changes: changes, catalogue: catalogue))))
     }
 }

@@ -47,7 +47,7 @@ extension Components.Schemas.HostSummary {
 extension Components.Schemas.HostDetail {
     init(
         _ listed: FleetStore.ListedHost, inventory: HostInventory, tags: [String], bound: [FleetStore.BoundUser],
-        changes: [FleetStore.HostChange]
+        changes: [FleetStore.HostChange], catalogue: [ApprovedMcpServer]
     ) {
         self.init(
             host: .init(listed), osVersion: inventory.osVersion, provider: inventory.provider, tags: tags,
@@ -59,7 +59,8 @@ extension Components.Schemas.HostDetail {
             },
             mcpServers: inventory.mcpServers.map {
                 .init(
-                    agent: $0.agentKind, name: $0.name, transport: $0.transport, endpoint: $0.endpoint, scope: $0.scope)
+                    agent: $0.agentKind, name: $0.name, transport: $0.transport, endpoint: $0.endpoint, scope: $0.scope,
+                    approved: catalogue.approves(name: $0.name))
             },
             repositories: inventory.repos.map {
                 .init(slug: $0.slug, remoteURL: $0.remoteURL, managed: $0.managed, lastSeen: $0.lastSeen)

@@ -104,7 +104,11 @@ extension ConsoleRoutes {
             ["kind": $0.kind, "version": $0.version, "hookState": $0.hookState, "provider": $0.provider]
         }
         values["mcpServers"] = detail.mcpServers.map {
-            ["agent": $0.agent, "name": $0.name, "transport": $0.transport, "endpoint": $0.endpoint, "scope": $0.scope]
+            [
+                "agent": $0.agent, "name": $0.name, "transport": $0.transport, "endpoint": $0.endpoint,
+                "scope": $0.scope,
+                "approved": $0.approved ? "approved" : "not approved",
+            ]
         }
         values["repositories"] = detail.repositories.map { ["slug": $0.slug, "managed": $0.managed] }
         values["drifted"] = detail.host.driftedFiles

@@ -124,8 +124,8 @@ struct ConsoleTemplates: Sendable {
         <table><thead><tr><th scope="col">Agent</th><th scope="col">Version</th><th scope="col">Hook</th><th scope="col">Model provider</th></tr></thead>
         <tbody>{{#agents}}<tr><td>{{kind}}</td><td>{{version}}</td><td>{{hookState}}</td><td>{{provider}}</td></tr>{{/agents}}</tbody></table>
         <h2>MCP servers</h2>
-        <table><thead><tr><th scope="col">Agent</th><th scope="col">Name</th><th scope="col">Transport</th><th scope="col">Endpoint</th><th scope="col">Scope</th></tr></thead>
-        <tbody>{{#mcpServers}}<tr><td>{{agent}}</td><td>{{name}}</td><td>{{transport}}</td><td>{{endpoint}}</td><td>{{scope}}</td></tr>{{/mcpServers}}</tbody></table>
+        <table><thead><tr><th scope="col">Agent</th><th scope="col">Name</th><th scope="col">Transport</th><th scope="col">Endpoint</th><th scope="col">Scope</th><th scope="col">Catalogue</th></tr></thead>
+        <tbody>{{#mcpServers}}<tr><td>{{agent}}</td><td>{{name}}</td><td>{{transport}}</td><td>{{endpoint}}</td><td>{{scope}}</td><td>{{approved}}</td></tr>{{/mcpServers}}</tbody></table>
         <h2>Repositories</h2>
         <ul>{{#repositories}}<li>{{slug}}{{^managed}} (unmanaged){{/managed}}</li>{{/repositories}}</ul>
         <h2>Drifted files</h2>

@@ -123,6 +123,24 @@ struct AdminAPITests {
             let host = try await api(.get, "/api/v1/hosts/\(id)").json
             #expect((host?["mcpServers"] as? [[String: Any]])?.first?["name"] as? String == "github")
             #expect((host?["agents"] as? [[String: Any]])?.first?["hookState"] as? String == "installed")
+            // Approved: named in the catalogue of the policy in force (none before a publish).
+            try await api.client.query(
+                """
+                INSERT INTO host_mcp_servers (host_id, agent_kind, name, transport, endpoint, scope)
+                VALUES (\(UUID(uuidString: id)), 'claude-code', 'scratchpad', 'stdio', 'node scratch.js', 'user')
+                """)
+            func approval() async throws -> [String: Bool] {
+                let servers = try await api(.get, "/api/v1/hosts/\(id)").json?["mcpServers"] as? [[String: Any]] ?? []
+                return Dictionary(
+                    uniqueKeysWithValues: servers.compactMap { server in
+                        (server["name"] as? String).map { ($0, server["approved"] as? Bool ?? false) }
+                    })
+            }
+            #expect(try await approval() == ["github": false, "scratchpad": false])
+            let files = try AdminAPIHarness.examplePolicy()
+            #expect(
+                try await api(.post, "/api/v1/policy/publish", json: ["files": files, "comment": "c"]).status == 200)
+            #expect(try await approval() == ["github": true, "scratchpad": false])
             #expect(try await api(.get, "/api/v1/hosts/\(UUID().uuidString)").status == 404)
             #expect(try await api(.get, "/api/v1/hosts/not-a-uuid").status == 400)
         }
