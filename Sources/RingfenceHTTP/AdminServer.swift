@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// role decides which operations it may call. A Service, run in serve's service group.
 public struct AdminServer: Service {
     /// Where and how the listener serves.
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: TokenListenerConfiguration, Sendable, Equatable {
         public var listener: HTTPListener
         /// Requests per second per token, and the burst above it.
         public var ratePerSecond: Double

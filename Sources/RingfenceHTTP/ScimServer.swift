@@ -12,11 +12,8 @@ import ServiceLifecycle
 /// behind a SCIM token with a per-token rate limit. A Service, run in serve's service group.
 public struct ScimServer: Service {
     /// Where and how the listener serves.
-    public struct Configuration: Sendable, Equatable {
-        public var host: String
-        public var port: Int
-        public var tlsCertificateFile: String?
-        public var tlsKeyFile: String?
+    public struct Configuration: TokenListenerConfiguration, Sendable, Equatable {
+        public var listener: HTTPListener
         /// The public URL up to `/scim/v2`, for `meta.location`; nil: from the Host header.
         public var publicURL: String?
         /// Requests per second per token, and the burst above it.
@@ -28,15 +25,12 @@ public struct ScimServer: Service {
         public var burstGuard: ScimBurstGuard
 
         public init(
-            host: String = "127.0.0.1", port: Int = 8443, tlsCertificateFile: String? = nil, tlsKeyFile: String? = nil,
-            publicURL: String? = nil, ratePerSecond: Double = 200, burst: Double = 400, tokenCacheSeconds: Double = 5,
+            listener: HTTPListener = HTTPListener(host: "127.0.0.1", port: 8443), publicURL: String? = nil,
+            ratePerSecond: Double = 200, burst: Double = 400, tokenCacheSeconds: Double = 5,
             burstGuard: ScimBurstGuard = ScimBurstGuard()
         ) {
             self.burstGuard = burstGuard
-            self.host = host
-            self.port = port
-            self.tlsCertificateFile = tlsCertificateFile
-            self.tlsKeyFile = tlsKeyFile
+            self.listener = listener
             self.publicURL = publicURL
             self.ratePerSecond = ratePerSecond
             self.burst = burst
@@ -71,10 +65,7 @@ public struct ScimServer: Service {
     }
 
     public func run() async throws {
-        let listener = HTTPListener(
-            host: configuration.host, port: configuration.port, tlsCertificateFile: configuration.tlsCertificateFile,
-            tlsKeyFile: configuration.tlsKeyFile)
-        try await listener.run(
+        try await configuration.listener.run(
             Self.router(client: client, configuration: configuration, logger: logger), name: "SCIM",
             server: "ringfence-scim", logger: logger)
     }

@@ -28,7 +28,7 @@ public struct PolicyPublication: Sendable {
 
     /// The plan of publishing `bundle` (files as loaded) at `now`.
     public func plan(publishing bundle: PolicyBundle, now: Date = Date()) async throws -> Plan {
-        _ = try PolicySnapshot(bundle: bundle)
+        // An invalid bundle is refused by the one compilation of `next` below.
         let current = try await policies.currentRevision()
         var currentBundle: PolicyBundle?
         if let current { currentBundle = try await policies.bundle(revision: current.number) }

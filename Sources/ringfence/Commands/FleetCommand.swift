@@ -30,12 +30,10 @@ struct FleetCommand: AsyncParsableCommand {
         let summary = try await withPostgres(try database.configuration()) { client in
             try await FleetStore(client: client).summary(staleAfter: staleAfter)
         }
-        print("hosts:     \(summary.hosts.count)")
-        print("connected: \(summary.connected)   (heartbeat within \(Self.window(staleAfter)))")
-        print("stale:     \(summary.stale)")
-        print("silent:    \(summary.neverSeen)   (enrolled, no heartbeat yet)")
-        print("drifted:   \(summary.drifted)   (managed agent files differ from what was served)")
-        print("missing:   \(summary.missingUsers.count)   (directory users no host reported)")
+        Self.printCounts(
+            hosts: summary.hosts.count, connected: summary.connected, stale: summary.stale,
+            silent: summary.neverSeen, drifted: summary.drifted, missing: summary.missingUsers.count,
+            staleAfter: staleAfter)
         let unrecognizedEvents = summary.unrecognized.reduce(0) { $0 + $1.events }
         print("not understood: \(unrecognizedEvents) events in 7 days   (hook input of a changed agent surface)")
         for input in summary.unrecognized.prefix(hosts ? .max : 10) {
@@ -44,10 +42,11 @@ struct FleetCommand: AsyncParsableCommand {
         }
         if hosts {
             for host in summary.hosts {
-                let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
                 print(
-                    "  \(host.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map { String($0.number) } ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))"
-                        + (host.driftedFiles.isEmpty ? "" : "  drifted \(host.driftedFiles.joined(separator: ","))"))
+                    Self.hostLine(
+                        status: host.status.rawValue, hostname: host.hostname, ring: host.ring?.number,
+                        installer: host.installerVersion, lastHeartbeat: host.lastHeartbeat, users: host.users,
+                        drifted: host.driftedFiles))
             }
             if !summary.missingUsers.isEmpty {
                 print("  missing users: \(summary.missingUsers.joined(separator: ", "))")
@@ -62,12 +61,9 @@ extension FleetCommand {
     func runRemote(_ remote: RemoteAdmin) async throws {
         let seconds = Int(staleAfter.seconds)
         let summary = try await remote.client.getFleetSummary(query: .init(staleAfterSeconds: seconds)).ok.body.json
-        print("hosts:     \(summary.hosts)")
-        print("connected: \(summary.connected)   (heartbeat within \(Self.window(staleAfter.seconds)))")
-        print("stale:     \(summary.stale)")
-        print("silent:    \(summary.silent)   (enrolled, no heartbeat yet)")
-        print("drifted:   \(summary.drifted)   (managed agent files differ from what was served)")
-        print("missing:   \(summary.missingUsers)   (directory users no host reported)")
+        Self.printCounts(
+            hosts: summary.hosts, connected: summary.connected, stale: summary.stale, silent: summary.silent,
+            drifted: summary.drifted, missing: summary.missingUsers, staleAfter: staleAfter.seconds)
         guard hosts else { return }
         let listed = try await RemoteAdmin.all { cursor in
             let page = try await remote.client.listHosts(
@@ -76,12 +72,35 @@ extension FleetCommand {
             return (page.items, page.nextCursor)
         }
         for host in listed {
-            let seen = host.lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
-            let status = host.status == .silent ? "never" : host.status.rawValue
             print(
-                "  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(host.hostname)  ring \(host.ring.map(String.init) ?? "-")  installer \(host.installerVersion.isEmpty ? "-" : host.installerVersion)  last heartbeat \(seen)  users \(host.users.joined(separator: ","))"
-                    + (host.driftedFiles.isEmpty ? "" : "  drifted \(host.driftedFiles.joined(separator: ","))"))
+                Self.hostLine(
+                    status: host.status == .silent ? "never" : host.status.rawValue, hostname: host.hostname,
+                    ring: host.ring, installer: host.installerVersion, lastHeartbeat: host.lastHeartbeat,
+                    users: host.users, drifted: host.driftedFiles))
         }
+    }
+
+    /// The counts, as both the database and the API give them.
+    static func printCounts(
+        hosts: Int, connected: Int, stale: Int, silent: Int, drifted: Int, missing: Int, staleAfter: TimeInterval
+    ) {
+        print("hosts:     \(hosts)")
+        print("connected: \(connected)   (heartbeat within \(window(staleAfter)))")
+        print("stale:     \(stale)")
+        print("silent:    \(silent)   (enrolled, no heartbeat yet)")
+        print("drifted:   \(drifted)   (managed agent files differ from what was served)")
+        print("missing:   \(missing)   (directory users no host reported)")
+    }
+
+    /// One host's line of `fleet --hosts`.
+    static func hostLine(
+        status: String, hostname: String, ring: Int?, installer: String, lastHeartbeat: Date?, users: [String],
+        drifted: [String]
+    ) -> String {
+        let seen = lastHeartbeat.map { $0.formatted(.iso8601) } ?? "never"
+        return
+            "  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(hostname)  ring \(ring.map(String.init) ?? "-")  installer \(installer.isEmpty ? "-" : installer)  last heartbeat \(seen)  users \(users.joined(separator: ","))"
+            + (drifted.isEmpty ? "" : "  drifted \(drifted.joined(separator: ","))")
     }
 
     /// A stale threshold in words: whole hours, else minutes.

@@ -10,14 +10,7 @@ enum AdminSection {
     static func read(_ value: YAMLValue, environment: [String: String]) -> AdminServer.Configuration? {
         guard let fields = value.mapping(allowed: ListenerFields.keys + ["console"]) else { return nil }
         var configuration = AdminServer.Configuration()
-        var listener = ListenerFields(
-            listener: configuration.listener, ratePerSecond: configuration.ratePerSecond, burst: configuration.burst,
-            tokenCacheSeconds: configuration.tokenCacheSeconds)
-        listener.read(fields)
-        configuration.listener = listener.listener
-        configuration.ratePerSecond = listener.ratePerSecond
-        configuration.burst = listener.burst
-        configuration.tokenCacheSeconds = listener.tokenCacheSeconds
+        ListenerFields.read(fields, into: &configuration)
         if let console = fields["console"] {
             configuration.console = Self.console(
                 console, tls: configuration.listener.tlsCertificateFile != nil, environment: environment)

@@ -12,17 +12,7 @@ enum ScimSection {
     static func read(_ value: YAMLValue) -> ScimServer.Configuration? {
         guard let fields = value.mapping(allowed: keys) else { return nil }
         var configuration = ScimServer.Configuration()
-        var listener = ListenerFields(
-            listener: HTTPListener(host: configuration.host, port: configuration.port),
-            ratePerSecond: configuration.ratePerSecond, burst: configuration.burst,
-            tokenCacheSeconds: configuration.tokenCacheSeconds)
-        listener.read(fields)
-        (configuration.host, configuration.port) = (listener.listener.host, listener.listener.port)
-        configuration.tlsCertificateFile = listener.listener.tlsCertificateFile
-        configuration.tlsKeyFile = listener.listener.tlsKeyFile
-        configuration.ratePerSecond = listener.ratePerSecond
-        configuration.burst = listener.burst
-        configuration.tokenCacheSeconds = listener.tokenCacheSeconds
+        ListenerFields.read(fields, into: &configuration)
         if let url = fields["publicURL"], let text = url.nonEmptyString() {
             if let parsed = URL(string: text), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil {
                 configuration.publicURL = text

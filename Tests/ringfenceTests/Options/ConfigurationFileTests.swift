@@ -213,7 +213,7 @@ struct ConfigurationFileTests {
                 idleMinutes: 15
             """, file: "ringfence.yaml", environment: [:])
         let scim = try #require(file.scim)
-        #expect(scim.port == 9443 && scim.ratePerSecond == 10 && scim.burst == 20)
+        #expect(scim.listener.port == 9443 && scim.ratePerSecond == 10 && scim.burst == 20)
         #expect(scim.burstGuard == .init(maxCount: 1_000_000, maxShare: 0.5, minimum: 7, windowSeconds: 300))
         let admin = try #require(file.admin)
         #expect(admin.listener == HTTPListener(host: "0.0.0.0", port: 9444))
