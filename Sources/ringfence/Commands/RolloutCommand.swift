@@ -29,6 +29,9 @@ struct RolloutCommand: AsyncParsableCommand {
         func run() async throws {
             if let remote = try remote.client() {
                 // The server measures with its own stale threshold (one day).
+                guard staleAfterHours == 24 else {
+                    throw ValidationError("--stale-after-hours is not used with --server: the server measures")
+                }
                 let status = try await remote.rolloutStatus()
                 if status.steps.isEmpty {
                     print("no rollout plan in the policy in force (add a rollout: section to the policy files)")
@@ -75,25 +78,9 @@ struct RolloutCommand: AsyncParsableCommand {
 
         @Option(name: .customLong("stale-after-hours"), help: "A host is connected when it reported this recently.")
         var staleAfterHours = 24
-        @OptionGroup var remote: AdminServerOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            if let remote = try remote.client() {
-                // The server measures with its own stale threshold (one day).
-                let status = try await remote.rolloutStatus()
-                if status.steps.isEmpty {
-                    print("no rollout plan in the policy in force (add a rollout: section to the policy files)")
-                }
-                for step in status.steps {
-                    print("\(step.group) → ring \(step.targetRing)  (now ring \(step.ring)): \(step.summary ?? "")")
-                    for gate in step.gates {
-                        print(
-                            "  " + RolloutGates.Result(gate: gate.gate, passed: gate.passed, detail: gate.detail).line)
-                    }
-                }
-                return
-            }
             let staleAfter = TimeInterval(staleAfterHours) * 3_600
             let outcome = try await withPostgres(try database.configuration()) { client in
                 try await RolloutRound(client: client, staleAfter: staleAfter).run()
