@@ -2846,6 +2846,10 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/RolloutStatus`.
         public struct RolloutStatus: Codable, Hashable, Sendable {
+            /// When the gates were measured (each replica measures at most every 30 seconds).
+            ///
+            /// - Remark: Generated from `#/components/schemas/RolloutStatus/asOf`.
+            public var asOf: Foundation.Date
             /// The revision whose plan is in force; absent without one.
             ///
             /// - Remark: Generated from `#/components/schemas/RolloutStatus/revision`.
@@ -2855,16 +2859,20 @@ extension Components {
             /// Creates a new `RolloutStatus`.
             ///
             /// - Parameters:
+            ///   - asOf: When the gates were measured (each replica measures at most every 30 seconds).
             ///   - revision: The revision whose plan is in force; absent without one.
             ///   - steps:
             public init(
+                asOf: Foundation.Date,
                 revision: Swift.Int64? = nil,
                 steps: [Components.Schemas.RolloutStep]
             ) {
+                self.asOf = asOf
                 self.revision = revision
                 self.steps = steps
             }
             public enum CodingKeys: String, CodingKey {
+                case asOf
                 case revision
                 case steps
             }

@@ -27,14 +27,19 @@ public struct AdminHandler: APIProtocol {
     /// replica (a count over every host and user costs 100–200 ms at 100,000 hosts);
     /// `asOf` in the answer says when.
     let counts: ExpiringCache<Int, (counts: FleetStore.FleetCounts, at: Date)>
+    /// The rollout's steps with their gates measured, taken at most every `rolloutSeconds`
+    /// on this replica (each step measures its members' hosts and a week of their events).
+    let rolloutStatus: ExpiringCache<Int64, Components.Schemas.RolloutStatus>
     let now: @Sendable () -> Date
 
     public init(
         fleet: FleetStore, directory: DirectoryStore, policies: PolicyStore, population: PopulationStore,
         exceptions: ExceptionStore, approverGroup: String? = nil, rollout: RolloutRound, reports: ReportRecords,
         snapshots: PolicySnapshotCache?, forgetToken: @escaping @Sendable (String) -> Void = { _ in },
-        countsSeconds: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() }
+        countsSeconds: TimeInterval = 10, rolloutSeconds: TimeInterval = 30,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.rolloutStatus = ExpiringCache(lifetime: rolloutSeconds, capacity: 4)
         self.exceptions = exceptions
         self.approverGroup = approverGroup
         self.rollout = rollout
