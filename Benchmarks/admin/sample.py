@@ -72,7 +72,7 @@ pages = [
     ("group reports (12 weeks)", "GET", "/api/v1/groups/g7/reports", None),
 ]
 
-print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+print(f"{'page':34} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
 worst = 0.0
 if manager:
     pages += [
@@ -82,10 +82,12 @@ if manager:
 
 for label, method, path, body, *who in pages:
     as_token = who[0] if who else None
-    call(method, path, body, as_token)  # warm the plan cache
+    # The first request warms the plan cache and fills what the server caches (the fleet's
+    # counts, the rollout's gates): its time is that of an uncached answer.
+    first = call(method, path, body, as_token)[0] * 1000
     times = sorted(call(method, path, body, as_token)[0] * 1000 for _ in range(requests))
     p95 = times[max(0, int(len(times) * 0.95) - 1)]
     p99 = times[max(0, int(len(times) * 0.99) - 1)]
     worst = max(worst, p95)
-    print(f"{label:34} {statistics.median(times):8.1f} {p95:8.1f} {p99:8.1f} {times[-1]:8.1f}")
+    print(f"{label:34} {first:9.1f} {statistics.median(times):8.1f} {p95:8.1f} {p99:8.1f} {times[-1]:8.1f}")
 print(f"worst p95: {worst:.1f} ms (goal ≤ 200 ms)")
