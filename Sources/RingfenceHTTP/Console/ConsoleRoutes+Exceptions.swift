@@ -60,13 +60,18 @@ extension ConsoleRoutes {
     }
 
     static func exceptionRow(_ request: Components.Schemas.ExceptionRequest) -> [String: Any] {
+        // What a request does not have yet is left out: an empty string would still open
+        // its Mustache section.
         [
             "id": request.id, "status": request.status.rawValue, "requester": request.requester,
             "rule": "\(request.pack)/\(request.rule)", "repo": request.repo, "requested": time(request.requestedAt),
-            "hours": Double(request.durationSeconds) / 3_600, "decidedBy": request.decidedBy ?? "",
-            "comment": request.comment ?? "", "revision": request.revision.map(String.init) ?? "",
-            "until": request.validUntil.map { time($0) } ?? "",
-        ]
+            "hours": Double(request.durationSeconds) / 3_600,
+        ].merging(
+            [
+                "decidedBy": request.decidedBy, "comment": request.comment,
+                "revision": request.revision.map(String.init), "until": request.validUntil.map { time($0) },
+            ].compactMapValues { $0 }
+        ) { first, _ in first }
     }
 
     static func exceptionID(_ text: String) throws -> Int64 {

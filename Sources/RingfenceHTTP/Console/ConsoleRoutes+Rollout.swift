@@ -10,7 +10,8 @@ extension ConsoleRoutes {
         try Self.require(principal, "getRolloutStatus")
         let status = try await handler.getRolloutStatus(.init()).ok.body.json
         var values = layout(principal, csrf, title: "Rollout")
-        values["revision"] = status.revision.map(String.init) ?? ""
+        values["revision"] = status.revision.map(String.init) as Any
+        values["asOf"] = Self.time(status.asOf)
         values["steps"] = status.steps.map { step -> [String: Any] in
             [
                 "group": step.group, "path": Self.pathComponent(step.group), "target": step.targetRing,

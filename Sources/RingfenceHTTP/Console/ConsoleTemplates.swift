@@ -237,7 +237,7 @@ struct ConsoleTemplates: Sendable {
         {{/mayDecide}}
         """,
         "rollout": """
-        {{#revision}}<p>The plan of revision {{revision}}; gates measured now.</p>{{/revision}}
+        {{#revision}}<p>The plan of revision {{revision}}; gates measured at {{asOf}} (at most 30 seconds ago).</p>{{/revision}}
         {{^steps}}<p>No rollout plan is in force.</p>{{/steps}}
         {{#steps}}
         <section class="step {{decision}}" aria-labelledby="step-{{path}}-{{target}}">

@@ -28,6 +28,7 @@ struct ConsoleRolloutPagesTests {
             #expect(list.html.contains("shell-baseline/RS-12") && list.html.contains("acme/web"))
             let shown = try await browser.go(.get, "/console/exceptions/\(request.id)")
             #expect(shown.html.contains("May decide: mia") && !shown.html.contains("Approve and publish"))
+            #expect(!shown.html.contains("Decided by") && !shown.html.contains("Published in"), "pending: neither yet")
             let csrf = try #require(shown.hidden("csrf"))
             let refused = try await browser.go(
                 .post, "/console/exceptions/\(request.id)", form: ["csrf": csrf, "action": "approve"])
