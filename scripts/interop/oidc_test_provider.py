@@ -8,6 +8,7 @@ answers one command per line on stdin, one line on stdout:
   client ID SECRET REDIRECT_URI   registers a confidential code-flow client (RS256 ID
                                   tokens, no consent screen)  -> "ok"
   user NAME PASSWORD              adds a person               -> "ok"
+  rotate                          replaces the signing key (the JWKS changes)  -> "ok"
   sign-in NAME PASSWORD URL       opens URL (an authorization request), signs in through
                                   the provider's own login form as a browser would, and
                                   prints where the provider finally sends the browser
@@ -225,6 +226,11 @@ def main():
                 answer = "ok"
             elif words[0] == "user" and len(words) == 3:
                 User.objects.create_user(words[1], password=words[2])
+                answer = "ok"
+            elif words[0] == "rotate" and len(words) == 1:
+                RSAKey.objects.all().delete()
+                with contextlib.redirect_stdout(sys.stderr):
+                    call_command("creatersakey")
                 answer = "ok"
             elif words[0] == "sign-in" and len(words) == 4:
                 answer = sign_in(base, words[1], words[2], words[3])

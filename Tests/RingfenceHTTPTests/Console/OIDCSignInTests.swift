@@ -24,17 +24,19 @@ struct OIDCSignInTests {
 
     /// A provider with the console's client and people; the console configured for it.
     static func withProvider(
+        keysRefetchSeconds: Int = 60,
         _ body: @Sendable (OIDCTestProvider, ConsoleTests.Browser, PostgresClient) async throws -> Void
     ) async throws {
         let provider = try OIDCTestProvider()
         try provider.client("ringfence", secret: "console-secret", redirect: redirect)
         try provider.client("intruder", secret: "intruder-secret", redirect: redirect)
         for name in ["tess", "nora", "stranger"] + misbehaving { try provider.user(name, password: "\(name)-sso") }
+        var oidc = OIDCSettings(
+            issuer: provider.issuer, clientID: "ringfence", clientSecret: "console-secret", redirectURL: redirect,
+            label: "Sign in with Example SSO")
+        oidc.keysRefetchSeconds = keysRefetchSeconds
         let settings = ConsoleSettings(
-            roles: ConsoleRoles(groups: [.admin: ["platform-admins"]]), secureCookies: false,
-            oidc: OIDCSettings(
-                issuer: provider.issuer, clientID: "ringfence", clientSecret: "console-secret", redirectURL: redirect,
-                label: "Sign in with Example SSO"))
+            roles: ConsoleRoles(groups: [.admin: ["platform-admins"]]), secureCookies: false, oidc: oidc)
         try await ConsoleTests.withConsole(settings: settings) { browser, client in
             for (offset, name) in misbehaving.enumerated() {
                 let id = 10 + offset
@@ -179,6 +181,19 @@ struct OIDCSignInTests {
             #expect(noRole.status == 403 && noRole.html.contains("no console role"))
             #expect(browser.cookies["rf_session"] == nil)
             #expect(try await Self.outcomes(client) == ["stranger refused oidc", "nora no-role oidc"])
+        }
+    }
+
+    @Test("after the provider rotates its signing key, sign-in works again: the keys are fetched anew")
+    func keyRotation() async throws {
+        try await Self.withProvider(keysRefetchSeconds: 0) { provider, browser, client in
+            let first = try provider.signIn("tess", password: "tess-sso", at: try await Self.start(browser))
+            #expect(try await browser.go(.get, try Self.callback(first)).status == 200)
+            #expect(try provider.command("rotate") == "ok")
+            browser.cookies = [:]
+            let second = try provider.signIn("tess", password: "tess-sso", at: try await Self.start(browser))
+            #expect(try await browser.go(.get, try Self.callback(second)).status == 200, "signed with the new key")
+            #expect(try await Self.outcomes(client) == ["tess signed-in oidc", "tess signed-in oidc"])
         }
     }
 }

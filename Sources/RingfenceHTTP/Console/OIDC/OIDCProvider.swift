@@ -9,8 +9,9 @@ import RingfenceStore
 /// The console's client of an OpenID Connect provider: discovery, the authorization
 /// request (code flow, PKCE `S256`, `state`, `nonce`), the code exchange at the token
 /// endpoint (client_secret_basic), and the ID token's signature checked with jwt-kit
-/// against the provider's JWKS (fetched again when a token names a key not seen yet, at
-/// most once a minute). Discovery and keys are cached; nothing else is kept.
+/// against the provider's JWKS (fetched again when a token does not verify — the provider
+/// may have rotated its keys — at most once a minute). Discovery and keys are cached;
+/// nothing else is kept.
 actor OIDCProvider {
     /// The discovery document's fields the sign-in uses (OpenID Connect Discovery 1.0 §3).
     struct Discovery: Decodable, Sendable {
@@ -123,23 +124,25 @@ actor OIDCProvider {
         }
     }
 
-    /// The token's payload once its signature holds against the provider's keys.
+    /// The token's payload once its signature holds against the provider's keys. When it
+    /// does not, the keys are fetched again and tried once more — the provider may have
+    /// rotated them — at most every `keysRefetchSeconds`.
     private func verified(_ token: String) async throws -> IDTokenPayload {
-        var keys: JWTKeyCollection
+        let keys: JWTKeyCollection
         if let cached = self.keys { keys = cached } else { keys = try await fetchKeys() }
         do {
             return try await keys.verify(token, as: IDTokenPayload.self)
-        } catch let error as JWTError
-            where error.errorType == .unknownKID && Date().timeIntervalSince(keysFetchedAt) > 60
-        {
-            keys = try await fetchKeys()
+        } catch {
+            guard Date().timeIntervalSince(keysFetchedAt) >= TimeInterval(settings.keysRefetchSeconds) else {
+                throw Failure.invalidToken("\(error)")
+            }
             do {
-                return try await keys.verify(token, as: IDTokenPayload.self)
+                return try await fetchKeys().verify(token, as: IDTokenPayload.self)
+            } catch let failure as Failure {
+                throw failure
             } catch {
                 throw Failure.invalidToken("\(error)")
             }
-        } catch {
-            throw Failure.invalidToken("\(error)")
         }
     }
 

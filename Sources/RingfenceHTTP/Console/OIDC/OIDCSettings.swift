@@ -17,6 +17,9 @@ public struct OIDCSettings: Sendable, Equatable, CustomStringConvertible {
     public var usernameClaim: String
     /// The sign-in button's text.
     public var label: String
+    /// How often at most the provider's keys are fetched again for a token that does not
+    /// verify with the cached ones (key rotation).
+    public var keysRefetchSeconds: Int = 60
 
     public init(
         issuer: String, clientID: String, clientSecret: String, redirectURL: String,
