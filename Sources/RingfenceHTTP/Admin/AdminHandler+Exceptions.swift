@@ -34,23 +34,26 @@ extension AdminHandler {
     public func approveException(_ input: Operations.ApproveException.Input) async throws
         -> Operations.ApproveException.Output
     {
-        let principal = try AdminPrincipal.required()
         guard case .json(let body) = input.body else { throw AdminFailure.badRequest("a JSON body is required") }
-        _ = try await readable(input.path.id, by: principal)
-        let request = try await exceptions.approve(
-            input.path.id, by: principal.name, comment: try AdminInput.text(body.comment, "comment", max: 2_000),
-            approverGroup: approverGroup)
-        return .ok(.init(body: .json(.init(request))))
+        return .ok(.init(body: .json(try await decide(input.path.id, comment: body.comment, approve: true))))
     }
 
     public func denyException(_ input: Operations.DenyException.Input) async throws -> Operations.DenyException.Output {
-        let principal = try AdminPrincipal.required()
         guard case .json(let body) = input.body else { throw AdminFailure.badRequest("a JSON body is required") }
-        _ = try await readable(input.path.id, by: principal)
-        let request = try await exceptions.deny(
-            input.path.id, by: principal.name, comment: try AdminInput.text(body.comment, "comment", max: 2_000),
-            approverGroup: approverGroup)
-        return .ok(.init(body: .json(.init(request))))
+        return .ok(.init(body: .json(try await decide(input.path.id, comment: body.comment, approve: false))))
+    }
+
+    /// Approves or denies as the principal. The store refuses an unknown request (404) and
+    /// anyone who is not one of its approvers — a manager included — or is its requester (403).
+    func decide(_ id: Int64, comment given: String?, approve: Bool) async throws -> Components.Schemas.ExceptionRequest
+    {
+        let principal = try AdminPrincipal.required()
+        let comment = try AdminInput.text(given, "comment", max: 2_000)
+        let request =
+            approve
+            ? try await exceptions.approve(id, by: principal.name, comment: comment, approverGroup: approverGroup)
+            : try await exceptions.deny(id, by: principal.name, comment: comment, approverGroup: approverGroup)
+        return .init(request)
     }
 
     /// The request and its approvers, if the principal may see it: a manager only those
