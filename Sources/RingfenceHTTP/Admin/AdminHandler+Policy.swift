@@ -123,7 +123,7 @@ extension AdminHandler {
         let roles = body.roles ?? []
         let tags = body.hostTags ?? []
         guard groups.count <= 500, roles.count <= 100, tags.count <= 100, surfaces.count <= 32,
-            (groups + roles + tags).allSatisfy({ $0.count <= 255 })
+            (groups + roles + tags).allSatisfy({ AdminInput.fits($0, max: 255) })
         else { throw AdminFailure.badRequest("too many or too long groups, roles, host tags or surfaces") }
         if let revision = body.revision, revision < 1 { throw AdminFailure.badRequest("revision must be 1 or more") }
         let context = DecisionContext(

@@ -21,10 +21,14 @@ enum AdminInput {
         return TimeInterval(value)
     }
 
+    /// Whether text has at most `max` characters as JSON Schema's `maxLength` counts them:
+    /// Unicode code points (a flag emoji is two), not Swift's grapheme clusters.
+    static func fits(_ value: String, max: Int) -> Bool { value.unicodeScalars.count <= max }
+
     /// Optional text of at most `max` characters; empty counts as absent.
     static func text(_ value: String?, _ field: String, max: Int) throws(AdminFailure) -> String? {
         guard let value, !value.isEmpty else { return nil }
-        guard value.count <= max else { throw .badRequest("\(field) is longer than \(max) characters") }
+        guard fits(value, max: max) else { throw .badRequest("\(field) is longer than \(max) characters") }
         return value
     }
 

@@ -240,6 +240,12 @@ struct AdminAPITests {
                     == 400)
             #expect(try await api(.post, "/api/v1/resolve", json: ["user": "alice", "hostRing": 7]).status == 400)
             #expect(try await api(.post, "/api/v1/resolve", json: ["user": ""]).status == 400)
+            // maxLength counts code points, as JSON Schema does: a flag is two (found by schemathesis).
+            let flagged = "🇺🇸" + String(repeating: "*", count: 254)
+            #expect(
+                try await api(.post, "/api/v1/resolve", json: ["user": "alice", "groups": [flagged]]).status == 400)
+            let fits = "🇺🇸" + String(repeating: "*", count: 253)
+            #expect(try await api(.post, "/api/v1/resolve", json: ["user": "alice", "groups": [fits]]).status != 400)
         }
     }
 
