@@ -50,12 +50,21 @@ public final class AgentServer: Service, Sendable {
             }
             for continuation in waiting { continuation.resume(throwing: CancellationError()) }
         }
+        let connectionGuard = ConnectionGuard(
+            limits: ConnectionCounts.Limits(
+                total: configuration.maxConnections, perAddress: configuration.maxConnectionsPerAddress),
+            handshakeTimeout: .milliseconds(Int64(configuration.handshakeSeconds * 1_000)),
+            metrics: dependencies.metrics)
         let transport = HTTP2ServerTransport.Posix(
             address: configuration.host.contains(":")
                 ? .ipv6(host: configuration.host, port: configuration.port)
                 : .ipv4(host: configuration.host, port: configuration.port),
             transportSecurity: try transportSecurity(),
-            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+            config: .defaults { config in
+                config.rpc.maxRequestPayloadSize = configuration.maxMessageBytes
+                config.connection.maxIdleTime = .milliseconds(Int64(configuration.idleSeconds * 1_000))
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = connectionGuard.install(on:)
+            })
         let authenticator = AgentService.authenticator(configuration: configuration, fleet: dependencies.fleet)
         let server = GRPCServer(
             transport: transport,

@@ -22,8 +22,8 @@ RF_LDAP_BIND_PASSWORD="sync-secret"
 
 rf_log() { printf '[servers] %s\n' "$*" >&2; }
 
-# Installs PostgreSQL 15, slapd, ldap-utils, libldap2-dev, and the tools the scripts use
-# (pkg-config, openssl, curl, python3-venv) from Debian when missing.
+# Installs PostgreSQL 15, slapd, ldap-utils, libldap2-dev, Samba, Chromium, HAProxy, PgBouncer
+# and the tools the scripts use (pkg-config, openssl, curl, python3-venv) from Debian when missing.
 rf_install_deps() {
   local missing=()
   [ -x "$RF_PG_BIN/initdb" ] || missing+=(postgresql)
@@ -42,6 +42,9 @@ rf_install_deps() {
   # Headless Chromium and its WebDriver for the console's browser tests.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # The load balancer and the connection pooler of the scale-out run (scripts/scale-out).
+  command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+  command -v pgbouncer >/dev/null 2>&1 || missing+=(pgbouncer)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     rf_log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"

@@ -36,6 +36,15 @@ public struct AgentServerConfiguration: Sendable, Equatable {
     /// Seconds a replica's lease on a scheduled job lasts without renewal (renewed every
     /// third of it; a dead leader is replaced within 4/3 of it).
     public var jobLeaseSeconds: Double = 15
+    /// Connections held at once, in total and from one client address (behind a load
+    /// balancer that does not pass the client's address on, every connection comes from
+    /// its address: raise `perAddress` to `total` there and cap addresses in the balancer).
+    public var maxConnections: Int = 10_000
+    public var maxConnectionsPerAddress: Int = 1_000
+    /// Seconds a new connection has to send the HTTP/2 preface (after TLS, with TLS).
+    public var handshakeSeconds: Double = 10
+    /// Seconds a connection with no call in progress stays open.
+    public var idleSeconds: Double = 600
     /// Oldest and newest event time accepted, relative to the server clock.
     public var eventMaxAge: TimeInterval = 90 * 86_400
     public var eventMaxFuture: TimeInterval = 86_400
@@ -79,6 +88,20 @@ public struct AgentServerConfiguration: Sendable, Equatable {
         }
         if jobLeaseSeconds < 3 || jobLeaseSeconds > 600 {
             problems.append(("server.jobLeaseSeconds", "expected 3 to 600"))
+        }
+        if !(1...1_000_000).contains(maxConnections) {
+            problems.append(("server.connections.max", "expected 1 to 1000000"))
+        }
+        if !(1...1_000_000).contains(maxConnectionsPerAddress) {
+            problems.append(("server.connections.perAddress", "expected 1 to 1000000"))
+        } else if maxConnectionsPerAddress > maxConnections {
+            problems.append(("server.connections.perAddress", "at most connections.max (\(maxConnections))"))
+        }
+        if !(0.1...300).contains(handshakeSeconds) {
+            problems.append(("server.connections.handshakeSeconds", "expected 0.1 to 300"))
+        }
+        if !(1...86_400).contains(idleSeconds) {
+            problems.append(("server.connections.idleSeconds", "expected 1 to 86400"))
         }
         if !adapters.hookExecutable.hasPrefix("/") {
             problems.append(("server.agents.hookExecutable", "expected an absolute path"))

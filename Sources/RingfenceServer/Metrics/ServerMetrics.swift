@@ -17,6 +17,9 @@ import Synchronization
 /// - `ringfence_rollout_events_total{kind}` — promotions, steps held by gates, rules held
 ///   after a promotion and holds released (`promoted`, `held`, `rule-held`, `released`)
 /// - `ringfence_rollout_holds` — rule holds in force in the current revision
+/// - `ringfence_agent_connections` — connections the agent service holds now
+/// - `ringfence_agent_connections_closed_total{reason}` — connections closed by the guard:
+///   `limit_total`, `limit_address` (refused at once), `handshake_timeout`
 /// - `ringfence_hook_inputs_unrecognized_total{agent}` — events stored for hook input the
 ///   agent's adapter did not understand (a renamed tool, a new event, a missing field)
 public final class ServerMetrics: Sendable {
@@ -35,6 +38,8 @@ public final class ServerMetrics: Sendable {
     public let watchStreams: Gauge
     /// Rule holds in force in the current revision.
     public let rolloutHolds: Gauge
+    /// Connections the agent service holds now (`ConnectionGuard`).
+    public let agentConnections: Gauge
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
@@ -47,6 +52,7 @@ public final class ServerMetrics: Sendable {
         hostsDrifted = Gauge(label: "ringfence_hosts_drifted", factory: factory)
         watchStreams = Gauge(label: "ringfence_watch_streams", factory: factory)
         rolloutHolds = Gauge(label: "ringfence_rollout_holds", factory: factory)
+        agentConnections = Gauge(label: "ringfence_agent_connections", factory: factory)
     }
 
     /// Counts and times one finished call (`MetricsInterceptor`); `code` nil is OK.
@@ -85,6 +91,14 @@ public final class ServerMetrics: Sendable {
     /// Counts something the rollout service did.
     public func recordRollout(_ kind: RolloutEvent.Kind) {
         counter("ringfence_rollout_events_total", [("kind", kind.rawValue)]).increment()
+    }
+
+    /// Sets the number of connections the agent service holds.
+    public func noteAgentConnections(_ count: Int) { agentConnections.record(count) }
+
+    /// Counts a connection the `ConnectionGuard` closed, by reason.
+    public func recordConnectionClosed(reason: String) {
+        counter("ringfence_agent_connections_closed_total", [("reason", reason)]).increment()
     }
 
     private func requestCounter(method: String, code: String) -> Counter {

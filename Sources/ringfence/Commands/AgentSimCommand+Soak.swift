@@ -245,6 +245,8 @@ extension AgentSimCommand {
                             format: #""%@":{"count":%d,"p50_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f}"#, method, s.count,
                             s.p50 * 1e3, s.p99 * 1e3, s.max * 1e3))
                 }
+                let codes = tally.errors.sorted { $0.key < $1.key }.map { #""\#($0.key)":\#($0.value)"# }
+                fields.append(#""error_codes":{\#(codes.joined(separator: ","))}"#)
                 fields.append(
                     #""rss_kib":[\#(samples.map { String(format: "[%.0f,%d]", $0.0, $0.1) }.joined(separator: ","))]"#)
                 print("{" + fields.joined(separator: ",") + "}")

@@ -12,7 +12,7 @@ enum ServerSection {
     static let keys = [
         "listen", "metrics", "tls", "maxMessageBytes", "rateLimit", "enrollRateLimit", "keyLifetimeDays",
         "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize", "agents",
-        "jobLeaseSeconds",
+        "jobLeaseSeconds", "connections",
     ]
 
     static func read(_ value: YAMLValue?, document: ConfigurationDocument) -> AgentServerConfiguration {
@@ -47,6 +47,14 @@ enum ServerSection {
             if let size = fields["eventBatchSize"]?.int() { configuration.eventBatchSize = size }
             if let seconds = fields["jobLeaseSeconds"]?.double() { configuration.jobLeaseSeconds = seconds }
             if let agents = fields["agents"] { configuration.adapters = adapters(agents) }
+            if let connections = fields["connections"]?.mapping(allowed: [
+                "max", "perAddress", "handshakeSeconds", "idleSeconds",
+            ]) {
+                if let count = connections["max"]?.int() { configuration.maxConnections = count }
+                if let count = connections["perAddress"]?.int() { configuration.maxConnectionsPerAddress = count }
+                if let seconds = connections["handshakeSeconds"]?.double() { configuration.handshakeSeconds = seconds }
+                if let seconds = connections["idleSeconds"]?.double() { configuration.idleSeconds = seconds }
+            }
         }
         for problem in configuration.problems() { document.fail(problem.key, problem.message) }
         return configuration

@@ -36,9 +36,12 @@ struct SimulatedHost: Sendable {
     /// tests on busy machines give a hang guard's).
     var callTimeout: Duration = .seconds(30)
 
+    /// A call waits for the connection to be ready — while the client reconnects, after
+    /// the replica it spoke to died — instead of failing at once; the deadline bounds it.
     var options: CallOptions {
         var options = CallOptions.defaults
         options.timeout = callTimeout
+        options.waitForReady = true
         return options
     }
 

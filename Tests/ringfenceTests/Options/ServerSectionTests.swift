@@ -21,6 +21,8 @@ struct ServerSectionTests {
               heartbeatSeconds: 60
               staleAfterHours: 48
               eventBatchSize: 500
+              jobLeaseSeconds: 9
+              connections: { max: 5000, perAddress: 50, handshakeSeconds: 2.5, idleSeconds: 120 }
             """, file: "f", environment: [:])
         let server = file.server
         #expect(server.host == "::1" && server.port == 8443)
@@ -34,6 +36,9 @@ struct ServerSectionTests {
         #expect(server.heartbeatSeconds == 60)
         #expect(server.staleAfter == 48 * 3_600)
         #expect(server.eventBatchSize == 500)
+        #expect(server.jobLeaseSeconds == 9)
+        #expect(server.maxConnections == 5_000 && server.maxConnectionsPerAddress == 50)
+        #expect(server.handshakeSeconds == 2.5 && server.idleSeconds == 120)
     }
 
     @Test("the environment overrides the listen addresses; metrics can be turned off")
@@ -61,6 +66,11 @@ struct ServerSectionTests {
             ("server:\n  maxMessageBytes: 10\n", "server.maxMessageBytes"),
             ("server:\n  eventBatchSize: many\n", "server.eventBatchSize"),
             ("server:\n  heartbeatSeconds: 0\n", "server.heartbeatSeconds"),
+            ("server:\n  connections: { max: 0 }\n", "server.connections.max"),
+            ("server:\n  connections: { max: 10, perAddress: 20 }\n", "at most connections.max (10)"),
+            ("server:\n  connections: { handshakeSeconds: 0 }\n", "server.connections.handshakeSeconds"),
+            ("server:\n  connections: { idleSeconds: 0 }\n", "server.connections.idleSeconds"),
+            ("server:\n  connections: { perAdress: 5 }\n", "unknown key 'perAdress'"),
         ])
     func refused(yaml: String, words: String) {
         expectConfigurationRefused(yaml, mentioning: words)
