@@ -81,6 +81,17 @@ public final class AgentServer: Service, Sendable {
                 group.addTask { try await self.reportAddress(server) }
                 group.addTask { await self.backgroundLoop() }
                 group.addTask { await self.policyGaugeLoop() }
+                group.addTask {
+                    // A graceful shutdown sends each connection a GOAWAY and a PING and waits
+                    // for the ping's answer before the calls' grace period: a peer that never
+                    // answers (a silent client, a half-dead balancer connection) would hold
+                    // it for ever. After `shutdownGraceSeconds` the server is cancelled.
+                    try await gracefulShutdown()
+                    try await Task.sleep(for: .milliseconds(Int64(self.configuration.shutdownGraceSeconds * 1_000)))
+                    self.logger.warning(
+                        "connections still open after the shutdown grace period; closing them",
+                        metadata: ["seconds": "\(self.configuration.shutdownGraceSeconds)"])
+                }
                 defer { group.cancelAll() }
                 // serve() returns after a graceful shutdown; that ends the other tasks.
                 try await group.next()

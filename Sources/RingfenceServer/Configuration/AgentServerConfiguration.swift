@@ -45,6 +45,8 @@ public struct AgentServerConfiguration: Sendable, Equatable {
     public var handshakeSeconds: Double = 10
     /// Seconds a connection with no call in progress stays open.
     public var idleSeconds: Double = 600
+    /// Seconds a graceful shutdown waits for connections and calls before closing them.
+    public var shutdownGraceSeconds: Double = 20
     /// Oldest and newest event time accepted, relative to the server clock.
     public var eventMaxAge: TimeInterval = 90 * 86_400
     public var eventMaxFuture: TimeInterval = 86_400
