@@ -4,7 +4,8 @@ import PostgresNIO
 import RingfenceCore
 
 /// Keeps audit events for a number of ISO weeks by dropping whole weekly partitions of
-/// `audit_events` — never by deleting rows, and never because policy changed.
+/// `audit_events` — never by deleting rows, and never because policy changed — and, on its
+/// own (longer) count of weeks, the daily event rollups that reports read.
 ///
 /// The current week counts as the first: keeping 26 weeks keeps this week and the 25
 /// before it. Rows in the default partition (events dated outside any weekly partition)
@@ -40,12 +41,38 @@ public struct EventRetention: Sendable {
         return result
     }
 
+    /// The first moment kept when keeping `keepWeeks` weeks with `now`'s week the newest.
+    static func cutoff(keepWeeks: Int, now: Date) -> Date {
+        precondition(keepWeeks >= 1, "keep at least the current week")
+        return ISOWeek(containing: now).start.addingTimeInterval(-Double(keepWeeks - 1) * 7 * 86_400)
+    }
+
+    /// Deletes the daily event rollups of weeks older than the last `keepWeeks`, one day per
+    /// statement (each an index range of the rollups' key); returns the days and how many
+    /// rows they held. A dry run deletes nothing and returns what it would delete.
+    public func applyRollups(keepWeeks: Int, now: Date = Date(), dryRun: Bool = false) async throws -> (
+        days: Int, rows: Int
+    ) {
+        let cutoff = Self.cutoff(keepWeeks: keepWeeks, now: now)
+        let rows = try await client.query(
+            """
+            SELECT day::text, count(*)::bigint FROM event_rollups
+            WHERE day < (\(cutoff)::timestamptz AT TIME ZONE 'UTC')::date GROUP BY day ORDER BY day
+            """, logger: logger)
+        let expired = try await rows.decode((String, Int).self).collect()
+        let total = expired.reduce(0) { $0 + $1.1 }
+        guard !dryRun else { return (expired.count, total) }
+        for (day, count) in expired {
+            try await client.query("DELETE FROM event_rollups WHERE day = \(day)::date", logger: logger)
+            logger.notice("deleted expired event rollups", metadata: ["day": "\(day)", "rows": "\(count)"])
+        }
+        return (expired.count, total)
+    }
+
     /// Drops the partitions of weeks older than the last `keepWeeks` (with `now`'s week the
     /// newest); returns their names. A dry run drops nothing and returns what it would drop.
     public func apply(keepWeeks: Int, now: Date = Date(), dryRun: Bool = false) async throws -> [String] {
-        precondition(keepWeeks >= 1, "keep at least the current week")
-        let thisWeek = ISOWeek(containing: now).start
-        let cutoff = thisWeek.addingTimeInterval(-Double(keepWeeks - 1) * 7 * 86_400)
+        let cutoff = Self.cutoff(keepWeeks: keepWeeks, now: now)
         let expired = try await partitions().filter { $0.weekStart < cutoff }.map(\.name)
         guard !dryRun else { return expired }
         for name in expired {

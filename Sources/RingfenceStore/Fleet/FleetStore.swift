@@ -161,12 +161,13 @@ public struct FleetStore: Sendable {
     }
 
     /// Hook input the adapters did not understand since a moment: per agent kind, agent
-    /// version and raw name, with the number of events and of hosts; most first.
+    /// version and raw name, with the number of events and of hosts; most first. Read from
+    /// the daily event rollups (whole days) and the raw events of the first, partial day.
     public func unrecognizedInputs(since: Date) async throws -> [UnrecognizedHookInput] {
         let rows = try await client.query(
             """
-            SELECT agent_kind, coalesce(agent_version, ''), coalesce(summary, ''), count(*)::bigint, count(DISTINCT host_id)::bigint
-            FROM audit_events WHERE surface = \(Surface.unrecognized.rawValue) AND occurred_at >= \(since)
+            SELECT agent_kind, agent_version, detail, sum(events)::bigint, count(DISTINCT host_id)::bigint
+            FROM ringfence_event_counts(\(since), 'infinity') WHERE surface = \(Surface.unrecognized.rawValue)
             GROUP BY 1, 2, 3
             """, logger: logger)
         var inputs: [UnrecognizedHookInput] = []

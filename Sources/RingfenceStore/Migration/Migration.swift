@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import RingfenceCore
 
-/// One schema migration: a file `NNN_name.sql` from `sql/`.
+/// One schema migration: a file `NNN_name.sql` from `Sources/RingfenceStore/Migrations/`.
 ///
 /// The version is the file's numeric prefix; files are applied in version order.
 /// The checksum (SHA-256 of the file's bytes, hex) is recorded when the file is

@@ -2,7 +2,7 @@ import Foundation
 
 /// The ordered set of migrations shipped with this build.
 ///
-/// The files live in `sql/` at the repository root and are bundled into the
+/// The files live in `Sources/RingfenceStore/Migrations/` and are bundled into the
 /// `RingfenceStore` module as resources, so an installed binary carries its schema.
 public struct MigrationCatalog: Sendable {
     /// Migrations in ascending version order.
@@ -38,7 +38,7 @@ public struct MigrationCatalog: Sendable {
         try self.init(migrations)
     }
 
-    /// The migrations bundled with this build (from `sql/`).
+    /// The migrations bundled with this build (from `Migrations/`).
     public static func bundled() throws(MigrationError) -> MigrationCatalog {
         guard let url = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
             throw .unreadable("Migrations", "the resource bundle of RingfenceStore has no Migrations folder")

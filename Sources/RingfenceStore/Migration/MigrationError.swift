@@ -1,7 +1,7 @@
 /// Why migrations could not be loaded or applied. Each case reads as a sentence an
 /// operator can act on.
 public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A file in `sql/` is not named `NNN_name.sql`.
+    /// A migration file is not named `NNN_name.sql`.
     case badFileName(String)
     /// Two files share a version number.
     case duplicateVersion(Int, String, String)

@@ -4,8 +4,8 @@ import PostgresNIO
 import RingfenceCore
 
 /// The people, hosts and repositories actually seen, as decision contexts, and the events
-/// they produced — the input of an impact preview. Aggregation happens in PostgreSQL:
-/// events are read grouped, not one by one.
+/// they produced — the input of an impact preview. Aggregation happens in PostgreSQL, over
+/// the daily event rollups (`ringfence_event_counts`): events are read grouped, not one by one.
 public struct PopulationStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -61,10 +61,9 @@ public struct PopulationStore: Sendable {
         let everyone = users == nil
         let rows = try await client.query(
             """
-            SELECT username, host_id, coalesce(repo, ''), surface, pack, rule_id, verdict, count(*)
-            FROM audit_events
-            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND rule_id IS NOT NULL AND pack IS NOT NULL
-              AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
+            SELECT username, host_id, repo, surface, pack, rule_id, verdict, sum(events)::bigint
+            FROM ringfence_event_counts(\(from), \(until))
+            WHERE rule_id <> '' AND pack <> '' AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
             GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
             """, logger: logger)
         var result: [ImpactPreview.ObservedEvents] = []

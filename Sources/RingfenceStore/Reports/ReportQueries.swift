@@ -4,8 +4,9 @@ import PostgresNIO
 import RingfenceCore
 
 /// The PostgreSQL side of the weekly reports: every figure is an aggregation in the
-/// database (over the week's partition of `audit_events`, the fleet and the directory
-/// mirror); only counts and the grouped events for the next-ring evaluation come back.
+/// database (over the daily event rollups, `ringfence_event_counts` of migration 027, the
+/// fleet and the directory mirror); only counts and the grouped events for the next-ring
+/// evaluation come back. The cost of a week follows the rows of its rollups, not its events.
 public struct ReportQueries: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -177,8 +178,8 @@ public struct ReportQueries: Sendable {
         let everyone = users == nil
         var rows = try await client.query(
             """
-            SELECT lower(username), surface, verdict, count(*) FROM audit_events
-            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
+            SELECT lower(username), surface, verdict, sum(events)::bigint FROM ringfence_event_counts(\(from), \(until))
+            WHERE \(everyone) OR lower(username) = ANY(\(users ?? []))
             GROUP BY 1, 2, 3
             """, logger: logger)
         for try await (user, surface, verdict, count) in rows.decode((String, String, String, Int).self) {
@@ -186,9 +187,9 @@ public struct ReportQueries: Sendable {
         }
         rows = try await client.query(
             """
-            SELECT lower(username), agent_kind, coalesce(agent_version, ''), coalesce(summary, ''), count(*) FROM audit_events
-            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
-              AND surface = \(Surface.unrecognized.rawValue)
+            SELECT lower(username), agent_kind, agent_version, detail, sum(events)::bigint
+            FROM ringfence_event_counts(\(from), \(until))
+            WHERE (\(everyone) OR lower(username) = ANY(\(users ?? []))) AND surface = \(Surface.unrecognized.rawValue)
             GROUP BY 1, 2, 3, 4
             """, logger: logger)
         for try await (user, agent, version, summary, count) in rows.decode((String, String, String, String, Int).self)
@@ -201,9 +202,10 @@ public struct ReportQueries: Sendable {
         guard matches else { return result }
         rows = try await client.query(
             """
-            SELECT lower(username), coalesce(pack, ''), rule_id, surface, count(*), coalesce(min(summary), '') FROM audit_events
-            WHERE occurred_at >= \(from) AND occurred_at < \(until) AND (\(everyone) OR lower(username) = ANY(\(users ?? [])))
-              AND verdict IN ('warn-candidate', 'block-candidate') AND rule_id IS NOT NULL
+            SELECT lower(username), pack, rule_id, surface, sum(events)::bigint, coalesce(min(example), '')
+            FROM ringfence_event_counts(\(from), \(until))
+            WHERE (\(everyone) OR lower(username) = ANY(\(users ?? [])))
+              AND verdict IN ('warn-candidate', 'block-candidate') AND rule_id <> ''
             GROUP BY 1, 2, 3, 4
             """, logger: logger)
         for try await (user, pack, rule, surface, count, example) in rows.decode(

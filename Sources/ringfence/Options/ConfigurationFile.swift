@@ -20,6 +20,8 @@ struct ConfigurationFile {
     var directory: DirectoryConfiguration?
     /// Weeks of audit events to keep (`retention.eventsWeeks`).
     var eventsWeeks: Int?
+    /// Weeks of daily event rollups to keep (`retention.rollupWeeks`); nil keeps them all.
+    var rollupWeeks: Int?
     /// The weekly reports of `serve` (`reports:`); none when the section is absent.
     var reports: ReportScheduleService.Configuration?
     /// The agent service (`server:`); defaults when the section is absent.
@@ -69,8 +71,18 @@ struct ConfigurationFile {
             }
         }
         if let directory = document.sections["directory"] { result.directory = DirectoryConfiguration.read(directory) }
-        if let retention = document.sections["retention"]?.mapping(allowed: ["eventsWeeks"]) {
+        if let retention = document.sections["retention"]?.mapping(allowed: ["eventsWeeks", "rollupWeeks"]) {
             result.eventsWeeks = retention["eventsWeeks"]?.int(in: 1...520)
+            if let value = retention["rollupWeeks"], let weeks = value.int(in: 1...1040) {
+                // Reports of a week read its rollups: dropping them before its raw events
+                // would leave kept events that no report counts.
+                if let events = result.eventsWeeks, weeks < events {
+                    value.fail(
+                        "\(weeks) is less than retention.eventsWeeks (\(events)); rollups must outlive raw events")
+                } else {
+                    result.rollupWeeks = weeks
+                }
+            }
         }
         result.server = ServerSection.read(document.sections["server"], document: document)
         if let reports = document.sections["reports"] { result.reports = ReportsSection.read(reports) }

@@ -39,6 +39,20 @@ struct EventRetentionTests {
             var remaining: [String] = []
             for try await id in rows.decode(String.self) { remaining.append(id) }
             #expect(remaining == ["e0", "e3"])
+
+            // The rollups of the dropped weeks stay (reports of those weeks still read them)
+            // until their own, longer retention deletes them.
+            func rollupDays() async throws -> [String] {
+                try await client.query("SELECT DISTINCT day::text FROM event_rollups ORDER BY 1").decode(String.self)
+                    .collect()
+            }
+            #expect(try await rollupDays() == ["2026-09-09", "2026-10-21", "2026-10-28", "2026-11-18"])
+            let planned = try await retention.applyRollups(keepWeeks: 4, now: now, dryRun: true)
+            #expect(planned.days == 2 && planned.rows == 2)
+            #expect(try await rollupDays().count == 4)
+            let deleted = try await retention.applyRollups(keepWeeks: 4, now: now)
+            #expect(deleted.days == 2 && deleted.rows == 2)
+            #expect(try await rollupDays() == ["2026-10-28", "2026-11-18"])
         }
     }
 }

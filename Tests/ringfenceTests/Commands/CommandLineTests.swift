@@ -182,6 +182,40 @@ struct CommandLineTests {
     }
 
     @Test(
+        "retention drops old event weeks and, on their own longer count, old rollups; fewer rollup weeks than event weeks is refused",
+        .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
+    func retention() async throws {
+        try await TestServers.withMigratedDatabase { client, database in
+            let ringfence = try RingfenceExecutable(environment: [
+                "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database)
+            ])
+            let host = UUID()
+            _ = try await EventStore(client: client).store(
+                [0, 1, 5, 20].map { weeksAgo in
+                    AuditEventRecord(
+                        hostID: host, eventID: "e\(weeksAgo)",
+                        occurredAt: Date().addingTimeInterval(-Double(weeksAgo) * 7 * 86_400),
+                        user: "alice", agentKind: "claude-code", surface: .riskyShell, verdict: .pass,
+                        appliedLevel: .off,
+                        uncappedLevel: .off)
+                })
+            let refused = try ringfence.run(["retention", "--weeks", "4", "--rollup-weeks", "3"], input: Data())
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("keep at least 4 weeks of rollups (--rollup-weeks), not 3"), "\(refused)")
+            let output = try ringfence.run(["retention", "--weeks", "4", "--rollup-weeks", "10"])
+            #expect(output.contains("dropped audit_events_"), "\(output)")
+            #expect(output.contains("deleted event rollups of 1 days (1 rows) older than 10 weeks"), "\(output)")
+            var kept = 0
+            for try await sum in try await client.query("SELECT sum(events)::bigint FROM event_rollups").decode(
+                Int.self)
+            {
+                kept = sum
+            }
+            #expect(kept == 3)
+        }
+    }
+
+    @Test(
         "events seal, then events verify: intact exits 0; an event changed behind the server's back exits 1 and is named",
         .enabled(if: TestServers.postgresEnabled, Comment(rawValue: TestServers.skipMessage)))
     func sealAndVerify() async throws {

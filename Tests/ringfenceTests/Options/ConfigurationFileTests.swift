@@ -36,6 +36,7 @@ struct ConfigurationFileTests {
         #expect(plain.database?.port == 5432)
         #expect(plain.directory?.roleGroups == ["platform-admins": "admin"])
         #expect(plain.eventsWeeks == 26)
+        #expect(plain.rollupWeeks == 104)
         let overridden = try ConfigurationFile.load(
             path: Self.example,
             environment: [
@@ -61,6 +62,14 @@ struct ConfigurationFileTests {
         #expect(
             Self.problems("retention:\n  eventsWeeks: 0\n") == [
                 "ringfence.yaml:2 retention.eventsWeeks: 0 is out of range 1...520"
+            ])
+        #expect(
+            Self.problems("retention:\n  eventsWeeks: 26\n  rollupWeeks: 13\n") == [
+                "ringfence.yaml:3 retention.rollupWeeks: 13 is less than retention.eventsWeeks (26); rollups must outlive raw events"
+            ])
+        #expect(
+            Self.problems("retention:\n  rollupWeeks: 2000\n") == [
+                "ringfence.yaml:2 retention.rollupWeeks: 2000 is out of range 1...1040"
             ])
     }
 
