@@ -27,6 +27,18 @@ public enum TestServers {
     /// Whether tests that need PostgreSQL should run.
     public static var postgresEnabled: Bool { environment["RINGFENCE_TEST_PG_URL"] != nil || isCI }
 
+    /// Whether tests that need PgBouncer (in front of the PostgreSQL of `scripts/test`) should run.
+    public static var pgbouncerEnabled: Bool { environment["RINGFENCE_TEST_PGBOUNCER_URL"] != nil || isCI }
+
+    /// `database` on the PostgreSQL of `scripts/test` reached through its PgBouncer
+    /// (`rf_start_pgbouncer`, session pooling).
+    public static func throughPgBouncer(_ database: DatabaseConfiguration) throws -> DatabaseConfiguration {
+        let text = try value("RINGFENCE_TEST_PGBOUNCER_URL")
+        var pooled = try DatabaseConfiguration(url: text)
+        pooled.database = database.database
+        return pooled
+    }
+
     /// Whether tests that need slapd should run.
     public static var ldapEnabled: Bool { environment["RINGFENCE_TEST_LDAP_URL"] != nil || isCI }
 

@@ -6,6 +6,7 @@
 #
 # Exports after start:
 #   RINGFENCE_TEST_PG_URL   postgres://ringfence@127.0.0.1:PORT/ringfence
+#   RINGFENCE_TEST_PGBOUNCER_URL the same through PgBouncer in session pooling (rf_start_pgbouncer)
 #   RINGFENCE_TEST_LDAP_URL ldap://127.0.0.1:PORT/
 #   RINGFENCE_TEST_LDAP_BASE, RINGFENCE_TEST_LDAP_BIND_DN, RINGFENCE_TEST_LDAP_PASSWORD
 #   RINGFENCE_TEST_LDAP_ADMIN_DN, RINGFENCE_TEST_LDAP_ADMIN_PASSWORD (rootdn, for tests that edit)
@@ -104,6 +105,50 @@ rf_start_postgres() {
   "$RF_PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U ringfence ringfence
   export RINGFENCE_TEST_PG_URL="postgres://ringfence@127.0.0.1:$port/ringfence"
   rf_log "PostgreSQL 15 listening on 127.0.0.1:$port (data in $dir/data)"
+}
+
+# PgBouncer (Debian) in session pooling in front of rf_start_postgres's server, for every
+# database on it (docs/scaling.md "Connection pooling"). Exports RINGFENCE_TEST_PGBOUNCER_URL.
+rf_start_pgbouncer() {
+  local dir port tries=0
+  dir="$RF_SERVERS_DIR/pgbouncer"
+  port=$(rf_free_port)
+  mkdir -p "$dir"
+  printf '"ringfence" ""\n' >"$dir/userlist.txt"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$RF_PG_PORT
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = session
+max_client_conn = 1000
+default_pool_size = 200
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  rf_pg "$(command -v pgbouncer)" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 || { cat "$dir/start.log" "$dir/pgbouncer.log" >&2; return 1; }
+  until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1).close()" "$port" 2>/dev/null; do
+    tries=$((tries + 1))
+    [ $tries -gt 100 ] && { rf_log "PgBouncer did not start"; cat "$dir/pgbouncer.log" >&2; return 1; }
+    sleep 0.1
+  done
+  RF_PGBOUNCER_DIR="$dir"
+  export RINGFENCE_TEST_PGBOUNCER_URL="postgres://ringfence@127.0.0.1:$port/ringfence"
+  rf_log "PgBouncer (session pooling) listening on 127.0.0.1:$port in front of PostgreSQL"
+}
+
+rf_stop_pgbouncer() {
+  [ -n "${RF_PGBOUNCER_DIR:-}" ] || return 0
+  local pid
+  pid=$(cat "$RF_PGBOUNCER_DIR/pgbouncer.pid" 2>/dev/null || true)
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  RF_PGBOUNCER_DIR=
 }
 
 rf_stop_postgres() {
@@ -384,6 +429,7 @@ rf_stop_servers() {
   rf_stop_samba_ad
   rf_stop_smtp
   rf_stop_slapd
+  rf_stop_pgbouncer
   rf_stop_postgres
   if [ -n "${RF_SERVERS_DIR_CREATED:-}" ] && [ -z "${RF_KEEP_SERVERS_DIR:-}" ]; then
     rm -rf "$RF_SERVERS_DIR"

@@ -178,40 +178,34 @@ struct ServeCommandTests {
                 "RINGFENCE_LISTEN": "127.0.0.1:\(port)", "RINGFENCE_METRICS_LISTEN": "off",
             ])
             let log = folder.appendingPathComponent("serve.log")
-            let server = try ringfence.startServe(log: log)
-            defer {
-                if server.isRunning {
-                    kill(server.processIdentifier, SIGKILL)
-                    server.waitUntilExit()
+            try await ringfence.withServe(port: port, log: log) { server in
+                // The client preface and an empty SETTINGS frame (RFC 9113 §3.4), then silence:
+                // the server's GOAWAY and PING are never answered.
+                let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(socket) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
                 }
-            }
-            try ringfence.waitUntilServing(server, port: port, log: log)
-            // The client preface and an empty SETTINGS frame (RFC 9113 §3.4), then silence:
-            // the server's GOAWAY and PING are never answered.
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(socket) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            #expect(connected == 0)
-            let hello = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
-            #expect(send(socket, hello, hello.count, 0) == hello.count)
+                #expect(connected == 0)
+                let hello = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
+                #expect(send(socket, hello, hello.count, 0) == hello.count)
 
-            kill(server.processIdentifier, SIGTERM)
-            // The shutdown grace is 20 s; 120 s only guards against a hang.
-            for _ in 0..<1_200 where server.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-            #expect(!server.isRunning, "serve still runs 120 s after SIGTERM with a silent client connected")
-            if !server.isRunning {
-                #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+                kill(server.processIdentifier, SIGTERM)
+                // The shutdown grace is 20 s; 120 s only guards against a hang.
+                for _ in 0..<1_200 where server.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(!server.isRunning, "serve still runs 120 s after SIGTERM with a silent client connected")
+                if !server.isRunning {
+                    #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+                }
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                #expect(text.contains("connections still open after the shutdown grace period"), "\(text)")
             }
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            #expect(text.contains("connections still open after the shutdown grace period"), "\(text)")
         }
     }
 }

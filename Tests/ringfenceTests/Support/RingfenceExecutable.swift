@@ -91,6 +91,27 @@ struct RingfenceExecutable {
         try start(["serve"], log: log)
     }
 
+    /// Runs `body` with a started `ringfence serve` that answers health checks on `port`, its
+    /// log in `log`; afterwards SIGKILLs it if it is still running (a test that stops it
+    /// itself finds it stopped).
+    func withServe<Result>(port: Int, log: URL, _ body: (Process) async throws -> Result) async throws -> Result {
+        let server = try startServe(log: log)
+        func stop() {
+            guard server.isRunning else { return }
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        do {
+            try waitUntilServing(server, port: port, log: log)
+            let result = try await body(server)
+            stop()
+            return result
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
     /// Starts a long-running command (`serve`, `workstation run`) in the background, its
     /// output appended to `log`.
     func start(_ arguments: [String], log: URL) throws -> Process {
