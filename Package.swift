@@ -365,7 +365,9 @@ let package = Package(
                 "RingfenceCore",
                 "RingfenceProto",
                 "RingfenceAdapters",
-                "RingfenceWorkstation", "RingfenceAgent",
+                "RingfenceWorkstation", "RingfenceAgent", "RingfenceTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: strictSwift6
         ),

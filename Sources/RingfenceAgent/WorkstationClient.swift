@@ -10,14 +10,33 @@ import SwiftProtobuf
 /// fetch the policies the hook needs, send its queue, rotate the key, watch for publishes.
 /// Every step keeps its results in the cache directory (`WorkstationCache`); the API key
 /// is read from `identity.json` for each call, so a rotation takes effect at once.
+///
+/// Every call waits for the connection to be ready — while the client reconnects after the
+/// replica it spoke to went away, or before the server is up — instead of failing at once,
+/// and has a deadline (`callTimeout`) that bounds that wait and the call; only the policy
+/// watch, which lasts as long as the connection, has none.
 public struct WorkstationClient<Transport: ClientTransport>: Sendable {
     let agent: Ringfence_V1_AgentService.Client<Transport>
     /// The cache directory.
     public let cache: WorkstationCache
+    /// The deadline of each call (30 s).
+    public var callTimeout: Duration
 
-    public init(agent: Ringfence_V1_AgentService.Client<Transport>, cache: WorkstationCache) {
+    public init(
+        agent: Ringfence_V1_AgentService.Client<Transport>, cache: WorkstationCache,
+        callTimeout: Duration = .seconds(30)
+    ) {
         self.agent = agent
         self.cache = cache
+        self.callTimeout = callTimeout
+    }
+
+    /// Options of a call: wait for the connection, within `callTimeout`.
+    var options: CallOptions {
+        var options = CallOptions.defaults
+        options.timeout = callTimeout
+        options.waitForReady = true
+        return options
     }
 
     /// The host's identity and the metadata that authenticates it.
@@ -37,7 +56,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         request.enrollmentToken = token
         request.host = host
         request.installerVersion = installerVersion
-        let response = try await agent.enroll(request)
+        let response = try await agent.enroll(request, options: options)
         try store(
             WorkstationCache.Identity(
                 hostID: response.hostID, apiKey: response.apiKey, keyIssuedAt: now,
@@ -54,7 +73,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         let (identity, metadata) = try identity()
         var request = Ringfence_V1_RotateKeyRequest()
         request.hostID = identity.hostID
-        let response = try await agent.rotateKey(request, metadata: metadata)
+        let response = try await agent.rotateKey(request, metadata: metadata, options: options)
         let expires = response.expiresAt.date
         try store(
             WorkstationCache.Identity(
@@ -77,7 +96,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         request.hostID = identity.hostID
         request.sentAt = Google_Protobuf_Timestamp(date: now)
         request.inventory = inventory
-        let response = try await agent.heartbeat(request, metadata: metadata)
+        let response = try await agent.heartbeat(request, metadata: metadata, options: options)
         if !response.policySigningKey.isEmpty { try cache.storeSigningKey(Array(response.policySigningKey)) }
         return response
     }
@@ -143,7 +162,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
                 entry.ifNoneMatch = held(slug)
                 return entry
             }
-            let response = try await agent.fetchPolicy(request, metadata: metadata)
+            let response = try await agent.fetchPolicy(request, metadata: metadata, options: options)
             func note(_ slug: String, etag: String, revision: Int64, unchanged: Bool) {
                 var line = "policy \(etag) (ring \(response.ring), revision \(revision)) for \(user)"
                 if !slug.isEmpty { line += " in \(slug)" }
@@ -203,7 +222,9 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         let (identity, metadata) = try identity()
         var request = Ringfence_V1_WatchPolicyRequest()
         request.hostID = identity.hostID
-        try await agent.watchPolicy(request, metadata: metadata) { response in
+        var options = CallOptions.defaults
+        options.waitForReady = true
+        try await agent.watchPolicy(request, metadata: metadata, options: options) { response in
             for try await announcement in response.messages { announce(announcement.revision) }
         }
     }
@@ -223,7 +244,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         request.repo = repo
         request.justification = justification
         request.durationSeconds = Int64(duration)
-        let response = try await agent.requestException(request, metadata: metadata)
+        let response = try await agent.requestException(request, metadata: metadata, options: options)
         return (response.requestID, response.message)
     }
 
@@ -258,7 +279,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
             let chunks = events.chunked(by: 500)
             if !chunks.isEmpty {
                 let hostID = identity.hostID
-                let response = try await agent.reportEvents(metadata: metadata) { writer in
+                let response = try await agent.reportEvents(metadata: metadata, options: options) { writer in
                     for chunk in chunks {
                         var message = Ringfence_V1_ReportEventsRequest()
                         message.hostID = hostID
