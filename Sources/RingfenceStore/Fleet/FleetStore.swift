@@ -133,7 +133,7 @@ public struct FleetStore: Sendable {
             """
             SELECT u.username FROM directory_users u
             WHERE u.deleted_at IS NULL AND NOT u.disabled
-              AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.retired_at IS NULL AND lower(u.username) = ANY (SELECT lower(x) FROM unnest(h.users) x))
+              AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.retired_at IS NULL AND ringfence_lower_names(h.users) @> ARRAY[lower(u.username)])
             ORDER BY u.username
             """, logger: logger)
         let missing = try await missingRows.decode(String.self).collect()

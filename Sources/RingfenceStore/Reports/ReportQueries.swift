@@ -49,7 +49,7 @@ public struct ReportQueries: Sendable {
                    count(*) FILTER (WHERE h.last_heartbeat_at IS NULL),
                    count(*) FILTER (WHERE cardinality(h.drifted_files) > 0)
             FROM hosts h
-            WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
+            WHERE h.retired_at IS NULL AND ringfence_lower_names(h.users) && \(members)
             """, logger: logger)
         for try await (connected, stale, silent, drifted) in rows.decode((Int, Int, Int, Int).self) {
             (coverage.hostsConnected, coverage.hostsStale, coverage.hostsSilent, coverage.hostsDrifted) = (
@@ -60,7 +60,7 @@ public struct ReportQueries: Sendable {
             rows = try await client.query(
                 """
                 SELECT f, count(*)::int FROM hosts h, unnest(h.drifted_files) f
-                WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
+                WHERE h.retired_at IS NULL AND ringfence_lower_names(h.users) && \(members)
                 GROUP BY f
                 """, logger: logger)
             for try await (file, count) in rows.decode((String, Int).self) { coverage.driftedFiles[file] = count }
@@ -68,13 +68,13 @@ public struct ReportQueries: Sendable {
         rows = try await client.query(
             """
             SELECT count(*) FROM unnest(\(members)::text[]) m(name)
-            WHERE NOT EXISTS (SELECT 1 FROM hosts h, unnest(h.users) x WHERE h.retired_at IS NULL AND lower(x) = m.name)
+            WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.retired_at IS NULL AND ringfence_lower_names(h.users) @> ARRAY[m.name])
             """, logger: logger)
         for try await missing in rows.decode(Int.self) { coverage.missingMembers = missing }
         rows = try await client.query(
             """
             WITH g AS (SELECT h.id, h.installer_version FROM hosts h WHERE h.retired_at IS NULL
-                       AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members))))
+                       AND ringfence_lower_names(h.users) && \(members))
             SELECT 'installer', coalesce(nullif(installer_version, ''), 'unknown'), count(*) FROM g GROUP BY 2
             UNION ALL
             SELECT 'hook', a.hook_state, count(*) FROM g JOIN host_agents a ON a.host_id = g.id GROUP BY 2
@@ -107,7 +107,7 @@ public struct ReportQueries: Sendable {
         let missing = try await client.query(
             """
             SELECT m.name FROM unnest(\(members)::text[]) m(name)
-            WHERE NOT EXISTS (SELECT 1 FROM hosts h, unnest(h.users) x WHERE h.retired_at IS NULL AND lower(x) = m.name)
+            WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.retired_at IS NULL AND ringfence_lower_names(h.users) @> ARRAY[m.name])
             ORDER BY 1
             """, logger: logger
         ).decode(String.self).collect()
@@ -118,7 +118,7 @@ public struct ReportQueries: Sendable {
             SELECT h.hostname, h.users, h.last_heartbeat_at, h.drifted_files,
                    h.last_heartbeat_at IS NULL OR h.last_heartbeat_at < \(fresh)
             FROM hosts h
-            WHERE h.retired_at IS NULL AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members)))
+            WHERE h.retired_at IS NULL AND ringfence_lower_names(h.users) && \(members)
               AND (h.last_heartbeat_at IS NULL OR h.last_heartbeat_at < \(fresh) OR cardinality(h.drifted_files) > 0)
             ORDER BY h.last_heartbeat_at NULLS FIRST, h.hostname
             """, logger: logger)

@@ -52,7 +52,7 @@ public struct RolloutStore: Sendable {
             WITH h AS (
                 SELECT h.id, h.users, cardinality(h.drifted_files) > 0 AS drifted FROM hosts h
                 WHERE h.retired_at IS NULL AND h.last_heartbeat_at >= \(fresh)
-                  AND EXISTS (SELECT 1 FROM unnest(h.users) x WHERE lower(x) = ANY(\(members))))
+                  AND ringfence_lower_names(h.users) && \(members))
             SELECT (SELECT count(*)::int FROM unnest(\(members)::text[]) m(name)
                     WHERE EXISTS (SELECT 1 FROM h, unnest(h.users) x WHERE lower(x) = m.name)),
                    (SELECT count(*)::int FROM h),
