@@ -12,23 +12,14 @@ public enum GitTool {
     /// Runs `git arguments` in `directory`; returns its output or throws with it.
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "git", "-c", "user.name=Ringfence Test", "-c", "user.email=test@example.com", "-c",
                 "protocol.file.allow=always", "-c", "init.defaultBranch=main",
-            ] + arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure(description: "git \(arguments): \(text)") }
-        return text
+            ] + arguments, directory: directory, mergeErrors: true)
+        guard result.status == 0 else { throw Failure(description: "git \(arguments): \(result.stdout)") }
+        return result.stdout
     }
 
     /// A new repository at `directory` (created), with `origin` set to `remote` when given.

@@ -16,28 +16,17 @@ public enum LDAPSearchTool {
         url: String, bindDN: String, password: String, base: String, scope: String = "sub", filter: String,
         attributes: [String]
     ) throws -> [Entry] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapsearch")
-        process.arguments =
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/ldapsearch"),
             [
                 "-x", "-LLL", "-o", "ldif-wrap=no", "-H", url, "-D", bindDN, "-w", password, "-b", base, "-s", scope,
                 filter,
-            ]
-            + attributes
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+            ] + attributes)
         // 32: no such object (an empty result under a missing base).
-        guard process.terminationStatus == 0 || process.terminationStatus == 32 else {
-            throw TestServerError.notConfigured(
-                "ldapsearch \(filter) failed (\(process.terminationStatus)): \(problems)")
+        guard result.status == 0 || result.status == 32 else {
+            throw TestServerError.notConfigured("ldapsearch \(filter) failed (\(result.status)): \(result.stderr)")
         }
-        return parse(String(decoding: data, as: UTF8.self))
+        return parse(result.stdout)
     }
 
     static func parse(_ ldif: String) -> [Entry] {

@@ -64,21 +64,11 @@ public struct LDAPTestDirectory: Sendable {
 
     /// Runs OpenLDAP's `ldapmodify` with LDIF on standard input.
     public static func ldapmodify(url: String, adminDN: String, password: String, ldif: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldapmodify")
-        process.arguments = ["-x", "-H", url, "-D", adminDN, "-w", password]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data((ldif + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestServerError.notConfigured("ldapmodify failed (\(process.terminationStatus)): \(text)")
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/ldapmodify"), ["-x", "-H", url, "-D", adminDN, "-w", password],
+            input: Data((ldif + "\n").utf8), mergeErrors: true)
+        guard result.status == 0 else {
+            throw TestServerError.notConfigured("ldapmodify failed (\(result.status)): \(result.stdout)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceTestSupport
 import Testing
 
 @testable import RingfenceAdapters
@@ -61,19 +62,12 @@ struct DriftCheckTests {
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.content.utf8).write(to: url)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         let names = files.map(\.name).joined(separator: " ")
-        process.arguments = [
-            "-c", "sha256sum \(names) | awk '{print $2\" \"$1}' | LC_ALL=C sort | sha256sum | cut -c1-64",
-        ]
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = try ChildProcess.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "sha256sum \(names) | awk '{print $2\" \"$1}' | LC_ALL=C sort | sha256sum | cut -c1-64"],
+            directory: directory)
         let expected = ManagedFiles(files.map { ($0.name, $0.sha256) }).digest
-        #expect(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+        #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }
 }

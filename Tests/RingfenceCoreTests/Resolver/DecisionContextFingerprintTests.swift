@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceTestSupport
 import Testing
 
 @testable import RingfenceCore
@@ -6,7 +7,7 @@ import Testing
 @Suite("DecisionContext fingerprint")
 struct DecisionContextFingerprintTests {
     @Test("the fingerprint is SHA-256 of the documented canonical text, with , and \\ escaped")
-    func canonicalText() {
+    func canonicalText() throws {
         let context = DecisionContext(
             user: "Alice", groups: ["Payments,Eng", " ai-pilot "], roles: ["dev\\ops"], hostRing: .audit,
             hostTags: ["macos"], repo: "payments/api", trust: .production, agent: "claude-code",
@@ -14,7 +15,7 @@ struct DecisionContextFingerprintTests {
         let text =
             "v1\nuser=alice\ngroups=ai-pilot,payments\\,eng\nroles=dev\\\\ops\nring=2\ntags=macos\nrepo=payments/api"
             + "\ntrust=production\nagent=claude-code\nsurfaces=mcp_tool,risky_shell"
-        #expect(context.fingerprint == sha256Hex(text))
+        #expect(try context.fingerprint == sha256Hex(text))
     }
 
     @Test("the moment does not count; any other fact does")
@@ -27,18 +28,8 @@ struct DecisionContextFingerprintTests {
     }
 
     /// SHA-256 computed without the code under test: `sha256sum` of the text.
-    func sha256Hex(_ text: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try? process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        let result = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(result.prefix(64))
+    func sha256Hex(_ text: String) throws -> String {
+        let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sha256sum"), [], input: Data(text.utf8))
+        return String(result.stdout.prefix(64))
     }
 }

@@ -65,24 +65,10 @@ struct ConsoleBrowserTests {
         }
     }
 
-    /// Runs a program to its end without holding a thread; its status and output.
+    /// Runs a program to its end without holding a thread (its output through files:
+    /// `ChildProcess`); its status and output.
     static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-        let status: Int32 = try await HangGuard.wait(for: "the browser walk") {
-            await withCheckedContinuation { continuation in
-                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-                do { try process.run() } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(returning: -1)
-                }
-            }
-        }
-        return (status, String(decoding: await reader.value, as: UTF8.self))
+        let result = try await ChildProcess.run(URL(fileURLWithPath: executable), arguments, mergeErrors: true)
+        return (result.status, result.stdout)
     }
 }

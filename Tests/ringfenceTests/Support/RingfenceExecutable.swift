@@ -1,5 +1,6 @@
 import Foundation
 import RingfenceStore
+import RingfenceTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -39,25 +40,11 @@ struct RingfenceExecutable {
         return result.stdout
     }
 
-    /// Runs a command with `input` on its standard input; returns its exit status and output.
+    /// Runs a command with `input` on its standard input; returns its exit status and output
+    /// (through files, not pipes: `ChildProcess`).
     func run(_ arguments: [String], input: Data) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text, errorText)
+        let result = try ChildProcess.run(url, arguments, environment: environment, input: input)
+        return (result.status, result.stdout, result.stderr)
     }
 
     /// Waits for a started `serve` to answer health checks (`ringfence health`), giving up
