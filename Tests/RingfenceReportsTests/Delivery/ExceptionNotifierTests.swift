@@ -91,7 +91,8 @@ struct ExceptionNotifierTests {
             _ = try await store.deny(refused.id, by: "trent", comment: "use the pipeline", approverGroup: nil)
             #expect(try await store.expire(now: Date().addingTimeInterval(7_200)) == [granted.id])
             let notifier = ExceptionNotifier(
-                client: client, smtp: SMTPClient(host: host, port: port), from: "ringfence@example.com",
+                client: client, smtp: SMTPClient(host: host, port: port, timeout: TestMailRelay.sessionGuard),
+                from: "ringfence@example.com",
                 approverGroup: nil)
             #expect(try await notifier.deliverDue() == 5)
             #expect(try await Self.owed(client).allSatisfy { $0.hasSuffix("sent=true attempts=1") })

@@ -82,7 +82,7 @@ struct SMTPDeliveryTests {
         let message = try MailMessage(
             from: "ringfence@example.com", to: ["lead@example.com", "deputy@example.com"],
             subject: "Ringfence 2026-W47: payments-eng", text: text, html: html, messageID: id)
-        try await SMTPClient(host: host, port: port).send(message)
+        try await SMTPClient(host: host, port: port, timeout: TestMailRelay.sessionGuard).send(message)
 
         // aiosmtpd's Mailbox handler has stored the mail by the time it answered 250.
         let folder = URL(fileURLWithPath: maildir).appendingPathComponent("new")

@@ -76,7 +76,8 @@ struct RolloutNotifierTests {
             _ = try await store.noteHeld(.init(group: group, ring: .target), failing: Self.failing)
             _ = try await store.noteHeld(.init(group: "orphans", ring: .target), failing: Self.failing)
             let notifier = RolloutNotifier(
-                client: client, smtp: SMTPClient(host: host, port: port), from: "ringfence@example.com")
+                client: client, smtp: SMTPClient(host: host, port: port, timeout: TestMailRelay.sessionGuard),
+                from: "ringfence@example.com")
             #expect(try await notifier.deliverDue() == 1)
             #expect(try await Self.owed(client) == ["\(group) sent=true attempts=1", "orphans sent=true attempts=1"])
             #expect(try await notifier.deliverDue() == 0, "each mail once")

@@ -6,18 +6,12 @@ import Testing
 
 @testable import RingfenceServer
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 @Suite("MetricsEndpoint: /metrics over HTTP")
 struct MetricsEndpointTests {
     /// GET `path` from the endpoint; the status, content type and body.
     static func get(_ path: String, port: Int) async throws -> (status: Int, type: String?, body: String) {
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
-        let (data, response) = try await URLSession.shared.data(from: url)
-        let http = try #require(response as? HTTPURLResponse)
-        return (http.statusCode, http.value(forHTTPHeaderField: "Content-Type"), String(decoding: data, as: UTF8.self))
+        let response = try await TestHTTP.get("http://127.0.0.1:\(port)\(path)")
+        return (response.status, response.contentType, response.body)
     }
 
     @Test("GET /metrics is the registry in Prometheus text format; other paths are 404; a stop ends it")

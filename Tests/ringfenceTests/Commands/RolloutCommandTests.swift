@@ -5,9 +5,6 @@ import RingfenceStore
 import RingfenceTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -294,7 +291,6 @@ struct RolloutCommandTests {
     }
 
     static func get(_ address: String) async throws -> String {
-        let (data, _) = try await URLSession.shared.data(from: try #require(URL(string: address)))
-        return String(decoding: data, as: UTF8.self)
+        try await TestHTTP.get(address).body
     }
 }
