@@ -32,12 +32,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
     }
 
     /// Options of a call: wait for the connection, within `callTimeout`.
-    var options: CallOptions {
-        var options = CallOptions.defaults
-        options.timeout = callTimeout
-        options.waitForReady = true
-        return options
-    }
+    var options: CallOptions { .waitingForReady(timeout: callTimeout) }
 
     /// The host's identity and the metadata that authenticates it.
     func identity() throws -> (WorkstationCache.Identity, Metadata) {
@@ -222,9 +217,7 @@ public struct WorkstationClient<Transport: ClientTransport>: Sendable {
         let (identity, metadata) = try identity()
         var request = Ringfence_V1_WatchPolicyRequest()
         request.hostID = identity.hostID
-        var options = CallOptions.defaults
-        options.waitForReady = true
-        try await agent.watchPolicy(request, metadata: metadata, options: options) { response in
+        try await agent.watchPolicy(request, metadata: metadata, options: .waitingForReady(timeout: nil)) { response in
             for try await announcement in response.messages { announce(announcement.revision) }
         }
     }

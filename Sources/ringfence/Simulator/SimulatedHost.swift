@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import RingfenceAgent
 import RingfenceProto
 import SwiftProtobuf
 
@@ -38,12 +39,7 @@ struct SimulatedHost: Sendable {
 
     /// A call waits for the connection to be ready — while the client reconnects, after
     /// the replica it spoke to died — instead of failing at once; the deadline bounds it.
-    var options: CallOptions {
-        var options = CallOptions.defaults
-        options.timeout = callTimeout
-        options.waitForReady = true
-        return options
-    }
+    var options: CallOptions { .waitingForReady(timeout: callTimeout) }
 
     mutating func enroll(_ client: Client, token: String) async throws {
         var request = Ringfence_V1_EnrollRequest()
