@@ -1,6 +1,6 @@
 /// How a directory sync run ended, as `sync_runs.status` records it.
 public enum SyncRunStatus: String, Sendable, Hashable, CaseIterable {
-    /// Started and not finished (or the process died).
+    /// Started and not finished.
     case running
     /// Its changes were written.
     case succeeded
@@ -10,4 +10,7 @@ public enum SyncRunStatus: String, Sendable, Hashable, CaseIterable {
     case refused
     /// `--dry-run`: computed and reported, nothing written.
     case dryRun = "dry_run"
+    /// Its process stopped (killed, or cut off from its database) before it finished; the
+    /// next run marks it so. Nothing of it was written.
+    case abandoned
 }

@@ -9,6 +9,8 @@ import RingfenceStore
 /// `succeeded`, `refused` (deletion guard), `dry_run` or `failed` with the reason. The
 /// changes and the `succeeded` mark are written in one transaction, so a run that fails at
 /// any point (LDAP gone mid-read, PostgreSQL error) leaves the mirror exactly as it was.
+/// One run at a time holds the sync run lock; a run whose process died is marked
+/// `abandoned` by the next one (`DirectoryStore.withRunLock`).
 public struct SyncEngine: Sendable {
     /// What to do.
     public struct Options: Sendable {
@@ -74,8 +76,21 @@ public struct SyncEngine: Sendable {
         self.logger = logger
     }
 
+    /// Runs one sync holding the sync run lock (one run at a time across replicas and
+    /// `ringfence sync` by hand).
+    ///
+    /// - Throws: `DirectoryStore.SyncBusy` at once when another run holds the lock;
+    ///   ``Failure`` when the run failed (recorded as failed).
     public func run(_ options: Options = Options(), progress: @Sendable (Progress) -> Void = { _ in }) async throws
         -> Outcome
+    {
+        try await store.withRunLock { abandoned in
+            try await runLocked(options, abandoned: abandoned, progress: progress)
+        }
+    }
+
+    private func runLocked(_ options: Options, abandoned: [Int64], progress: @Sendable (Progress) -> Void)
+        async throws -> Outcome
     {
         let clock = ContinuousClock()
         let started = clock.now
@@ -107,7 +122,10 @@ public struct SyncEngine: Sendable {
             lap("load")
             let plan = SyncPlan(current: state, incoming: data, mode: read.mode, configuration: configuration)
             lap("plan")
-            var warnings = read.warnings
+            var warnings = abandoned.map {
+                "run \($0) was abandoned: its process stopped before it finished (nothing of it was written)"
+            }
+            warnings += read.warnings
             warnings += plan.cycles.map { "nested groups form a cycle: \($0.joined(separator: " → ")) → \($0[0])" }
             if let unresolved = plan.unresolved.warning { warnings.append(unresolved) }
             warnings += plan.unreadGroups.prefix(UnresolvedMembers.namedLimit).map {

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// Runs directory syncs on the schedule of the configuration, for `ringfence serve`.
 ///
 /// A failed or refused run is logged and recorded (in `sync_runs`) and the schedule goes
-/// on; the service stops at graceful shutdown, never in the middle of writing (a run's
+/// on, as does a round skipped because another sync (one run by hand) holds the run lock; the service stops at graceful shutdown, never in the middle of writing (a run's
 /// changes are one transaction).
 public struct SyncService: Service {
     let engine: SyncEngine
@@ -47,6 +47,10 @@ public struct SyncService: Service {
                         "memberships_added": "\(outcome.summary.membershipsAdded)",
                         "memberships_removed": "\(outcome.summary.membershipsRemoved)",
                     ])
+            } catch let busy as DirectoryStore.SyncBusy {
+                logger.notice(
+                    "scheduled sync skipped: another sync is running; the schedule goes on",
+                    metadata: ["mode": "\(mode.rawValue)", "reason": "\(busy)"])
             } catch {
                 logger.error(
                     "scheduled sync failed; the schedule goes on",

@@ -195,7 +195,7 @@ public struct DirectoryStore: Sendable {
     ) async throws {
         let warningsJSON = String(decoding: try JSONEncoder().encode(warnings), as: UTF8.self)
         let byAttributeJSON = String(decoding: try JSONEncoder().encode(counts.membershipsByAttribute), as: UTF8.self)
-        try await connection.query(
+        let rows = try await connection.query(
             """
             UPDATE sync_runs SET status = \(status.rawValue), finished_at = now(), error = \(error),
                 users_added = \(counts.usersAdded), users_updated = \(counts.usersUpdated), users_removed = \(counts.usersRemoved),
@@ -205,8 +205,14 @@ public struct DirectoryStore: Sendable {
                 warnings = \(warningsJSON)::jsonb, high_watermark = \(highWatermark),
                 members_unresolved = \(counts.membersUnresolved),
                 memberships_by_attribute = \(byAttributeJSON)::jsonb
-            WHERE id = \(id)
+            WHERE id = \(id) AND status = 'running'
+            RETURNING id
             """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { return }
+        // A later run took the run lock and marked this one abandoned (its lock's
+        // connection was lost): throwing rolls back whatever this run was writing.
+        throw PostgresStoreError(
+            "sync run \(id) is no longer running (a later run marked it abandoned); nothing of it was written")
     }
 }
 
