@@ -30,25 +30,15 @@ extension DirectoryStore {
     /// ends with the connection, so a process that dies never leaves it held.
     ///
     /// - Throws: ``SyncBusy`` at once when another run holds the lock.
-    public func withRunLock<Result: Sendable>(_ body: (_ abandoned: [Int64]) async throws -> Result)
+    public func withRunLock<Result: Sendable>(_ body: @Sendable (_ abandoned: [Int64]) async throws -> Result)
         async throws -> Result
     {
         try await client.withConnection { connection in
-            let taken = try await connection.query(
-                "SELECT pg_try_advisory_lock(\(Self.runLockKey))", logger: logger)
-            var locked = false
-            for try await value in taken.decode(Bool.self) { locked = value }
-            guard locked else { throw try await busy(connection) }
-            do {
-                let abandoned = try await markAbandoned(connection)
-                let result = try await body(abandoned)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.runLockKey))", logger: logger)
-                return result
-            } catch {
-                // If the connection is gone the lock went with it.
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.runLockKey))", logger: logger)
-                throw error
+            let result = try await connection.withSessionLock(Self.runLockKey, wait: false, logger: logger) {
+                try await body(try await markAbandoned(connection))
             }
+            guard let result else { throw try await busy(connection) }
+            return result
         }
     }
 

@@ -46,15 +46,10 @@ public struct Migrator: Sendable {
     /// Applies every pending migration.
     public func apply(on client: PostgresClient) async throws -> Report {
         try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
-            do {
-                let report = try await applyLocked(on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
-                return report
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
-                throw error
-            }
+            // Waits, so never nil.
+            try await connection.withSessionLock(Self.lockKey, wait: true, logger: logger) {
+                try await applyLocked(on: connection)
+            }!
         }
     }
 
