@@ -45,7 +45,8 @@ public struct AgentServerConfiguration: Sendable, Equatable {
     public var handshakeSeconds: Double = 10
     /// Seconds a connection with no call in progress stays open.
     public var idleSeconds: Double = 600
-    /// Seconds a graceful shutdown waits for connections and calls before closing them.
+    /// Seconds a graceful shutdown waits for connections and calls before closing them
+    /// (`server.shutdownGraceSeconds`).
     public var shutdownGraceSeconds: Double = 20
     /// Oldest and newest event time accepted, relative to the server clock.
     public var eventMaxAge: TimeInterval = 90 * 86_400
@@ -104,6 +105,9 @@ public struct AgentServerConfiguration: Sendable, Equatable {
         }
         if !(1...86_400).contains(idleSeconds) {
             problems.append(("server.connections.idleSeconds", "expected 1 to 86400"))
+        }
+        if !(1...3_600).contains(shutdownGraceSeconds) {
+            problems.append(("server.shutdownGraceSeconds", "expected 1 to 3600"))
         }
         if !adapters.hookExecutable.hasPrefix("/") {
             problems.append(("server.agents.hookExecutable", "expected an absolute path"))

@@ -12,7 +12,7 @@ enum ServerSection {
     static let keys = [
         "listen", "metrics", "tls", "maxMessageBytes", "rateLimit", "enrollRateLimit", "keyLifetimeDays",
         "rotationOverlapHours", "cacheSeconds", "heartbeatSeconds", "staleAfterHours", "eventBatchSize", "agents",
-        "jobLeaseSeconds", "connections",
+        "jobLeaseSeconds", "connections", "shutdownGraceSeconds",
     ]
 
     static func read(_ value: YAMLValue?, document: ConfigurationDocument) -> AgentServerConfiguration {
@@ -46,6 +46,7 @@ enum ServerSection {
             if let hours = fields["staleAfterHours"]?.double() { configuration.staleAfter = hours * 3_600 }
             if let size = fields["eventBatchSize"]?.int() { configuration.eventBatchSize = size }
             if let seconds = fields["jobLeaseSeconds"]?.double() { configuration.jobLeaseSeconds = seconds }
+            if let seconds = fields["shutdownGraceSeconds"]?.double() { configuration.shutdownGraceSeconds = seconds }
             if let agents = fields["agents"] { configuration.adapters = adapters(agents) }
             if let connections = fields["connections"]?.mapping(allowed: [
                 "max", "perAddress", "handshakeSeconds", "idleSeconds",

@@ -178,7 +178,9 @@ struct ServeCommandTests {
                 "RINGFENCE_LISTEN": "127.0.0.1:\(port)", "RINGFENCE_METRICS_LISTEN": "off",
             ])
             let log = folder.appendingPathComponent("serve.log")
-            try await ringfence.withServe(port: port, log: log) { server in
+            let configuration = folder.appendingPathComponent("ringfence.yaml")
+            try "server:\n  shutdownGraceSeconds: 2\n".write(to: configuration, atomically: true, encoding: .utf8)
+            try await ringfence.withServe(["--config", configuration.path], port: port, log: log) { server in
                 // The client preface and an empty SETTINGS frame (RFC 9113 §3.4), then silence:
                 // the server's GOAWAY and PING are never answered.
                 let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -197,7 +199,7 @@ struct ServeCommandTests {
                 #expect(send(socket, hello, hello.count, 0) == hello.count)
 
                 kill(server.processIdentifier, SIGTERM)
-                // The shutdown grace is 20 s; 120 s only guards against a hang.
+                // The shutdown grace is 2 s (server.shutdownGraceSeconds); 120 s only guards against a hang.
                 for _ in 0..<1_200 where server.isRunning { try await Task.sleep(for: .milliseconds(100)) }
                 #expect(!server.isRunning, "serve still runs 120 s after SIGTERM with a silent client connected")
                 if !server.isRunning {
@@ -205,6 +207,7 @@ struct ServeCommandTests {
                 }
                 let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
                 #expect(text.contains("connections still open after the shutdown grace period"), "\(text)")
+                #expect(text.contains("seconds=2.0"), "\(text)")
             }
         }
     }

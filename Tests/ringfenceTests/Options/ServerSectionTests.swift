@@ -22,6 +22,7 @@ struct ServerSectionTests {
               staleAfterHours: 48
               eventBatchSize: 500
               jobLeaseSeconds: 9
+              shutdownGraceSeconds: 45
               connections: { max: 5000, perAddress: 50, handshakeSeconds: 2.5, idleSeconds: 120 }
             """, file: "f", environment: [:])
         let server = file.server
@@ -37,6 +38,7 @@ struct ServerSectionTests {
         #expect(server.staleAfter == 48 * 3_600)
         #expect(server.eventBatchSize == 500)
         #expect(server.jobLeaseSeconds == 9)
+        #expect(server.shutdownGraceSeconds == 45)
         #expect(server.maxConnections == 5_000 && server.maxConnectionsPerAddress == 50)
         #expect(server.handshakeSeconds == 2.5 && server.idleSeconds == 120)
     }
@@ -71,6 +73,8 @@ struct ServerSectionTests {
             ("server:\n  connections: { handshakeSeconds: 0 }\n", "server.connections.handshakeSeconds"),
             ("server:\n  connections: { idleSeconds: 0 }\n", "server.connections.idleSeconds"),
             ("server:\n  connections: { perAdress: 5 }\n", "unknown key 'perAdress'"),
+            ("server:\n  shutdownGraceSeconds: 0\n", "server.shutdownGraceSeconds"),
+            ("server:\n  shutdownGraceSeconds: 7200\n", "server.shutdownGraceSeconds"),
         ])
     func refused(yaml: String, words: String) {
         expectConfigurationRefused(yaml, mentioning: words)

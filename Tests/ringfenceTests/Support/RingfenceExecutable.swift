@@ -74,15 +74,17 @@ struct RingfenceExecutable {
     }
 
     /// Starts `ringfence serve` with its log written to `log`.
-    func startServe(log: URL) throws -> Process {
-        try start(["serve"], log: log)
+    func startServe(_ arguments: [String] = [], log: URL) throws -> Process {
+        try start(["serve"] + arguments, log: log)
     }
 
     /// Runs `body` with a started `ringfence serve` that answers health checks on `port`, its
     /// log in `log`; afterwards SIGKILLs it if it is still running (a test that stops it
     /// itself finds it stopped).
-    func withServe<Result>(port: Int, log: URL, _ body: (Process) async throws -> Result) async throws -> Result {
-        let server = try startServe(log: log)
+    func withServe<Result>(
+        _ arguments: [String] = [], port: Int, log: URL, _ body: (Process) async throws -> Result
+    ) async throws -> Result {
+        let server = try startServe(arguments, log: log)
         func stop() {
             guard server.isRunning else { return }
             kill(server.processIdentifier, SIGKILL)
