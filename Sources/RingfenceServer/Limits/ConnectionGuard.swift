@@ -31,12 +31,16 @@ public final class ConnectionGuard: Sendable {
     @Sendable
     public func install(on channel: any Channel) -> EventLoopFuture<Void> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        let admission = counts.withLock { $0.admit(address, limits: limits) }
+        let admission = counts.withLock { counts in
+            let admission = counts.admit(address, limits: limits)
+            // Set under the lock, so the gauge never goes back to an older count.
+            if admission == .admitted { self.metrics.noteAgentConnections(counts.total) }
+            return admission
+        }
         guard admission == .admitted else {
             metrics.recordConnectionClosed(reason: admission.rawValue)
             return channel.close().recover { _ in }
         }
-        noteHeld()
         let (timeout, metrics) = (handshakeTimeout, self.metrics)
         let future = channel.eventLoop.submit {
             let pipeline = channel.pipeline.syncOperations
@@ -57,12 +61,10 @@ public final class ConnectionGuard: Sendable {
 
     /// Forgets a closed connection.
     func release(_ address: String) {
-        counts.withLock { $0.release(address) }
-        noteHeld()
-    }
-
-    private func noteHeld() {
-        metrics.noteAgentConnections(held)
+        counts.withLock { counts in
+            counts.release(address)
+            metrics.noteAgentConnections(counts.total)
+        }
     }
 }
 
