@@ -39,13 +39,24 @@ final class SIEMReceiver: @unchecked Sendable {
             TestServers.repositoryRoot.appending(path: "scripts/interop/siem_receiver.py").path, "--kind", kind,
             "--port", "\(port)", "--out", out.path, "--token", token,
         ]
-        let output = Pipe()
-        process.standardOutput = output
+        // Its output goes to a file, not a pipe: a pipe's write end is inherited by any
+        // process another test starts meanwhile, and a reader would then never see its end.
+        let log = out.deletingLastPathComponent().appendingPathComponent("\(kind)-receiver.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
         try process.run()
-        // The first line is "listening PORT" once bound (or nothing, if it died).
+        // The first line is "listening PORT" once bound; waits until it is there, the
+        // receiver has died, or 120 s (only a guard against a hang) have passed.
         var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-            line += byte
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let text = (try? Data(contentsOf: log)) ?? Data()
+            if let end = text.firstIndex(of: UInt8(ascii: "\n")) {
+                line = text[..<end]
+                break
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.02)
         }
         let words = String(decoding: line, as: UTF8.self).split(separator: " ")
         guard words.count == 2, words[0] == "listening", let bound = Int(words[1]) else {
