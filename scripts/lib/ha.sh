@@ -77,3 +77,42 @@ rf_stop_haproxy() {
   wait "$RF_HAPROXY_PID" 2>/dev/null || true
   RF_HAPROXY_PID=""
 }
+
+# rf_replica_server_yaml GRPC_PORT METRICS_PORT: the `server:` lines every replica behind the
+# balancer shares — loopback addresses, rate limits out of the way of the load, and the
+# per-address cap at the total (behind the balancer every connection comes from its address).
+rf_replica_server_yaml() {
+  cat <<YAML
+server:
+  listen: 127.0.0.1:$1
+  metrics: 127.0.0.1:$2
+  rateLimit: { perSecond: 1000000, burst: 1000000 }
+  enrollRateLimit: { perSecond: 1000000, burst: 1000000 }
+  connections: { max: 20000, perAddress: 20000 }
+YAML
+}
+
+# rf_start_replica INDEX CONFIG GRPC_PORT: `ringfence serve --config CONFIG`, its log in
+# $RF_SERVERS_DIR/replicaINDEX.log and its pid in replica_pids[INDEX]; returns once it
+# answers health checks on GRPC_PORT.
+rf_start_replica() {
+  "$RF_BIN" serve --config "$2" >>"$RF_SERVERS_DIR/replica$1.log" 2>&1 &
+  replica_pids[$1]=$!
+  "$RF_BIN" health --server "127.0.0.1:$3" --wait 60s >/dev/null
+}
+
+# rf_stop_replicas: SIGTERM to every replica in replica_pids, then waits — bounded: one
+# that has not stopped 30 s later is named and killed.
+rf_stop_replicas() {
+  local pid _
+  for pid in "${replica_pids[@]}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${replica_pids[@]}"; do
+    [ -n "$pid" ] || continue
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "note: replica process $pid had not stopped 30 s after SIGTERM; killed" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+}
