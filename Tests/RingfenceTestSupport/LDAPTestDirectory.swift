@@ -53,6 +53,17 @@ public struct LDAPTestDirectory: Sendable {
             .joined(separator: "\n")
     }
 
+    /// The `directory:` section of a configuration file syncing this subtree with the
+    /// OpenLDAP preset, the password in `$RINGFENCE_LDAP_PASSWORD`; `extra` lines (indented
+    /// by two spaces) are added inside it.
+    public func configurationSection(extra: [String] = []) -> String {
+        ([
+            "directory:", "  preset: openldap", "  url: \(server.url)", "  bindDN: \(server.bindDN)",
+            "  passwordEnv: RINGFENCE_LDAP_PASSWORD", "  users:", "    baseDN: \(peopleDN)", "  groups:",
+            "    baseDN: \(groupsDN)",
+        ] + extra).joined(separator: "\n") + "\n"
+    }
+
     public func userDN(_ uid: String) -> String { "uid=\(uid),\(peopleDN)" }
     public func groupDN(_ name: String) -> String { "cn=\(name),\(groupsDN)" }
 

@@ -60,23 +60,12 @@ struct EventReplayTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let port = try freeLoopbackPort()
             let configuration = folder.appendingPathComponent("ringfence.yaml")
-            try """
-            server:
-              cacheSeconds: 0
-            directory:
-              preset: openldap
-              url: \(ldap.server.url)
-              bindDN: \(ldap.server.bindDN)
-              passwordEnv: RINGFENCE_LDAP_PASSWORD
-              users:
-                baseDN: \(ldap.peopleDN)
-              groups:
-                baseDN: \(ldap.groupsDN)
-              roles:
-                attribute: employeeType
-              deletionGuard:
-                maxShare: 0.5
-            """.write(to: configuration, atomically: true, encoding: .utf8)
+            try
+                ("server:\n  cacheSeconds: 0\n"
+                + ldap.configurationSection(extra: [
+                    "  roles:", "    attribute: employeeType", "  deletionGuard:", "    maxShare: 0.5",
+                ]))
+                .write(to: configuration, atomically: true, encoding: .utf8)
             let ringfence = try RingfenceExecutable(environment: [
                 "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database),
                 "RINGFENCE_LISTEN": "127.0.0.1:\(port)", "RINGFENCE_METRICS_LISTEN": "off",

@@ -20,17 +20,7 @@ struct SyncCommandTests {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let configuration = folder.appendingPathComponent("ringfence.yaml")
-            try """
-            directory:
-              preset: openldap
-              url: \(ldap.server.url)
-              bindDN: \(ldap.server.bindDN)
-              passwordEnv: RINGFENCE_LDAP_PASSWORD
-              users:
-                baseDN: \(ldap.peopleDN)
-              groups:
-                baseDN: \(ldap.groupsDN)
-            """.write(to: configuration, atomically: true, encoding: .utf8)
+            try ldap.configurationSection().write(to: configuration, atomically: true, encoding: .utf8)
             let ringfence = try RingfenceExecutable(environment: [
                 "RINGFENCE_DATABASE_URL": RingfenceExecutable.databaseURL(database),
                 "RINGFENCE_LDAP_PASSWORD": ldap.server.password,
