@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// Runs directory syncs on the schedule of the configuration, for `ringfence serve`.
 ///
 /// A failed or refused run is logged and recorded (in `sync_runs`) and the schedule goes
-/// on, as does a round skipped because another sync (one run by hand) holds the run lock; the service stops at graceful shutdown, never in the middle of writing (a run's
-/// changes are one transaction).
+/// on, as it does after a round skipped because another sync (one run by hand) holds the
+/// run lock; the service stops at graceful shutdown, never in the middle of writing (a
+/// run's changes are one transaction).
 public struct SyncService: Service {
     let engine: SyncEngine
     let schedule: SyncSchedule

@@ -23,9 +23,6 @@ public final class ConnectionGuard: Sendable {
         self.metrics = metrics
     }
 
-    /// Connections held now.
-    public var held: Int { counts.withLock { $0.total } }
-
     /// Lets `channel` in or closes it; once in, the channel releases its place when it closes
     /// and is closed if it does not finish the HTTP/2 handshake in time.
     @Sendable

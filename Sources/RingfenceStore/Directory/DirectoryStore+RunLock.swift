@@ -34,7 +34,7 @@ extension DirectoryStore {
         async throws -> Result
     {
         try await client.withConnection { connection in
-            let result = try await connection.withSessionLock(Self.runLockKey, wait: false, logger: logger) {
+            let result = try await connection.withSessionLockIfFree(Self.runLockKey, logger: logger) {
                 try await body(try await markAbandoned(connection))
             }
             guard let result else { throw try await busy(connection) }
@@ -51,10 +51,11 @@ extension DirectoryStore {
             """, logger: logger)
         var ids: [Int64] = []
         for try await id in rows.decode(Int64.self) { ids.append(id) }
-        for id in ids.sorted() {
+        ids.sort()
+        for id in ids {
             logger.warning("sync run abandoned by its process; marked", metadata: ["run": "\(id)"])
         }
-        return ids.sorted()
+        return ids
     }
 
     private func busy(_ connection: PostgresConnection) async throws -> SyncBusy {

@@ -46,10 +46,9 @@ public struct Migrator: Sendable {
     /// Applies every pending migration.
     public func apply(on client: PostgresClient) async throws -> Report {
         try await client.withConnection { connection in
-            // Waits, so never nil.
-            try await connection.withSessionLock(Self.lockKey, wait: true, logger: logger) {
+            try await connection.withSessionLock(Self.lockKey, logger: logger) {
                 try await applyLocked(on: connection)
-            }!
+            }
         }
     }
 
